@@ -1,0 +1,32 @@
+import Foundation
+import Shared
+
+/// Everything the auth-server needs at run time, opened once from the settings. First start creates the
+/// data folder, the key file, the database, the default tenant and its first signing key; later starts
+/// bring the default tenant's issuer and resource in line with the configuration.
+public struct AuthServerEnvironment: Sendable {
+    public let settings: AuthServerSettings
+    public let storage: any AuthStorage
+    public let keyRing: SigningKeyRing
+
+    public static let databaseFileName = "auth.sqlite"
+
+    public static func open(_ settings: AuthServerSettings) async throws -> Self {
+        try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
+        let kek = try KeyEncryptionKey.load(configured: settings.keyEncryptionKey, dataDirectory: settings.dataDirectory)
+        let storage = try SQLiteAuthStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
+        let environment = Self(settings: settings, storage: storage, keyRing: SigningKeyRing(store: storage, keyEncryptionKey: kek))
+        try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
+        for tenant in try await storage.allTenants() {
+            try await environment.keyRing.ensureActiveKey(tenantID: tenant.id)
+        }
+        return environment
+    }
+
+    public func tenant(id: String = Tenant.defaultID) async throws -> Tenant {
+        guard let tenant = try await storage.allTenants().first(where: { $0.id == id }) else {
+            throw ConfigurationError(setting: "--tenant", problem: "no tenant '\(id)'")
+        }
+        return tenant
+    }
+}

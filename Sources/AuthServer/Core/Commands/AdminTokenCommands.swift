@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+struct TokenCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Mint tokens by hand.", subcommands: [Issue.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an access token for a person: a way to try the MCP endpoint with curl before any client is connected."
+        )
+
+        @Option(help: "The person's email.") var email: String
+        @Option(help: "Space-separated scopes.") var scope = ""
+        @Option(help: "Lifetime in seconds, 1 to \(AuthPolicy.accessTokenMaxLifetime).") var ttl: Int64 = AuthPolicy.accessTokenMaxLifetime
+        @Option(help: "Tenant id.") var tenant = Tenant.defaultID
+
+        func validate() throws {
+            guard (1...AuthPolicy.accessTokenMaxLifetime).contains(ttl) else {
+                throw ValidationError("--ttl must be between 1 and \(AuthPolicy.accessTokenMaxLifetime) seconds")
+            }
+            guard ScopeList.parse(scope) != nil else { throw ValidationError("--scope holds characters a scope cannot have") }
+        }
+
+        func run() async throws {
+            let environment = try await openEnvironment(try loadSettings())
+            let tenant = try await environment.tenant(id: tenant)
+            guard let user = try await environment.storage.user(tenantID: tenant.id, email: email) else {
+                CommandLineFailure.exit(message: "no person with email \(User.normalise(email: email)) in tenant \(tenant.id)")
+            }
+            let issued = try await AccessTokenIssuer(keyRing: environment.keyRing).issue(
+                for: user, tenant: tenant, clientID: AuthPolicy.adminCLIClientID, scope: ScopeList.parse(scope) ?? [], lifetime: ttl,
+                grantID: "grant_" + RandomIdentifier.make()
+            )
+            writeLine(issued.token)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+struct UserCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a person who can sign in.")
+
+        @Option(help: "Email address; the sign-in name.") var email: String
+        @Option(help: "admin, technician or company.") var role: Role
+        @Option(help: "For --role company: the resource-server's customer id whose records this person may see.") var company: String?
+        @Flag(help: "Read the password from standard input (required: passwords never go on the command line).") var passwordStdin = false
+        @Option(help: "Tenant id.") var tenant = Tenant.defaultID
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("--password-stdin is required; pipe the password in") }
+            let parts = User.normalise(email: email).split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
+                throw ValidationError("--email '\(email)' is not an email address")
+            }
+            if role == .company, company?.isEmpty ?? true { throw ValidationError("--role company needs --company ID") }
+            if role != .company, company != nil { throw ValidationError("--company applies only to --role company") }
+        }
+
+        func run() async throws {
+            let password = readLine(strippingNewline: true) ?? ""
+            guard (8...1024).contains(password.count) else {
+                throw ValidationError("the password must be 8 to 1024 characters long")
+            }
+            let environment = try await openEnvironment(try loadSettings())
+            let tenant = try await environment.tenant(id: tenant)
+            let user = User(
+                tenantID: tenant.id, id: "usr_" + RandomIdentifier.make(), email: email, passwordHash: try PasswordHasher.hash(password),
+                role: role, companyID: company, createdAt: Date()
+            )
+            do {
+                try await environment.storage.insertUser(user)
+            } catch AuthStorageError.duplicateEmail {
+                CommandLineFailure.exit(message: "a person with email \(user.email) already exists in tenant \(tenant.id)")
+            }
+            writeLine("added \(user.email) as \(user.role.rawValue) (id \(user.id))")
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import Shared
+
+/// Every auth-server setting, read from the config file and `GATEHOUSE_<KEY>` environment variables.
+/// The README's configuration table lists the same keys with the same defaults.
+public struct AuthServerSettings: Sendable {
+    public var listen: ListenAddress
+    public var issuer: String
+    public var resource: String
+    public var dataDirectory: String
+    /// Base64 of 32 bytes; when absent, a key file is created in the data folder.
+    public var keyEncryptionKey: String?
+    public var logFormat: LogFormat
+    public var logLevel: Logger.Level
+
+    static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
+    static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000")
+    static let resourceSetting = Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp")
+    static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
+    static let kekSetting = Setting<String>.text("KEK", default: nil)
+
+    public static let knownKeys: Set<String> = ["LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "LOG_FORMAT", "LOG_LEVEL"]
+
+    public init(
+        listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: String? = nil,
+        logFormat: LogFormat = .text, logLevel: Logger.Level = .info
+    ) {
+        self.listen = listen
+        self.issuer = issuer
+        self.resource = resource
+        self.dataDirectory = dataDirectory
+        self.keyEncryptionKey = keyEncryptionKey
+        self.logFormat = logFormat
+        self.logLevel = logLevel
+    }
+
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
+        let source = try SettingsSource(environment: environment, knownKeys: knownKeys)
+        return Self(
+            listen: try listenSetting.read(from: source),
+            issuer: try issuerSetting.read(from: source),
+            resource: try resourceSetting.read(from: source),
+            dataDirectory: try dataSetting.read(from: source),
+            keyEncryptionKey: source.value("KEK") == nil ? nil : try kekSetting.read(from: source),
+            logFormat: try Setting.logFormat.read(from: source),
+            logLevel: try Setting.logLevel.read(from: source)
+        )
+    }
+}

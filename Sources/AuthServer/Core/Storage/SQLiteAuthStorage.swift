@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Shared
+
+/// The embedded store: one SQLite file (`auth.sqlite`) in the data folder, WAL mode.
+public struct SQLiteAuthStorage: AuthStorage {
+    let database: DatabasePool
+
+    public init(path: String) throws {
+        database = try SQLiteDatabase.open(path: path, migrator: AuthMigrations.migrator)
+    }
+
+    public func allTenants() async throws -> [Tenant] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, issuer, resource FROM tenant ORDER BY created_at, id").map {
+                Tenant(id: $0["id"], issuer: $0["issuer"], resource: $0["resource"])
+            }
+        }
+    }
+
+    public func saveTenant(_ tenant: Tenant) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO tenant (id, issuer, resource, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET issuer = excluded.issuer, resource = excluded.resource
+                    """,
+                arguments: [tenant.id, tenant.issuer, tenant.resource, Date()]
+            )
+        }
+    }
+
+    public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM signing_key WHERE tenant_id = ? ORDER BY created_at DESC", arguments: [tenantID])
+                .map { row in
+                    StoredSigningKey(
+                        tenantID: row["tenant_id"],
+                        keyID: row["kid"],
+                        publicKey: try JSONDecoder().decode(JSONWebKey.self, from: Data((row["public_jwk"] as String).utf8)),
+                        sealedPrivateKey: row["sealed_private_key"],
+                        createdAt: row["created_at"],
+                        retiredAt: row["retired_at"],
+                        publishUntil: row["publish_until"]
+                    )
+                }
+        }
+    }
+
+    public func insertSigningKey(_ key: StoredSigningKey) async throws {
+        let jwk = String(decoding: try JSONResponse.encoder.encode(key.publicKey), as: UTF8.self)
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO signing_key (tenant_id, kid, public_jwk, sealed_private_key, created_at, retired_at, publish_until)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [key.tenantID, key.keyID, jwk, key.sealedPrivateKey, key.createdAt, key.retiredAt, key.publishUntil]
+            )
+        }
+    }
+
+    public func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE signing_key SET retired_at = ?, publish_until = ?
+                    WHERE tenant_id = ? AND kid != ? AND retired_at IS NULL
+                    """,
+                arguments: [at, publishUntil, tenantID, keptKeyID]
+            )
+        }
+    }
+
+    public func insertUser(_ user: User) async throws {
+        do {
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO user (tenant_id, id, email, password_hash, role, company_id, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt]
+                )
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw AuthStorageError.duplicateEmail
+        }
+    }
+
+    public func user(tenantID: String, email: String) async throws -> User? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
+            ).map { row in
+                User(
+                    tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
+                    role: Role(rawValue: row["role"]) ?? .company, companyID: row["company_id"], createdAt: row["created_at"]
+                )
+            }
+        }
+    }
+}

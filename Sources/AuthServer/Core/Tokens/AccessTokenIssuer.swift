@@ -1,0 +1,40 @@
+import Foundation
+import Shared
+
+/// Mints RFC 9068 access tokens for a person, bound to the tenant's resource (RFC 8707).
+public struct AccessTokenIssuer: Sendable {
+    let keyRing: SigningKeyRing
+
+    public init(keyRing: SigningKeyRing) { self.keyRing = keyRing }
+
+    public struct Issued: Sendable {
+        public let token: String
+        public let claims: AccessTokenClaims
+    }
+
+    public func issue(
+        for user: User, tenant: Tenant, clientID: String, scope: [String], lifetime: Int64, grantID: String, now: Date = Date()
+    ) async throws -> Issued {
+        precondition((1...AuthPolicy.accessTokenMaxLifetime).contains(lifetime), "lifetime is checked by the caller")
+        let issuedAt = Int64(now.timeIntervalSince1970)
+        let claims = AccessTokenClaims(
+            issuer: tenant.issuer, subject: user.id, audience: tenant.resource, clientID: clientID, scope: scope.joined(separator: " "),
+            issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: grantID, tenantID: tenant.id,
+            role: user.role.rawValue, company: user.companyID
+        )
+        let signer = try await keyRing.activeSigner(tenantID: tenant.id)
+        return Issued(token: try signer.sign(claims), claims: claims)
+    }
+}
+
+/// RFC 6749 §3.3 scope syntax: space-delimited tokens of printable ASCII except space, `"` and `\`.
+/// Parsing is tolerant of extra whitespace (requirements R42).
+public enum ScopeList {
+    public static func parse(_ text: String) -> [String]? {
+        let scopes = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        let isScopeToken = { (scope: String) in scope.utf8.allSatisfy { $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0) } }
+        guard scopes.allSatisfy(isScopeToken) else { return nil }
+        var seen = Set<String>()
+        return scopes.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,6 @@
+import AuthServerCore
+
+@main
+enum AuthServerMain {
+    static func main() async { await AuthServerCommand.main() }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+/// Opens a SQLite database in WAL mode (GRDB's DatabasePool always uses WAL) and applies migrations.
+public enum SQLiteDatabase {
+    public static func open(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// Creates the data folder (mode 0700: it holds the key file and the databases) when missing.
+    public static func prepareDataDirectory(_ path: String) throws(ConfigurationError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw ConfigurationError(setting: "GATEHOUSE_DATA_DIR", problem: "'\(path)' exists and is not a folder")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ConfigurationError(setting: "GATEHOUSE_DATA_DIR", problem: "cannot create '\(path)': \(error.localizedDescription)")
+            }
+        }
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            throw ConfigurationError(setting: "GATEHOUSE_DATA_DIR", problem: "'\(path)' is not writable")
+        }
+    }
+}
