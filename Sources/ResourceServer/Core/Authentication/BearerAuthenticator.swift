@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+import Shared
+
+/// Turns a bearer token into a `Caller`, or says why it cannot. JWT access tokens are verified locally
+/// with the auth-server's keys (RFC 9068 §4), after a look in the verified-token cache.
+public struct BearerAuthenticator: Sendable {
+    let verifier: AccessTokenVerifier
+    let keys: RemoteKeySet
+    let cache: VerifiedTokenCache
+
+    public init(verifier: AccessTokenVerifier, keys: RemoteKeySet, cache: VerifiedTokenCache = VerifiedTokenCache()) {
+        self.verifier = verifier
+        self.keys = keys
+        self.cache = cache
+    }
+
+    public func authenticate(_ token: Substring, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
+        switch BearerCredentialKind(token) {
+        case .personalAccessToken:
+            throw .personalAccessTokensUnavailable
+        case .unrecognised:
+            throw .token(.malformed)
+        case .jsonWebToken:
+            let digest = SHA256.hash(data: Data(token.utf8))
+            let seconds = Int64(now.timeIntervalSince1970)
+            if let claims = cache.claims(for: digest, now: seconds) { return Caller(claims: claims, tokenKind: .accessToken) }
+            do {
+                let unverified = try AccessTokenVerifier.parse(String(token))
+                guard let key = await keys.key(id: unverified.keyID) else { throw TokenVerificationError.unknownKey }
+                let claims = try verifier.verify(unverified, key: key, now: now)
+                cache.insert(claims, for: digest, now: seconds)
+                return Caller(claims: claims, tokenKind: .accessToken)
+            } catch let error as TokenVerificationError {
+                throw .token(error)
+            } catch {
+                throw .token(.malformed)
+            }
+        }
+    }
+}
+
+public enum BearerAuthenticationError: Error, Equatable, CustomStringConvertible {
+    case token(TokenVerificationError)
+    case personalAccessTokensUnavailable
+
+    public var description: String {
+        switch self {
+        case .token(let error): error.description
+        case .personalAccessTokensUnavailable: "Personal access tokens are not accepted by this server yet"
+        }
+    }
+}

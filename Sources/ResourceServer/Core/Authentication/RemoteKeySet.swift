@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import NIOHTTP1
+import Shared
+
+/// The auth-server's signing keys, fetched from its JWKS and cached. An unknown `kid` triggers a refetch
+/// at most once per `minimumRefetchInterval`, so a flood of forged kids cannot turn into a flood of
+/// fetches; the set is also refreshed when older than `maximumAge`, so a withdrawn key disappears.
+public actor RemoteKeySet {
+    public typealias Fetch = @Sendable () async throws -> [String: P256.Signing.PublicKey]
+
+    private let fetch: Fetch
+    private let minimumRefetchInterval: Duration
+    private let maximumAge: Duration
+    private let logger: Logger
+    private var keys: [String: P256.Signing.PublicKey] = [:]
+    private var fetchedAt: ContinuousClock.Instant?
+    private var inFlight: Task<Void, Never>?
+
+    public init(
+        minimumRefetchInterval: Duration = .seconds(30), maximumAge: Duration = .seconds(600), logger: Logger, fetch: @escaping Fetch
+    ) {
+        self.fetch = fetch
+        self.minimumRefetchInterval = minimumRefetchInterval
+        self.maximumAge = maximumAge
+        self.logger = logger
+    }
+
+    public func key(id: String) async -> P256.Signing.PublicKey? {
+        let now = ContinuousClock.now
+        let age = fetchedAt.map { now - $0 }
+        if let key = keys[id], let age, age < maximumAge { return key }
+        if keys[id] == nil, let age, age < minimumRefetchInterval { return nil }
+        await refresh()
+        return keys[id]
+    }
+
+    /// One fetch at a time; concurrent callers wait for the same one.
+    private func refresh() async {
+        if let inFlight { return await inFlight.value }
+        let task = Task {
+            do {
+                let fetched = try await fetch()
+                self.store(fetched)
+            } catch {
+                self.logger.warning("cannot fetch the auth-server's JWKS", metadata: ["error": "\(error)"])
+                self.store(nil)
+            }
+        }
+        inFlight = task
+        await task.value
+        inFlight = nil
+    }
+
+    private func store(_ fetched: [String: P256.Signing.PublicKey]?) {
+        if let fetched { keys = fetched }
+        fetchedAt = ContinuousClock.now
+    }
+
+    /// Fetches `<authURL>/oauth/jwks.json`, presenting the issuer's host so a multi-tenant auth-server
+    /// reached by an internal address answers with the right tenant's keys.
+    public static func httpFetch(authURL: String, issuer: String, client: HTTPClient = .shared) -> Fetch {
+        let issuerHost = URLComponents(string: issuer).flatMap { components in
+            components.host.map { host in components.port.map { "\(host):\($0)" } ?? host }
+        }
+        return {
+            var request = HTTPClientRequest(url: authURL + "/oauth/jwks.json")
+            request.headers.add(name: "Accept", value: "application/json")
+            if let issuerHost { request.headers.replaceOrAdd(name: "Host", value: issuerHost) }
+            let response = try await client.execute(request, timeout: .seconds(5))
+            guard response.status == .ok else { throw JWKSFetchError.status(Int(response.status.code)) }
+            let body = try await response.body.collect(upTo: 256 * 1024)
+            return try JSONDecoder().decode(LenientJSONWebKeySet.self, from: body).keysByID
+        }
+    }
+}
+
+enum JWKSFetchError: Error {
+    case status(Int)
+}

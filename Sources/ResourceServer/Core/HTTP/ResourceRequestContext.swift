@@ -1,0 +1,15 @@
+import Hummingbird
+import Shared
+
+/// Per-request state of the resource-server: the tenant the host picked and, on `/mcp`, the caller.
+public struct ResourceRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var tenant: Tenant?
+    public var caller: Caller?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        tenant = nil
+        caller = nil
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// Builds the resource-server's HTTP application: metadata, health, and the MCP endpoint behind the
+/// origin guard and bearer authentication.
+public enum ResourceServerApplication {
+    public static func router(environment: ResourceServerEnvironment, logger: Logger) async throws -> Router<ResourceRequestContext> {
+        let settings = environment.settings
+        let tenants = try await environment.storage.allTenants()
+        let directory = TenantDirectory(tenants: tenants, url: \.resource)
+        guard let tenant = tenants.first(where: { $0.id == Tenant.defaultID }) else { throw HTTPError(.internalServerError) }
+        let keys = RemoteKeySet(logger: logger, fetch: RemoteKeySet.httpFetch(authURL: settings.authURL, issuer: tenant.issuer))
+        let authenticator = BearerAuthenticator(
+            verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys
+        )
+        let challenge = BearerChallenge(
+            resourceMetadataURL: ProtectedResourceMetadata.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
+        )
+        let endpoint = MCPEndpoint(
+            dispatcher: MCPDispatcher(registry: environment.registry), challenge: challenge, maxBodyBytes: settings.maxBodyBytes
+        )
+        let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)
+
+        let router = Router(context: ResourceRequestContext.self)
+        router.add(middleware: TenantMiddleware(directory: directory))
+        router.get("/healthz") { _, _ in try JSONResponse.make(HealthResponse(service: "resource-server")) }
+
+        let metadata = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
+        let resourcePath = URLComponents(string: tenant.resource)?.path ?? "/mcp"
+        for path in Set([ProtectedResourceMetadata.wellKnownPrefix, ProtectedResourceMetadata.wellKnownPrefix + resourcePath]) {
+            metadata.get(RouterPath(path)) { _, context in
+                guard let tenant = context.tenant else { throw HTTPError(.notFound) }
+                return try JSONResponse.make(
+                    ProtectedResourceMetadata(resource: tenant.resource, issuer: tenant.issuer, scopes: environment.registry.allScopes),
+                    cacheControl: "max-age=300"
+                )
+            }
+            metadata.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+        }
+
+        // `/mcp` and `/mcp/` are both served directly: redirects lose the Authorization header in some clients (R6).
+        let mcpPath = resourcePath.isEmpty ? "/" : resourcePath
+        let mcp = router.group(RouterPath(mcpPath))
+            .add(middleware: CORSMiddleware(origins: .only { originGuard.isAllowed($0) }, methods: "POST, OPTIONS"))
+            .add(middleware: originGuard)
+        mcp.on("", method: .options) { _, _ in Response(status: .noContent) }
+        for method in [HTTPRequest.Method.get, .delete] {
+            // Stateless server: no standalone SSE stream and no session to end (R67, R73).
+            mcp.on("", method: method) { _, _ in Response(status: .methodNotAllowed, headers: [.allow: "POST"]) }
+        }
+        mcp.add(middleware: AuthenticationMiddleware(authenticator: authenticator, challenge: challenge))
+            .post("") { request, context in try await endpoint.post(request, context: context) }
+        return router
+    }
+
+    public static func make(
+        environment: ResourceServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let settings = environment.settings
+        return Application(
+            router: try await router(environment: environment, logger: logger),
+            configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port)),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}
+
+/// Picks the tenant by the request's host.
+struct TenantMiddleware: RouterMiddleware {
+    let directory: TenantDirectory
+
+    func handle(
+        _ request: Request, context: ResourceRequestContext, next: (Request, ResourceRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.tenant = directory.tenant(forAuthority: request.head.authority)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,105 @@
+import Logging
+import Shared
+
+/// Answers MCP methods once the HTTP layer has authenticated the caller and checked the envelope.
+/// Stateless: every request stands alone, whichever era it speaks.
+public struct MCPDispatcher: Sendable {
+    public let registry: ToolRegistry
+    let serverInfo: JSONValue = ["name": "gatehouse", "title": "Gatehouse service desk", "version": "0.1.0"]
+    let instructions = """
+        Gatehouse gives access to a managed-service provider's service desk as the signed-in person, \
+        never with more rights than that person has. Call whoami to see which account and scopes you act with.
+        """
+    /// How long a client may cache `tools/list` and `server/discover` results (2026-07-28 caching).
+    let listTTLMilliseconds: Int64 = 300_000
+
+    public init(registry: ToolRegistry) { self.registry = registry }
+
+    func handle(_ request: MCPRequest, caller: Caller, tenant: Tenant, logger: Logger) async -> Result<JSONValue, JSONRPCError> {
+        do {
+            var result: [String: JSONValue]
+            switch (request.era, request.method) {
+            case (.handshake, "initialize"): result = try initialize(request.params)
+            case (.handshake, "ping"): result = [:]
+            case (.modern, "server/discover"): result = discover()
+            case (_, "tools/list"): result = try listTools(request, caller: caller)
+            case (_, "tools/call"): result = try await callTool(request, caller: caller, tenant: tenant, logger: logger)
+            default: throw JSONRPCError.methodNotFound(request.method)
+            }
+            if request.era == .modern { result["resultType"] = "complete" }
+            return .success(.object(result))
+        } catch let error as JSONRPCError {
+            return .failure(error)
+        } catch {
+            logger.error("MCP method failed", metadata: ["method": "\(request.method)", "error": "\(error)"])
+            return .failure(JSONRPCError(code: JSONRPCError.internalErrorCode, message: "Internal error"))
+        }
+    }
+
+    /// Lifecycle §Initialization: echo a version we serve, else offer our latest handshake version.
+    private func initialize(_ params: [String: JSONValue]) throws(JSONRPCError) -> [String: JSONValue] {
+        guard case .string(let requested)? = params["protocolVersion"] else { throw .invalidParams("protocolVersion is required") }
+        let version = ProtocolVersions.handshake.contains(requested) ? requested : ProtocolVersions.handshake.last!
+        return [
+            "protocolVersion": .string(version), "capabilities": ["tools": ["listChanged": false]], "serverInfo": serverInfo,
+            "instructions": .string(instructions),
+        ]
+    }
+
+    /// 2026-07-28 server/discover: both eras' versions, so clients of either can find theirs (R74).
+    private func discover() -> [String: JSONValue] {
+        [
+            "supportedVersions": .array(ProtocolVersions.all.map(JSONValue.string)), "capabilities": ["tools": ["listChanged": false]],
+            "instructions": .string(instructions), "_meta": [ProtocolVersions.serverInfoKey: serverInfo],
+            "ttlMs": .int(listTTLMilliseconds), "cacheScope": "public",
+        ]
+    }
+
+    private func listTools(_ request: MCPRequest, caller: Caller) throws(JSONRPCError) -> [String: JSONValue] {
+        let cursor: String?
+        switch request.params["cursor"] {
+        case nil, .null?: cursor = nil
+        case .string(let value)?: cursor = value
+        default: throw .invalidParams("cursor must be a string")
+        }
+        let page = try registry.page(for: caller, cursor: cursor)
+        var result: [String: JSONValue] = ["tools": .array(page.tools.map(\.listing))]
+        if let next = page.nextCursor { result["nextCursor"] = .string(next) }
+        if request.era == .modern {
+            // The list depends on the token's scopes, so no shared cache may keep it (R76).
+            result["ttlMs"] = .int(listTTLMilliseconds)
+            result["cacheScope"] = "private"
+        }
+        return result
+    }
+
+    private func callTool(_ request: MCPRequest, caller: Caller, tenant: Tenant, logger: Logger) async throws -> [String: JSONValue] {
+        guard let name = request.toolName else { throw JSONRPCError.invalidParams("name must be a string") }
+        guard let tool = registry.tool(named: name), caller.holds(tool.requiredScopes) else {
+            throw JSONRPCError.invalidParams("Unknown tool: \(name)")
+        }
+        let arguments: [String: JSONValue]
+        switch request.params["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let members)?: arguments = members
+        default: throw JSONRPCError.invalidParams("arguments must be an object")
+        }
+        // Argument problems are tool errors the model can correct (SEP-1303), not protocol errors.
+        if let problem = JSONSchemaValidator.problem(in: .object(arguments), against: tool.inputSchema) {
+            return Self.errorResult(problem)
+        }
+        do {
+            let output = try await tool.run(ToolInvocation(arguments: arguments, caller: caller, tenant: tenant))
+            return ["content": [["type": "text", "text": .string(output.text)]], "structuredContent": output.structured, "isError": false]
+        } catch let error as ToolError {
+            return Self.errorResult(error.message)
+        } catch {
+            logger.error("tool failed", metadata: ["tool": "\(name)", "error": "\(error)"])
+            return Self.errorResult("The tool \(name) failed unexpectedly; the error was logged for the operator.")
+        }
+    }
+
+    static func errorResult(_ message: String) -> [String: JSONValue] {
+        ["content": [["type": "text", "text": .string(message)]], "isError": true]
+    }
+}

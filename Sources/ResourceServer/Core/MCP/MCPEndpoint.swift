@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Logging
+import Shared
+
+/// The Streamable HTTP side of `/mcp` (transports, 2025-03-26 to 2026-07-28), stateless and without
+/// session ids: content negotiation, size limits, the era of each request and its header checks, the
+/// scope gate before dispatch, and JSON or SSE replies.
+struct MCPEndpoint: Sendable {
+    let dispatcher: MCPDispatcher
+    let challenge: BearerChallenge
+    let maxBodyBytes: Int
+
+    enum Header {
+        static let protocolVersion = HTTPField.Name("MCP-Protocol-Version")!
+        static let method = HTTPField.Name("Mcp-Method")!
+        static let name = HTTPField.Name("Mcp-Name")!
+    }
+
+    func post(_ request: Request, context: ResourceRequestContext) async throws -> Response {
+        guard let caller = context.caller, let tenant = context.tenant else { throw HTTPError(.internalServerError) }
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            return reply(error: .invalidRequest("Content-Type must be application/json"), id: nil, status: 415, sse: false)
+        }
+        guard let sse = Self.prefersEventStream(request.headers[.accept]) else {
+            return reply(error: .invalidRequest("Accept must allow application/json or text/event-stream"), id: nil, status: 406, sse: false)
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes { return tooLarge(sse: sse) }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            return tooLarge(sse: sse)
+        }
+        guard let message = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)) else {
+            return reply(error: .parseError(), id: nil, status: 400, sse: sse)
+        }
+
+        let prepared: [Prepared]
+        if case .array(let elements) = message {
+            let version = request.headers[Header.protocolVersion] ?? ProtocolVersions.assumedWhenAbsent
+            guard version == ProtocolVersions.batching else {
+                return reply(error: .invalidRequest("Batches are not allowed in protocol version \(version)"), id: nil, status: 400, sse: sse)
+            }
+            guard !elements.isEmpty else { return reply(error: .invalidRequest("An empty batch"), id: nil, status: 400, sse: sse) }
+            prepared = elements.map { prepare($0, headers: request.headers, inBatch: true) }
+        } else {
+            prepared = [prepare(message, headers: request.headers, inBatch: false)]
+        }
+
+        // Authorization is decided for the whole body before anything runs (R56).
+        for case .request(let call) in prepared {
+            if let name = call.toolName, let tool = dispatcher.registry.tool(named: name), !caller.holds(tool.requiredScopes) {
+                return challenge.insufficientScope(needed: tool.requiredScopes, description: "The tool \(name) needs the scopes \(tool.requiredScopes.joined(separator: " "))")
+            }
+        }
+
+        var replies: [(message: JSONValue, status: Int)] = []
+        for item in prepared {
+            switch item {
+            case .accepted: continue
+            case .failed(let error, let id, let era): replies.append((Self.errorMessage(error, id: id), error.httpStatus(era: era)))
+            case .request(let call):
+                let outcome = await dispatcher.handle(call, caller: caller, tenant: tenant, logger: context.logger)
+                switch outcome {
+                case .success(let result): replies.append((["jsonrpc": "2.0", "id": call.id, "result": result], 200))
+                case .failure(let error): replies.append((Self.errorMessage(error, id: call.id), error.httpStatus(era: call.era)))
+                }
+            }
+        }
+        if replies.isEmpty { return Response(status: .accepted) }
+        if case .array = message { return try encode(.array(replies.map(\.message)), status: 200, sse: sse) }
+        return try encode(replies[0].message, status: replies[0].status, sse: sse)
+    }
+
+    private enum Prepared {
+        case accepted
+        case failed(JSONRPCError, id: JSONValue?, era: ProtocolEra?)
+        case request(MCPRequest)
+    }
+
+    private func prepare(_ value: JSONValue, headers: HTTPFields, inBatch: Bool) -> Prepared {
+        let message: IncomingMessage
+        do {
+            message = try IncomingMessage(value)
+        } catch {
+            return .failed(error, id: value["id"].flatMap { $0 == .null ? nil : $0 }, era: nil)
+        }
+        guard case .request(let id, let method, let paramsValue) = message else { return .accepted }
+        let params = paramsValue?.objectValue ?? [:]
+        let meta = params["_meta"]?.objectValue
+        if method == "server/discover" || meta?[ProtocolVersions.metaKey] != nil {
+            if inBatch { return .failed(.invalidRequest("Protocol version 2026-07-28 does not allow batches"), id: id, era: .modern) }
+            if let error = Self.modernEnvelopeError(method: method, params: params, headers: headers) {
+                return .failed(error, id: id, era: .modern)
+            }
+            return .request(MCPRequest(id: id, method: method, params: params, era: .modern))
+        }
+        // Handshake era: a missing header means 2025-03-26, and a date-shaped unknown one is taken as the
+        // negotiated version, because real clients send both (R69). Only nonsense is refused.
+        if let version = headers[Header.protocolVersion], !ProtocolVersions.looksLikeVersion(version) {
+            return .failed(.invalidRequest("Unsupported MCP-Protocol-Version header: \(version)"), id: id, era: .handshake)
+        }
+        if inBatch, method == "initialize" { return .failed(.invalidRequest("initialize cannot be part of a batch"), id: id, era: .handshake) }
+        return .request(MCPRequest(id: id, method: method, params: params, era: .handshake))
+    }
+
+    /// 2026-07-28 transport §Server Validation, in the order the reference SDK applies it: the envelope,
+    /// then the headers against the body (-32020), then the version (-32022 with what we support).
+    static func modernEnvelopeError(method: String, params: [String: JSONValue], headers: HTTPFields) -> JSONRPCError? {
+        guard let meta = params["_meta"]?.objectValue, let version = meta[ProtocolVersions.metaKey],
+            meta[ProtocolVersions.clientCapabilitiesKey] != nil
+        else {
+            return .invalidParams("params._meta must carry \(ProtocolVersions.metaKey) and \(ProtocolVersions.clientCapabilitiesKey)")
+        }
+        for name in [Header.protocolVersion, Header.method, Header.name] where headers[values: name].count > 1 {
+            return .headerMismatch("\(name) header appears more than once")
+        }
+        guard let headerVersion = headers[Header.protocolVersion], .string(headerVersion) == version else {
+            return .headerMismatch("MCP-Protocol-Version header does not match params._meta's protocol version")
+        }
+        guard headers[Header.method] == method else { return .headerMismatch("Mcp-Method header does not match the method") }
+        if method == "tools/call", let name = params["name"]?.stringValue, MCPHeaderValue.decode(headers[Header.name]) != name {
+            return .headerMismatch("Mcp-Name header does not match params.name")
+        }
+        guard let requested = version.stringValue else { return .invalidParams("The protocol version must be a string") }
+        guard ProtocolVersions.modern.contains(requested) else {
+            return JSONRPCError(
+                code: JSONRPCError.unsupportedProtocolVersionCode, message: "Unsupported protocol version: \(requested)",
+                data: ["supported": .array(ProtocolVersions.all.map(JSONValue.string)), "requested": .string(requested)]
+            )
+        }
+        return nil
+    }
+
+    /// nil when the client accepts neither JSON nor SSE; true when it accepts only SSE (R64: never 406 a
+    /// client that accepts JSON, and answer JSON whenever it is acceptable).
+    static func prefersEventStream(_ accept: String?) -> Bool? {
+        guard let accept, !accept.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
+        let types = accept.split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
+        if types.contains(where: { ["application/json", "application/*", "*/*"].contains($0) }) { return false }
+        if types.contains(where: { ["text/event-stream", "text/*"].contains($0) }) { return true }
+        return nil
+    }
+
+    static func errorMessage(_ error: JSONRPCError, id: JSONValue?) -> JSONValue {
+        ["jsonrpc": "2.0", "id": id ?? .null, "error": error.json]
+    }
+
+    private func tooLarge(sse: Bool) -> Response {
+        reply(error: .invalidRequest("The body is larger than \(maxBodyBytes) bytes"), id: nil, status: 413, sse: sse)
+    }
+
+    private func reply(error: JSONRPCError, id: JSONValue?, status: Int, sse: Bool) -> Response {
+        (try? encode(Self.errorMessage(error, id: id), status: status, sse: sse)) ?? Response(status: .init(code: status))
+    }
+
+    private func encode(_ message: JSONValue, status: Int, sse: Bool) throws -> Response {
+        let json = try JSONResponse.encoder.encode(message)
+        if sse {
+            var body = ByteBuffer(string: "event: message\ndata: ")
+            body.writeBytes(json)
+            body.writeString("\n\n")
+            return Response(
+                status: .init(code: status),
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
+                body: .init(byteBuffer: body)
+            )
+        }
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+}
+
+/// Header values of the 2026-07-28 transport: verbatim, or `=?base64?…?=` for values that are not plain ASCII.
+enum MCPHeaderValue {
+    static func decode(_ value: String?) -> String? {
+        guard let value else { return nil }
+        guard value.hasPrefix("=?base64?"), value.hasSuffix("?=") else { return value }
+        let payload = String(value.dropFirst(9).dropLast(2))
+        guard let data = Data(base64Encoded: payload), data.base64EncodedString() == payload else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+}

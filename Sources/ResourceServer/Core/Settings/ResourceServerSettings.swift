@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import Shared
+
+/// Every resource-server setting, read from the config file and `GATEHOUSE_<KEY>` environment variables.
+public struct ResourceServerSettings: Sendable {
+    public var listen: ListenAddress
+    public var resource: String
+    public var issuer: String
+    /// Where this process reaches the auth-server (its JWKS); defaults to the issuer.
+    public var authURL: String
+    public var dataDirectory: String
+    public var maxBodyBytes: Int
+    /// Browser origins allowed to call `/mcp`, besides the resource's own origin.
+    public var allowedOrigins: [String]
+    public var logFormat: LogFormat
+    public var logLevel: Logger.Level
+
+    public static let knownKeys: Set<String> = [
+        "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
+    ]
+
+    public init(
+        listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
+        maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
+        logFormat: LogFormat = .text, logLevel: Logger.Level = .info
+    ) {
+        self.listen = listen
+        self.resource = resource
+        self.issuer = issuer
+        self.authURL = authURL ?? issuer
+        self.dataDirectory = dataDirectory
+        self.maxBodyBytes = maxBodyBytes
+        self.allowedOrigins = allowedOrigins
+        self.logFormat = logFormat
+        self.logLevel = logLevel
+    }
+
+    /// The hosted connectors' origins (requirements R70).
+    public static let defaultAllowedOrigins = ["https://claude.ai", "https://claude.com", "https://chatgpt.com"]
+
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
+        let source = try SettingsSource(environment: environment, knownKeys: knownKeys)
+        let issuer = try Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000").read(from: source)
+        return Self(
+            listen: try Setting<ListenAddress>.listen(default: "127.0.0.1:9001").read(from: source),
+            resource: try Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp").read(from: source),
+            issuer: issuer,
+            authURL: try Setting<String>.canonicalURL("AUTH_URL", default: issuer).read(from: source),
+            dataDirectory: try Setting<String>.text("DATA_DIR", default: "./data").read(from: source),
+            maxBodyBytes: try Setting<Int>.integer("MAX_BODY_BYTES", default: 1_048_576, range: 1024...67_108_864).read(from: source),
+            allowedOrigins: try Setting<[String]>.list("ALLOWED_ORIGINS", default: defaultAllowedOrigins.joined(separator: ","))
+                .read(from: source),
+            logFormat: try Setting.logFormat.read(from: source),
+            logLevel: try Setting.logLevel.read(from: source)
+        )
+    }
+}

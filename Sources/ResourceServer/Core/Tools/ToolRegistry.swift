@@ -1,0 +1,49 @@
+import Foundation
+
+/// The tools this server offers, in a fixed order so `tools/list` pages are stable.
+public struct ToolRegistry: Sendable {
+    public let tools: [Tool]
+    private let byName: [String: Tool]
+    /// How many tools one `tools/list` page holds.
+    public let pageSize: Int
+
+    public init(tools: [Tool], pageSize: Int = 100) {
+        self.tools = tools
+        self.byName = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in
+            preconditionFailure("two tools are named '\(first.name)'")
+        })
+        self.pageSize = pageSize
+    }
+
+    public func tool(named name: String) -> Tool? { byName[name] }
+
+    /// Tools the caller's scopes allow.
+    public func visibleTools(for caller: Caller) -> [Tool] { tools.filter { caller.holds($0.requiredScopes) } }
+
+    /// Every scope some tool needs, sorted: what the protected-resource metadata advertises.
+    public var allScopes: [String] { Array(Set(tools.flatMap(\.requiredScopes))).sorted() }
+
+    /// One page of the caller's tools. The cursor is opaque to clients: the name of the last tool sent.
+    func page(for caller: Caller, cursor: String?) throws(JSONRPCError) -> (tools: [Tool], nextCursor: String?) {
+        let visible = visibleTools(for: caller)
+        var start = 0
+        if let cursor {
+            guard let decoded = Base64URLCursor.decode(cursor), let index = visible.firstIndex(where: { $0.name == decoded }) else {
+                throw .invalidParams("Invalid cursor")
+            }
+            start = index + 1
+        }
+        let end = min(start + pageSize, visible.count)
+        let page = Array(visible[start..<end])
+        return (page, end < visible.count ? page.last.map { Base64URLCursor.encode($0.name) } : nil)
+    }
+}
+
+enum Base64URLCursor {
+    static func encode(_ name: String) -> String { "c1." + Data(name.utf8).base64EncodedString() }
+
+    static func decode(_ cursor: String) -> String? {
+        guard cursor.hasPrefix("c1."), let data = Data(base64Encoded: String(cursor.dropFirst(3))) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+}

@@ -1,0 +1,6 @@
+import ResourceServerCore
+
+@main
+enum ResourceServerMain {
+    static func main() async { await ResourceServerCommand.main() }
+}
