@@ -64,7 +64,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ResourceServerTests",
-            dependencies: ["ResourceServerCore", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "ResourceServerCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ]
 )

@@ -7,7 +7,7 @@ public enum AuthServerApplication {
     public static func router(environment: AuthServerEnvironment) async throws -> Router<AuthRequestContext> {
         let tenants = try await environment.storage.allTenants()
         let router = Router(context: AuthRequestContext.self)
-        router.add(middleware: TenantMiddleware(directory: TenantDirectory(tenants: tenants, url: \.issuer)))
+        router.add(middleware: TenantMiddleware<AuthRequestContext>(directory: TenantDirectory(tenants: tenants, url: \.issuer)))
         router.add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
 
         router.get(RouterPath(AuthServerPaths.health)) { _, _ in

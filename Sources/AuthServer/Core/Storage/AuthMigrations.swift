@@ -1,4 +1,5 @@
 import GRDB
+import Shared
 
 /// The auth-server's schema, one versioned migration at a time. Applied at every start; never edit a
 /// migration that has shipped, add the next one.
@@ -6,12 +7,7 @@ enum AuthMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: tenants, signing keys, users") { db in
-            try db.create(table: "tenant") { t in
-                t.primaryKey("id", .text)
-                t.column("issuer", .text).notNull().unique()
-                t.column("resource", .text).notNull()
-                t.column("created_at", .datetime).notNull()
-            }
+            try TenantTable.create(db, uniqueColumn: "issuer")
             try db.create(table: "signing_key") { t in
                 t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
                 t.column("kid", .text).notNull()

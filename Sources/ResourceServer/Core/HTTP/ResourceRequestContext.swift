@@ -2,7 +2,7 @@ import Hummingbird
 import Shared
 
 /// Per-request state of the resource-server: the tenant the host picked and, on `/mcp`, the caller.
-public struct ResourceRequestContext: RequestContext {
+public struct ResourceRequestContext: TenantRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var tenant: Tenant?
     public var caller: Caller?

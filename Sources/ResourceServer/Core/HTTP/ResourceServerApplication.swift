@@ -6,12 +6,15 @@ import Shared
 /// Builds the resource-server's HTTP application: metadata, health, and the MCP endpoint behind the
 /// origin guard and bearer authentication.
 public enum ResourceServerApplication {
-    public static func router(environment: ResourceServerEnvironment, logger: Logger) async throws -> Router<ResourceRequestContext> {
+    /// - Parameter keyFetch: how to get the auth-server's keys; by default its JWKS over HTTP.
+    public static func router(
+        environment: ResourceServerEnvironment, logger: Logger, keyFetch: RemoteKeySet.Fetch? = nil
+    ) async throws -> Router<ResourceRequestContext> {
         let settings = environment.settings
         let tenants = try await environment.storage.allTenants()
         let directory = TenantDirectory(tenants: tenants, url: \.resource)
         guard let tenant = tenants.first(where: { $0.id == Tenant.defaultID }) else { throw HTTPError(.internalServerError) }
-        let keys = RemoteKeySet(logger: logger, fetch: RemoteKeySet.httpFetch(authURL: settings.authURL, issuer: tenant.issuer))
+        let keys = RemoteKeySet(logger: logger, fetch: keyFetch ?? RemoteKeySet.httpFetch(authURL: settings.authURL, issuer: tenant.issuer))
         let authenticator = BearerAuthenticator(
             verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys
         )
@@ -24,7 +27,7 @@ public enum ResourceServerApplication {
         let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)
 
         let router = Router(context: ResourceRequestContext.self)
-        router.add(middleware: TenantMiddleware(directory: directory))
+        router.add(middleware: TenantMiddleware<ResourceRequestContext>(directory: directory))
         router.get("/healthz") { _, _ in try JSONResponse.make(HealthResponse(service: "resource-server")) }
 
         let metadata = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
@@ -65,18 +68,5 @@ public enum ResourceServerApplication {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-    }
-}
-
-/// Picks the tenant by the request's host.
-struct TenantMiddleware: RouterMiddleware {
-    let directory: TenantDirectory
-
-    func handle(
-        _ request: Request, context: ResourceRequestContext, next: (Request, ResourceRequestContext) async throws -> Response
-    ) async throws -> Response {
-        var context = context
-        context.tenant = directory.tenant(forAuthority: request.head.authority)
-        return try await next(request, context)
     }
 }

@@ -21,33 +21,16 @@ public struct SQLiteResourceStorage: ResourceStorage {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: tenants") { db in
-            try db.create(table: "tenant") { t in
-                t.primaryKey("id", .text)
-                t.column("issuer", .text).notNull()
-                t.column("resource", .text).notNull().unique()
-                t.column("created_at", .datetime).notNull()
-            }
+            try TenantTable.create(db, uniqueColumn: "resource")
         }
         return migrator
     }
 
     public func allTenants() async throws -> [Tenant] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, issuer, resource FROM tenant ORDER BY created_at, id").map {
-                Tenant(id: $0["id"], issuer: $0["issuer"], resource: $0["resource"])
-            }
-        }
+        try await database.read(TenantTable.all)
     }
 
     public func saveTenant(_ tenant: Tenant) async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO tenant (id, issuer, resource, created_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET issuer = excluded.issuer, resource = excluded.resource
-                    """,
-                arguments: [tenant.id, tenant.issuer, tenant.resource, Date()]
-            )
-        }
+        try await database.write { db in try TenantTable.save(tenant, in: db) }
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import GRDB
+
+/// The `tenant` table both servers keep in their own databases: one SQL for reading and saving it.
+public enum TenantTable {
+    public static func create(_ db: Database, uniqueColumn: String) throws {
+        try db.create(table: "tenant") { t in
+            t.primaryKey("id", .text)
+            t.column("issuer", .text).notNull()
+            t.column("resource", .text).notNull()
+            t.column("created_at", .datetime).notNull()
+            t.uniqueKey([uniqueColumn])
+        }
+    }
+
+    public static func all(_ db: Database) throws -> [Tenant] {
+        try Row.fetchAll(db, sql: "SELECT id, issuer, resource FROM tenant ORDER BY created_at, id").map {
+            Tenant(id: $0["id"], issuer: $0["issuer"], resource: $0["resource"])
+        }
+    }
+
+    /// Inserts the tenant, or updates its issuer and resource when the id exists.
+    public static func save(_ tenant: Tenant, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO tenant (id, issuer, resource, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET issuer = excluded.issuer, resource = excluded.resource
+                """,
+            arguments: [tenant.id, tenant.issuer, tenant.resource, Date()]
+        )
+    }
+}
