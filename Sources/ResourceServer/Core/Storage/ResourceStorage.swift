@@ -27,7 +27,7 @@ public struct SQLiteResourceStorage: ResourceStorage {
     }
 
     public func allTenants() async throws -> [Tenant] {
-        try await database.read(TenantTable.all)
+        try await database.read { db in try TenantTable.all(db) }
     }
 
     public func saveTenant(_ tenant: Tenant) async throws {
