@@ -6,6 +6,7 @@ started here is stopped here, and must exit cleanly on SIGTERM.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -62,6 +63,7 @@ class Gatehouse:
     auth_port: int
     resource_port: int
     servers: list[Server] = field(default_factory=list)
+    issued: list[str] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -78,6 +80,7 @@ class Gatehouse:
             "GATEHOUSE_ISSUER": self.issuer,
             "GATEHOUSE_RESOURCE": self.resource,
             "GATEHOUSE_DATA_DIR": str(self.workdir / "auth-data"),
+            "GATEHOUSE_LOG_FORMAT": "json",
         }
 
     def resource_env(self, resource_port: int | None = None, data: str = "resource-data") -> dict[str, str]:
@@ -88,6 +91,8 @@ class Gatehouse:
             "GATEHOUSE_ISSUER": self.issuer,
             "GATEHOUSE_RESOURCE": f"http://127.0.0.1:{port}/mcp",
             "GATEHOUSE_DATA_DIR": str(self.workdir / data),
+            "GATEHOUSE_LOG_FORMAT": "json",
+            "GATEHOUSE_LOG_LEVEL": "debug",
         }
 
     def admin(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -98,7 +103,23 @@ class Gatehouse:
     def issue_token(self, email: str = "tech@example.com", scope: str = "", ttl: int = 600) -> str:
         result = self.admin("token", "issue", "--email", email, "--scope", scope, "--ttl", str(ttl))
         assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
+        token = result.stdout.strip()
+        self.issued.append(token)
+        return token
+
+    def check_logs(self) -> None:
+        """Every server log line is one JSON object, and no token or password ever appears in one."""
+        for server in self.servers:
+            text = server.log.read_text()
+            lines = [line for line in text.splitlines() if line.strip()]
+            assert lines, f"{server.name} wrote no log"
+            for line in lines:
+                record = json.loads(line)
+                assert {"ts", "level", "label", "msg"} <= record.keys(), line
+            for secret in [*self.issued, PASSWORD]:
+                assert secret not in text, f"{server.name} logged a secret"
+            for token in self.issued:
+                assert token.split(".")[2] not in text, f"{server.name} logged a token signature"
 
     def start(self, name: str, env: dict[str, str], health_url: str) -> Server:
         log = self.workdir / f"{name}-{len(self.servers)}.log"
@@ -130,6 +151,7 @@ def gatehouse():
         yield house
     finally:
         codes = {server.name: server.stop() for server in house.servers}
+        house.check_logs()
         shutil.rmtree(workdir, ignore_errors=True)
     # Ctrl-C / SIGTERM must stop both servers cleanly.
     assert all(code == 0 for code in codes.values()), codes
