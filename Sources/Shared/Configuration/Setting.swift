@@ -40,14 +40,19 @@ extension Setting where Value == ListenAddress {
 extension Setting where Value == String {
     /// An absolute http(s) URL with no query, fragment or trailing slash: issuer and resource strings
     /// are compared byte for byte by clients (RFC 8414 §3.3, RFC 9728 §3.3), so we refuse ambiguity here.
-    public static func canonicalURL(_ key: String, default value: String?) -> Self {
+    /// `allowPath: false` for issuers: our endpoints live at the origin's root (requirements R14 recommends a pathless issuer).
+    public static func canonicalURL(_ key: String, default value: String?, allowPath: Bool = true) -> Self {
         Setting(key, default: value) { raw in
             guard let url = URLComponents(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
                 let host = url.host, !host.isEmpty
             else { return .failure(SettingProblem("must be an absolute http(s) URL, got '\(raw)'")) }
+            // Checked first, so no later message repeats a password.
+            if url.user != nil || url.password != nil { return .failure(SettingProblem("must not carry user info")) }
             if url.query != nil || url.fragment != nil { return .failure(SettingProblem("must not have a query or fragment, got '\(raw)'")) }
             if raw.hasSuffix("/") { return .failure(SettingProblem("must not end with a slash, got '\(raw)'")) }
-            if url.user != nil || url.password != nil { return .failure(SettingProblem("must not carry user info")) }
+            if !allowPath, !url.path.isEmpty {
+                return .failure(SettingProblem("must be an origin without a path (clients derive well-known URLs from it), got '\(raw)'"))
+            }
             return .success(raw)
         }
     }

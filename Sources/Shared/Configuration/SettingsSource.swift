@@ -22,8 +22,8 @@ public struct SettingsSource: Sendable {
             throw ConfigurationError(setting: setting, problem: "cannot read config file '\(path)'")
         }
         var values: [String: String] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "=") else {
                 throw ConfigurationError(setting: setting, problem: "line \(index + 1) of '\(path)' is not KEY = value")

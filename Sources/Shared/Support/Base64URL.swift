@@ -18,6 +18,8 @@ public enum Base64URL {
         let remainder = base64.count % 4
         if remainder == 1 { return nil }
         if remainder > 0 { base64 += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: base64)
+        // Unused low bits must be zero, or two strings would decode alike and a token would be malleable.
+        guard let data = Data(base64Encoded: base64), encode(data) == text else { return nil }
+        return data
     }
 }

@@ -55,7 +55,7 @@ public struct AccessTokenVerifier: Sendable {
         guard claims.audience == audience else { throw .wrongAudience }
         guard claims.tenantID == tenantID else { throw .wrongTenant }
         let seconds = Int64(now.timeIntervalSince1970)
-        guard seconds <= claims.expiresAt + Self.leewaySeconds else { throw .expired }
+        guard seconds - Self.leewaySeconds <= claims.expiresAt else { throw .expired }
         guard seconds + Self.leewaySeconds >= claims.notBefore else { throw .notYetValid }
         return claims
     }

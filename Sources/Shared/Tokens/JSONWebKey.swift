@@ -23,6 +23,16 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
         self.use = "sig"
     }
 
+    init(kty: String, crv: String, x: String, y: String, kid: String) {
+        self.kty = kty
+        self.crv = crv
+        self.x = x
+        self.y = y
+        self.kid = kid
+        self.alg = "ES256"
+        self.use = "sig"
+    }
+
     /// The key, or nil when this JWK is not a well-formed P-256 signing key.
     public var publicKey: P256.Signing.PublicKey? {
         guard kty == "EC", crv == "P-256", let x = Base64URL.decode(x), let y = Base64URL.decode(y), x.count == 32, y.count == 32
@@ -42,12 +52,25 @@ public struct LenientJSONWebKeySet: Decodable, Sendable {
     public let keysByID: [String: P256.Signing.PublicKey]
 
     public init(from decoder: any Decoder) throws {
-        struct AnyKey: Decodable { let key: JSONWebKey?; init(from decoder: any Decoder) throws { key = try? JSONWebKey(from: decoder) } }
-        struct Set: Decodable { let keys: [AnyKey] }
-        let set = try Set(from: decoder)
+        /// `alg` and `use` are optional in RFC 7517 §4.2, §4.4; when present they must fit ES256 signing.
+        struct AnyKey: Decodable {
+            var kty, crv, x, y, kid: String?
+            var alg, use: String?
+        }
+        struct Set: Decodable {
+            let keys: [Lenient]
+        }
+        struct Lenient: Decodable {
+            let key: AnyKey?
+            init(from decoder: any Decoder) throws { key = try? AnyKey(from: decoder) }
+        }
         var keys: [String: P256.Signing.PublicKey] = [:]
-        for case let jwk? in set.keys.map(\.key) where jwk.alg == "ES256" {
-            if let key = jwk.publicKey { keys[jwk.kid] = key }
+        for case let candidate? in try Set(from: decoder).keys.map(\.key) {
+            guard let kid = candidate.kid, let kty = candidate.kty, let crv = candidate.crv, let x = candidate.x, let y = candidate.y,
+                candidate.alg ?? "ES256" == "ES256", candidate.use ?? "sig" == "sig"
+            else { continue }
+            let jwk = JSONWebKey(kty: kty, crv: crv, x: x, y: y, kid: kid)
+            if let key = jwk.publicKey { keys[kid] = key }
         }
         keysByID = keys
     }

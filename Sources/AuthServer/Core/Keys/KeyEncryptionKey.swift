@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Shared
 
 /// The key that seals signing keys (and, later, TOTP seeds) at rest with AES-256-GCM.
@@ -33,8 +36,17 @@ public struct KeyEncryptionKey: Sendable {
         }
         let key = SymmetricKey(size: .bits256)
         let text = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError(setting: setting, problem: "cannot create key file '\(path)'")
+        // O_EXCL: when the server and an admin command start together, one creates the file and the
+        // other reads it; neither overwrites a key that may already seal something. 0600 from the start.
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST { return try load(configured: nil, dataDirectory: dataDirectory) }
+            throw ConfigurationError(setting: setting, problem: "cannot create key file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
+            throw ConfigurationError(setting: setting, problem: "cannot write key file '\(path)'")
         }
         return Self(key: key)
     }

@@ -15,7 +15,7 @@ public struct AuthServerSettings: Sendable {
     public var logLevel: Logger.Level
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
-    static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000")
+    static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
     static let resourceSetting = Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp")
     static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
     static let kekSetting = Setting<String>.text("KEK", default: nil)

@@ -31,7 +31,7 @@ public struct AccessTokenIssuer: Sendable {
 /// Parsing is tolerant of extra whitespace (requirements R42).
 public enum ScopeList {
     public static func parse(_ text: String) -> [String]? {
-        let scopes = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        let scopes = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let isScopeToken = { (scope: String) in scope.utf8.allSatisfy { $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0) } }
         guard scopes.allSatisfy(isScopeToken) else { return nil }
         var seen = Set<String>()

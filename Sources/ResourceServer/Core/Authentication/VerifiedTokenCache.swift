@@ -18,7 +18,7 @@ public final class VerifiedTokenCache: Sendable {
     public func claims(for digest: SHA256.Digest, now: Int64) -> AccessTokenClaims? {
         entries.withLock { entries in
             guard let entry = entries[digest] else { return nil }
-            guard now <= entry.claims.expiresAt + AccessTokenVerifier.leewaySeconds else {
+            guard now - AccessTokenVerifier.leewaySeconds <= entry.claims.expiresAt else {
                 entries[digest] = nil
                 return nil
             }
@@ -29,7 +29,7 @@ public final class VerifiedTokenCache: Sendable {
     public func insert(_ claims: AccessTokenClaims, for digest: SHA256.Digest, now: Int64) {
         entries.withLock { entries in
             if entries.count >= capacity {
-                entries = entries.filter { now <= $0.value.claims.expiresAt + AccessTokenVerifier.leewaySeconds }
+                entries = entries.filter { now - AccessTokenVerifier.leewaySeconds <= $0.value.claims.expiresAt }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
             entries[digest] = Entry(claims: claims)

@@ -41,7 +41,7 @@ public struct ResourceServerSettings: Sendable {
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
         let source = try SettingsSource(environment: environment, knownKeys: knownKeys)
-        let issuer = try Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000").read(from: source)
+        let issuer = try Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false).read(from: source)
         return Self(
             listen: try Setting<ListenAddress>.listen(default: "127.0.0.1:9001").read(from: source),
             resource: try Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp").read(from: source),

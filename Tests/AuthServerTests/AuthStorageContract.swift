@@ -1,0 +1,140 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import AuthServerCore
+import Shared
+
+// The storage contract, written once over `any AuthStorage`: the embedded SQLite store runs it in
+// SQLiteAuthStorageTests, and the PostgreSQL store is to run the very same functions. Every function
+// makes its own tenants with fresh ids, so it also works against a shared, non-empty database.
+
+private func uniqueTenant(_ label: String) -> Tenant {
+    let id = "\(label)-\(UUID().uuidString.lowercased())"
+    return Tenant(id: id, issuer: "https://\(id).example.com", resource: "https://\(id).example.com/mcp")
+}
+
+private func makeUser(_ tenant: Tenant, email: String, role: Role = .technician, company: String? = nil) -> User {
+    User(
+        tenantID: tenant.id, id: "usr_" + RandomIdentifier.make(), email: email, passwordHash: "$argon2id$v=19$not-a-real-hash",
+        role: role, companyID: company, createdAt: wholeSecond()
+    )
+}
+
+private func makeKey(_ tenant: Tenant, createdAt: Date) -> StoredSigningKey {
+    let keyID = "kid-" + RandomIdentifier.make()
+    return StoredSigningKey(
+        tenantID: tenant.id, keyID: keyID, publicKey: JSONWebKey(publicKey: P256.Signing.PrivateKey().publicKey, kid: keyID),
+        sealedPrivateKey: Data((0..<60).map { _ in UInt8.random(in: .min ... .max) }), createdAt: createdAt
+    )
+}
+
+/// saveTenant inserts, then updates issuer and resource of the same id; allTenants lists them.
+func exerciseTenantStore(_ store: any AuthStorage) async throws {
+    let before = try await store.allTenants()
+    let acme = uniqueTenant("acme")
+    try await store.saveTenant(acme)
+    var tenants = try await store.allTenants()
+    #expect(tenants.count == before.count + 1)
+    #expect(tenants.contains(acme))
+
+    let moved = Tenant(id: acme.id, issuer: "https://auth.\(acme.id).example.org", resource: "https://mcp.\(acme.id).example.org/mcp")
+    try await store.saveTenant(moved)
+    tenants = try await store.allTenants()
+    #expect(tenants.count == before.count + 1, "saving an existing id must update, not insert")
+    #expect(tenants.first { $0.id == acme.id } == moved)
+    #expect(!tenants.contains(acme))
+
+    let globex = uniqueTenant("globex")
+    try await store.saveTenant(globex)
+    tenants = try await store.allTenants()
+    #expect(tenants.count == before.count + 2)
+    #expect(tenants.contains(globex) && tenants.contains(moved))
+}
+
+/// Users: insert, case-insensitive lookup, one email per tenant, and no tenant sees another's people.
+func exerciseUserStore(_ store: any AuthStorage) async throws {
+    let tenantA = uniqueTenant("a")
+    let tenantB = uniqueTenant("b")
+    try await store.saveTenant(tenantA)
+    try await store.saveTenant(tenantB)
+
+    let alice = makeUser(tenantA, email: "  Alice@Example.COM ", role: .company, company: "cust-42")
+    #expect(alice.email == "alice@example.com")
+    try await store.insertUser(alice)
+
+    #expect(try await store.user(tenantID: tenantA.id, email: "alice@example.com") == alice)
+    #expect(try await store.user(tenantID: tenantA.id, email: "ALICE@EXAMPLE.com") == alice)
+    #expect(try await store.user(tenantID: tenantA.id, email: " alice@example.com\n") == alice)
+    #expect(try await store.user(tenantID: tenantA.id, email: "bob@example.com") == nil)
+
+    // Tenant scoping: B cannot see A's person.
+    #expect(try await store.user(tenantID: tenantB.id, email: "alice@example.com") == nil)
+
+    // One email per tenant, whatever its case.
+    await #expect(throws: AuthStorageError.duplicateEmail) {
+        try await store.insertUser(makeUser(tenantA, email: "ALICE@example.com"))
+    }
+    #expect(try await store.user(tenantID: tenantA.id, email: "alice@example.com") == alice)
+
+    // The same email in another tenant is another person.
+    let otherAlice = makeUser(tenantB, email: "alice@example.com", role: .admin)
+    try await store.insertUser(otherAlice)
+    #expect(try await store.user(tenantID: tenantB.id, email: "alice@example.com") == otherAlice)
+    #expect(try await store.user(tenantID: tenantA.id, email: "alice@example.com") == alice)
+
+    // A second person in A; role and a missing company round-trip.
+    let bob = makeUser(tenantA, email: "bob@example.com", role: .admin)
+    try await store.insertUser(bob)
+    let storedBob = try #require(try await store.user(tenantID: tenantA.id, email: "bob@example.com"))
+    #expect(storedBob == bob)
+    #expect(storedBob.role == .admin)
+    #expect(storedBob.companyID == nil)
+}
+
+/// Signing keys: insert, list newest first per tenant, retire all but one with a publication deadline.
+func exerciseSigningKeyStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("keys")
+    let neighbour = uniqueTenant("neighbour")
+    try await store.saveTenant(tenant)
+    try await store.saveTenant(neighbour)
+    #expect(try await store.signingKeys(tenantID: tenant.id).isEmpty)
+
+    let base = wholeSecond()
+    let oldest = makeKey(tenant, createdAt: base)
+    let middle = makeKey(tenant, createdAt: base.addingTimeInterval(10))
+    let newest = makeKey(tenant, createdAt: base.addingTimeInterval(20))
+    let neighbours = makeKey(neighbour, createdAt: base.addingTimeInterval(5))
+    for key in [middle, newest, neighbours, oldest] { try await store.insertSigningKey(key) }
+
+    let listed = try await store.signingKeys(tenantID: tenant.id)
+    #expect(listed.map(\.keyID) == [newest.keyID, middle.keyID, oldest.keyID], "newest first, this tenant only")
+    #expect(listed == [newest, middle, oldest], "every field round-trips")
+    #expect(listed.allSatisfy { $0.isActive })
+
+    let retiredAt = base.addingTimeInterval(30)
+    let publishUntil = retiredAt.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
+    try await store.retireSigningKeys(tenantID: tenant.id, except: newest.keyID, at: retiredAt, publishUntil: publishUntil)
+
+    let afterRetire = try await store.signingKeys(tenantID: tenant.id)
+    #expect(afterRetire.filter(\.isActive).map(\.keyID) == [newest.keyID])
+    let kept = try #require(afterRetire.first { $0.keyID == newest.keyID })
+    #expect(kept.retiredAt == nil && kept.publishUntil == nil)
+    for retired in afterRetire where retired.keyID != newest.keyID {
+        #expect(retired.retiredAt == retiredAt)
+        #expect(retired.publishUntil == publishUntil)
+    }
+    #expect(try await store.signingKeys(tenantID: neighbour.id) == [neighbours], "another tenant's keys are untouched")
+
+    // A second retirement moves only keys that are still active; earlier deadlines stay.
+    let next = makeKey(tenant, createdAt: base.addingTimeInterval(40))
+    try await store.insertSigningKey(next)
+    let laterRetiredAt = base.addingTimeInterval(50)
+    try await store.retireSigningKeys(
+        tenantID: tenant.id, except: next.keyID, at: laterRetiredAt, publishUntil: laterRetiredAt.addingTimeInterval(100))
+    let final = try await store.signingKeys(tenantID: tenant.id)
+    #expect(final.map(\.keyID) == [next.keyID, newest.keyID, middle.keyID, oldest.keyID])
+    #expect(final.first { $0.keyID == newest.keyID }?.retiredAt == laterRetiredAt)
+    #expect(final.first { $0.keyID == oldest.keyID }?.retiredAt == retiredAt)
+    #expect(final.first { $0.keyID == oldest.keyID }?.publishUntil == publishUntil)
+}

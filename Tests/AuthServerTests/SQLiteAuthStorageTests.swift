@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import AuthServerCore
+import Shared
+
+/// The embedded store: the shared storage contract, plus what only SQLite has (WAL, GRDB migrations, the file).
+@Suite("SQLiteAuthStorage")
+struct SQLiteAuthStorageTests {
+    static func withStorage(_ body: (SQLiteAuthStorage, TemporaryDirectory) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await body(try SQLiteAuthStorage(path: directory.file("auth.sqlite")), directory)
+    }
+
+    @Test("storage contract: tenants")
+    func tenantContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseTenantStore(storage) }
+    }
+
+    @Test("storage contract: users")
+    func userContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseUserStore(storage) }
+    }
+
+    @Test("storage contract: signing keys")
+    func signingKeyContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseSigningKeyStore(storage) }
+    }
+
+    @Test("the database is opened in WAL mode")
+    func walMode() async throws {
+        try await Self.withStorage { storage, _ in
+            let mode = try await storage.database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+            #expect(mode?.lowercased() == "wal")
+        }
+    }
+
+    @Test("the v1 migration is recorded in grdb_migrations and its tables exist")
+    func migrationsAreRecorded() async throws {
+        try await Self.withStorage { storage, _ in
+            let (identifiers, tables) = try await storage.database.read { db in
+                (
+                    try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
+                    try ["tenant", "signing_key", "user"].filter { try db.tableExists($0) }
+                )
+            }
+            #expect(identifiers == ["v1: tenants, signing keys, users"])
+            #expect(tables == ["tenant", "signing_key", "user"])
+        }
+    }
+
+    @Test("reopening the same file keeps the data and does not re-run migrations")
+    func reopenKeepsData() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("auth.sqlite")
+        let tenant = Tenant(id: "acme", issuer: "https://acme.example.com", resource: "https://acme.example.com/mcp")
+        let user = User(
+            tenantID: "acme", id: "usr_1", email: "alice@example.com", passwordHash: "hash", role: .technician, companyID: nil,
+            createdAt: wholeSecond())
+        do {
+            let first = try SQLiteAuthStorage(path: path)
+            try await first.saveTenant(tenant)
+            try await first.insertUser(user)
+        }
+        let reopened = try SQLiteAuthStorage(path: path)
+        #expect(try await reopened.allTenants() == [tenant])
+        #expect(try await reopened.user(tenantID: "acme", email: "alice@example.com") == user)
+        let migrations = try await reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
+        #expect(migrations == 1)
+    }
+
+    @Test("a user of a tenant that does not exist is refused (foreign key), and not as a duplicate email")
+    func userNeedsTenant() async throws {
+        try await Self.withStorage { storage, _ async throws in
+            let orphan = User(
+                tenantID: "nobody", id: "usr_1", email: "alice@example.com", passwordHash: "hash", role: .admin, companyID: nil,
+                createdAt: wholeSecond())
+            let error = await #expect(throws: (any Error).self) { try await storage.insertUser(orphan) }
+            #expect(error as? AuthStorageError != .duplicateEmail)
+            #expect(try await storage.user(tenantID: "nobody", email: "alice@example.com") == nil)
+        }
+    }
+
+    @Test("R16: two tenants cannot share one issuer")
+    func issuerIsUnique() async throws {
+        try await Self.withStorage { storage, _ in
+            try await storage.saveTenant(Tenant(id: "a", issuer: "https://same.example.com", resource: "https://a.example.com/mcp"))
+            await #expect(throws: (any Error).self) {
+                try await storage.saveTenant(Tenant(id: "b", issuer: "https://same.example.com", resource: "https://b.example.com/mcp"))
+            }
+            #expect(try await storage.allTenants().map(\.id) == ["a"])
+        }
+    }
+}
