@@ -35,7 +35,7 @@ struct MCPEndpoint: Sendable {
         } catch is NIOTooManyBytesError {
             return tooLarge(sse: sse)
         }
-        guard let message = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body)) else {
+        guard let message = try? body.withUnsafeReadableBytes({ bytes in try JSONValue.parse(bytes) }) else {
             return reply(error: .parseError(), id: nil, status: 400, sse: sse)
         }
 
@@ -159,10 +159,9 @@ struct MCPEndpoint: Sendable {
     }
 
     private func encode(_ message: JSONValue, status: Int, sse: Bool) throws -> Response {
-        let json = try JSONResponse.encoder.encode(message)
         if sse {
             var body = ByteBuffer(string: "event: message\ndata: ")
-            body.writeBytes(json)
+            message.write(to: &body)
             body.writeString("\n\n")
             return Response(
                 status: .init(code: status),
@@ -170,7 +169,7 @@ struct MCPEndpoint: Sendable {
                 body: .init(byteBuffer: body)
             )
         }
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: message.serialized))
     }
 }
 

@@ -1,0 +1,65 @@
+import NIOCore
+
+/// Writes `JSONValue` as compact JSON with sorted keys (so equal values give equal bytes), straight
+/// into a ByteBuffer, for the same reason `JSONValue+Parsing` reads without Foundation.
+extension JSONValue {
+    public func write(to buffer: inout ByteBuffer) {
+        switch self {
+        case .null: buffer.writeStaticString("null")
+        case .bool(let value): value ? buffer.writeStaticString("true") : buffer.writeStaticString("false")
+        case .int(let value): buffer.writeString(String(value))
+        case .double(let value): value.isFinite ? buffer.writeString("\(value)") : buffer.writeStaticString("null")
+        case .string(let value): Self.writeString(value, to: &buffer)
+        case .array(let elements):
+            buffer.writeInteger(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                element.write(to: &buffer)
+            }
+            buffer.writeInteger(UInt8(ascii: "]"))
+        case .object(let members):
+            buffer.writeInteger(UInt8(ascii: "{"))
+            for (offset, key) in members.keys.sorted().enumerated() {
+                if offset > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                Self.writeString(key, to: &buffer)
+                buffer.writeInteger(UInt8(ascii: ":"))
+                members[key]!.write(to: &buffer)
+            }
+            buffer.writeInteger(UInt8(ascii: "}"))
+        }
+    }
+
+    public var serialized: ByteBuffer {
+        var buffer = ByteBuffer()
+        write(to: &buffer)
+        return buffer
+    }
+
+    /// RFC 8259 §7: quote, backslash and control characters escaped; everything else as UTF-8.
+    static func writeString(_ text: String, to buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        var pending = text.utf8.startIndex
+        let utf8 = text.utf8
+        var position = pending
+        while position != utf8.endIndex {
+            let byte = utf8[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
+                buffer.writeBytes(utf8[pending..<position])
+                switch byte {
+                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case 0x0A: buffer.writeStaticString("\\n")
+                case 0x0D: buffer.writeStaticString("\\r")
+                case 0x09: buffer.writeStaticString("\\t")
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                }
+                pending = utf8.index(after: position)
+            }
+            position = utf8.index(after: position)
+        }
+        buffer.writeBytes(utf8[pending..<utf8.endIndex])
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+}
