@@ -18,8 +18,8 @@ public struct PersonalAccessToken: Sendable, Equatable, CustomStringConvertible 
 
     /// Nil unless `text` has the prefix, the length, the alphabet and a correct checksum.
     public init?(parsing text: some StringProtocol) {
+        guard text.utf8.count == Self.length, text.utf8.starts(with: Self.prefix.utf8) else { return nil }
         let bytes = Array(text.utf8)
-        guard bytes.count == Self.length, text.hasPrefix(Self.prefix) else { return nil }
         let body = bytes[Self.prefix.utf8.count...]
         guard body.allSatisfy(Base62.isBase62) else { return nil }
         let random = body.prefix(Self.randomLength)
@@ -43,7 +43,7 @@ public enum BearerCredentialKind: Equatable, Sendable {
     public init(_ token: some StringProtocol) {
         if PersonalAccessToken(parsing: token) != nil {
             self = .personalAccessToken
-        } else if token.hasPrefix("eyJ"), token.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
+        } else if token.utf8.starts(with: "eyJ".utf8), token.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count == 2 {
             // Every JWS header is a JSON object, so its base64url form begins with `eyJ` ("{\"").
             self = .jsonWebToken
         } else {

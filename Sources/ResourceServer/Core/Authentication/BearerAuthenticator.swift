@@ -16,15 +16,15 @@ public struct BearerAuthenticator: Sendable {
     }
 
     public func authenticate(_ token: Substring, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
+        let digest = Self.digest(token)
+        let seconds = Int64(now.timeIntervalSince1970)
+        if let claims = cache.claims(for: digest, now: seconds) { return Caller(claims: claims, tokenKind: .accessToken) }
         switch BearerCredentialKind(token) {
         case .personalAccessToken:
             throw .personalAccessTokensUnavailable
         case .unrecognised:
             throw .token(.malformed)
         case .jsonWebToken:
-            let digest = SHA256.hash(data: Data(token.utf8))
-            let seconds = Int64(now.timeIntervalSince1970)
-            if let claims = cache.claims(for: digest, now: seconds) { return Caller(claims: claims, tokenKind: .accessToken) }
             do {
                 let unverified = try AccessTokenVerifier.parse(String(token))
                 guard let key = await keys.key(id: unverified.keyID) else { throw TokenVerificationError.unknownKey }
@@ -37,6 +37,15 @@ public struct BearerAuthenticator: Sendable {
                 throw .token(.malformed)
             }
         }
+    }
+}
+
+extension BearerAuthenticator {
+    static func digest(_ token: Substring) -> SHA256.Digest {
+        var hasher = SHA256()
+        var token = token
+        token.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize()
     }
 }
 

@@ -37,14 +37,17 @@ extension JSONValue {
 
     /// RFC 8259 §7: quote, backslash and control characters escaped; everything else as UTF-8.
     static func writeString(_ text: String, to buffer: inout ByteBuffer) {
+        var text = text
+        text.withUTF8 { utf8 in writeString(utf8, to: &buffer) }
+    }
+
+    private static func writeString(_ utf8: UnsafeBufferPointer<UInt8>, to buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
-        var pending = text.utf8.startIndex
-        let utf8 = text.utf8
-        var position = pending
-        while position != utf8.endIndex {
+        var pending = 0
+        for position in 0..<utf8.count {
             let byte = utf8[position]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                buffer.writeBytes(utf8[pending..<position])
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[pending..<position])))
                 switch byte {
                 case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
                 case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
@@ -55,11 +58,10 @@ extension JSONValue {
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 }
-                pending = utf8.index(after: position)
+                pending = position + 1
             }
-            position = utf8.index(after: position)
         }
-        buffer.writeBytes(utf8[pending..<utf8.endIndex])
+        buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[pending...])))
         buffer.writeInteger(UInt8(ascii: "\""))
     }
 }

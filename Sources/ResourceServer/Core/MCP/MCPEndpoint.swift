@@ -21,8 +21,7 @@ struct MCPEndpoint: Sendable {
 
     func post(_ request: Request, context: ResourceRequestContext) async throws -> Response {
         guard let caller = context.caller, let tenant = context.tenant else { throw HTTPError(.internalServerError) }
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else {
+        guard let contentType = request.headers[.contentType], MediaTypes.parse(contentType) == ["application/json"] else {
             return reply(error: .invalidRequest("Content-Type must be application/json"), id: nil, status: 415, sse: false)
         }
         guard let sse = Self.prefersEventStream(request.headers[.accept]) else {
@@ -139,8 +138,9 @@ struct MCPEndpoint: Sendable {
     /// nil when the client accepts neither JSON nor SSE; true when it accepts only SSE (R64: never 406 a
     /// client that accepts JSON, and answer JSON whenever it is acceptable).
     static func prefersEventStream(_ accept: String?) -> Bool? {
-        guard let accept, !accept.trimmingCharacters(in: .whitespaces).isEmpty else { return false }
-        let types = accept.split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let accept else { return false }
+        let types = MediaTypes.parse(accept)
+        if types.isEmpty { return false }
         if types.contains(where: { ["application/json", "application/*", "*/*"].contains($0) }) { return false }
         if types.contains(where: { ["text/event-stream", "text/*"].contains($0) }) { return true }
         return nil
