@@ -6,9 +6,9 @@ extension JSONValue {
     public func write(to buffer: inout ByteBuffer) {
         switch self {
         case .null: buffer.writeStaticString("null")
-        case .bool(let value): value ? buffer.writeStaticString("true") : buffer.writeStaticString("false")
+        case .bool(let value): buffer.writeStaticString(value ? "true" : "false")
         case .int(let value): buffer.writeString(String(value))
-        case .double(let value): value.isFinite ? buffer.writeString("\(value)") : buffer.writeStaticString("null")
+        case .double(let value): buffer.writeString(value.isFinite ? "\(value)" : "null")
         case .string(let value): Self.writeString(value, to: &buffer)
         case .array(let elements):
             buffer.writeInteger(UInt8(ascii: "["))
