@@ -124,11 +124,11 @@ struct CacheTests {
                 issuer: "i", subject: "s", audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 100, tokenID: "\(index)",
                 grantID: "g", tenantID: "t"
             )
-            cache.insert(claims, for: SHA256.hash(data: Data("\(index)".utf8)), now: 50)
+            cache.insert(Caller(claims: claims, tokenKind: .accessToken), for: SHA256.hash(data: Data("\(index)".utf8)), now: 50)
             #expect(cache.count <= 3)
         }
-        #expect(cache.claims(for: SHA256.hash(data: Data("9".utf8)), now: 50) != nil)
-        #expect(cache.claims(for: SHA256.hash(data: Data("9".utf8)), now: 100 + AccessTokenVerifier.leewaySeconds + 1) == nil)
+        #expect(cache.caller(for: SHA256.hash(data: Data("9".utf8)), now: 50) != nil)
+        #expect(cache.caller(for: SHA256.hash(data: Data("9".utf8)), now: 100 + AccessTokenVerifier.leewaySeconds + 1) == nil)
     }
 
     @Test("An unknown kid refetches at most once per interval; concurrent lookups share one fetch")

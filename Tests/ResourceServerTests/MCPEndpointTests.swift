@@ -163,6 +163,20 @@ struct ModernEraTests {
         }
     }
 
+    @Test("R75: a routing header sent twice is -32020, even when both copies agree with the body")
+    func duplicatedHeader() async throws {
+        let house = try await TestHouse()
+        let token = try house.token()
+        let (body, valid) = modern("tools/list")
+        var headers = valid
+        headers.append(HTTPField(name: MCPEndpoint.Header.method, value: "tools/list"))
+        try await house.test { [headers] client in
+            let response = try await client.mcp(body, token: token, headers: headers)
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == -32020)
+        }
+    }
+
     @Test("R75: Mcp-Name may arrive base64-encoded")
     func base64Name() async throws {
         let house = try await TestHouse()

@@ -93,7 +93,9 @@ extension TestClientProtocol {
     func mcp(_ body: String, token: String?, headers extra: HTTPFields = [:], path: String = "/mcp") async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json", .accept: "application/json, text/event-stream"]
         if let token { headers[.authorization] = "Bearer \(token)" }
-        for field in extra { headers[field.name] = field.value }
+        // Extra fields replace the defaults of their name and are otherwise appended, so a test can repeat a header.
+        for name in Set(extra.map(\.name)) { headers[name] = nil }
+        headers.append(contentsOf: extra)
         return try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 }

@@ -44,7 +44,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.company = company
     }
 
-    public var scopes: [String] { scope.split(separator: " ").map(String.init) }
+    public var scopes: [String] { scope.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) } }
 
     enum CodingKeys: String, CodingKey {
         case issuer = "iss", subject = "sub", audience = "aud", clientID = "client_id", scope

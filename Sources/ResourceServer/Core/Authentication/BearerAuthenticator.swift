@@ -18,7 +18,7 @@ public struct BearerAuthenticator: Sendable {
     public func authenticate(_ token: Substring, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
         let digest = Self.digest(token)
         let seconds = Int64(now.timeIntervalSince1970)
-        if let claims = cache.claims(for: digest, now: seconds) { return Caller(claims: claims, tokenKind: .accessToken) }
+        if let caller = cache.caller(for: digest, now: seconds) { return caller }
         switch BearerCredentialKind(token) {
         case .personalAccessToken:
             throw .personalAccessTokensUnavailable
@@ -28,9 +28,9 @@ public struct BearerAuthenticator: Sendable {
             do {
                 let unverified = try AccessTokenVerifier.parse(String(token))
                 guard let key = await keys.key(id: unverified.keyID) else { throw TokenVerificationError.unknownKey }
-                let claims = try verifier.verify(unverified, key: key, now: now)
-                cache.insert(claims, for: digest, now: seconds)
-                return Caller(claims: claims, tokenKind: .accessToken)
+                let caller = Caller(claims: try verifier.verify(unverified, key: key, now: now), tokenKind: .accessToken)
+                cache.insert(caller, for: digest, now: seconds)
+                return caller
             } catch let error as TokenVerificationError {
                 throw .token(error)
             } catch {

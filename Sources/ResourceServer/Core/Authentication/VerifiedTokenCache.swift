@@ -2,37 +2,33 @@ import Crypto
 import Shared
 import Synchronization
 
-/// Tokens whose signature and claims were already verified, keyed by the SHA-256 of the token, so a
-/// client calling many tools with one token pays for one ES256 verification (about 140 µs here) and not
-/// one per call. Entries end with the token's `exp`; the cache is bounded and never holds the token itself.
+/// Callers whose token's signature and claims were already verified, keyed by the SHA-256 of the token,
+/// so a client calling many tools with one token pays for one ES256 verification (about 140 µs here) and
+/// not one per call. Entries end with the token's `exp`; the cache is bounded and never holds the token.
 public final class VerifiedTokenCache: Sendable {
-    private struct Entry {
-        let claims: AccessTokenClaims
-    }
-
-    private let entries = Mutex<[SHA256.Digest: Entry]>([:])
+    private let entries = Mutex<[SHA256.Digest: Caller]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 10_000) { self.capacity = capacity }
 
-    public func claims(for digest: SHA256.Digest, now: Int64) -> AccessTokenClaims? {
+    public func caller(for digest: SHA256.Digest, now: Int64) -> Caller? {
         entries.withLock { entries in
-            guard let entry = entries[digest] else { return nil }
-            guard now - AccessTokenVerifier.leewaySeconds <= entry.claims.expiresAt else {
+            guard let caller = entries[digest] else { return nil }
+            guard now - AccessTokenVerifier.leewaySeconds <= caller.claims.expiresAt else {
                 entries[digest] = nil
                 return nil
             }
-            return entry.claims
+            return caller
         }
     }
 
-    public func insert(_ claims: AccessTokenClaims, for digest: SHA256.Digest, now: Int64) {
+    public func insert(_ caller: Caller, for digest: SHA256.Digest, now: Int64) {
         entries.withLock { entries in
             if entries.count >= capacity {
                 entries = entries.filter { now - AccessTokenVerifier.leewaySeconds <= $0.value.claims.expiresAt }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
-            entries[digest] = Entry(claims: claims)
+            entries[digest] = caller
         }
     }
 

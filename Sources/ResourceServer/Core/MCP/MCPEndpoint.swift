@@ -115,9 +115,16 @@ struct MCPEndpoint: Sendable {
         else {
             return .invalidParams("params._meta must carry \(ProtocolVersions.metaKey) and \(ProtocolVersions.clientCapabilitiesKey)")
         }
-        for name in [Header.protocolVersion, Header.method, Header.name] where headers[values: name].count > 1 {
-            return .headerMismatch("\(name) header appears more than once")
+        var seen: (version: Int, method: Int, name: Int) = (0, 0, 0)
+        for field in headers {
+            switch field.name {
+            case Header.protocolVersion: seen.version += 1
+            case Header.method: seen.method += 1
+            case Header.name: seen.name += 1
+            default: continue
+            }
         }
+        if seen.version > 1 || seen.method > 1 || seen.name > 1 { return .headerMismatch("An Mcp- routing header appears more than once") }
         guard let headerVersion = headers[Header.protocolVersion], .string(headerVersion) == version else {
             return .headerMismatch("MCP-Protocol-Version header does not match params._meta's protocol version")
         }
