@@ -19,7 +19,8 @@ extension JSONValue {
             buffer.writeInteger(UInt8(ascii: "]"))
         case .object(let members):
             buffer.writeInteger(UInt8(ascii: "{"))
-            for (offset, key) in members.keys.sorted().enumerated() {
+            // Byte order, not Unicode collation: cheaper, and the same for the ASCII keys of MCP messages.
+            for (offset, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if offset > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &buffer)
                 buffer.writeInteger(UInt8(ascii: ":"))
