@@ -16,7 +16,7 @@ struct AuthServerEnvironmentTests {
     func firstStart() async throws {
         let directory = try TemporaryDirectory(creating: false)
         defer { directory.remove() }
-        let environment = try await AuthServerEnvironment.open(Self.settings(directory))
+        let environment = try await AuthServerEnvironment.open(Self.settings(directory), reconcile: true)
         #expect(try permissions(of: directory.path) == 0o700)
         #expect(try permissions(of: directory.file(KeyEncryptionKey.fileName)) == 0o600)
         #expect(FileManager.default.fileExists(atPath: directory.file(AuthServerEnvironment.databaseFileName)))
@@ -31,10 +31,14 @@ struct AuthServerEnvironmentTests {
     func secondStart() async throws {
         let directory = try TemporaryDirectory(creating: false)
         defer { directory.remove() }
-        let first = try await AuthServerEnvironment.open(Self.settings(directory))
+        let first = try await AuthServerEnvironment.open(Self.settings(directory), reconcile: true)
         let firstKeyID = try await first.keyRing.activeSigner(tenantID: Tenant.defaultID).keyID
 
-        let second = try await AuthServerEnvironment.open(Self.settings(directory, issuer: "https://auth.acme.example.com"))
+        // An admin command run with other settings uses the tenant as stored…
+        let admin = try await AuthServerEnvironment.open(Self.settings(directory, issuer: "https://elsewhere.example.com"), reconcile: false)
+        #expect(try await admin.tenant().issuer == (try await first.tenant().issuer))
+        // …while the server takes over a changed issuer.
+        let second = try await AuthServerEnvironment.open(Self.settings(directory, issuer: "https://auth.acme.example.com"), reconcile: true)
         // Opening the sealed key proves the same key-encryption key was loaded from the file.
         #expect(try await second.keyRing.activeSigner(tenantID: Tenant.defaultID).keyID == firstKeyID)
         #expect(try await second.storage.signingKeys(tenantID: Tenant.defaultID).count == 1)
@@ -51,7 +55,7 @@ struct AuthServerEnvironmentTests {
         let settings = AuthServerSettings(
             listen: .init(host: "127.0.0.1", port: 0), issuer: "https://acme.example.com", resource: "https://acme.example.com/mcp",
             dataDirectory: file)
-        let error = await #expect(throws: ConfigurationError.self) { try await AuthServerEnvironment.open(settings) }
+        let error = await #expect(throws: ConfigurationError.self) { try await AuthServerEnvironment.open(settings, reconcile: true) }
         #expect(error?.setting == "GATEHOUSE_DATA_DIR")
     }
 }

@@ -16,7 +16,7 @@ struct AuthServerHTTPTests {
         let directory = try TemporaryDirectory(creating: false)
         defer { directory.remove() }
         let environment = try await AuthServerEnvironment.open(
-            AuthServerSettings(listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path))
+            AuthServerSettings(listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path), reconcile: true)
         let app = Application(router: try await AuthServerApplication.router(environment: environment))
         try await app.test(.router) { client in try await body(environment, client) }
     }

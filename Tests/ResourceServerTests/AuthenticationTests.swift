@@ -155,3 +155,47 @@ struct CacheTests {
         #expect(fetches.count == 3)
     }
 }
+
+@Suite("When the auth-server cannot be reached")
+struct KeysUnavailableTests {
+    struct Down: Error {}
+
+    @Test("An unreachable JWKS is 503 with Retry-After, not invalid_token: the client keeps its token")
+    func serviceUnavailable() async throws {
+        let house = try await TestHouse()
+        let token = try house.token()
+        let router = try await ResourceServerApplication.router(environment: house.environment, logger: Logger(label: "test")) {
+            throw Down()
+        }
+        try await Application(router: router).test(.router) { client in
+            let response = try await client.mcp(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, token: token)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "5")
+            #expect(response.headers[.wwwAuthenticate] == nil)
+        }
+    }
+
+    @Test("Keys already known keep working while the auth-server is down")
+    func staleKeysServe() async throws {
+        let house = try await TestHouse()
+        let up = Counter()
+        let key = house.signingKey.publicKey
+        let keys = RemoteKeySet(minimumRefetchInterval: .zero, maximumAge: .zero, logger: Logger(label: "test")) {
+            up.increment()
+            if up.count > 1 { throw Down() }
+            return ["test-key": key]
+        }
+        let authenticator = BearerAuthenticator(
+            verifier: AccessTokenVerifier(issuer: TestHouse.issuer, audience: TestHouse.resource, tenantID: Tenant.defaultID), keys: keys)
+        _ = try await authenticator.authenticate(Substring(try house.token()))
+        // A new token (not cached) signed with the known key verifies although the refetch fails…
+        _ = try await authenticator.authenticate(Substring(try house.token()))
+        // …and a token with an unknown kid is reported as unavailable, not as a bad token.
+        let stranger = try AccessTokenSigner(keyID: "other", privateKey: P256.Signing.PrivateKey()).sign(
+            AccessTokenClaims(
+                issuer: TestHouse.issuer, subject: "s", audience: TestHouse.resource, clientID: "c", scope: "",
+                issuedAt: Int64(Date().timeIntervalSince1970), expiresAt: Int64(Date().timeIntervalSince1970) + 60, tokenID: "j",
+                grantID: "g", tenantID: Tenant.defaultID))
+        await #expect(throws: BearerAuthenticationError.keysUnavailable) { try await authenticator.authenticate(Substring(stranger)) }
+    }
+}

@@ -2,8 +2,9 @@ import Foundation
 import Shared
 
 /// Everything the auth-server needs at run time, opened once from the settings. First start creates the
-/// data folder, the key file, the database, the default tenant and its first signing key; later starts
-/// bring the default tenant's issuer and resource in line with the configuration.
+/// data folder, the key file, the database, the default tenant and its first signing key. Only the
+/// server (`reconcile: true`) brings a stored tenant's issuer and resource in line with the configuration;
+/// admin commands use the tenant as stored, so one run with other settings cannot rewrite it.
 public struct AuthServerEnvironment: Sendable {
     public let settings: AuthServerSettings
     public let storage: any AuthStorage
@@ -11,12 +12,15 @@ public struct AuthServerEnvironment: Sendable {
 
     public static let databaseFileName = "auth.sqlite"
 
-    public static func open(_ settings: AuthServerSettings) async throws -> Self {
+    public static func open(_ settings: AuthServerSettings, reconcile: Bool) async throws -> Self {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let kek = try KeyEncryptionKey.load(configured: settings.keyEncryptionKey, dataDirectory: settings.dataDirectory)
         let storage = try SQLiteAuthStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
         let environment = Self(settings: settings, storage: storage, keyRing: SigningKeyRing(store: storage, keyEncryptionKey: kek))
-        try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
+        let stored = try await storage.allTenants().contains { $0.id == Tenant.defaultID }
+        if reconcile || !stored {
+            try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
+        }
         for tenant in try await storage.allTenants() {
             try await environment.keyRing.ensureActiveKey(tenantID: tenant.id)
         }

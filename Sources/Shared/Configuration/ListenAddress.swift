@@ -23,8 +23,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
             hostPart = raw[..<colon]
             portPart = raw[raw.index(after: colon)...]
         }
-        hostPart = hostPart.trimmingPrefix(" ")
-        guard !hostPart.isEmpty, let port = Int(portPart), (0...65535).contains(port) else { return .failure(problem) }
+        guard !hostPart.isEmpty, !hostPart.contains(" "), let port = Int(portPart), (0...65535).contains(port) else { return .failure(problem) }
         return .success(ListenAddress(host: String(hostPart), port: port))
     }
 }

@@ -24,7 +24,7 @@ extension AuthServerCommand {
             let settings = try loadSettings()
             LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
             let logger = Logger(label: "auth-server")
-            let environment = try await openEnvironment(settings)
+            let environment = try await openEnvironment(settings, reconcile: true)
             let app = try await AuthServerApplication.make(environment: environment, logger: logger) { port in
                 logger.info("auth-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "issuer": "\(settings.issuer)"])
             }
@@ -53,9 +53,9 @@ func loadSettings() throws -> AuthServerSettings {
     }
 }
 
-func openEnvironment(_ settings: AuthServerSettings) async throws -> AuthServerEnvironment {
+func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false) async throws -> AuthServerEnvironment {
     do {
-        return try await AuthServerEnvironment.open(settings)
+        return try await AuthServerEnvironment.open(settings, reconcile: reconcile)
     } catch let error as ConfigurationError {
         CommandLineFailure.exit(error)
     } catch {

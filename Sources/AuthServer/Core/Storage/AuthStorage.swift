@@ -26,6 +26,7 @@ public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail
+    case corruptRow(String)
 }
 
 /// A signing key as stored: the public half in clear (it is published anyway), the private half sealed

@@ -81,9 +81,11 @@ public struct SQLiteAuthStorage: AuthStorage {
             try Row.fetchOne(
                 db, sql: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
             ).map { row in
-                User(
+                // An unknown role is a corrupt row: refuse it rather than guess a level of access.
+                guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
+                return User(
                     tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
-                    role: Role(rawValue: row["role"]) ?? .company, companyID: row["company_id"], createdAt: row["created_at"]
+                    role: role, companyID: row["company_id"], createdAt: row["created_at"]
                 )
             }
         }

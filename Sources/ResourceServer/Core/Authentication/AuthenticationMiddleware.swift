@@ -14,8 +14,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let token = request.headers.bearerToken else { return challenge.unauthorized(error: .token(.malformed)) }
         do {
             var context = context
-            context.caller = try await authenticator.authenticate(token)
+            let caller = try await authenticator.authenticate(token)
+            // The tenant the host picked must be the token's (a token of tenant A never acts in tenant B).
+            guard caller.claims.tenantID == context.tenant?.id else { return challenge.unauthorized(error: .token(.wrongTenant)) }
+            context.caller = caller
             return try await next(request, context)
+        } catch BearerAuthenticationError.keysUnavailable {
+            context.logger.warning("bearer token not checked: the auth-server's keys are unavailable")
+            return Response(
+                status: .serviceUnavailable, headers: [.retryAfter: "5", .contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"temporarily_unavailable","error_description":"The authorization server's keys cannot be reached; try again shortly"}"#)))
         } catch let error as BearerAuthenticationError {
             context.logger.info("bearer token refused", metadata: ["reason": "\(error)"])
             return challenge.unauthorized(error: error)

@@ -27,12 +27,19 @@ public struct BearerAuthenticator: Sendable {
         case .jsonWebToken:
             do {
                 let unverified = try AccessTokenVerifier.parse(String(token))
-                guard let key = await keys.key(id: unverified.keyID) else { throw TokenVerificationError.unknownKey }
+                let key: P256.Signing.PublicKey
+                switch await keys.key(id: unverified.keyID) {
+                case .found(let found): key = found
+                case .unknown: throw TokenVerificationError.unknownKey
+                case .unavailable: throw BearerAuthenticationError.keysUnavailable
+                }
                 let caller = Caller(claims: try verifier.verify(unverified, key: key, now: now), tokenKind: .accessToken)
                 cache.insert(caller, for: digest, now: seconds)
                 return caller
             } catch let error as TokenVerificationError {
                 throw .token(error)
+            } catch let error as BearerAuthenticationError {
+                throw error
             } catch {
                 throw .token(.malformed)
             }
@@ -52,9 +59,12 @@ extension BearerAuthenticator {
 public enum BearerAuthenticationError: Error, Equatable, CustomStringConvertible {
     case token(TokenVerificationError)
     case personalAccessTokensUnavailable
+    /// The auth-server's keys cannot be fetched right now: our fault, not the token's.
+    case keysUnavailable
 
     public var description: String {
         switch self {
+        case .keysUnavailable: "The authorization server's keys cannot be reached; try again shortly"
         case .token(let error): error.description
         case .personalAccessTokensUnavailable: "Personal access tokens are not accepted by this server yet"
         }

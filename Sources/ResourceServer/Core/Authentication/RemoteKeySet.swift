@@ -7,7 +7,9 @@ import Shared
 
 /// The auth-server's signing keys, fetched from its JWKS and cached. An unknown `kid` triggers a refetch
 /// at most once per `minimumRefetchInterval`, so a flood of forged kids cannot turn into a flood of
-/// fetches; the set is also refreshed when older than `maximumAge`, so a withdrawn key disappears.
+/// fetches; the set is also refreshed when older than `maximumAge`, so a withdrawn key disappears. When
+/// the auth-server cannot be reached, known keys keep working and unknown ones are reported as
+/// unavailable, not unknown: a client must not throw its token away because of our outage.
 public actor RemoteKeySet {
     public typealias Fetch = @Sendable () async throws -> [String: P256.Signing.PublicKey]
 
@@ -17,7 +19,16 @@ public actor RemoteKeySet {
     private let logger: Logger
     private var keys: [String: P256.Signing.PublicKey] = [:]
     private var fetchedAt: ContinuousClock.Instant?
+    private var failedAt: ContinuousClock.Instant?
     private var inFlight: Task<Void, Never>?
+    /// How long after a failed fetch the next one may be tried.
+    private let retryAfterFailure: Duration = .seconds(5)
+
+    public enum Lookup: Sendable {
+        case found(P256.Signing.PublicKey)
+        case unknown
+        case unavailable
+    }
 
     public init(
         minimumRefetchInterval: Duration = .seconds(30), maximumAge: Duration = .seconds(600), logger: Logger, fetch: @escaping Fetch
@@ -28,13 +39,15 @@ public actor RemoteKeySet {
         self.logger = logger
     }
 
-    public func key(id: String) async -> P256.Signing.PublicKey? {
+    public func key(id: String) async -> Lookup {
         let now = ContinuousClock.now
         let age = fetchedAt.map { now - $0 }
-        if let key = keys[id], let age, age < maximumAge { return key }
-        if keys[id] == nil, let age, age < minimumRefetchInterval { return nil }
+        if let key = keys[id], let age, age < maximumAge { return .found(key) }
+        if keys[id] == nil, let age, age < minimumRefetchInterval { return .unknown }
+        if let failedAt, now - failedAt < retryAfterFailure { return keys[id].map(Lookup.found) ?? .unavailable }
         await refresh()
-        return keys[id]
+        if let key = keys[id] { return .found(key) }
+        return failedAt == nil ? .unknown : .unavailable
     }
 
     /// One fetch at a time; concurrent callers wait for the same one.
@@ -55,8 +68,13 @@ public actor RemoteKeySet {
     }
 
     private func store(_ fetched: [String: P256.Signing.PublicKey]?) {
-        if let fetched { keys = fetched }
-        fetchedAt = ContinuousClock.now
+        if let fetched {
+            keys = fetched
+            fetchedAt = ContinuousClock.now
+            failedAt = nil
+        } else {
+            failedAt = ContinuousClock.now
+        }
     }
 
     /// Fetches `<authURL>/oauth/jwks.json`, presenting the issuer's host so a multi-tenant auth-server

@@ -17,6 +17,8 @@ public struct JSONRPCError: Error, Sendable, Equatable {
     public static let internalErrorCode = -32603
     /// 2026-07-28: an `Mcp-*` header disagrees with the body.
     public static let headerMismatchCode = -32020
+    /// 2026-07-28: the request needs a client capability the client did not declare.
+    public static let missingRequiredClientCapabilityCode = -32021
     /// 2026-07-28: the request's protocol version is not one we serve.
     public static let unsupportedProtocolVersionCode = -32022
 
@@ -37,7 +39,7 @@ public struct JSONRPCError: Error, Sendable, Equatable {
     func httpStatus(era: ProtocolEra?) -> Int {
         switch code {
         case Self.parseErrorCode, Self.invalidRequestCode: 400
-        case Self.invalidParamsCode, Self.headerMismatchCode, Self.unsupportedProtocolVersionCode, -32021: era == .modern ? 400 : 200
+        case Self.invalidParamsCode, Self.headerMismatchCode, Self.unsupportedProtocolVersionCode, Self.missingRequiredClientCapabilityCode: era == .modern ? 400 : 200
         case Self.methodNotFoundCode: era == .modern ? 404 : 200
         default: 200
         }

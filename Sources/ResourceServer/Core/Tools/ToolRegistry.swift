@@ -28,18 +28,18 @@ public struct ToolRegistry: Sendable {
         let visible = visibleTools(for: caller)
         var start = 0
         if let cursor {
-            guard let decoded = Base64URLCursor.decode(cursor), let index = visible.firstIndex(where: { $0.name == decoded }) else {
+            guard let decoded = ToolListCursor.decode(cursor), let index = visible.firstIndex(where: { $0.name == decoded }) else {
                 throw .invalidParams("Invalid cursor")
             }
             start = index + 1
         }
         let end = min(start + pageSize, visible.count)
         let page = Array(visible[start..<end])
-        return (page, end < visible.count ? page.last.map { Base64URLCursor.encode($0.name) } : nil)
+        return (page, end < visible.count ? page.last.map { ToolListCursor.encode($0.name) } : nil)
     }
 }
 
-enum Base64URLCursor {
+enum ToolListCursor {
     static func encode(_ name: String) -> String { "c1." + Data(name.utf8).base64EncodedString() }
 
     static func decode(_ cursor: String) -> String? {
