@@ -138,3 +138,126 @@ func exerciseSigningKeyStore(_ store: any AuthStorage) async throws {
     #expect(final.first { $0.keyID == oldest.keyID }?.retiredAt == retiredAt)
     #expect(final.first { $0.keyID == oldest.keyID }?.publishUntil == publishUntil)
 }
+
+private func makeClient(_ tenant: Tenant, kind: Client.Kind = .dynamic, fingerprint: String? = nil, createdAt: Date = wholeSecond()) -> Client {
+    Client(
+        tenantID: tenant.id, id: "gh_" + RandomIdentifier.make(), kind: kind, name: "Claude Code (desk)",
+        redirectURIs: ["http://127.0.0.1/callback", "https://claude.ai/api/mcp/auth_callback"], authMethod: .none,
+        registrationTokenHash: "rat-hash", scope: "tickets:read", registrationFingerprint: fingerprint, metadataJSON: "{}", createdAt: createdAt
+    )
+}
+
+private func makeGrant(_ tenant: Tenant, user: User, client: Client, at: Date = wholeSecond()) -> Grant {
+    Grant(
+        tenantID: tenant.id, id: "grant_" + RandomIdentifier.make(), userID: user.id, clientID: client.id, resource: tenant.resource,
+        scopes: ["tickets:read"], createdAt: at, lastAuthorisedAt: at
+    )
+}
+
+private func makeRefreshToken(_ grant: Grant, at: Date = wholeSecond()) -> RefreshTokenRecord {
+    RefreshTokenRecord(
+        tenantID: grant.tenantID, tokenHash: OpaqueToken.make(.refreshToken).hash, grantID: grant.id, clientID: grant.clientID,
+        scopes: grant.scopes, resource: grant.resource, authTime: at, createdAt: at, expiresAt: at.addingTimeInterval(3600)
+    )
+}
+
+/// Clients round-trip; fingerprints find only dynamic clients; reaping spares recently used ones.
+func exerciseClientStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("clients")
+    try await store.saveTenant(tenant)
+    let old = wholeSecond(Date().addingTimeInterval(-40 * 86_400))
+    let client = makeClient(tenant, fingerprint: "fp-1")
+    try await store.saveClient(client)
+    #expect(try await store.client(tenantID: tenant.id, id: client.id) == client)
+    #expect(try await store.client(tenantID: tenant.id, fingerprint: "fp-1") == client)
+    #expect(try await store.client(tenantID: uniqueTenant("other").id, id: client.id) == nil)
+
+    let stale = makeClient(tenant, createdAt: old)
+    var staleButUsed = makeClient(tenant, createdAt: old)
+    staleButUsed.lastUsedAt = wholeSecond()
+    let document = makeClient(tenant, kind: .metadataDocument, createdAt: old)
+    for client in [stale, staleButUsed, document] { try await store.saveClient(client) }
+    #expect(try await store.reapDynamicClients(unusedSince: Date().addingTimeInterval(-30 * 86_400)) >= 1)
+    #expect(try await store.client(tenantID: tenant.id, id: stale.id) == nil)
+    #expect(try await store.client(tenantID: tenant.id, id: staleButUsed.id) != nil)
+    #expect(try await store.client(tenantID: tenant.id, id: document.id) != nil)
+    #expect(try await store.client(tenantID: tenant.id, id: client.id) != nil)
+}
+
+/// Codes and refresh tokens are spent and rotated exactly once; revoking a grant takes everything hanging from it.
+func exerciseGrantStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("grants")
+    try await store.saveTenant(tenant)
+    let user = makeUser(tenant, email: "grants@example.com")
+    try await store.insertUser(user)
+    #expect(try await store.user(tenantID: tenant.id, id: user.id) == user)
+    let client = makeClient(tenant)
+    try await store.saveClient(client)
+    var grant = makeGrant(tenant, user: user, client: client)
+    try await store.saveGrant(grant)
+    #expect(try await store.activeGrant(tenantID: tenant.id, userID: user.id, clientID: client.id, resource: tenant.resource) == grant)
+    grant.scopes = ["offline_access", "tickets:read"]
+    grant.lastAuthorisedAt = grant.lastAuthorisedAt.addingTimeInterval(5)
+    try await store.saveGrant(grant)
+    #expect(try await store.grant(tenantID: tenant.id, id: grant.id) == grant)
+    #expect(try await store.activeGrants(tenantID: tenant.id, userID: user.id).map(\.id) == [grant.id])
+    #expect(try await store.activeGrants(tenantID: tenant.id, userID: nil).map(\.id) == [grant.id])
+
+    let now = wholeSecond()
+    let code = AuthorizationCodeRecord(
+        tenantID: tenant.id, codeHash: OpaqueToken.make(.authorizationCode).hash, grantID: grant.id, clientID: client.id, userID: user.id,
+        redirectURI: "http://127.0.0.1/callback", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"], authTime: now,
+        expiresAt: now.addingTimeInterval(60)
+    )
+    try await store.insertAuthorizationCode(code)
+    #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == code)
+    #expect(try await store.spendAuthorizationCode(tenantID: tenant.id, codeHash: code.codeHash, at: now))
+    #expect(try await !store.spendAuthorizationCode(tenantID: tenant.id, codeHash: code.codeHash, at: now))
+    #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash)?.usedAt == now)
+
+    let refresh = makeRefreshToken(grant)
+    try await store.insertRefreshToken(refresh)
+    #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: refresh.tokenHash) == refresh)
+    #expect(try await store.liveRefreshTokenCount(tenantID: tenant.id, grantID: grant.id, at: now) == 1)
+    #expect(try await store.markRefreshTokenRotated(tenantID: tenant.id, tokenHash: refresh.tokenHash, at: now, successor: Data([1, 2])))
+    #expect(try await !store.markRefreshTokenRotated(tenantID: tenant.id, tokenHash: refresh.tokenHash, at: now, successor: Data([3])))
+    #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: refresh.tokenHash)?.successor == Data([1, 2]))
+    #expect(try await store.liveRefreshTokenCount(tenantID: tenant.id, grantID: grant.id, at: now) == 0)
+    let live = makeRefreshToken(grant)
+    try await store.insertRefreshToken(live)
+
+    try await store.saveConsent(tenantID: tenant.id, userID: user.id, clientID: client.id, scopes: ["tickets:read", "offline_access"], at: now)
+    #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id) == ["tickets:read", "offline_access"])
+
+    let pending = PendingAuthorization(
+        tenantID: tenant.id, idHash: OpaqueToken.make(.consentRequest).hash, userID: user.id, clientID: client.id,
+        redirectURI: "http://127.0.0.1/callback", state: "s", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"],
+        expiresAt: now.addingTimeInterval(600)
+    )
+    try await store.insertPendingAuthorization(pending)
+    #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: "someone-else", at: now) == nil)
+    #expect(try await store.pendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == pending)
+    #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now.addingTimeInterval(601)) == nil)
+    #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == pending)
+    #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == nil)
+
+    #expect(try await store.revokeGrant(tenantID: tenant.id, id: grant.id, reason: "test", at: now))
+    #expect(try await !store.revokeGrant(tenantID: tenant.id, id: grant.id, reason: "again", at: now))
+    #expect(try await store.grant(tenantID: tenant.id, id: grant.id)?.revocationReason == "test")
+    #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: live.tokenHash) == nil)
+    #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == nil)
+    #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id).isEmpty)
+    #expect(try await store.activeGrants(tenantID: tenant.id, userID: user.id).isEmpty)
+    #expect(try await store.activeGrant(tenantID: tenant.id, userID: user.id, clientID: client.id, resource: tenant.resource) == nil)
+
+    // Saving a client again (a new registration token, a refreshed metadata document) keeps its grants;
+    // deleting it takes them along.
+    let second = makeGrant(tenant, user: user, client: client)
+    try await store.saveGrant(second)
+    var renamed = client
+    renamed.name = "Claude"
+    try await store.saveClient(renamed)
+    #expect(try await store.grant(tenantID: tenant.id, id: second.id) == second)
+    try await store.deleteClient(tenantID: tenant.id, id: client.id)
+    #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
+}

@@ -24,6 +24,16 @@ struct SQLiteAuthStorageTests {
         try await Self.withStorage { storage, _ in try await exerciseUserStore(storage) }
     }
 
+    @Test("storage contract: clients")
+    func clientContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseClientStore(storage) }
+    }
+
+    @Test("storage contract: grants, codes, refresh tokens, consents, pending requests")
+    func grantContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseGrantStore(storage) }
+    }
+
     @Test("storage contract: signing keys")
     func signingKeyContract() async throws {
         try await Self.withStorage { storage, _ in try await exerciseSigningKeyStore(storage) }

@@ -1,11 +1,23 @@
 import Hummingbird
+import HTTPTypes
 
 extension HTTPFields {
+    /// The field's value as `self[name]` gives it (repeated fields joined with ", ", RFC 9110 §5.3), without
+    /// building a new string in the usual case of a single field: this runs several times per MCP request.
+    public func value(_ name: HTTPField.Name) -> String? {
+        var found: String?
+        for field in self where field.name == name {
+            guard found == nil else { return self[name] }
+            found = field.value
+        }
+        return found
+    }
+
     /// The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive
     /// (RFC 9110 §11.1) and the token must match RFC 6750 §2.1's b64token syntax; anything else is nil.
     /// Scans UTF-8 bytes: this runs on every MCP request.
     public var bearerToken: Substring? {
-        guard var value = self[.authorization] else { return nil }
+        guard var value = value(.authorization) else { return nil }
         let tokenOffset: Int? = value.withUTF8 { bytes in
             let scheme: StaticString = "bearer"
             guard bytes.count > scheme.utf8CodeUnitCount + 1 else { return nil }
@@ -20,7 +32,7 @@ extension HTTPFields {
         return value[value.utf8.index(value.utf8.startIndex, offsetBy: tokenOffset)...]
     }
 
-    public var hasAuthorization: Bool { self[.authorization] != nil }
+    public var hasAuthorization: Bool { contains(.authorization) }
 
     private static func isB64TokenByte(_ byte: UInt8) -> Bool {
         switch byte {
@@ -36,6 +48,8 @@ extension HTTPFields {
 /// The media types of a Content-Type or Accept header, lower-cased, without parameters.
 public enum MediaTypes {
     public static func parse(_ header: String) -> [String] {
+        // The common case, answered without splitting.
+        if header == "application/json" { return ["application/json"] }
         var types: [String] = []
         for item in header.utf8.split(separator: UInt8(ascii: ",")) {
             let type = item.prefix { $0 != UInt8(ascii: ";") }.drop { $0 == 0x20 || $0 == 0x09 }

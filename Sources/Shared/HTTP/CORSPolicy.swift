@@ -23,7 +23,7 @@ public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        guard let origin = request.headers.value(.origin) else { return try await next(request, context) }
         let allowOrigin: String?
         switch origins {
         case .any: allowOrigin = "*"

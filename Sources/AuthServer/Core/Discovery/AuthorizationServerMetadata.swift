@@ -1,22 +1,55 @@
+import Shared
+
 /// RFC 8414 §2 authorization server metadata. Names only endpoints that exist; every URL is built from
 /// the tenant's issuer string, which is byte-identical to what the protected-resource metadata names
-/// (RFC 8414 §3.3, requirements R16).
+/// (RFC 8414 §3.3, R16). What MCP clients look for (R17-R20): S256 only, `none` and `private_key_jwt`
+/// among the auth methods (Claude's and ChatGPT's metadata-document gates), metadata documents
+/// supported, `iss` really sent on every authorization response, and `offline_access` listed.
+/// No OpenID Connect document is served: a partial one broke ChatGPT (R15).
 struct AuthorizationServerMetadata: Codable, Equatable {
     var issuer: String
+    var authorizationEndpoint: String
+    var tokenEndpoint: String
+    var registrationEndpoint: String
+    var revocationEndpoint: String
     var jwksURI: String
-    /// REQUIRED by RFC 8414 §2; the authorization endpoint that serves it comes with connector sign-in.
-    var responseTypesSupported: [String]
+    var responseTypesSupported = ["code"]
+    var responseModesSupported = ["query"]
+    var grantTypesSupported = ["authorization_code", "refresh_token"]
+    var codeChallengeMethodsSupported = ["S256"]
+    var tokenEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
+    var tokenEndpointAuthSigningAlgValuesSupported = ["RS256", "PS256", "ES256"]
+    var revocationEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
+    var clientIDMetadataDocumentSupported = true
+    var authorizationResponseIssParameterSupported = true
+    var scopesSupported = ScopeCatalog.names
 
     enum CodingKeys: String, CodingKey {
         case issuer
+        case authorizationEndpoint = "authorization_endpoint"
+        case tokenEndpoint = "token_endpoint"
+        case registrationEndpoint = "registration_endpoint"
+        case revocationEndpoint = "revocation_endpoint"
         case jwksURI = "jwks_uri"
         case responseTypesSupported = "response_types_supported"
+        case responseModesSupported = "response_modes_supported"
+        case grantTypesSupported = "grant_types_supported"
+        case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case tokenEndpointAuthSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
+        case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+        case clientIDMetadataDocumentSupported = "client_id_metadata_document_supported"
+        case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case scopesSupported = "scopes_supported"
     }
 
     init(issuer: String) {
         self.issuer = issuer
-        self.jwksURI = issuer + AuthServerPaths.jwks
-        self.responseTypesSupported = ["code"]
+        authorizationEndpoint = issuer + AuthServerPaths.authorize
+        tokenEndpoint = issuer + AuthServerPaths.token
+        registrationEndpoint = issuer + AuthServerPaths.registration
+        revocationEndpoint = issuer + AuthServerPaths.revocation
+        jwksURI = issuer + AuthServerPaths.jwks
     }
 }
 
@@ -24,5 +57,11 @@ struct AuthorizationServerMetadata: Codable, Equatable {
 enum AuthServerPaths {
     static let metadata = "/.well-known/oauth-authorization-server"
     static let jwks = "/oauth/jwks.json"
+    static let authorize = "/oauth/authorize"
+    static let token = "/oauth/token"
+    static let registration = "/oauth/register"
+    static let revocation = "/oauth/revoke"
+    static let consent = "/consent"
+    static let connectedApps = "/account/apps"
     static let health = "/healthz"
 }

@@ -11,6 +11,8 @@ public struct AuthServerSettings: Sendable {
     public var dataDirectory: String
     /// Base64 of 32 bytes; when absent, a key file is created in the data folder.
     public var keyEncryptionKey: String?
+    /// How long a just-rotated refresh token still answers with the pair that replaced it (R47).
+    public var refreshGraceSeconds: Int
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
 
@@ -19,18 +21,20 @@ public struct AuthServerSettings: Sendable {
     static let resourceSetting = Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp")
     static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
     static let kekSetting = Setting<String>.text("KEK", default: nil)
+    static let refreshGraceSetting = Setting<Int>.integer("REFRESH_GRACE_SECONDS", default: 90, range: 0...120)
 
-    public static let knownKeys: Set<String> = ["LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "LOG_FORMAT", "LOG_LEVEL"]
+    public static let knownKeys: Set<String> = ["LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL"]
 
     public init(
         listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: String? = nil,
-        logFormat: LogFormat = .text, logLevel: Logger.Level = .info
+        refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info
     ) {
         self.listen = listen
         self.issuer = issuer
         self.resource = resource
         self.dataDirectory = dataDirectory
         self.keyEncryptionKey = keyEncryptionKey
+        self.refreshGraceSeconds = refreshGraceSeconds
         self.logFormat = logFormat
         self.logLevel = logLevel
     }
@@ -43,6 +47,7 @@ public struct AuthServerSettings: Sendable {
             resource: try resourceSetting.read(from: source),
             dataDirectory: try dataSetting.read(from: source),
             keyEncryptionKey: source.value("KEK") == nil ? nil : try kekSetting.read(from: source),
+            refreshGraceSeconds: try refreshGraceSetting.read(from: source),
             logFormat: try Setting.logFormat.read(from: source),
             logLevel: try Setting.logLevel.read(from: source)
         )

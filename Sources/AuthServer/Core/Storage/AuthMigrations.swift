@@ -30,6 +30,98 @@ enum AuthMigrations {
                 t.uniqueKey(["tenant_id", "email"])
             }
         }
+        migrator.registerMigration("v2: clients, grants, codes, refresh tokens, consents") { db in
+            try db.create(table: "client") { t in
+                t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("id", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("redirect_uris", .text).notNull()
+                t.column("auth_method", .text).notNull()
+                t.column("secret_hash", .text)
+                t.column("registration_token_hash", .text)
+                t.column("grant_types", .text).notNull()
+                t.column("scope", .text)
+                t.column("jwks_uri", .text)
+                t.column("jwks", .text)
+                t.column("registration_fingerprint", .text)
+                t.column("metadata_json", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("last_used_at", .datetime)
+                t.primaryKey(["tenant_id", "id"])
+            }
+            try db.create(index: "client_fingerprint", on: "client", columns: ["tenant_id", "registration_fingerprint"])
+            try db.create(table: "oauth_grant") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("last_authorised_at", .datetime).notNull()
+                t.column("revoked_at", .datetime)
+                t.column("revocation_reason", .text)
+                t.primaryKey(["tenant_id", "id"])
+                t.foreignKey(["tenant_id", "client_id"], references: "client", columns: ["tenant_id", "id"], onDelete: .cascade)
+                t.foreignKey(["tenant_id", "user_id"], references: "user", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(index: "grant_person", on: "oauth_grant", columns: ["tenant_id", "user_id", "client_id"])
+            try db.create(table: "authorization_code") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("code_hash", .text).notNull()
+                t.column("grant_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("redirect_uri", .text).notNull()
+                t.column("code_challenge", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("auth_time", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("used_at", .datetime)
+                t.primaryKey(["tenant_id", "code_hash"])
+                t.foreignKey(["tenant_id", "grant_id"], references: "oauth_grant", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(table: "refresh_token") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("token_hash", .text).notNull()
+                t.column("grant_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("auth_time", .datetime).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("rotated_at", .datetime)
+                t.column("successor", .blob)
+                t.primaryKey(["tenant_id", "token_hash"])
+                t.foreignKey(["tenant_id", "grant_id"], references: "oauth_grant", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(index: "refresh_token_grant", on: "refresh_token", columns: ["tenant_id", "grant_id"])
+            try db.create(table: "consent") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("granted_at", .datetime).notNull()
+                t.primaryKey(["tenant_id", "user_id", "client_id"])
+                t.foreignKey(["tenant_id", "client_id"], references: "client", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(table: "pending_authorization") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("id_hash", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("redirect_uri", .text).notNull()
+                t.column("state", .text)
+                t.column("code_challenge", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.primaryKey(["tenant_id", "id_hash"])
+            }
+        }
         return migrator
     }
 }

@@ -20,9 +20,10 @@ public protocol UserStore: Sendable {
     /// Throws `AuthStorageError.duplicateEmail` when the tenant already has the email.
     func insertUser(_ user: User) async throws
     func user(tenantID: String, email: String) async throws -> User?
+    func user(tenantID: String, id: String) async throws -> User?
 }
 
-public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore
+public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & ClientStore & GrantStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail
@@ -43,4 +44,54 @@ public struct StoredSigningKey: Sendable, Equatable {
     public var isActive: Bool { retiredAt == nil }
 
     public func isPublished(at now: Date) -> Bool { publishUntil.map { $0 > now } ?? true }
+}
+
+/// Clients: dynamically registered, metadata-document and first-party.
+public protocol ClientStore: Sendable {
+    /// Inserts the client, or updates the row with the same id in place, keeping its grants.
+    func saveClient(_ client: Client) async throws
+    func client(tenantID: String, id: String) async throws -> Client?
+    /// The dynamically registered client with this registration fingerprint, if any.
+    func client(tenantID: String, fingerprint: String) async throws -> Client?
+    /// Deletes the client with its grants, codes, refresh tokens and consents.
+    func deleteClient(tenantID: String, id: String) async throws
+    func markClientUsed(tenantID: String, id: String, at: Date) async throws
+    /// Deletes dynamically registered clients created and last used before `date`; returns how many.
+    func reapDynamicClients(unusedSince date: Date) async throws -> Int
+}
+
+/// Grants and what hangs from them: codes, refresh tokens, remembered consent, pending requests.
+public protocol GrantStore: Sendable {
+    /// The person's active grant for this client and resource, if one exists.
+    func activeGrant(tenantID: String, userID: String, clientID: String, resource: String) async throws -> Grant?
+    /// Inserts the grant, or updates its scopes and last-authorised time when the id exists.
+    func saveGrant(_ grant: Grant) async throws
+    func grant(tenantID: String, id: String) async throws -> Grant?
+    /// Active grants, newest first: one person's, or the whole tenant's when `userID` is nil.
+    func activeGrants(tenantID: String, userID: String?) async throws -> [Grant]
+    /// Marks the grant revoked and deletes its refresh tokens, codes and the consent it rested on.
+    /// Returns false when it was not active.
+    func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool
+
+    func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
+    func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord?
+    /// Marks the code used if it was not, atomically; false when it already was.
+    func spendAuthorizationCode(tenantID: String, codeHash: String, at: Date) async throws -> Bool
+
+    func insertRefreshToken(_ token: RefreshTokenRecord) async throws
+    func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord?
+    /// Records the rotation if the token was not rotated yet, atomically; false when another request won.
+    func markRefreshTokenRotated(tenantID: String, tokenHash: String, at: Date, successor: Data) async throws -> Bool
+    func deleteRefreshToken(tenantID: String, tokenHash: String) async throws
+    /// How many unexpired refresh tokens of the grant are live (not rotated away).
+    func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int
+
+    /// Scopes the person has consented to for this client; empty when none.
+    func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>
+    func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws
+
+    func insertPendingAuthorization(_ pending: PendingAuthorization) async throws
+    /// Removes and returns the pending request, only for the person it was made for and only if unexpired.
+    func takePendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
+    func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
 }

@@ -77,10 +77,16 @@ public struct SQLiteAuthStorage: AuthStorage {
     }
 
     public func user(tenantID: String, email: String) async throws -> User? {
+        try await user(where: "email = ?", tenantID: tenantID, value: User.normalise(email: email))
+    }
+
+    public func user(tenantID: String, id: String) async throws -> User? {
+        try await user(where: "id = ?", tenantID: tenantID, value: id)
+    }
+
+    private func user(where condition: String, tenantID: String, value: String) async throws -> User? {
         try await database.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
-            ).map { row in
+            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE tenant_id = ? AND \(condition)", arguments: [tenantID, value]).map { row in
                 // An unknown role is a corrupt row: refuse it rather than guess a level of access.
                 guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
                 return User(

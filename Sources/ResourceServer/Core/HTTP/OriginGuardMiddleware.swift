@@ -16,7 +16,7 @@ struct OriginGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     func isAllowed(_ origin: String) -> Bool { allowed.contains(origin.lowercased()) }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let origin = request.headers[.origin], !isAllowed(origin) {
+        if let origin = request.headers.value(.origin), !isAllowed(origin) {
             return try JSONResponse.make(
                 JSONValue.object(["jsonrpc": "2.0", "id": .null, "error": ["code": -32600, "message": .string("Origin \(origin) is not allowed")]]),
                 status: .forbidden

@@ -21,13 +21,13 @@ struct MCPEndpoint: Sendable {
 
     func post(_ request: Request, context: ResourceRequestContext) async throws -> Response {
         guard let caller = context.caller, let tenant = context.tenant else { throw HTTPError(.internalServerError) }
-        guard let contentType = request.headers[.contentType], MediaTypes.parse(contentType) == ["application/json"] else {
+        guard let contentType = request.headers.value(.contentType), MediaTypes.parse(contentType) == ["application/json"] else {
             return reply(error: .invalidRequest("Content-Type must be application/json"), id: nil, status: 415, sse: false)
         }
-        guard let sse = Self.prefersEventStream(request.headers[.accept]) else {
+        guard let sse = Self.prefersEventStream(request.headers.value(.accept)) else {
             return reply(error: .invalidRequest("Accept must allow application/json or text/event-stream"), id: nil, status: 406, sse: false)
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes { return tooLarge(sse: sse) }
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxBodyBytes { return tooLarge(sse: sse) }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
@@ -40,7 +40,7 @@ struct MCPEndpoint: Sendable {
 
         let prepared: [Prepared]
         if case .array(let elements) = message {
-            let version = request.headers[Header.protocolVersion] ?? ProtocolVersions.assumedWhenAbsent
+            let version = request.headers.value(Header.protocolVersion) ?? ProtocolVersions.assumedWhenAbsent
             guard version == ProtocolVersions.batching else {
                 return reply(error: .invalidRequest("Batches are not allowed in protocol version \(version)"), id: nil, status: 400, sse: sse)
             }
@@ -57,22 +57,28 @@ struct MCPEndpoint: Sendable {
             }
         }
 
-        var replies: [(message: JSONValue, status: Int)] = []
+        var replies: [Reply] = []
         for item in prepared {
             switch item {
             case .accepted: continue
-            case .failed(let error, let id, let era): replies.append((Self.errorMessage(error, id: id), error.httpStatus(era: era)))
+            case .failed(let error, let id, let era): replies.append(Reply(message: Self.errorMessage(error, id: id), status: error.httpStatus(era: era)))
             case .request(let call):
                 let outcome = await dispatcher.handle(call, caller: caller, tenant: tenant, logger: context.logger)
                 switch outcome {
-                case .success(let result): replies.append((["jsonrpc": "2.0", "id": call.id, "result": result], 200))
-                case .failure(let error): replies.append((Self.errorMessage(error, id: call.id), error.httpStatus(era: call.era)))
+                case .success(let result): replies.append(Reply(message: ["jsonrpc": "2.0", "id": call.id, "result": result], status: 200))
+                case .failure(let error): replies.append(Reply(message: Self.errorMessage(error, id: call.id), status: error.httpStatus(era: call.era)))
                 }
             }
         }
         if replies.isEmpty { return Response(status: .accepted) }
         if case .array = message { return try encode(.array(replies.map(\.message)), status: 200, sse: sse) }
         return try encode(replies[0].message, status: replies[0].status, sse: sse)
+    }
+
+    /// One JSON-RPC answer and the HTTP status it asks for when it is the only one.
+    private struct Reply {
+        let message: JSONValue
+        let status: Int
     }
 
     private enum Prepared {
@@ -100,7 +106,7 @@ struct MCPEndpoint: Sendable {
         }
         // Handshake era: a missing header means 2025-03-26, and a date-shaped unknown one is taken as the
         // negotiated version, because real clients send both (R69). Only nonsense is refused.
-        if let version = headers[Header.protocolVersion], !ProtocolVersions.looksLikeVersion(version) {
+        if let version = headers.value(Header.protocolVersion), !ProtocolVersions.looksLikeVersion(version) {
             return .failed(.invalidRequest("Unsupported MCP-Protocol-Version header: \(version)"), id: id, era: .handshake)
         }
         if inBatch, method == "initialize" { return .failed(.invalidRequest("initialize cannot be part of a batch"), id: id, era: .handshake) }
@@ -125,11 +131,11 @@ struct MCPEndpoint: Sendable {
             }
         }
         if seen.version > 1 || seen.method > 1 || seen.name > 1 { return .headerMismatch("An Mcp- routing header appears more than once") }
-        guard let headerVersion = headers[Header.protocolVersion], .string(headerVersion) == version else {
+        guard let headerVersion = headers.value(Header.protocolVersion), .string(headerVersion) == version else {
             return .headerMismatch("MCP-Protocol-Version header does not match params._meta's protocol version")
         }
-        guard headers[Header.method] == method else { return .headerMismatch("Mcp-Method header does not match the method") }
-        if method == "tools/call", let name = params["name"]?.stringValue, MCPHeaderValue.decode(headers[Header.name]) != name {
+        guard headers.value(Header.method) == method else { return .headerMismatch("Mcp-Method header does not match the method") }
+        if method == "tools/call", let name = params["name"]?.stringValue, MCPHeaderValue.decode(headers.value(Header.name)) != name {
             return .headerMismatch("Mcp-Name header does not match params.name")
         }
         guard let requested = version.stringValue else { return .invalidParams("The protocol version must be a string") }

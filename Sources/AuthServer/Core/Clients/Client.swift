@@ -1,0 +1,75 @@
+import Foundation
+
+/// A client the auth-server knows: registered through DCR (RFC 7591), identified by a metadata
+/// document (its `client_id` is the document's URL; the row keeps the last document seen so account
+/// pages can name it), or first-party (Gatehouse's own tools). Secrets and registration access tokens
+/// are kept only as SHA-256.
+public struct Client: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case dynamic
+        case metadataDocument = "metadata_document"
+        case firstParty = "first_party"
+    }
+
+    public var tenantID: String
+    public var id: String
+    public var kind: Kind
+    public var name: String
+    public var redirectURIs: [String]
+    public var authMethod: ClientAuthMethod
+    public var secretHash: String?
+    public var registrationTokenHash: String?
+    public var grantTypes: [String]
+    /// The registration's `scope`, informational only: authorize requests are never bound to it (R34).
+    public var scope: String?
+    public var jwksURI: String?
+    /// An inline JWKS (RFC 7591 §2 `jwks`), as JSON text.
+    public var jwks: String?
+    /// SHA-256 of the exact registration request and the software it came from, so a byte-identical
+    /// re-registration is folded into the existing client (R36).
+    public var registrationFingerprint: String?
+    /// The client metadata as registered, echoed by RFC 7592 reads.
+    public var metadataJSON: String?
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+
+    public init(
+        tenantID: String, id: String, kind: Kind, name: String, redirectURIs: [String], authMethod: ClientAuthMethod,
+        secretHash: String? = nil, registrationTokenHash: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"],
+        scope: String? = nil, jwksURI: String? = nil, jwks: String? = nil, registrationFingerprint: String? = nil,
+        metadataJSON: String? = nil, createdAt: Date, lastUsedAt: Date? = nil
+    ) {
+        self.tenantID = tenantID
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.redirectURIs = redirectURIs
+        self.authMethod = authMethod
+        self.secretHash = secretHash
+        self.registrationTokenHash = registrationTokenHash
+        self.grantTypes = grantTypes
+        self.scope = scope
+        self.jwksURI = jwksURI
+        self.jwks = jwks
+        self.registrationFingerprint = registrationFingerprint
+        self.metadataJSON = metadataJSON
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    /// The host a person can trust: a metadata document's URL host is verified by TLS when we fetch it;
+    /// a dynamically registered name is whatever the registrant typed, so it has none (R31).
+    public var verifiedHost: String? {
+        kind == .metadataDocument ? URLComponents(string: id)?.host : nil
+    }
+}
+
+/// RFC 7591 §2 `token_endpoint_auth_method` values we serve; the metadata advertises exactly these.
+public enum ClientAuthMethod: String, Sendable, CaseIterable {
+    case none
+    case privateKeyJWT = "private_key_jwt"
+    case clientSecretPost = "client_secret_post"
+    case clientSecretBasic = "client_secret_basic"
+
+    public var usesSecret: Bool { self == .clientSecretPost || self == .clientSecretBasic }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Which redirect URIs a client may register and how a request's redirect URI is matched against them.
+public enum RedirectURIPolicy {
+    /// RFC 8252 §7.3 loopback hosts (plus `localhost`, which Claude Code's metadata document lists, R30).
+    static let loopbackHosts: Set<String> = ["127.0.0.1", "[::1]", "::1", "localhost"]
+
+    /// ChatGPT's per-connector callbacks live under this prefix, unknown in advance (§9 quirks table).
+    static let chatGPTConnectorPrefix = "https://chatgpt.com/connector/oauth/"
+
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case notAbsolute(String)
+        case fragment(String)
+        case insecure(String)
+        case forbiddenScheme(String)
+
+        public var description: String {
+            switch self {
+            case .notAbsolute(let uri): "\(uri) is not an absolute URI"
+            case .fragment(let uri): "\(uri) has a fragment"
+            case .insecure(let uri): "\(uri) uses http on a host that is not loopback: use https"
+            case .forbiddenScheme(let uri): "\(uri) uses a scheme that cannot be a redirect target"
+            }
+        }
+    }
+
+    /// RFC 7591 §2 with OAuth 2.1 §2.3.1: https, http on loopback only (RFC 8252 §7.3), or a
+    /// private-use scheme in reverse-domain form for native apps (RFC 8252 §7.1).
+    public static func validateForRegistration(_ uri: String) throws(Problem) {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased() else { throw .notAbsolute(uri) }
+        guard components.fragment == nil else { throw .fragment(uri) }
+        switch scheme {
+        case "https":
+            guard components.host?.isEmpty == false else { throw .notAbsolute(uri) }
+        case "http":
+            guard let host = components.host?.lowercased(), loopbackHosts.contains(host) else { throw .insecure(uri) }
+        default:
+            guard scheme.contains("."), !["javascript", "data", "file", "vbscript"].contains(scheme) else { throw .forbiddenScheme(uri) }
+        }
+    }
+
+    /// OAuth 2.1 §4.1.3 exact matching, with two exceptions: loopback redirects match whatever port the
+    /// native app opened (RFC 8252 §7.3, R30), and a client that registered ChatGPT's connector prefix
+    /// matches any callback under it on that host only.
+    public static func matches(requested: String, registered: [String]) -> Bool {
+        if registered.contains(requested) { return true }
+        guard let request = URLComponents(string: requested), request.fragment == nil else { return false }
+        if let host = request.host?.lowercased(), request.scheme?.lowercased() == "http", loopbackHosts.contains(host) {
+            return registered.contains { candidate in
+                guard let candidate = URLComponents(string: candidate), candidate.scheme?.lowercased() == "http",
+                    candidate.host?.lowercased() == host
+                else { return false }
+                return candidate.path == request.path && candidate.query == request.query
+            }
+        }
+        if requested.hasPrefix(chatGPTConnectorPrefix), registered.contains(chatGPTConnectorPrefix) {
+            let rest = requested.dropFirst(chatGPTConnectorPrefix.count)
+            return !rest.isEmpty && rest.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        }
+        return false
+    }
+
+    public static func isLoopback(_ uri: String) -> Bool {
+        guard let components = URLComponents(string: uri), let host = components.host?.lowercased() else { return false }
+        return loopbackHosts.contains(host)
+    }
+}

@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+
+/// RFC 6749 §5.1 successful token response. `refresh_token` is always present for MCP clients, with or
+/// without `offline_access` (R45).
+public struct TokenResponse: Codable, Sendable, Equatable {
+    public var accessToken: String
+    public var tokenType = "Bearer"
+    public var expiresIn: Int64
+    public var refreshToken: String?
+    public var scope: String
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case refreshToken = "refresh_token"
+        case scope
+    }
+}
+
+/// The pair that replaced a rotated refresh token, sealed with AES-GCM under a key derived from the
+/// rotated token. Only someone holding that token can open it, so the grace window (R47) can hand
+/// parallel refreshes the same pair while the database holds nothing usable.
+enum RefreshTokenSuccessor {
+    private static let info = Data("gatehouse refresh-token successor v1".utf8)
+
+    static func seal(_ response: TokenResponse, accessTokenExpiresAt: Date, under refreshToken: String) throws -> Data {
+        let payload = try JSONEncoder().encode(Sealed(response: response, accessTokenExpiresAt: accessTokenExpiresAt))
+        guard let combined = try AES.GCM.seal(payload, using: key(refreshToken)).combined else { throw CryptoKitError.incorrectParameterSize }
+        return combined
+    }
+
+    /// The pair, with `expires_in` counted from now; nil when the box does not open with this token.
+    static func open(_ sealed: Data, with refreshToken: String, now: Date) -> TokenResponse? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed), let payload = try? AES.GCM.open(box, using: key(refreshToken)),
+            var stored = try? JSONDecoder().decode(Sealed.self, from: payload)
+        else { return nil }
+        stored.response.expiresIn = max(0, Int64(stored.accessTokenExpiresAt.timeIntervalSince(now)))
+        return stored.response
+    }
+
+    private struct Sealed: Codable {
+        var response: TokenResponse
+        var accessTokenExpiresAt: Date
+    }
+
+    private static func key(_ refreshToken: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: Data(refreshToken.utf8)), info: info, outputByteCount: 32)
+    }
+}

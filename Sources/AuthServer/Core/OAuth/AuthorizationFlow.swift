@@ -1,0 +1,121 @@
+import Foundation
+import Shared
+
+/// What happens to an authorization request once it is parsed: sign-in, consent (skipped when the
+/// person already consented to this client for no fewer scopes, unless `prompt=consent`), then a
+/// code bound to the grant. Route handlers only translate the outcome into HTTP.
+public struct AuthorizationFlow: Sendable {
+    let storage: any AuthStorage
+    let clients: ClientDirectory
+
+    public enum Outcome: Equatable, Sendable {
+        /// 400 page: the redirect URI cannot be trusted with the error.
+        case errorPage(String)
+        /// 302 to the client (a code, or an error), with `iss`.
+        case redirect(String)
+        /// 303 to the sign-in page, which comes back here.
+        case signIn
+        /// 303 to the consent page for this pending request.
+        case consent(requestID: String)
+    }
+
+    /// The person behind the request, as the browser session knows them.
+    public struct Person: Sendable {
+        public let user: User
+        public let authTime: Date
+
+        public init(user: User, authTime: Date) {
+            self.user = user
+            self.authTime = authTime
+        }
+    }
+
+    public func authorize(query: String?, tenant: Tenant, person: Person?, now: Date) async throws -> Outcome {
+        let request: AuthorizationRequest
+        switch try await AuthorizationRequest.parse(query: query, tenant: tenant, clients: clients, now: now) {
+        case .failure(.untrusted(let message)): return .errorPage(message)
+        case .failure(.redirect(let error, let redirectURI, let state)):
+            return .redirect(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: tenant.issuer))
+        case .success(let parsed): request = parsed
+        }
+        guard let person, !request.prompt.contains("login") || now.timeIntervalSince(person.authTime) < AuthPolicy.freshSignIn else {
+            if request.prompt.contains("none") { return refuse(request, .init("login_required", "Nobody is signed in"), tenant: tenant) }
+            return .signIn
+        }
+        let scopes = ScopeCatalog.narrow(request.requestedScopes ?? ScopeCatalog.everything(for: person.user.role), to: person.user.role)
+        let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
+        if !request.prompt.contains("consent"), Set(scopes).isSubset(of: consented) {
+            return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, now: now))
+        }
+        if request.prompt.contains("none") { return refuse(request, .init("consent_required", "The person has not consented"), tenant: tenant) }
+        let requestID = OpaqueToken.make(.consentRequest)
+        try await storage.insertPendingAuthorization(
+            PendingAuthorization(
+                tenantID: tenant.id, idHash: requestID.hash, userID: person.user.id, clientID: request.client.id,
+                redirectURI: request.redirectURI, state: request.state, codeChallenge: request.codeChallenge, resource: request.resource,
+                scopes: scopes, expiresAt: now.addingTimeInterval(AuthPolicy.consentRequestLifetime)
+            )
+        )
+        return .consent(requestID: requestID.value)
+    }
+
+    /// What the consent page shows: the pending request and its client, for the person it was made for.
+    public func pendingConsent(requestID: String, tenant: Tenant, user: User, now: Date) async throws -> (PendingAuthorization, Client)? {
+        guard let pending = try await storage.pendingAuthorization(tenantID: tenant.id, idHash: OpaqueToken.hash(requestID), userID: user.id, at: now),
+            let client = try await storage.client(tenantID: tenant.id, id: pending.clientID)
+        else { return nil }
+        return (pending, client)
+    }
+
+    /// The person's answer on the consent page. nil when the request is unknown, expired, or someone else's.
+    public func decide(requestID: String, allow: Bool, tenant: Tenant, person: Person, now: Date) async throws -> Outcome? {
+        guard
+            let pending = try await storage.takePendingAuthorization(
+                tenantID: tenant.id, idHash: OpaqueToken.hash(requestID), userID: person.user.id, at: now),
+            let client = try await storage.client(tenantID: tenant.id, id: pending.clientID)
+        else { return nil }
+        guard allow else {
+            return .redirect(
+                AuthorizationResponse.error(
+                    .accessDenied("The person declined"), redirectURI: pending.redirectURI, state: pending.state, issuer: tenant.issuer)
+            )
+        }
+        let previous = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: client.id)
+        try await storage.saveConsent(
+            tenantID: tenant.id, userID: person.user.id, clientID: client.id, scopes: previous.union(pending.scopes), at: now)
+        let request = AuthorizationRequest(
+            client: client, redirectURI: pending.redirectURI, state: pending.state, codeChallenge: pending.codeChallenge,
+            resource: pending.resource, requestedScopes: pending.scopes, prompt: []
+        )
+        return .redirect(try await issueCode(request, scopes: pending.scopes, person: person, tenant: tenant, now: now))
+    }
+
+    /// One grant per person, client and resource: a returning client renews it, so connected apps show
+    /// it once with its first and last authorisation.
+    private func issueCode(_ request: AuthorizationRequest, scopes: [String], person: Person, tenant: Tenant, now: Date) async throws -> String {
+        var grant =
+            try await storage.activeGrant(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id, resource: request.resource)
+            ?? Grant(
+                tenantID: tenant.id, id: "grant_" + RandomIdentifier.make(), userID: person.user.id, clientID: request.client.id,
+                resource: request.resource, scopes: [], createdAt: now, lastAuthorisedAt: now
+            )
+        grant.scopes = Array(Set(grant.scopes).union(scopes)).sorted()
+        grant.lastAuthorisedAt = now
+        try await storage.saveGrant(grant)
+        let code = OpaqueToken.make(.authorizationCode)
+        try await storage.insertAuthorizationCode(
+            AuthorizationCodeRecord(
+                tenantID: tenant.id, codeHash: code.hash, grantID: grant.id, clientID: request.client.id, userID: person.user.id,
+                redirectURI: request.redirectURI, codeChallenge: request.codeChallenge, resource: request.resource, scopes: scopes,
+                authTime: person.authTime, expiresAt: now.addingTimeInterval(AuthPolicy.authorizationCodeLifetime)
+            )
+        )
+        try await storage.markClientUsed(tenantID: tenant.id, id: request.client.id, at: now)
+        return AuthorizationResponse.redirect(
+            to: request.redirectURI, parameters: [("code", code.value), ("state", request.state)], issuer: tenant.issuer)
+    }
+
+    private func refuse(_ request: AuthorizationRequest, _ error: OAuthError, tenant: Tenant) -> Outcome {
+        .redirect(AuthorizationResponse.error(error, redirectURI: request.redirectURI, state: request.state, issuer: tenant.issuer))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Shared
+
+/// An authorization request (RFC 6749 §4.1.1) checked in the order that decides where an error may go:
+/// until the client and its redirect URI are known to belong together, errors are shown to the person
+/// and never redirected (§4.1.2.1, OAuth 2.1 §4.1.2.1); after that they go back to the client with
+/// `state` and `iss`.
+public struct AuthorizationRequest: Sendable, Equatable {
+    public var client: Client
+    public var redirectURI: String
+    public var state: String?
+    public var codeChallenge: String
+    public var resource: String
+    /// The scopes asked for, parsed tolerantly (R42); nil when the request named none.
+    public var requestedScopes: [String]?
+    /// OIDC `prompt` values; `consent` forces the consent page (R41), `login` a fresh sign-in, `none` neither.
+    public var prompt: Set<String>
+
+    public enum Failure: Error, Equatable {
+        /// Shown as a 400 page: the redirect URI cannot be trusted with it.
+        case untrusted(String)
+        /// Sent back to the client's redirect URI.
+        case redirect(OAuthError, redirectURI: String, state: String?)
+    }
+
+    public static func parse(query: String?, tenant: Tenant, clients: ClientDirectory, now: Date) async throws -> Result<Self, Failure> {
+        let form: FormParameters
+        do {
+            form = try FormParameters(query: query)
+        } catch {
+            return .failure(.untrusted("The request's parameters are not validly encoded."))
+        }
+        let clientID: String
+        let requestedRedirect: String?
+        do {
+            guard let id = try form.single("client_id") else { return .failure(.untrusted("The request names no client (client_id is missing).")) }
+            clientID = id
+            requestedRedirect = try form.single("redirect_uri")
+        } catch {
+            return .failure(.untrusted(error.description))
+        }
+        let client: Client
+        do {
+            client = try await clients.client(id: clientID, tenantID: tenant.id, now: now)
+        } catch let error as ClientDirectory.LookupError {
+            return .failure(.untrusted(error.description))
+        }
+        guard let redirectURI = requestedRedirect ?? (client.redirectURIs.count == 1 ? client.redirectURIs[0] : nil) else {
+            return .failure(.untrusted("The request names no redirect_uri, and the client registered more than one."))
+        }
+        guard RedirectURIPolicy.matches(requested: redirectURI, registered: client.redirectURIs) else {
+            return .failure(.untrusted("The redirect_uri \(redirectURI) is not one this client registered."))
+        }
+
+        var state: String?
+        do {
+            state = try form.single("state")
+            guard try form.single("response_type") == "code" else {
+                throw OAuthError.unsupportedResponseType("Only response_type=code is supported")
+            }
+            guard let challenge = try form.single("code_challenge") else {
+                throw OAuthError.invalidRequest("code_challenge is required: PKCE with S256")
+            }
+            guard try form.single("code_challenge_method") == "S256" else {
+                throw OAuthError.invalidRequest("code_challenge_method must be S256")
+            }
+            guard PKCE.isValidChallenge(challenge) else { throw OAuthError.invalidRequest("code_challenge is not a valid S256 challenge") }
+            let resource: String
+            switch ResourceIndicator.resolve(form.all("resource"), tenantResource: tenant.resource) {
+            case .resource(let value): resource = value
+            case .invalidTarget(let reason): throw OAuthError.invalidTarget(reason)
+            }
+            var scopes: [String]?
+            if let text = try form.single("scope") {
+                guard let parsed = ScopeList.parse(text) else { throw OAuthError.invalidScope("scope holds characters a scope cannot have") }
+                scopes = parsed
+            }
+            let prompt = Set((try form.single("prompt") ?? "").split(separator: " ").map(String.init))
+            if prompt.contains("none"), prompt.count > 1 { throw OAuthError.invalidRequest("prompt=none cannot be combined with other values") }
+            return .success(
+                Self(
+                    client: client, redirectURI: redirectURI, state: state, codeChallenge: challenge, resource: resource,
+                    requestedScopes: scopes, prompt: prompt
+                )
+            )
+        } catch let error as OAuthError {
+            return .failure(.redirect(error, redirectURI: redirectURI, state: state))
+        }
+    }
+}
+
+/// Builds the redirect back to the client (RFC 6749 §4.1.2), always with `iss` (RFC 9207 §2, R40).
+public enum AuthorizationResponse {
+    public static func redirect(to redirectURI: String, parameters: [(String, String?)], issuer: String) -> String {
+        let pairs = (parameters + [("iss", issuer)]).compactMap { name, value in value.map { "\(name)=\(encode($0))" } }
+        let separator = redirectURI.contains("?") ? "&" : "?"
+        return redirectURI + separator + pairs.joined(separator: "&")
+    }
+
+    public static func error(_ error: OAuthError, redirectURI: String, state: String?, issuer: String) -> String {
+        redirect(to: redirectURI, parameters: [("error", error.code), ("error_description", error.description), ("state", state)], issuer: issuer)
+    }
+
+    /// application/x-www-form-urlencoded per RFC 6749 Appendix B: everything but unreserved characters escaped.
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

@@ -1,0 +1,41 @@
+import Hummingbird
+import Shared
+
+/// RFC 6749 error responses: §5.2 at the token endpoint (JSON, never HTML, R43), §4.1.2.1 on redirects,
+/// plus `invalid_target` (RFC 8707 §2), `invalid_client_metadata`/`invalid_redirect_uri` (RFC 7591 §3.2.2)
+/// and `invalid_token` (RFC 6750 §3.1) where those endpoints need them.
+public struct OAuthError: Error, Equatable, Sendable {
+    public let code: String
+    public let description: String
+
+    public init(_ code: String, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+
+    public static func invalidRequest(_ description: String) -> Self { Self("invalid_request", description) }
+    public static func invalidClient(_ description: String) -> Self { Self("invalid_client", description) }
+    public static func invalidGrant(_ description: String) -> Self { Self("invalid_grant", description) }
+    public static func unauthorizedClient(_ description: String) -> Self { Self("unauthorized_client", description) }
+    public static func unsupportedGrantType(_ description: String) -> Self { Self("unsupported_grant_type", description) }
+    public static func invalidScope(_ description: String) -> Self { Self("invalid_scope", description) }
+    public static func invalidTarget(_ description: String) -> Self { Self("invalid_target", description) }
+    public static func accessDenied(_ description: String) -> Self { Self("access_denied", description) }
+    public static func unsupportedResponseType(_ description: String) -> Self { Self("unsupported_response_type", description) }
+    public static func invalidClientMetadata(_ description: String) -> Self { Self("invalid_client_metadata", description) }
+    public static func invalidRedirectURI(_ description: String) -> Self { Self("invalid_redirect_uri", description) }
+    public static func slowDown(_ description: String) -> Self { Self("slow_down", description) }
+
+    /// §5.2: 400, except `invalid_client`, which is 401 with a challenge when the client used HTTP Basic.
+    public func response(basicChallenge: Bool = false, status: HTTPResponse.Status? = nil) -> Response {
+        var headers: HTTPFields = [:]
+        if code == "invalid_client", basicChallenge { headers[.wwwAuthenticate] = #"Basic realm="gatehouse""# }
+        let status = status ?? (code == "invalid_client" && basicChallenge ? .unauthorized : .badRequest)
+        struct Body: Encodable {
+            let error: String
+            let error_description: String
+        }
+        return (try? JSONResponse.make(Body(error: code, error_description: description), status: status, headers: headers))
+            ?? Response(status: status)
+    }
+}

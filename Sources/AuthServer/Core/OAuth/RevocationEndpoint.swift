@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// /oauth/revoke (RFC 7009). The client authenticates as at the token endpoint (§2.1); a refresh token
+/// or an access token of that client ends the grant it belongs to, which §2.1 allows and which is what
+/// a client revoking at disconnect means. Unknown, expired or other clients' tokens get the same empty
+/// 200 (§2.2), so the endpoint tells nobody which tokens exist.
+struct RevocationEndpoint: Sendable {
+    let storage: any AuthStorage
+    let keyRing: SigningKeyRing
+    let authenticator: ClientAuthenticator
+    let logger: Logger
+
+    func handle(_ request: Request, tenant: Tenant, now: Date = Date()) async -> Response {
+        do {
+            let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
+            let client = try await authenticator.authenticate(
+                authorization: request.headers[.authorization], form: form, tenant: tenant, now: now)
+            guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
+            if let grantID = try await grantID(of: token, client: client, tenant: tenant, now: now),
+                try await storage.revokeGrant(tenantID: tenant.id, id: grantID, reason: "revoked by the client", at: now)
+            {
+                logger.info("grant revoked by its client", metadata: ["grant": "\(grantID)", "client": "\(client.id)"])
+            }
+            return Response(status: .ok, headers: [.cacheControl: "no-store"])
+        } catch let failure as ClientAuthenticator.Failure {
+            return failure.response
+        } catch let error as OAuthError {
+            return error.response()
+        } catch {
+            logger.error("revocation failed", metadata: ["error": "\(error)"])
+            return OAuthError("server_error", "The request could not be completed").response(status: .internalServerError)
+        }
+    }
+
+    /// The grant behind a refresh token (looked up by hash) or one of our access tokens (verified
+    /// with our own keys), when it was issued to this client.
+    private func grantID(of token: String, client: Client, tenant: Tenant, now: Date) async throws -> String? {
+        if let record = try await storage.refreshToken(tenantID: tenant.id, tokenHash: OpaqueToken.hash(token)) {
+            return record.clientID == client.id ? record.grantID : nil
+        }
+        guard let parsed = try? AccessTokenVerifier.parse(token),
+            let key = try await keyRing.publishedKeys(tenantID: tenant.id, now: now).keys.first(where: { $0.kid == parsed.keyID })?.publicKey,
+            let claims = try? AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id)
+                .verify(parsed, key: key, now: now),
+            claims.clientID == client.id
+        else { return nil }
+        return claims.grantID
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// /oauth/token (RFC 6749 §3.2): form-encoded requests (R43), client authentication, then one handler
+/// per grant type. Answers are JSON with `Cache-Control: no-store` (§5.1), errors per §5.2.
+struct TokenEndpoint: Sendable {
+    let authenticator: ClientAuthenticator
+    let authorizationCode: AuthorizationCodeGrant
+    let refreshToken: RefreshTokenGrant
+    let logger: Logger
+
+    func handle(_ request: Request, tenant: Tenant, now: Date = Date()) async -> Response {
+        do {
+            let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
+            let grantType = try form.single("grant_type")
+            let client = try await authenticator.authenticate(
+                authorization: request.headers[.authorization], form: form, tenant: tenant, now: now)
+            let response: TokenResponse
+            switch grantType {
+            case "authorization_code": response = try await authorizationCode.exchange(form, client: client, tenant: tenant, now: now)
+            case "refresh_token": response = try await refreshToken.exchange(form, client: client, tenant: tenant, now: now)
+            case nil: throw OAuthError.invalidRequest("grant_type is required")
+            case let other?: throw OAuthError.unsupportedGrantType("The grant type \(other) is not supported")
+            }
+            return try JSONResponse.make(response)
+        } catch let failure as ClientAuthenticator.Failure {
+            logger.info("token request refused", metadata: ["error": "invalid_client", "reason": "\(failure.error.description)"])
+            return failure.response
+        } catch let error as OAuthError {
+            logger.info("token request refused", metadata: ["error": "\(error.code)", "reason": "\(error.description)"])
+            return error.response()
+        } catch {
+            logger.error("token request failed", metadata: ["error": "\(error)"])
+            return OAuthError("server_error", "The request could not be completed").response(status: .internalServerError)
+        }
+    }
+}

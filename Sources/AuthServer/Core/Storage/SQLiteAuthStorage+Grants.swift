@@ -1,0 +1,331 @@
+import Foundation
+import GRDB
+import Shared
+
+/// SQLite implementation of `ClientStore` and `GrantStore`. Lists of scopes are stored space-separated
+/// (a scope token cannot hold a space, RFC 6749 §3.3); lists of URIs as JSON arrays.
+extension SQLiteAuthStorage {
+    public func saveClient(_ client: Client) async throws {
+        let redirectURIs = try Self.jsonText(client.redirectURIs)
+        let grantTypes = try Self.jsonText(client.grantTypes)
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hash,
+                        registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
+                        created_at, last_used_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                        redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hash = excluded.secret_hash,
+                        registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
+                        scope = excluded.scope, jwks_uri = excluded.jwks_uri, jwks = excluded.jwks,
+                        registration_fingerprint = excluded.registration_fingerprint, metadata_json = excluded.metadata_json,
+                        last_used_at = excluded.last_used_at
+                    """,
+                arguments: [
+                    client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
+                    client.secretHash, client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
+                    client.registrationFingerprint, client.metadataJSON, client.createdAt, client.lastUsedAt,
+                ]
+            )
+        }
+    }
+
+    public func client(tenantID: String, id: String) async throws -> Client? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.client)
+        }
+    }
+
+    public func client(tenantID: String, fingerprint: String) async throws -> Client? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM client WHERE tenant_id = ? AND registration_fingerprint = ? AND kind = ?",
+                arguments: [tenantID, fingerprint, Client.Kind.dynamic.rawValue]
+            ).map(Self.client)
+        }
+    }
+
+    public func deleteClient(tenantID: String, id: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
+            try db.execute(sql: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
+        }
+    }
+
+    public func markClientUsed(tenantID: String, id: String, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, id])
+        }
+    }
+
+    public func reapDynamicClients(unusedSince date: Date) async throws -> Int {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM client WHERE kind = ? AND created_at < ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                arguments: [Client.Kind.dynamic.rawValue, date, date]
+            )
+            return db.changesCount
+        }
+    }
+
+    public func activeGrant(tenantID: String, userID: String, clientID: String, resource: String) async throws -> Grant? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM oauth_grant WHERE tenant_id = ? AND user_id = ? AND client_id = ? AND resource = ?
+                    AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
+                    """,
+                arguments: [tenantID, userID, clientID, resource]
+            ).map(Self.grant)
+        }
+    }
+
+    public func saveGrant(_ grant: Grant) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at,
+                        revoked_at, revocation_reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(tenant_id, id) DO UPDATE SET scopes = excluded.scopes, last_authorised_at = excluded.last_authorised_at
+                    """,
+                arguments: [
+                    grant.tenantID, grant.id, grant.userID, grant.clientID, grant.resource, grant.scopes.joined(separator: " "),
+                    grant.createdAt, grant.lastAuthorisedAt, grant.revokedAt, grant.revocationReason,
+                ]
+            )
+        }
+    }
+
+    public func grant(tenantID: String, id: String) async throws -> Grant? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.grant)
+        }
+    }
+
+    public func activeGrants(tenantID: String, userID: String?) async throws -> [Grant] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM oauth_grant WHERE tenant_id = ? AND (? IS NULL OR user_id = ?) AND revoked_at IS NULL
+                    ORDER BY last_authorised_at DESC
+                    """,
+                arguments: [tenantID, userID, userID]
+            ).map(Self.grant)
+        }
+    }
+
+    public func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE oauth_grant SET revoked_at = ?, revocation_reason = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL",
+                arguments: [at, reason, tenantID, id]
+            )
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: "DELETE FROM refresh_token WHERE tenant_id = ? AND grant_id = ?", arguments: [tenantID, id])
+            try db.execute(sql: "DELETE FROM authorization_code WHERE tenant_id = ? AND grant_id = ?", arguments: [tenantID, id])
+            try db.execute(
+                sql: """
+                    DELETE FROM consent WHERE tenant_id = ? AND (user_id, client_id) IN
+                    (SELECT user_id, client_id FROM oauth_grant WHERE tenant_id = ? AND id = ?)
+                    """,
+                arguments: [tenantID, tenantID, id]
+            )
+            return true
+        }
+    }
+
+    public func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge,
+                        resource, scopes, auth_time, expires_at, used_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    code.tenantID, code.codeHash, code.grantID, code.clientID, code.userID, code.redirectURI, code.codeChallenge,
+                    code.resource, code.scopes.joined(separator: " "), code.authTime, code.expiresAt, code.usedAt,
+                ]
+            )
+        }
+    }
+
+    public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM authorization_code WHERE tenant_id = ? AND code_hash = ?", arguments: [tenantID, codeHash]
+            ).map { row in
+                AuthorizationCodeRecord(
+                    tenantID: row["tenant_id"], codeHash: row["code_hash"], grantID: row["grant_id"], clientID: row["client_id"],
+                    userID: row["user_id"], redirectURI: row["redirect_uri"], codeChallenge: row["code_challenge"],
+                    resource: row["resource"], scopes: Self.scopes(row["scopes"]), authTime: row["auth_time"],
+                    expiresAt: row["expires_at"], usedAt: row["used_at"]
+                )
+            }
+        }
+    }
+
+    public func spendAuthorizationCode(tenantID: String, codeHash: String, at: Date) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE authorization_code SET used_at = ? WHERE tenant_id = ? AND code_hash = ? AND used_at IS NULL",
+                arguments: [at, tenantID, codeHash]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, created_at,
+                        expires_at, rotated_at, successor)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    token.tenantID, token.tokenHash, token.grantID, token.clientID, token.scopes.joined(separator: " "), token.resource,
+                    token.authTime, token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
+                ]
+            )
+        }
+    }
+
+    public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash]
+            ).map { row in
+                RefreshTokenRecord(
+                    tenantID: row["tenant_id"], tokenHash: row["token_hash"], grantID: row["grant_id"], clientID: row["client_id"],
+                    scopes: Self.scopes(row["scopes"]), resource: row["resource"], authTime: row["auth_time"], createdAt: row["created_at"],
+                    expiresAt: row["expires_at"], rotatedAt: row["rotated_at"], successor: row["successor"]
+                )
+            }
+        }
+    }
+
+    public func markRefreshTokenRotated(tenantID: String, tokenHash: String, at: Date, successor: Data) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE refresh_token SET rotated_at = ?, successor = ? WHERE tenant_id = ? AND token_hash = ? AND rotated_at IS NULL",
+                arguments: [at, successor, tenantID, tokenHash]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func deleteRefreshToken(tenantID: String, tokenHash: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash])
+        }
+    }
+
+    public func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM refresh_token WHERE tenant_id = ? AND grant_id = ? AND rotated_at IS NULL AND expires_at > ?",
+                arguments: [tenantID, grantID, at]
+            ) ?? 0
+        }
+    }
+
+    public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String> {
+        try await database.read { db in
+            let text = try String.fetchOne(
+                db, sql: "SELECT scopes FROM consent WHERE tenant_id = ? AND user_id = ? AND client_id = ?",
+                arguments: [tenantID, userID, clientID]
+            )
+            return Set(text.map(Self.scopes) ?? [])
+        }
+    }
+
+    public func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO consent (tenant_id, user_id, client_id, scopes, granted_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, granted_at = excluded.granted_at
+                    """,
+                arguments: [tenantID, userID, clientID, scopes.sorted().joined(separator: " "), at]
+            )
+        }
+    }
+
+    public func insertPendingAuthorization(_ pending: PendingAuthorization) async throws {
+        try await database.write { db in
+            // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
+            try db.execute(sql: "DELETE FROM pending_authorization WHERE expires_at <= ?", arguments: [Date()])
+            try db.execute(
+                sql: """
+                    INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
+                        resource, scopes, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    pending.tenantID, pending.idHash, pending.userID, pending.clientID, pending.redirectURI, pending.state,
+                    pending.codeChallenge, pending.resource, pending.scopes.joined(separator: " "), pending.expiresAt,
+                ]
+            )
+        }
+    }
+
+    public func takePendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
+        try await database.write { db in
+            let pending = try Self.pending(db, tenantID: tenantID, idHash: idHash, userID: userID, at: at)
+            if pending != nil {
+                try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
+            }
+            return pending
+        }
+    }
+
+    public func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
+        try await database.read { db in try Self.pending(db, tenantID: tenantID, idHash: idHash, userID: userID, at: at) }
+    }
+
+    private static func pending(_ db: Database, tenantID: String, idHash: String, userID: String, at: Date) throws -> PendingAuthorization? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM pending_authorization WHERE tenant_id = ? AND id_hash = ? AND user_id = ? AND expires_at > ?",
+            arguments: [tenantID, idHash, userID, at]
+        ).map { row in
+            PendingAuthorization(
+                tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], clientID: row["client_id"],
+                redirectURI: row["redirect_uri"], state: row["state"], codeChallenge: row["code_challenge"], resource: row["resource"],
+                scopes: scopes(row["scopes"]), expiresAt: row["expires_at"]
+            )
+        }
+    }
+
+    private static func client(_ row: Row) throws -> Client {
+        guard let kind = Client.Kind(rawValue: row["kind"]) else { throw AuthStorageError.corruptRow("client.kind") }
+        guard let method = ClientAuthMethod(rawValue: row["auth_method"]) else { throw AuthStorageError.corruptRow("client.auth_method") }
+        return Client(
+            tenantID: row["tenant_id"], id: row["id"], kind: kind, name: row["name"],
+            redirectURIs: try JSONDecoder().decode([String].self, from: Data((row["redirect_uris"] as String).utf8)), authMethod: method,
+            secretHash: row["secret_hash"], registrationTokenHash: row["registration_token_hash"],
+            grantTypes: try JSONDecoder().decode([String].self, from: Data((row["grant_types"] as String).utf8)), scope: row["scope"],
+            jwksURI: row["jwks_uri"], jwks: row["jwks"], registrationFingerprint: row["registration_fingerprint"],
+            metadataJSON: row["metadata_json"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"]
+        )
+    }
+
+    private static func grant(_ row: Row) -> Grant {
+        Grant(
+            tenantID: row["tenant_id"], id: row["id"], userID: row["user_id"], clientID: row["client_id"], resource: row["resource"],
+            scopes: scopes(row["scopes"]), createdAt: row["created_at"], lastAuthorisedAt: row["last_authorised_at"],
+            revokedAt: row["revoked_at"], revocationReason: row["revocation_reason"]
+        )
+    }
+
+    private static func scopes(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
+
+    private static func jsonText(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Synchronization
+
+/// Counts events per key in fixed windows and says when a key has used up its allowance. In memory:
+/// each server instance limits on its own, which is enough to stop a script hammering one instance.
+/// The table is bounded; when full, windows that have ended are dropped first, then the oldest.
+public final class RateLimiter: Sendable {
+    private struct Window {
+        var start: Date
+        var count: Int
+    }
+
+    private let limit: Int
+    private let window: TimeInterval
+    private let capacity: Int
+    private let windows = Mutex<[String: Window]>([:])
+
+    public init(limit: Int, per window: TimeInterval, capacity: Int = 10_000) {
+        self.limit = limit
+        self.window = window
+        self.capacity = capacity
+    }
+
+    /// Counts one event for `key`; false when the key is over its limit in the current window.
+    public func allow(_ key: String, now: Date = Date()) -> Bool {
+        windows.withLock { windows in
+            if windows[key] == nil, windows.count >= capacity {
+                windows = windows.filter { now.timeIntervalSince($0.value.start) < window }
+                if windows.count >= capacity, let oldest = windows.min(by: { $0.value.start < $1.value.start })?.key {
+                    windows[oldest] = nil
+                }
+            }
+            var current = windows[key] ?? Window(start: now, count: 0)
+            if now.timeIntervalSince(current.start) >= window { current = Window(start: now, count: 0) }
+            current.count += 1
+            windows[key] = current
+            return current.count <= limit
+        }
+    }
+}

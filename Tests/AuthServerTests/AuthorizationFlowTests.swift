@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import AuthServerCore
+import Shared
+
+/// A tenant with one person and one public client, over the real SQLite store and signing keys.
+struct OAuthHouse {
+    let directory: TemporaryDirectory
+    let environment: AuthServerEnvironment
+    let tenant: Tenant
+    let user: User
+    let client: Client
+    let flow: AuthorizationFlow
+    let minter: TokenMinter
+
+    static let redirect = "http://127.0.0.1/callback"
+    static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+
+    /// Resolves no metadata documents: these tests use registered clients.
+    struct NoDocuments: ClientMetadataResolving {
+        func client(forID id: String, tenantID: String, now: Date) async throws -> Client? { nil }
+    }
+
+    static func make(role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"]) async throws -> OAuthHouse {
+        let directory = try TemporaryDirectory(creating: false)
+        let environment = try await AuthServerEnvironment.open(AuthServerEnvironmentTests.settings(directory), reconcile: true)
+        let tenant = try await environment.tenant()
+        let user = User(
+            tenantID: tenant.id, id: "usr_" + RandomIdentifier.make(), email: "tech@example.com", passwordHash: "x", role: role,
+            companyID: nil, createdAt: wholeSecond())
+        try await environment.storage.insertUser(user)
+        let client = Client(
+            tenantID: tenant.id, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: "Claude Code (desk)",
+            redirectURIs: [redirect], authMethod: .none, grantTypes: grantTypes, createdAt: wholeSecond())
+        try await environment.storage.saveClient(client)
+        let clients = ClientDirectory(storage: environment.storage, documents: NoDocuments())
+        return OAuthHouse(
+            directory: directory, environment: environment, tenant: tenant, user: user, client: client,
+            flow: AuthorizationFlow(storage: environment.storage, clients: clients),
+            minter: TokenMinter(storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
+        )
+    }
+
+    var person: AuthorizationFlow.Person { .init(user: user, authTime: wholeSecond()) }
+
+    func query(_ overrides: [String: String?] = [:]) -> String {
+        var parameters: [String: String?] = [
+            "response_type": "code", "client_id": client.id, "redirect_uri": Self.redirect.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.1:50123"),
+            "code_challenge": Self.challenge, "code_challenge_method": "S256", "state": "xyz", "scope": "tickets:read offline_access",
+            "resource": tenant.resource,
+        ]
+        for (key, value) in overrides { parameters[key] = value }
+        return parameters.compactMap { key, value in value.map { "\(key)=\(AuthorizationResponse.encode($0))" } }.sorted().joined(separator: "&")
+    }
+
+    /// Authorizes through the consent page and returns the redirect the person's browser follows.
+    func authorizeAndAllow(_ overrides: [String: String?] = [:]) async throws -> URLComponents {
+        let outcome = try await flow.authorize(query: query(overrides), tenant: tenant, person: person, now: Date())
+        switch outcome {
+        case .consent(let requestID):
+            let decided = try await flow.decide(requestID: requestID, allow: true, tenant: tenant, person: person, now: Date())
+            guard case .redirect(let location)? = decided else { throw TestFailure("consent gave \(String(describing: decided))") }
+            return try #require(URLComponents(string: location))
+        case .redirect(let location): return try #require(URLComponents(string: location))
+        default: throw TestFailure("authorize gave \(outcome)")
+        }
+    }
+
+    func remove() { directory.remove() }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension URLComponents {
+    func parameter(_ name: String) -> String? { queryItems?.first { $0.name == name }?.value }
+}
+
+@Suite("Authorization endpoint (RFC 6749 §4.1, RFC 7636, RFC 8707, RFC 9207)")
+struct AuthorizationFlowTests {
+    @Test("errors before the redirect URI is trusted are a 400 page, never a redirect")
+    func untrusted() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        for overrides: [String: String?] in [
+            ["client_id": nil], ["client_id": "gh_unknown"], ["redirect_uri": "https://evil.example.com/cb"],
+            ["redirect_uri": "http://127.0.0.1:50123/other"], ["client_id": "a&client_id=b"],
+        ] {
+            let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, now: Date())
+            guard case .errorPage = outcome else {
+                Issue.record("\(overrides) gave \(outcome)")
+                continue
+            }
+        }
+        let doubled = try await house.flow.authorize(query: house.query() + "&client_id=gh_other", tenant: house.tenant, person: house.person, now: Date())
+        guard case .errorPage = doubled else { throw TestFailure("a repeated client_id gave \(doubled)") }
+    }
+
+    @Test(
+        "later errors go back to the client with state and iss (R37, R39, R40)",
+        arguments: [
+            (["code_challenge": nil], "invalid_request"), (["code_challenge_method": "plain"], "invalid_request"),
+            (["code_challenge_method": nil], "invalid_request"), (["code_challenge": "tooshort"], "invalid_request"),
+            (["response_type": "token"], "unsupported_response_type"), (["resource": "https://other.example.com/mcp"], "invalid_target"),
+            (["scope": "tickets:read \"quoted\""], "invalid_scope"),
+        ] as [([String: String?], String)]
+    )
+    func redirected(overrides: [String: String?], error: String) async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, now: Date())
+        guard case .redirect(let location) = outcome, let url = URLComponents(string: location) else { throw TestFailure("\(outcome)") }
+        #expect(url.host == "127.0.0.1" && url.port == 50123)
+        #expect(url.parameter("error") == error)
+        #expect(url.parameter("state") == "xyz")
+        #expect(url.parameter("iss") == house.tenant.issuer)
+        #expect(url.parameter("code") == nil)
+    }
+
+    @Test("nobody signed in: sign in first; prompt=none says login_required instead")
+    func signIn() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        #expect(try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: nil, now: Date()) == .signIn)
+        let none = try await house.flow.authorize(query: house.query(["prompt": "none"]), tenant: house.tenant, person: nil, now: Date())
+        guard case .redirect(let location) = none else { throw TestFailure("\(none)") }
+        #expect(URLComponents(string: location)?.parameter("error") == "login_required")
+    }
+
+    @Test("consent, then a code with state and iss; a returning client asking no more goes straight back; prompt=consent asks again")
+    func consentRemembered() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        let first = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, now: Date())
+        guard case .consent = first else { throw TestFailure("first visit gave \(first)") }
+        let redirect = try await house.authorizeAndAllow()
+        #expect(redirect.parameter("code")?.hasPrefix("gatehouse_ac_") == true)
+        #expect(redirect.parameter("state") == "xyz")
+        #expect(redirect.parameter("iss") == house.tenant.issuer)
+
+        let again = try await house.flow.authorize(query: house.query(["scope": "tickets:read"]), tenant: house.tenant, person: house.person, now: Date())
+        guard case .redirect(let location) = again else { throw TestFailure("a returning client was asked again: \(again)") }
+        #expect(URLComponents(string: location)?.parameter("code") != nil)
+        let more = try await house.flow.authorize(query: house.query(["scope": "tickets:read alerts:read"]), tenant: house.tenant, person: house.person, now: Date())
+        guard case .consent = more else { throw TestFailure("more scopes skipped consent: \(more)") }
+        let forced = try await house.flow.authorize(query: house.query(["prompt": "consent"]), tenant: house.tenant, person: house.person, now: Date())
+        guard case .consent = forced else { throw TestFailure("prompt=consent skipped consent: \(forced)") }
+        // One grant per person and client, however often it is authorised.
+        #expect(try await house.environment.storage.activeGrants(tenantID: house.tenant.id, userID: house.user.id).count == 1)
+    }
+
+    @Test("deny sends access_denied with state and iss; a consent request works once and only for its person")
+    func deny() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        guard case .consent(let requestID) = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, now: Date())
+        else { throw TestFailure("no consent") }
+        let stranger = AuthorizationFlow.Person(
+            user: User(tenantID: house.tenant.id, id: "usr_other", email: "o@example.com", passwordHash: "x", role: .admin, companyID: nil, createdAt: Date()),
+            authTime: Date())
+        #expect(try await house.flow.decide(requestID: requestID, allow: true, tenant: house.tenant, person: stranger, now: Date()) == nil)
+        let denied = try await house.flow.decide(requestID: requestID, allow: false, tenant: house.tenant, person: house.person, now: Date())
+        guard case .redirect(let location)? = denied, let url = URLComponents(string: location) else { throw TestFailure("\(String(describing: denied))") }
+        #expect(url.parameter("error") == "access_denied")
+        #expect(url.parameter("state") == "xyz")
+        #expect(url.parameter("iss") == house.tenant.issuer)
+        #expect(try await house.flow.decide(requestID: requestID, allow: true, tenant: house.tenant, person: house.person, now: Date()) == nil)
+    }
+
+    @Test("scopes are narrowed to the role; unknown ones dropped; a missing scope means all the role may hold (R42)")
+    func narrowed() async throws {
+        let house = try await OAuthHouse.make(role: .company)
+        defer { house.remove() }
+        guard case .consent(let requestID) = try await house.flow.authorize(
+            query: house.query(["scope": " offline_access rules:run claudeai tickets:read"]), tenant: house.tenant, person: house.person, now: Date())
+        else { throw TestFailure("no consent") }
+        let pending = try #require(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date()))
+        #expect(pending.0.scopes == ["offline_access", "tickets:read"])
+        guard case .consent(let all) = try await house.flow.authorize(query: house.query(["scope": nil]), tenant: house.tenant, person: house.person, now: Date())
+        else { throw TestFailure("no consent") }
+        let everything = try #require(try await house.flow.pendingConsent(requestID: all, tenant: house.tenant, user: house.user, now: Date()))
+        #expect(everything.0.scopes == ScopeCatalog.everything(for: .company))
+    }
+}
