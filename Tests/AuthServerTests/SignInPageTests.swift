@@ -154,4 +154,17 @@ struct SignInPageTests {
             #expect(unknown.headers == wrong.headers)
         }
     }
+
+    @Test("the application's own router serves the pages and resolves sessions (PageRoutes is wired in)")
+    func wiredIntoApplication() async throws {
+        try await AuthServerHTTPTests.withApplication { _, client in
+            let login = try await client.execute(uri: "/login", method: .get) { $0 }
+            #expect(login.status == .ok)
+            #expect(login.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(login.headers[values: .setCookie].first?.hasPrefix("__Host-gatehouse_signin=") == true)
+            let account = try await client.execute(uri: "/account", method: .get) { $0 }
+            #expect(account.status == .seeOther && account.headers[.location] == "/login?return_to=/account")
+            #expect(try await client.execute(uri: "/assets/gatehouse.css", method: .get) { $0.status } == .ok)
+        }
+    }
 }

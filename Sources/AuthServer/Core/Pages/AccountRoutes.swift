@@ -42,7 +42,7 @@ struct AccountRoutes {
             return refusal(problem.message)
         }
         let keys: [SignInThrottle.Key] = [.account(tenantID: tenant.id, email: signedIn.user.email), .address(context.clientAddress)]
-        if let retryAfter = try await pages.throttleDelay(for: keys) {
+        if let retryAfter = try await pages.applyThrottle(to: keys) {
             return refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
         }
         guard current.count <= AuthPolicy.Passwords.maximumLength, pages.credentials.isPassword(current, of: signedIn.user) else {

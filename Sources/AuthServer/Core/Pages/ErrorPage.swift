@@ -28,7 +28,7 @@ public struct ErrorPage: Page, Error {
         status: .forbidden, title: "This form has expired",
         message: "The form was sent without a valid security token, perhaps from an old tab or another site. "
             + "Go back, reload the page and try again.",
-        link: PageLink(href: "/account", label: "Go to your account"))
+        link: PageLink(href: "/login", label: "Start again"))
 
     public static let notFound = ErrorPage(
         status: .notFound, title: "Page not found", message: "There is no such page here.")

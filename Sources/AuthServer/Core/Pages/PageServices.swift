@@ -33,8 +33,9 @@ public struct PageServices: Sendable {
         self.sleep = sleep
     }
 
-    /// Waits as the throttle says, or answers why not: nil means go ahead.
-    func throttleDelay(for keys: [SignInThrottle.Key]) async throws -> Duration? {
+    /// Before a password or code is checked: waits as long as the throttle says and returns nil (go ahead), or
+    /// returns how long until the next try may be made (refused: answer 429).
+    func applyThrottle(to keys: [SignInThrottle.Key]) async throws -> Duration? {
         switch throttle.verdict(for: keys, at: now()) {
         case .refuse(let retryAfter):
             return retryAfter

@@ -24,10 +24,10 @@ struct SignInRoutes {
         let tenant = try context.pageTenant()
         let returnTo = ReturnPath.sanitise(request.uri.queryParameters["return_to"].map(String.init))
         if context.signedIn != nil { return .seeOther(returnTo) }
-        let existing = BrowserCookie.signIn.secret(in: request, tenant: tenant)
-        let secret = existing ?? CookieSecret()
+        // The cookie is set again even when present, so its lifetime starts over with the form it binds.
+        let secret = BrowserCookie.signIn.secret(in: request, tenant: tenant) ?? CookieSecret()
         var response = pages.renderer.response(LoginPage(csrfToken: CSRFToken.make(boundTo: secret), returnTo: returnTo))
-        if existing == nil { response.setCookie(BrowserCookie.signIn.cookie(secret, for: tenant)) }
+        response.setCookie(BrowserCookie.signIn.cookie(secret, for: tenant))
         return response
     }
 
@@ -44,7 +44,7 @@ struct SignInRoutes {
 
         let account = SignInThrottle.Key.account(tenantID: tenant.id, rawEmail: email)
         let keys = [account, .address(context.clientAddress)]
-        if let retryAfter = try await pages.throttleDelay(for: keys) {
+        if let retryAfter = try await pages.applyThrottle(to: keys) {
             return pages.renderer.response(
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,
                 headers: Response.retryAfterHeaders(retryAfter))
@@ -86,7 +86,7 @@ struct SignInRoutes {
 
         let account = SignInThrottle.Key.account(tenantID: tenant.id, email: user.email)
         let keys = [account, .address(context.clientAddress)]
-        if let retryAfter = try await pages.throttleDelay(for: keys) {
+        if let retryAfter = try await pages.applyThrottle(to: keys) {
             return pages.renderer.response(
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,
                 headers: Response.retryAfterHeaders(retryAfter))
