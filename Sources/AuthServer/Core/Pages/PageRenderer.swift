@@ -11,7 +11,7 @@ public struct PageRenderer: Sendable {
     /// Loads the templates shipped in the module's resources.
     public init() async throws {
         guard let directory = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
-            throw PageRendererError.missingTemplates("the Templates resource folder")
+            throw PageRendererError.missingResources("the Templates resource folder")
         }
         try await self.init(directory: directory.path)
     }
@@ -19,7 +19,7 @@ public struct PageRenderer: Sendable {
     init(directory: String) async throws {
         library = try await MustacheLibrary(directory: directory)
         let missing = PageTemplate.allCases.filter { library.getTemplate(named: $0.rawValue) == nil }
-        guard missing.isEmpty else { throw PageRendererError.missingTemplates(missing.map(\.rawValue).joined(separator: ", ")) }
+        guard missing.isEmpty else { throw PageRendererError.missingResources("templates " + missing.map(\.rawValue).joined(separator: ", ")) }
     }
 
     /// The page as HTML with its status, never cached, with the pages' security headers.
@@ -43,12 +43,13 @@ public struct PageRenderer: Sendable {
     }
 }
 
+/// A resource the pages ship with (a template, the stylesheet) is not there: the server does not start.
 public enum PageRendererError: Error, CustomStringConvertible {
-    case missingTemplates(String)
+    case missingResources(String)
 
     public var description: String {
         switch self {
-        case .missingTemplates(let names): "page templates missing: \(names)"
+        case .missingResources(let names): "page resources missing: \(names)"
         }
     }
 }

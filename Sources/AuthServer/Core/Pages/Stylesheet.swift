@@ -12,7 +12,7 @@ public struct Stylesheet: Sendable {
 
     public init() throws {
         guard let url = Bundle.module.url(forResource: "gatehouse", withExtension: "css", subdirectory: "Assets") else {
-            throw PageRendererError.missingTemplates("Assets/gatehouse.css")
+            throw PageRendererError.missingResources("Assets/gatehouse.css")
         }
         let data = try Data(contentsOf: url)
         css = ByteBuffer(bytes: data)
