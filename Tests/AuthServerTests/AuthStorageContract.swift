@@ -260,4 +260,137 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == second)
     try await store.deleteClient(tenantID: tenant.id, id: client.id)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
+/// Users by id, and a password hash replaced in one tenant only.
+func exerciseUserUpdates(_ store: any AuthStorage) async throws {
+    let tenantA = uniqueTenant("a")
+    let tenantB = uniqueTenant("b")
+    try await store.saveTenant(tenantA)
+    try await store.saveTenant(tenantB)
+    let alice = makeUser(tenantA, email: "alice@example.com")
+    var twin = makeUser(tenantB, email: "alice@example.com")
+    twin.id = alice.id  // the same id in another tenant is another person
+    try await store.insertUser(alice)
+    try await store.insertUser(twin)
+
+    #expect(try await store.user(tenantID: tenantA.id, id: alice.id) == alice)
+    #expect(try await store.user(tenantID: tenantA.id, id: "usr_nobody") == nil)
+    #expect(try await store.user(tenantID: tenantB.id, id: alice.id) == twin)
+
+    #expect(try await store.updatePasswordHash(tenantID: tenantA.id, userID: alice.id, passwordHash: "$argon2id$new"))
+    #expect(try await store.user(tenantID: tenantA.id, id: alice.id)?.passwordHash == "$argon2id$new")
+    #expect(try await store.user(tenantID: tenantA.id, email: "alice@example.com")?.passwordHash == "$argon2id$new")
+    #expect(try await store.user(tenantID: tenantB.id, id: alice.id)?.passwordHash == twin.passwordHash, "the other tenant's twin keeps hers")
+    #expect(try await store.updatePasswordHash(tenantID: tenantA.id, userID: "usr_nobody", passwordHash: "x") == false)
+}
+
+private func makeSession(_ user: User, createdAt: Date, lastSeenAt: Date? = nil, methods: [String] = ["pwd"]) -> BrowserSession {
+    BrowserSession(
+        tenantID: user.tenantID, idHash: CookieSecret().hash, userID: user.id, createdAt: createdAt, lastSeenAt: lastSeenAt ?? createdAt,
+        authTime: createdAt, authenticationMethods: methods)
+}
+
+/// Browser sessions: found by hash within their tenant only, touched, deleted one by one, per person but one,
+/// and by expiry.
+func exerciseBrowserSessionStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("sessions")
+    let neighbour = uniqueTenant("neighbour")
+    try await store.saveTenant(tenant)
+    try await store.saveTenant(neighbour)
+    let alice = makeUser(tenant, email: "alice@example.com")
+    let bob = makeUser(tenant, email: "bob@example.com")
+    let carol = makeUser(neighbour, email: "carol@example.com")
+    for user in [alice, bob, carol] { try await store.insertUser(user) }
+
+    let now = wholeSecond()
+    let first = makeSession(alice, createdAt: now, methods: ["pwd", "otp"])
+    let second = makeSession(alice, createdAt: now.addingTimeInterval(1))
+    let bobs = makeSession(bob, createdAt: now)
+    let carols = makeSession(carol, createdAt: now)
+    for session in [first, second, bobs, carols] { try await store.insertSession(session) }
+
+    #expect(try await store.session(tenantID: tenant.id, idHash: first.idHash) == first, "every field round-trips")
+    #expect(try await store.session(tenantID: tenant.id, idHash: "0" + first.idHash.dropFirst()) == nil)
+    #expect(try await store.session(tenantID: neighbour.id, idHash: first.idHash) == nil, "tenant scoping")
+    await #expect(throws: (any Error).self, "an id hash is unique within its tenant") {
+        try await store.insertSession(makeSession(bob, createdAt: now).with(idHash: first.idHash))
+    }
+
+    let later = now.addingTimeInterval(600)
+    try await store.touchSession(tenantID: tenant.id, idHash: first.idHash, lastSeenAt: later)
+    #expect(try await store.session(tenantID: tenant.id, idHash: first.idHash)?.lastSeenAt == later)
+    try await store.touchSession(tenantID: neighbour.id, idHash: second.idHash, lastSeenAt: later)
+    #expect(try await store.session(tenantID: tenant.id, idHash: second.idHash)?.lastSeenAt == second.lastSeenAt)
+
+    // One person's sessions but one; other people and tenants untouched.
+    let third = makeSession(alice, createdAt: now.addingTimeInterval(2))
+    try await store.insertSession(third)
+    try await store.deleteSessions(tenantID: tenant.id, userID: alice.id, except: second.idHash)
+    #expect(try await store.session(tenantID: tenant.id, idHash: first.idHash) == nil)
+    #expect(try await store.session(tenantID: tenant.id, idHash: third.idHash) == nil)
+    #expect(try await store.session(tenantID: tenant.id, idHash: second.idHash) == second)
+    #expect(try await store.session(tenantID: tenant.id, idHash: bobs.idHash) == bobs)
+    try await store.deleteSessions(tenantID: tenant.id, userID: alice.id, except: nil)
+    #expect(try await store.session(tenantID: tenant.id, idHash: second.idHash) == nil)
+
+    try await store.deleteSession(tenantID: neighbour.id, idHash: bobs.idHash)
+    #expect(try await store.session(tenantID: tenant.id, idHash: bobs.idHash) == bobs, "deleting is tenant-scoped")
+    try await store.deleteSession(tenantID: tenant.id, idHash: bobs.idHash)
+    #expect(try await store.session(tenantID: tenant.id, idHash: bobs.idHash) == nil)
+
+    // Expiry: idle (last seen too long ago) or too old, in this tenant only.
+    let idle = makeSession(alice, createdAt: now, lastSeenAt: now)
+    let old = makeSession(alice, createdAt: now.addingTimeInterval(-1000), lastSeenAt: now.addingTimeInterval(500))
+    let fresh = makeSession(bob, createdAt: now.addingTimeInterval(100), lastSeenAt: now.addingTimeInterval(500))
+    let neighbourIdle = makeSession(carol, createdAt: now.addingTimeInterval(-5000), lastSeenAt: now.addingTimeInterval(-5000))
+    for session in [idle, old, fresh, neighbourIdle] { try await store.insertSession(session) }
+    try await store.deleteExpiredSessions(
+        tenantID: tenant.id, idleBefore: now.addingTimeInterval(1), createdBefore: now.addingTimeInterval(-999),
+        pendingBefore: now)
+    #expect(try await store.session(tenantID: tenant.id, idHash: idle.idHash) == nil)
+    #expect(try await store.session(tenantID: tenant.id, idHash: old.idHash) == nil)
+    #expect(try await store.session(tenantID: tenant.id, idHash: fresh.idHash) == fresh)
+    #expect(try await store.session(tenantID: neighbour.id, idHash: neighbourIdle.idHash) == neighbourIdle)
+    #expect(try await store.session(tenantID: neighbour.id, idHash: carols.idHash) == carols)
+}
+
+/// Half-done sign-ins: found by hash within their tenant, deleted, and expired by creation time.
+func exercisePendingSignInStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("pending")
+    let neighbour = uniqueTenant("neighbour")
+    try await store.saveTenant(tenant)
+    try await store.saveTenant(neighbour)
+    let alice = makeUser(tenant, email: "alice@example.com")
+    try await store.insertUser(alice)
+
+    let now = wholeSecond()
+    let pending = PendingSignIn(
+        tenantID: tenant.id, idHash: CookieSecret().hash, userID: alice.id, returnTo: "/oauth/authorize?client_id=a&state=b",
+        createdAt: now)
+    try await store.insertPendingSignIn(pending)
+    #expect(try await store.pendingSignIn(tenantID: tenant.id, idHash: pending.idHash) == pending)
+    #expect(try await store.pendingSignIn(tenantID: neighbour.id, idHash: pending.idHash) == nil)
+    #expect(try await store.session(tenantID: tenant.id, idHash: pending.idHash) == nil, "a half sign-in is no session")
+
+    try await store.deletePendingSignIn(tenantID: neighbour.id, idHash: pending.idHash)
+    #expect(try await store.pendingSignIn(tenantID: tenant.id, idHash: pending.idHash) == pending)
+    try await store.deletePendingSignIn(tenantID: tenant.id, idHash: pending.idHash)
+    #expect(try await store.pendingSignIn(tenantID: tenant.id, idHash: pending.idHash) == nil)
+
+    let stale = PendingSignIn(tenantID: tenant.id, idHash: CookieSecret().hash, userID: alice.id, returnTo: "/account", createdAt: now)
+    let recent = PendingSignIn(
+        tenantID: tenant.id, idHash: CookieSecret().hash, userID: alice.id, returnTo: "/account", createdAt: now.addingTimeInterval(60))
+    try await store.insertPendingSignIn(stale)
+    try await store.insertPendingSignIn(recent)
+    try await store.deleteExpiredSessions(
+        tenantID: tenant.id, idleBefore: now, createdBefore: now, pendingBefore: now.addingTimeInterval(30))
+    #expect(try await store.pendingSignIn(tenantID: tenant.id, idHash: stale.idHash) == nil)
+    #expect(try await store.pendingSignIn(tenantID: tenant.id, idHash: recent.idHash) == recent)
+}
+
+extension BrowserSession {
+    fileprivate func with(idHash: String) -> BrowserSession {
+        var copy = self
+        copy.idHash = idHash
+        return copy
+    }
 }

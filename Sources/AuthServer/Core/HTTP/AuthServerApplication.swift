@@ -9,6 +9,7 @@ public enum AuthServerApplication {
         let router = Router(context: AuthRequestContext.self)
         router.add(middleware: TenantMiddleware<AuthRequestContext>(directory: TenantDirectory(tenants: tenants, url: \.issuer)))
         router.add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
+        PageRoutes.add(to: router, pages: try await PageServices(storage: environment.storage))
 
         router.get(RouterPath(AuthServerPaths.health)) { _, _ in
             try JSONResponse.make(HealthResponse(service: "auth-server"))

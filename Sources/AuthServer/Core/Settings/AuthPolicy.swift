@@ -47,4 +47,61 @@ public enum AuthPolicy {
 
     /// Room for any real app name ("Claude Code (my-server)", R35) without letting a registration fill a page.
     public static let maxClientNameLength = 200
+
+    /// Browser sessions of the server-rendered pages (DESIGN.md "Pages").
+    public enum Sessions {
+        /// A session ends 12 h after sign-in whatever happens: a working day, after which a stolen cookie is worthless.
+        public static let absoluteLifetime: TimeInterval = 12 * 3600
+        /// A session left alone for 2 h ends: a shared computer left signed in does not stay open all day.
+        public static let idleTimeout: TimeInterval = 2 * 3600
+        /// Last-seen is written at most once a minute, so page views do not each cost a database write.
+        public static let lastSeenGranularity: TimeInterval = 60
+        /// The sign-in cookie (CSRF binding of the sign-in form, and the key of a half-done sign-in) lives an hour:
+        /// long enough for a person to find their password, short enough not to linger.
+        public static let signInCookieLifetime: TimeInterval = 3600
+        /// Between a right password and the second factor: 5 minutes, enough to open an authenticator app.
+        public static let pendingSignInLifetime: TimeInterval = 5 * 60
+    }
+
+    /// Slowing down password guessing (sign-in, second factor, change of password). Failures are counted per
+    /// account and per client address within a window; past the free failures each one waits twice as long as the
+    /// one before, up to a cap, and past the lockout count the answer is 429 until the window has moved on.
+    public enum SignInThrottle {
+        /// A quarter of an hour: long enough to make guessing slow, short enough that a locked-out person waits little.
+        public static let window: TimeInterval = 15 * 60
+        /// Five tries cover typos and a forgotten caps lock; guessing needs thousands.
+        public static let freeFailuresPerAccount = 5
+        /// Ten answers per quarter hour and account in all: with the delays, a few dozen guesses an hour at most.
+        public static let lockoutFailuresPerAccount = 10
+        /// An address may be a whole office behind one NAT, so it gets more room than one account.
+        public static let freeFailuresPerAddress = 20
+        public static let lockoutFailuresPerAddress = 50
+        /// The first slowed answer waits a second, each next one twice as long, never more than 8 s: enough to make
+        /// scripts crawl, little enough for a person.
+        public static let firstDelay: Duration = .seconds(1)
+        public static let maximumDelay: Duration = .seconds(8)
+        /// Past this many tracked keys the oldest are forgotten, so a flood of addresses cannot exhaust memory.
+        public static let maximumTrackedKeys = 100_000
+    }
+
+    /// Rules for passwords people choose (NIST SP 800-63B §3.1.1.2: length, no composition rules).
+    public enum Passwords {
+        /// At least 8 characters, as `auth-server admin user add` asks.
+        public static let minimumLength = 8
+        /// At most 1024 characters: argon2id takes any length, but a megabyte password is an attack, not a secret.
+        public static let maximumLength = 1024
+    }
+
+    /// The server-rendered pages.
+    public enum Pages {
+        /// Every page form fits in 16 KiB (the longest field is an authorize URL in return_to); more is refused
+        /// before it is read.
+        public static let maximumFormBytes = 16 * 1024
+        /// The longest return_to kept: an authorize request with a long CIMD client id and scopes fits.
+        public static let maximumReturnPathLength = 4096
+        /// The longest email address (RFC 5321 §4.5.3.1: 64 + 1 + 255).
+        public static let maximumEmailLength = 320
+        /// The stylesheet is cached an hour: a new release's style shows up within one.
+        public static let stylesheetMaxAge = 3600
+    }
 }

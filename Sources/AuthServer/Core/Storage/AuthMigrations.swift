@@ -30,7 +30,31 @@ enum AuthMigrations {
                 t.uniqueKey(["tenant_id", "email"])
             }
         }
-        migrator.registerMigration("v2: clients, grants, codes, refresh tokens, consents") { db in
+        migrator.registerMigration("v2: browser sessions") { db in
+            // Both tables are keyed by the SHA-256 of their cookie's secret, never the secret itself.
+            try db.create(table: "browser_session") { t in
+                t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("id_hash", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("last_seen_at", .datetime).notNull()
+                t.column("auth_time", .datetime).notNull()
+                t.column("amr", .text).notNull()
+                t.primaryKey(["tenant_id", "id_hash"])
+                t.foreignKey(["tenant_id", "user_id"], references: "user", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(index: "browser_session_user", on: "browser_session", columns: ["tenant_id", "user_id"])
+            try db.create(table: "pending_sign_in") { t in
+                t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("id_hash", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("return_to", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.primaryKey(["tenant_id", "id_hash"])
+                t.foreignKey(["tenant_id", "user_id"], references: "user", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+        }
+        migrator.registerMigration("v3: clients, grants, codes, refresh tokens, consents") { db in
             try db.create(table: "client") { t in
                 t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
                 t.column("id", .text).notNull()

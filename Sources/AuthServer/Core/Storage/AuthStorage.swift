@@ -21,9 +21,28 @@ public protocol UserStore: Sendable {
     func insertUser(_ user: User) async throws
     func user(tenantID: String, email: String) async throws -> User?
     func user(tenantID: String, id: String) async throws -> User?
+    /// Replaces the person's password hash; false when there is no such person.
+    func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool
 }
 
-public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & ClientStore & GrantStore
+/// Browser sessions and half-done sign-ins, both found by the SHA-256 of the secret their cookie carries.
+public protocol BrowserSessionStore: Sendable {
+    func insertSession(_ session: BrowserSession) async throws
+    func session(tenantID: String, idHash: String) async throws -> BrowserSession?
+    func touchSession(tenantID: String, idHash: String, lastSeenAt: Date) async throws
+    func deleteSession(tenantID: String, idHash: String) async throws
+    /// Ends every session of the person except `keptIDHash` (after a change of password).
+    func deleteSessions(tenantID: String, userID: String, except keptIDHash: String?) async throws
+    /// Forgets the tenant's sessions last seen before `idleBefore` or created before `createdBefore`, and
+    /// half-done sign-ins created before `pendingBefore`.
+    func deleteExpiredSessions(tenantID: String, idleBefore: Date, createdBefore: Date, pendingBefore: Date) async throws
+
+    func insertPendingSignIn(_ pending: PendingSignIn) async throws
+    func pendingSignIn(tenantID: String, idHash: String) async throws -> PendingSignIn?
+    func deletePendingSignIn(tenantID: String, idHash: String) async throws
+}
+
+public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail

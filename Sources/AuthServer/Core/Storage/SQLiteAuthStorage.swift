@@ -77,23 +77,33 @@ public struct SQLiteAuthStorage: AuthStorage {
     }
 
     public func user(tenantID: String, email: String) async throws -> User? {
-        try await user(where: "email = ?", tenantID: tenantID, value: User.normalise(email: email))
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
+            ).map(Self.user(from:))
+        }
     }
 
     public func user(tenantID: String, id: String) async throws -> User? {
-        try await user(where: "id = ?", tenantID: tenantID, value: id)
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.user(from:))
+        }
     }
 
-    private func user(where condition: String, tenantID: String, value: String) async throws -> User? {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE tenant_id = ? AND \(condition)", arguments: [tenantID, value]).map { row in
-                // An unknown role is a corrupt row: refuse it rather than guess a level of access.
-                guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
-                return User(
-                    tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
-                    role: role, companyID: row["company_id"], createdAt: row["created_at"]
-                )
-            }
+    public func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE user SET password_hash = ? WHERE tenant_id = ? AND id = ?", arguments: [passwordHash, tenantID, userID])
+            return db.changesCount > 0
         }
+    }
+
+    private static func user(from row: Row) throws -> User {
+        // An unknown role is a corrupt row: refuse it rather than guess a level of access.
+        guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
+        return User(
+            tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
+            role: role, companyID: row["company_id"], createdAt: row["created_at"]
+        )
     }
 }

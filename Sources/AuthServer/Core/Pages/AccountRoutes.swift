@@ -1,0 +1,60 @@
+import Hummingbird
+import Shared
+
+/// /account, /account/tokens and /account/security with its change of password. Connected apps
+/// (/account/apps) belong to the grants code. Without a session every account page sends the person to
+/// sign in and back.
+struct AccountRoutes {
+    let pages: PageServices
+
+    func add(to router: Router<AuthRequestContext>) {
+        router.get(RouterPath(AccountFrame.Section.overview.rawValue)) { request, context in
+            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
+            return pages.renderer.response(AccountPage(signedIn: signedIn))
+        }
+        router.get(RouterPath(AccountFrame.Section.tokens.rawValue)) { request, context in
+            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
+            return pages.renderer.response(AccountTokensPage(signedIn: signedIn))
+        }
+        router.get(RouterPath(AccountFrame.Section.security.rawValue)) { request, context in
+            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
+            return pages.renderer.response(AccountSecurityPage(signedIn: signedIn))
+        }
+        router.post(RouterPath(AccountFrame.Section.security.rawValue)) { request, context in
+            try await changePassword(request, context)
+        }
+    }
+
+    /// Verifies the current password (throttled like sign-in, so a borrowed session cannot guess it), applies
+    /// `PasswordRules`, stores the new argon2id hash, and ends the person's other sessions, keeping this one.
+    func changePassword(_ request: Request, _ context: AuthRequestContext) async throws -> Response {
+        let tenant = try context.pageTenant()
+        let form = try await PageForm.read(request, context: context)
+        guard let signedIn = context.signedIn else { return .toSignIn(from: request) }
+        guard signedIn.acceptsCSRFToken(form[CSRFToken.fieldName]) else { throw ErrorPage.csrfFailure }
+        let current = form["current_password"] ?? ""
+        let new = form["new_password"] ?? ""
+        func refusal(_ problem: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+            pages.renderer.response(AccountSecurityPage(signedIn: signedIn, problem: problem), status: status, headers: headers)
+        }
+
+        if let problem = PasswordRules.problem(new: new, confirmation: form["confirm_password"] ?? "", current: current) {
+            return refusal(problem.message)
+        }
+        let keys: [SignInThrottle.Key] = [.account(tenantID: tenant.id, email: signedIn.user.email), .address(context.clientAddress)]
+        if let retryAfter = try await pages.applyThrottle(to: keys) {
+            return refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
+        }
+        guard current.count <= AuthPolicy.Passwords.maximumLength, pages.credentials.isPassword(current, of: signedIn.user) else {
+            pages.throttle.recordFailure(for: keys, at: pages.now())
+            return refusal("The current password is not right.")
+        }
+        guard
+            try await pages.storage.updatePasswordHash(
+                tenantID: tenant.id, userID: signedIn.user.id, passwordHash: try PasswordHasher.hash(new))
+        else { throw ErrorPage.notFound }
+        try await pages.sessions.endOthers(of: signedIn)
+        return pages.renderer.response(
+            AccountSecurityPage(signedIn: signedIn, notice: "Your password was changed, and you were signed out everywhere else."))
+    }
+}

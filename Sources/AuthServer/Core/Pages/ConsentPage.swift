@@ -1,0 +1,44 @@
+/// Asks the signed-in person whether a client may act for them (requirements R31: the redirect host and the
+/// verified client host are shown, and a loopback redirect is warned about). The form POSTs to /consent with
+/// hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`.
+public struct ConsentPage: Page {
+    public static let template = PageTemplate.consent
+
+    /// One requested scope: its name and what it lets the client do, in plain words.
+    public struct Scope: Sendable, Equatable {
+        public var name: String
+        public var description: String
+
+        public init(name: String, description: String) {
+            self.name = name
+            self.description = description
+        }
+    }
+
+    public var clientName: String
+    /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified".
+    public var clientHost: String?
+    public var redirectHost: String
+    /// The redirect goes to this computer (127.0.0.1, [::1], localhost): any program on it could be the client.
+    public var isLoopbackRedirect: Bool
+    public var scopes: [Scope]
+    /// Who is signed in, so a person on a shared computer sees whose account they are about to share.
+    public var email: String
+    /// The opaque id of the pending authorization request (form field `request`).
+    public var requestID: String
+    public var csrfToken: String
+
+    public init(
+        clientName: String, clientHost: String?, redirectHost: String, isLoopbackRedirect: Bool, scopes: [Scope], email: String,
+        requestID: String, csrfToken: String
+    ) {
+        self.clientName = clientName
+        self.clientHost = clientHost
+        self.redirectHost = redirectHost
+        self.isLoopbackRedirect = isLoopbackRedirect
+        self.scopes = scopes
+        self.email = email
+        self.requestID = requestID
+        self.csrfToken = csrfToken
+    }
+}

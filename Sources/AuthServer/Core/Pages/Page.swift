@@ -1,0 +1,21 @@
+/// A value that one template renders into a whole page. Templates read the value's stored properties by
+/// name (swift-mustache reflects them), so page values hold what is shown, already in words; computed
+/// properties are invisible to templates.
+public protocol Page: Sendable {
+    static var template: PageTemplate { get }
+}
+
+/// The templates under Pages/Templates, by file name. `PageRenderer` checks at start that each one is there
+/// and parses, so a broken template stops the server instead of failing one request.
+public enum PageTemplate: String, CaseIterable, Sendable {
+    /// The frame every page inherits: head, stylesheet, header with the account navigation, footer.
+    case layout
+    case login
+    case secondFactor = "second-factor"
+    case consent
+    case error
+    case account
+    case accountApps = "account-apps"
+    case accountTokens = "account-tokens"
+    case accountSecurity = "account-security"
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// What the pages need, made once at start: the parsed templates and stylesheet (a broken one fails the
+/// start), sessions, the password check with its dummy hash, the throttle, and the second-factor hook.
+/// The clock and the sleep are parameters so tests can move time and count delays without waiting.
+public struct PageServices: Sendable {
+    public let renderer: PageRenderer
+    public let stylesheet: Stylesheet
+    public let sessions: BrowserSessions
+    let storage: any AuthStorage
+    let credentials: CredentialChecker
+    let throttle: SignInThrottle
+    let secondFactor: any SecondFactor
+    let now: @Sendable () -> Date
+    let sleep: @Sendable (Duration) async throws -> Void
+
+    public init(
+        storage: any AuthStorage,
+        secondFactor: any SecondFactor = NoSecondFactor(),
+        verifyPassword: @escaping CredentialChecker.Verify = PasswordHasher.verify,
+        throttle: SignInThrottle = SignInThrottle(),
+        now: @escaping @Sendable () -> Date = Date.init,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) async throws {
+        renderer = try await PageRenderer()
+        stylesheet = try Stylesheet()
+        sessions = BrowserSessions(storage: storage, now: now)
+        self.storage = storage
+        credentials = try CredentialChecker(users: storage, verify: verifyPassword)
+        self.throttle = throttle
+        self.secondFactor = secondFactor
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// Before a password or code is checked: waits as long as the throttle says and returns nil (go ahead), or
+    /// returns how long until the next try may be made (refused: answer 429).
+    func applyThrottle(to keys: [SignInThrottle.Key]) async throws -> Duration? {
+        switch throttle.verdict(for: keys, at: now()) {
+        case .refuse(let retryAfter):
+            return retryAfter
+        case .allow(let delay):
+            if delay > .zero { try await sleep(delay) }
+            return nil
+        }
+    }
+}

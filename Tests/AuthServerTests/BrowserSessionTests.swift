@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+
+@testable import AuthServerCore
+
+/// Sessions over time, sign-out, the account pages, the change of password and the second factor.
+@Suite("Browser sessions and account pages")
+struct BrowserSessionTests {
+    @Test("account pages without a session answer 303 to /login with return_to", arguments: [
+        "/account", "/account/tokens", "/account/security",
+    ])
+    func accountPagesNeedSignIn(_ path: String) async throws {
+        try await PageTestHouse.run { _, browser in
+            let response = try await browser.get(path)
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/login?return_to=" + path)
+            // And a sign-in from there comes back.
+            let signIn = try await browser.get(try #require(response.location))
+            #expect(signIn.hiddenField("return_to") == path)
+        }
+    }
+
+    @Test("a session left alone for the idle timeout ends, and its row is deleted")
+    func idleTimeout() async throws {
+        try await PageTestHouse.run { house, browser in
+            try await browser.signIn()
+            house.clock.advance(by: AuthPolicy.Sessions.idleTimeout - 1)
+            #expect(try await browser.get("/account").status == .ok, "seen again just in time: last-seen moves on")
+            house.clock.advance(by: AuthPolicy.Sessions.idleTimeout - 1)
+            #expect(try await browser.get("/account").status == .ok)
+            house.clock.advance(by: AuthPolicy.Sessions.idleTimeout)
+            let response = try await browser.get("/account")
+            #expect(response.status == .seeOther && response.location?.hasPrefix("/login") == true)
+            let hash = try #require(browser.secret("__Host-gatehouse_session")).hash
+            #expect(try await house.storage.session(tenantID: house.tenant.id, idHash: hash) == nil)
+        }
+    }
+
+    @Test("a session ends at its absolute lifetime however busy it is")
+    func absoluteLifetime() async throws {
+        try await PageTestHouse.run { house, browser in
+            try await browser.signIn()
+            let hourlyVisits = Int(AuthPolicy.Sessions.absoluteLifetime / 3600) - 1
+            for _ in 0..<hourlyVisits {
+                house.clock.advance(by: 3600)
+                #expect(try await browser.get("/account").status == .ok)
+            }
+            house.clock.advance(by: 3600)
+            #expect(try await browser.get("/account").status == .seeOther)
+        }
+    }
+
+    @Test("sign-out deletes the session, drops the cookie and leads to /login; the old cookie is worthless")
+    func logout() async throws {
+        try await PageTestHouse.run { house, browser in
+            try await browser.signIn()
+            let value = try #require(browser.cookie("__Host-gatehouse_session"))
+            let account = try await browser.get("/account")
+            let token = try #require(account.csrfToken)
+            #expect(account.body.contains(#"action="/logout""#))
+            let response = try await browser.post("/logout", ["csrf_token": token])
+            #expect(response.status == .seeOther && response.location == "/login")
+            #expect(response.setCookies.contains { $0.hasPrefix("__Host-gatehouse_session=;") && $0.contains("Max-Age=0") })
+            let hash = try #require(CookieSecret(cookieValue: value)).hash
+            #expect(try await house.storage.session(tenantID: house.tenant.id, idHash: hash) == nil)
+            browser.setCookie("__Host-gatehouse_session", value)
+            #expect(try await browser.get("/account").status == .seeOther)
+        }
+    }
+
+    @Test("the overview shows email and role; the tokens page says PATs are coming, with no form")
+    func accountPages() async throws {
+        try await PageTestHouse.run { _, browser in
+            try await browser.signIn()
+            let overview = try await browser.get("/account")
+            #expect(overview.body.contains("alice@example.com"))
+            #expect(overview.body.contains("Technician"))
+            #expect(overview.body.contains(#"<a href="/account" aria-current="page">"#))
+            for link in ["/account/apps", "/account/tokens", "/account/security"] { #expect(overview.body.contains(#"href="\#(link)""#)) }
+            let tokens = try await browser.get("/account/tokens")
+            #expect(tokens.body.contains("not available yet"))
+            #expect(!tokens.body.contains("<input type=\"text\""))
+            #expect(tokens.body.components(separatedBy: "<form").count == 2, "only the sign-out form")
+        }
+    }
+
+    @Test("changing the password: rules, wrong current password, then success keeps this session and ends the others")
+    func changePassword() async throws {
+        try await PageTestHouse.run { house, browser in
+            try await browser.signIn()
+            // A second browser of the same person.
+            let other = Browser(client: browser.client)
+            try await other.signIn()
+            #expect(try await other.get("/account").status == .ok)
+
+            let page = try await browser.get("/account/security")
+            let token = try #require(page.csrfToken)
+            #expect(page.body.contains(#"autocomplete="current-password""#))
+            #expect(page.body.components(separatedBy: #"autocomplete="new-password""#).count == 3)
+            #expect(page.body.contains("not available yet"))
+            func change(_ current: String, _ new: String, _ confirm: String) async throws -> PageResponse {
+                try await browser.post(
+                    "/account/security",
+                    ["csrf_token": token, "current_password": current, "new_password": new, "confirm_password": confirm])
+            }
+            let short = try await change(PageTestHouse.password, "short", "short")
+            #expect(short.body.contains(PasswordRules.Problem.tooShort.message))
+            let mismatch = try await change(PageTestHouse.password, "a long new password", "a long new passwork")
+            #expect(mismatch.body.contains(PasswordRules.Problem.confirmationDiffers.message))
+            let same = try await change(PageTestHouse.password, PageTestHouse.password, PageTestHouse.password)
+            #expect(same.body.contains(PasswordRules.Problem.sameAsCurrent.message))
+            let long = String(repeating: "x", count: AuthPolicy.Passwords.maximumLength + 1)
+            #expect(try await change(PageTestHouse.password, long, long).body.contains(PasswordRules.Problem.tooLong.message))
+            let wrongCurrent = try await change("not my password", "a long new password", "a long new password")
+            #expect(wrongCurrent.body.contains("The current password is not right."))
+            #expect(try await house.storage.user(tenantID: house.tenant.id, id: house.user.id)?.passwordHash == house.user.passwordHash)
+
+            let done = try await change(PageTestHouse.password, "a long new password", "a long new password")
+            #expect(done.status == .ok)
+            #expect(done.body.contains("Your password was changed"))
+            let stored = try #require(try await house.storage.user(tenantID: house.tenant.id, id: house.user.id))
+            #expect(stored.passwordHash.hasPrefix("$argon2id$"))
+            #expect(PasswordHasher.verify("a long new password", against: stored.passwordHash))
+
+            #expect(try await browser.get("/account").status == .ok, "this session stays")
+            #expect(try await other.get("/account").status == .seeOther, "the other one is ended")
+            let fresh = Browser(client: browser.client)
+            #expect(try await fresh.signIn().status == .ok, "the old password no longer works")
+            #expect(try await fresh.signIn(password: "a long new password").status == .seeOther)
+        }
+    }
+
+    @Test("with a second factor: the right password leads to the code page, a half sign-in is no session, the code finishes it")
+    func secondFactor() async throws {
+        try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in
+            let cookieBefore = try await browser.get("/login?return_to=/account/security")
+            let firstSignInCookie = try #require(browser.cookie("__Host-gatehouse_signin"))
+            let password = try await browser.post(
+                "/login",
+                ["csrf_token": try #require(cookieBefore.csrfToken), "return_to": "/account/security", "email": PageTestHouse.email,
+                 "password": PageTestHouse.password])
+            #expect(password.status == .seeOther && password.location == "/login/second-factor")
+            #expect(browser.cookie("__Host-gatehouse_session") == nil)
+            #expect(browser.cookie("__Host-gatehouse_signin") != firstSignInCookie, "the half sign-in gets a new cookie")
+            #expect(try await browser.get("/account").status == .seeOther, "half signed in is not signed in")
+
+            let codePage = try await browser.get("/login/second-factor")
+            #expect(codePage.status == .ok)
+            #expect(codePage.body.contains(#"name="code""#) && codePage.body.contains(#"autocomplete="one-time-code""#))
+            #expect(codePage.body.contains(#"inputmode="numeric""#))
+            let token = try #require(codePage.csrfToken)
+            let wrong = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "000000"])
+            #expect(wrong.body.contains(SecondFactorPage.failureMessage))
+            #expect(try await browser.post("/login/second-factor", ["code": "123456"]).status == .forbidden)
+
+            let right = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "123 456"])
+            #expect(right.status == .seeOther && right.location == "/account/security")
+            let hash = try #require(browser.secret("__Host-gatehouse_session")).hash
+            #expect(try await house.storage.session(tenantID: house.tenant.id, idHash: hash)?.authenticationMethods == ["pwd", "otp"])
+            #expect(try await browser.get("/login/second-factor").status == .seeOther, "the half sign-in is used up")
+        }
+    }
+
+    @Test("a half sign-in expires after its lifetime")
+    func pendingSignInExpires() async throws {
+        try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in
+            #expect(try await browser.signIn().location == "/login/second-factor")
+            let token = try #require(try await browser.get("/login/second-factor").csrfToken)
+            house.clock.advance(by: AuthPolicy.Sessions.pendingSignInLifetime)
+            let late = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "123456"])
+            #expect(late.status == .seeOther && late.location == "/login")
+            #expect(browser.cookie("__Host-gatehouse_session") == nil)
+        }
+    }
+
+    @Test("the second factor is throttled per account like the password")
+    func secondFactorThrottle() async throws {
+        try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in
+            try await browser.signIn()
+            let token = try #require(try await browser.get("/login/second-factor").csrfToken)
+            for _ in 0..<AuthPolicy.SignInThrottle.lockoutFailuresPerAccount {
+                #expect(try await browser.post("/login/second-factor", ["csrf_token": token, "code": "999999"]).status == .ok)
+            }
+            let refused = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "123456"])
+            #expect(refused.status == .tooManyRequests)
+            #expect(browser.cookie("__Host-gatehouse_session") == nil)
+            #expect(house.spies.delays.withLock { $0.count } == 5)
+        }
+    }
+}
