@@ -21,10 +21,3 @@ public struct AccessTokenSigner: Sendable {
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
     }
 }
-
-struct JWSHeader: Codable {
-    var alg: String
-    var typ: String?
-    var kid: String?
-    var crit: [String]?
-}

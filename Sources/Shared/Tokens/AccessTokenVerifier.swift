@@ -27,11 +27,8 @@ public struct AccessTokenVerifier: Sendable {
     }
 
     public static func parse(_ token: String) throws(TokenVerificationError) -> UnverifiedToken {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
-            let signature = Base64URL.decode(parts[2])
-        else { throw .malformed }
-        guard let header = try? JSONDecoder().decode(JWSHeader.self, from: headerData) else { throw .malformed }
+        guard let jws = CompactJWS(token) else { throw .malformed }
+        let header = jws.header
         // RFC 8725 §3.1: the algorithm is fixed by us, never taken from the token. This refuses `none`
         // and HS256 (including HS256 keyed with our public key) before anything else is looked at.
         guard header.alg == "ES256" else { throw .unsupportedAlgorithm }
@@ -40,8 +37,7 @@ public struct AccessTokenVerifier: Sendable {
         // RFC 7515 §4.1.11: we understand no critical extensions.
         guard header.crit == nil else { throw .malformed }
         guard let kid = header.kid, !kid.isEmpty else { throw .unknownKey }
-        let signingInput = token[token.startIndex..<parts[1].endIndex]
-        return UnverifiedToken(keyID: kid, signingInput: signingInput, signature: signature, payload: payload)
+        return UnverifiedToken(keyID: kid, signingInput: jws.signingInput, signature: jws.signature, payload: jws.payload)
     }
 
     public func verify(_ token: UnverifiedToken, key: P256.Signing.PublicKey, now: Date = Date()) throws(TokenVerificationError)
