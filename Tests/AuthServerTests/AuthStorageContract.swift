@@ -260,6 +260,8 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == second)
     try await store.deleteClient(tenantID: tenant.id, id: client.id)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
+}
+
 /// Users by id, and a password hash replaced in one tenant only.
 func exerciseUserUpdates(_ store: any AuthStorage) async throws {
     let tenantA = uniqueTenant("a")

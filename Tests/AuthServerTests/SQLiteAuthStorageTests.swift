@@ -32,6 +32,8 @@ struct SQLiteAuthStorageTests {
     @Test("storage contract: grants, codes, refresh tokens, consents, pending requests")
     func grantContract() async throws {
         try await Self.withStorage { storage, _ in try await exerciseGrantStore(storage) }
+    }
+
     @Test("storage contract: users by id and password change")
     func userUpdateContract() async throws {
         try await Self.withStorage { storage, _ in try await exerciseUserUpdates(storage) }
@@ -60,17 +62,22 @@ struct SQLiteAuthStorageTests {
         }
     }
 
+    static let tables = [
+        "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
+        "consent", "pending_authorization",
+    ]
+
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
     func migrationsAreRecorded() async throws {
         try await Self.withStorage { storage, _ in
             let (identifiers, tables) = try await storage.database.read { db in
                 (
                     try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
-                    try ["tenant", "signing_key", "user", "browser_session", "pending_sign_in"].filter { try db.tableExists($0) }
+                    try Self.tables.filter { try db.tableExists($0) }
                 )
             }
-            #expect(identifiers == ["v1: tenants, signing keys, users", "v2: browser sessions"])
-            #expect(tables == ["tenant", "signing_key", "user", "browser_session", "pending_sign_in"])
+            #expect(identifiers == ["v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents"])
+            #expect(tables == Self.tables)
         }
     }
 

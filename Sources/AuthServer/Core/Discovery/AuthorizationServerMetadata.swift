@@ -18,7 +18,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var grantTypesSupported = ["authorization_code", "refresh_token"]
     var codeChallengeMethodsSupported = ["S256"]
     var tokenEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
-    var tokenEndpointAuthSigningAlgValuesSupported = ["RS256", "PS256", "ES256"]
+    var tokenEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)
     var revocationEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
     var clientIDMetadataDocumentSupported = true
     var authorizationResponseIssParameterSupported = true

@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Shared
+
+/// The OAuth endpoints clients call directly: token, revocation and registration, with CORS for
+/// browser-based clients (R12). Handlers only translate between HTTP and the endpoint types.
+enum OAuthAPIRoutes {
+    static func add(to router: Router<AuthRequestContext>, services: OAuthServices) {
+        let api = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, POST, DELETE, OPTIONS"))
+        api.post(RouterPath(AuthServerPaths.token)) { request, context in
+            await services.token.handle(request, tenant: try context.requireTenant())
+        }
+        api.post(RouterPath(AuthServerPaths.revocation)) { request, context in
+            await services.revocation.handle(request, tenant: try context.requireTenant())
+        }
+        api.post(RouterPath(AuthServerPaths.registration)) { request, context in
+            let tenant = try context.requireTenant()
+            do {
+                guard MediaTypes.parse(request.headers.value(.contentType) ?? "") == ["application/json"] else {
+                    throw OAuthError.invalidClientMetadata("The body must be application/json")
+                }
+                let body = try await request.body.collect(upTo: AuthPolicy.registrationBodyLimit)
+                let registered = try await services.registration.register(
+                    body: Data(buffer: body), tenant: tenant, address: context.clientAddress, now: Date())
+                return try JSONResponse.make(registered, status: .created)
+            } catch let error as OAuthError {
+                return error.response(status: error.code == "slow_down" ? .tooManyRequests : nil)
+            } catch is NIOTooManyBytesError {
+                return OAuthError.invalidClientMetadata("The body is larger than \(AuthPolicy.registrationBodyLimit) bytes")
+                    .response(status: .contentTooLarge)
+            }
+        }
+        let configuration = RouterPath(AuthServerPaths.registration + "/:client_id")
+        api.get(configuration) { request, context in
+            do {
+                let client = try context.parameters.require("client_id")
+                return try JSONResponse.make(
+                    try await services.registration.read(
+                        clientID: client, registrationToken: request.headers.bearerToken, tenant: try context.requireTenant()))
+            } catch let error as OAuthError {
+                return error.response(status: .unauthorized)
+            }
+        }
+        api.delete(configuration) { request, context in
+            do {
+                try await services.registration.delete(
+                    clientID: try context.parameters.require("client_id"), registrationToken: request.headers.bearerToken,
+                    tenant: try context.requireTenant())
+                return Response(status: .noContent)
+            } catch let error as OAuthError {
+                return error.response(status: .unauthorized)
+            }
+        }
+        for path in [AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration] {
+            api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+        }
+        api.on(configuration, method: .options) { _, _ in Response(status: .noContent) }
+        api.get(RouterPath(AuthServerPaths.metadata)) { _, context in
+            try JSONResponse.make(AuthorizationServerMetadata(issuer: try context.requireTenant().issuer), cacheControl: "max-age=300")
+        }
+        api.get(RouterPath(AuthServerPaths.jwks)) { _, context in
+            let keys = try await services.keyRing.publishedKeys(tenantID: try context.requireTenant().id)
+            // Short cache: a rotation is picked up within a minute, and verifiers refetch on an unknown kid.
+            return try JSONResponse.make(keys, cacheControl: "max-age=60")
+        }
+    }
+}
+
+/// The browser side: /oauth/authorize, the consent page and connected apps. Added after the page
+/// middleware, so they see the session and may throw `ErrorPage`.
+enum OAuthBrowserRoutes {
+    static func add(to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices) {
+        router.get(RouterPath(AuthServerPaths.authorize)) { request, context in
+            let tenant = try context.pageTenant()
+            let person = context.signedIn.map { AuthorizationFlow.Person(user: $0.user, authTime: $0.session.authTime) }
+            switch try await services.flow.authorize(query: request.uri.query, tenant: tenant, person: person, now: Date()) {
+            case .errorPage(let message): throw ErrorPage.badRequest(message)
+            case .redirect(let location): return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+            case .signIn: return Response.toSignIn(from: request)
+            case .consent(let requestID): return Response.seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))
+            }
+        }
+        router.get(RouterPath(AuthServerPaths.consent)) { request, context in
+            let tenant = try context.pageTenant()
+            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
+            guard let requestID = request.uri.queryParameters["request"].map(String.init),
+                let (pending, client) = try await services.flow.pendingConsent(requestID: requestID, tenant: tenant, user: signedIn.user, now: Date())
+            else { throw ErrorPage.consentExpired }
+            return pages.renderer.response(
+                ConsentPage(
+                    clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
+                    isLoopbackRedirect: RedirectURIPolicy.isLoopback(pending.redirectURI),
+                    scopes: pending.scopes.map { ConsentPage.Scope(name: $0, description: ScopeCatalog.definition(named: $0)?.consentText ?? $0) },
+                    email: signedIn.user.email, requestID: requestID, csrfToken: signedIn.csrfToken
+                )
+            )
+        }
+        router.post(RouterPath(AuthServerPaths.consent)) { request, context in
+            let tenant = try context.pageTenant()
+            let form = try await PageForm.read(request, context: context)
+            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
+            guard signedIn.acceptsCSRFToken(form[CSRFToken.fieldName]) else { throw ErrorPage.csrfFailure }
+            guard let decision = form["decision"], ["allow", "deny"].contains(decision) else {
+                throw ErrorPage.badRequest("The form did not say whether to allow or deny.")
+            }
+            let person = AuthorizationFlow.Person(user: signedIn.user, authTime: signedIn.session.authTime)
+            guard let requestID = form["request"],
+                case .redirect(let location)? = try await services.flow.decide(
+                    requestID: requestID, allow: decision == "allow", tenant: tenant, person: person, now: Date())
+            else { throw ErrorPage.consentExpired }
+            return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+        }
+        ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
+    }
+}
+
+extension ErrorPage {
+    static let consentExpired = ErrorPage(
+        status: .badRequest, title: "This request has expired",
+        message: "The sign-in request was already answered or is too old. Go back to the app and connect again.")
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Logging
+import Shared
+
+/// The OAuth machinery, assembled once at start from the environment: what the routes call.
+struct OAuthServices: Sendable {
+    let keyRing: SigningKeyRing
+    let flow: AuthorizationFlow
+    let token: TokenEndpoint
+    let revocation: RevocationEndpoint
+    let registration: DynamicClientRegistration
+    let grants: ConnectedApps
+
+    init(environment: AuthServerEnvironment, documents: any ClientMetadataResolving, assertions: ClientAssertionVerifier, logger: Logger) {
+        let storage = environment.storage
+        let clients = ClientDirectory(storage: storage, documents: documents)
+        let authenticator = ClientAuthenticator(clients: clients, assertions: assertions)
+        let minter = TokenMinter(storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
+        keyRing = environment.keyRing
+        flow = AuthorizationFlow(storage: storage, clients: clients)
+        token = TokenEndpoint(
+            authenticator: authenticator,
+            authorizationCode: AuthorizationCodeGrant(storage: storage, minter: minter, logger: logger),
+            refreshToken: RefreshTokenGrant(storage: storage, minter: minter, graceSeconds: environment.settings.refreshGraceSeconds, logger: logger),
+            logger: logger
+        )
+        revocation = RevocationEndpoint(storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
+        registration = DynamicClientRegistration(storage: storage, logger: logger)
+        grants = ConnectedApps(storage: storage, logger: logger)
+    }
+}
