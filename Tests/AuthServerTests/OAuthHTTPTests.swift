@@ -143,7 +143,8 @@ struct OAuthHTTPTests {
             #expect(json.status == .badRequest)
             #expect(try HTTP.json(json)["error"] as? String == "invalid_request")
             #expect(json.headers[.cacheControl] == "no-store")
-            let (_, registered) = try await Self.register(client, #"{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"none"}"#)
+            let (_, registered) = try await Self.register(
+                client, #"{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"]}"#)
             let clientID = try #require(registered["client_id"] as? String)
             let unsupported = try await Self.form(client, "/oauth/token", "grant_type=password&client_id=\(clientID)")
             #expect(try HTTP.json(unsupported)["error"] as? String == "unsupported_grant_type")
@@ -151,6 +152,11 @@ struct OAuthHTTPTests {
             #expect(try HTTP.json(deadCode)["error"] as? String == "invalid_grant")
             let deadRefresh = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&client_id=\(clientID)&refresh_token=gatehouse_rt_x")
             #expect(try HTTP.json(deadRefresh)["error"] as? String == "invalid_grant")
+            // R45: refresh tokens only for clients that registered the grant type (RFC 7591 §2 defaults to the code alone).
+            let (_, codeOnly) = try await Self.register(client, #"{"redirect_uris":["http://127.0.0.1/cb2"],"token_endpoint_auth_method":"none"}"#)
+            let codeOnlyID = try #require(codeOnly["client_id"] as? String)
+            let refused = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&client_id=\(codeOnlyID)&refresh_token=gatehouse_rt_x")
+            #expect(try HTTP.json(refused)["error"] as? String == "unauthorized_client")
             let unknownClient = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&client_id=gh_nobody&refresh_token=x")
             #expect(try HTTP.json(unknownClient)["error"] as? String == "invalid_client")
             let repeated = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&grant_type=authorization_code&client_id=\(clientID)")
@@ -166,7 +172,8 @@ struct OAuthHTTPTests {
             let secret = try #require(basic["client_secret"] as? String)
             #expect(basic["token_endpoint_auth_method"] as? String == "client_secret_basic")  // RFC 7591 §2 default
             let good = "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
-            let ok = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x", headers: [.authorization: good])
+            let ok = try await Self.form(
+                client, "/oauth/token", "grant_type=authorization_code&code=x&code_verifier=\(String(repeating: "a", count: 43))", headers: [.authorization: good])
             #expect(try HTTP.json(ok)["error"] as? String == "invalid_grant")  // authenticated; only the token is bad
             let bad = "Basic " + Data("\(id):wrong".utf8).base64EncodedString()
             let refused = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x", headers: [.authorization: bad])

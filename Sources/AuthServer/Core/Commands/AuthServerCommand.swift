@@ -25,11 +25,13 @@ extension AuthServerCommand {
             LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
             let logger = Logger(label: "auth-server")
             let environment = try await openEnvironment(settings, reconcile: true)
-            let app = try await AuthServerApplication.make(environment: environment, logger: logger) { port in
-                logger.info("auth-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "issuer": "\(settings.issuer)"])
-            }
             do {
+                let app = try await AuthServerApplication.make(environment: environment, logger: logger) { port in
+                    logger.info("auth-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "issuer": "\(settings.issuer)"])
+                }
                 try await app.runService()
+            } catch let error as ConfigurationError {
+                CommandLineFailure.exit(error)
             } catch {
                 CommandLineFailure.exit(message: "auth-server stopped: \(error)")
             }

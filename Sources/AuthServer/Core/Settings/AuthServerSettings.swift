@@ -15,6 +15,11 @@ public struct AuthServerSettings: Sendable {
     public var refreshGraceSeconds: Int
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
+    /// Pinned Client ID Metadata Documents, used instead of fetching (requirements R29).
+    public var cimdPinnedDirectory: PinnedDocumentsFolder
+    /// Lets metadata documents (and client JWKS) be fetched from loopback, over plain http too. For
+    /// local tests only: it opens the server's own machine to whoever names a client_id.
+    public var cimdAllowLoopback: Bool
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -22,12 +27,26 @@ public struct AuthServerSettings: Sendable {
     static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
     static let kekSetting = Setting<String>.text("KEK", default: nil)
     static let refreshGraceSetting = Setting<Int>.integer("REFRESH_GRACE_SECONDS", default: 90, range: 0...120)
+    /// Read only when set: unset means the shipped folder (optional), "" means none, a path must exist.
+    static let cimdPinnedDirSetting = Setting<PinnedDocumentsFolder>("CIMD_PINNED_DIR", default: nil) { raw in
+        .success(raw.isEmpty ? .disabled : .configured(raw))
+    }
+    static let cimdAllowLoopbackSetting = Setting<Bool>("CIMD_ALLOW_LOOPBACK", default: "false") { raw in
+        switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true": .success(true)
+        case "false": .success(false)
+        default: .failure(SettingProblem("must be 'true' or 'false', got '\(raw)'"))
+        }
+    }
 
-    public static let knownKeys: Set<String> = ["LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL"]
+    public static let knownKeys: Set<String> = [
+        "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
+    ]
 
     public init(
         listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: String? = nil,
-        refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info
+        refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
+        cimdAllowLoopback: Bool = false
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -37,6 +56,8 @@ public struct AuthServerSettings: Sendable {
         self.refreshGraceSeconds = refreshGraceSeconds
         self.logFormat = logFormat
         self.logLevel = logLevel
+        self.cimdPinnedDirectory = cimdPinnedDirectory
+        self.cimdAllowLoopback = cimdAllowLoopback
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -49,7 +70,9 @@ public struct AuthServerSettings: Sendable {
             keyEncryptionKey: source.value("KEK") == nil ? nil : try kekSetting.read(from: source),
             refreshGraceSeconds: try refreshGraceSetting.read(from: source),
             logFormat: try Setting.logFormat.read(from: source),
-            logLevel: try Setting.logLevel.read(from: source)
+            logLevel: try Setting.logLevel.read(from: source),
+            cimdPinnedDirectory: source.value("CIMD_PINNED_DIR") == nil ? .shipped : try cimdPinnedDirSetting.read(from: source),
+            cimdAllowLoopback: try cimdAllowLoopbackSetting.read(from: source)
         )
     }
 }
