@@ -1,27 +1,59 @@
-"""Starts the real auth-server and resource-server binaries on free loopback ports for the tests.
+"""Starts the real auth-server and resource-server binaries on free loopback ports for the tests, and
+gives the tests what a person and a connector bring: a headless Chromium, a loopback callback listener
+and a person who can sign in.
 
 The binaries come from GATEHOUSE_BIN_DIR (Deploy/test sets it to the debug build folder). Every server
-started here is stopped here, and must exit cleanly on SIGTERM.
+started here is stopped here, and must exit cleanly on SIGTERM. Screenshots a person may want to look at
+land in .build/e2e-artifacts/.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
+import re
+import secrets
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("GATEHOUSE_BIN_DIR", ROOT / ".build" / "debug"))
+ARTIFACTS = ROOT / ".build" / "e2e-artifacts"
 PASSWORD = "correct horse battery staple"
+JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+# Debian's chromium and chromium-driver (Deploy/test installs both). Naming the driver keeps selenium
+# from looking for, or downloading, one of its own.
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+# The client metadata document the CIMD test stands for (draft-ietf-oauth-client-id-metadata-document).
+# Its host is reserved (RFC 6761 .invalid), so nothing can ever be fetched from it: the auth-server finds
+# the document in GATEHOUSE_CIMD_PINNED_DIR instead (R29). Its loopback redirect URI has no port; the
+# client listens on an ephemeral one (R30, RFC 8252 §7.3).
+CIMD_CLIENT_ID = "https://cimd.test.gatehouse.invalid/clients/e2e.json"
+CIMD_TEST_DOCUMENT = {
+    "client_id": CIMD_CLIENT_ID,
+    "client_name": "Gatehouse end-to-end CIMD client",
+    "redirect_uris": ["http://127.0.0.1/callback"],
+    "grant_types": ["authorization_code", "refresh_token"],
+    "response_types": ["code"],
+    "token_endpoint_auth_method": "none",
+}
 
 
 def free_port() -> int:
@@ -35,6 +67,15 @@ def binary(name: str) -> str:
     if not path.exists():
         pytest.fail(f"{path} is missing: build first (Deploy/test does)")
     return str(path)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who signs in on the auth-server's pages; subject is their user id, the tokens' sub."""
+
+    email: str
+    password: str
+    subject: str
 
 
 @dataclass
@@ -64,6 +105,8 @@ class Gatehouse:
     resource_port: int
     servers: list[Server] = field(default_factory=list)
     issued: list[str] = field(default_factory=list)
+    # Opaque secrets the tests obtained (authorization codes, refresh tokens, client secrets): never logged.
+    opaque_secrets: list[str] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -73,6 +116,10 @@ class Gatehouse:
     def resource(self) -> str:
         return f"http://127.0.0.1:{self.resource_port}/mcp"
 
+    @property
+    def cimd_pinned_dir(self) -> Path:
+        return self.workdir / "cimd-pinned"
+
     def auth_env(self) -> dict[str, str]:
         return {
             **os.environ,
@@ -81,6 +128,7 @@ class Gatehouse:
             "GATEHOUSE_RESOURCE": self.resource,
             "GATEHOUSE_DATA_DIR": str(self.workdir / "auth-data"),
             "GATEHOUSE_LOG_FORMAT": "json",
+            "GATEHOUSE_CIMD_PINNED_DIR": str(self.cimd_pinned_dir),
         }
 
     def resource_env(self, resource_port: int | None = None, data: str = "resource-data") -> dict[str, str]:
@@ -100,6 +148,26 @@ class Gatehouse:
             [binary("auth-server"), "admin", *args], env=self.auth_env(), input=stdin, capture_output=True, text=True, timeout=60
         )
 
+    def pin_cimd_document(self, name: str, document: dict) -> None:
+        """Stands a client metadata document in for its client_id URL, as GATEHOUSE_CIMD_PINNED_DIR does."""
+        self.cimd_pinned_dir.mkdir(exist_ok=True)
+        (self.cimd_pinned_dir / f"{name}.json").write_text(json.dumps(document, indent=2))
+
+    def add_person(self, email: str) -> Person:
+        """A technician who signs in with PASSWORD, as an operator adds one."""
+        added = self.admin("user", "add", "--email", email, "--role", "technician", "--password-stdin", stdin=PASSWORD + "\n")
+        assert added.returncode == 0, added.stderr
+        match = re.search(r"\(id (usr_[A-Za-z0-9_-]+)\)", added.stdout)
+        assert match, added.stdout
+        return Person(email=email, password=PASSWORD, subject=match.group(1))
+
+    def keep_out_of_logs(self, *values: str | None) -> None:
+        """Records secrets a test obtained so that check_logs fails if a server ever logged one."""
+        for value in values:
+            if not value:
+                continue
+            (self.issued if JWT_SHAPE.fullmatch(value) else self.opaque_secrets).append(value)
+
     def issue_token(self, email: str = "tech@example.com", scope: str = "", ttl: int = 600) -> str:
         result = self.admin("token", "issue", "--email", email, "--scope", scope, "--ttl", str(ttl))
         assert result.returncode == 0, result.stderr
@@ -116,7 +184,7 @@ class Gatehouse:
             for line in lines:
                 record = json.loads(line)
                 assert {"ts", "level", "label", "msg"} <= record.keys(), line
-            for secret in [*self.issued, PASSWORD]:
+            for secret in [*self.issued, *self.opaque_secrets, PASSWORD]:
                 assert secret not in text, f"{server.name} logged a secret"
             for token in self.issued:
                 assert token.split(".")[2] not in text, f"{server.name} logged a token signature"
@@ -144,8 +212,9 @@ def gatehouse():
     workdir = Path(tempfile.mkdtemp(prefix="gatehouse-e2e-"))
     house = Gatehouse(workdir, free_port(), free_port())
     try:
-        added = house.admin("user", "add", "--email", "tech@example.com", "--role", "technician", "--password-stdin", stdin=PASSWORD + "\n")
-        assert added.returncode == 0, added.stderr
+        house.add_person("tech@example.com")
+        # Pinned before the start, so it does not matter whether the server reads the folder once or per lookup.
+        house.pin_cimd_document("e2e", CIMD_TEST_DOCUMENT)
         house.start("auth-server", house.auth_env(), f"{house.issuer}/healthz")
         house.start("resource-server", house.resource_env(), f"http://127.0.0.1:{house.resource_port}/healthz")
         yield house
@@ -155,3 +224,104 @@ def gatehouse():
         shutil.rmtree(workdir, ignore_errors=True)
     # Ctrl-C / SIGTERM must stop both servers cleanly.
     assert all(code == 0 for code in codes.values()), codes
+
+
+@pytest.fixture
+def person(gatehouse) -> Person:
+    """A person of one's own per test, so that their connected apps hold only what the test made."""
+    return gatehouse.add_person(f"person-{secrets.token_hex(6)}@example.com")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go for a person to look at (.build is ignored by git)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Debian Chromium through selenium and Debian's chromedriver, with a fresh profile per test
+    (so no cookie or session carries over), always quit."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",  # the tests may run as root (CI does), where Chromium's sandbox refuses to start
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--window-size=1280,1024",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--password-store=basic",
+    ]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(
+        service=Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log")), options=options
+    )
+    try:
+        driver.set_page_load_timeout(30)
+        yield driver
+    finally:
+        driver.quit()
+
+
+class LoopbackCallback:
+    """The redirect listener a native OAuth client runs (RFC 8252 §7.3): a real HTTP server on 127.0.0.1
+    and a free port, recording the query of every request to /callback."""
+
+    path = "/callback"
+
+    def __init__(self) -> None:
+        self.received: queue.Queue[dict[str, str | list[str]]] = queue.Queue()
+        received = self.received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urlsplit(self.path)
+                if url.path != LoopbackCallback.path:
+                    self.send_error(404)
+                    return
+                query = parse_qs(url.query, keep_blank_values=True)
+                # RFC 6749 §3.1: parameters must not repeat; keep every value so a test sees it if they do.
+                received.put({name: values[0] if len(values) == 1 else values for name, values in query.items()})
+                body = b"<!doctype html><title>Signed in</title><p>You can close this window.</p>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args) -> None:  # the query holds the code: keep it off stderr
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, name="loopback-callback", daemon=True)
+        self.thread.start()
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def wait(self, timeout: float = 30) -> dict[str, str | list[str]]:
+        """The query of the next callback; queue.Empty if none came within timeout."""
+        return self.received.get(timeout=timeout)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def callback():
+    listener = LoopbackCallback()
+    try:
+        yield listener
+    finally:
+        listener.close()
