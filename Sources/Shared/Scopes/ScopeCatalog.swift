@@ -16,7 +16,7 @@ public enum ScopeCatalog {
 
     public static let all: [ScopeDefinition] = [
         ScopeDefinition(name: "customers:read", consentText: "See customers, their contacts, sites and status", roles: Set(Role.allCases)),
-        ScopeDefinition(name: "tickets:read", consentText: "Read tickets and their public replies", roles: Set(Role.allCases)),
+        ScopeDefinition(name: "tickets:read", consentText: "Read tickets and their conversations", roles: Set(Role.allCases)),
         ScopeDefinition(name: "tickets:write", consentText: "Open tickets, reply to them and change their status", roles: Set(Role.allCases)),
         ScopeDefinition(name: "notes:write", consentText: "Add internal notes to tickets", roles: [.admin, .technician]),
         ScopeDefinition(name: "alerts:read", consentText: "See monitoring alerts", roles: Set(Role.allCases)),
