@@ -112,13 +112,18 @@ extension JSONValue {
             index += 1
             let start = index
             // Fast path: no escapes.
+            var ascii = true
             while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+                ascii = ascii && bytes[index] < 0x80
                 index += 1
             }
             guard index < bytes.count else { throw ParseError() }
             if bytes[index] == UInt8(ascii: "\"") {
                 defer { index += 1 }
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { throw ParseError() }
+                let utf8 = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII needs no validation, and the generic validating initialiser costs a metadata lookup per call.
+                if ascii { return String(decoding: utf8, as: UTF8.self) }
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw ParseError() }
                 return text
             }
             var scratch = Array(bytes[start..<index])

@@ -12,26 +12,31 @@ extension JSONValue {
         case .string(let value): Self.writeString(value, to: &buffer)
         case .array(let elements):
             buffer.writeInteger(UInt8(ascii: "["))
-            for (offset, element) in elements.enumerated() {
-                if offset > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            var first = true
+            for element in elements {
+                if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+                first = false
                 element.write(to: &buffer)
             }
             buffer.writeInteger(UInt8(ascii: "]"))
         case .object(let members):
             buffer.writeInteger(UInt8(ascii: "{"))
             // Byte order, not Unicode collation: cheaper, and the same for the ASCII keys of MCP messages.
-            for (offset, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if offset > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            var first = true
+            for (key, value) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                if !first { buffer.writeInteger(UInt8(ascii: ",")) }
+                first = false
                 Self.writeString(key, to: &buffer)
                 buffer.writeInteger(UInt8(ascii: ":"))
-                members[key]!.write(to: &buffer)
+                value.write(to: &buffer)
             }
             buffer.writeInteger(UInt8(ascii: "}"))
         }
     }
 
     public var serialized: ByteBuffer {
-        var buffer = ByteBuffer()
+        // Most MCP answers fit; starting there saves the buffer's doubling steps.
+        var buffer = ByteBufferAllocator().buffer(capacity: 1024)
         write(to: &buffer)
         return buffer
     }

@@ -152,6 +152,11 @@ struct MCPEndpoint: Sendable {
     /// client that accepts JSON, and answer JSON whenever it is acceptable).
     static func prefersEventStream(_ accept: String?) -> Bool? {
         guard let accept else { return false }
+        // What MCP clients send, answered without parsing: JSON listed first.
+        if accept.utf8.starts(with: "application/json".utf8) {
+            let rest = accept.utf8.dropFirst(16)
+            if rest.isEmpty || rest.first == UInt8(ascii: ",") || rest.first == UInt8(ascii: ";") { return false }
+        }
         let types = MediaTypes.parse(accept)
         if types.isEmpty { return false }
         if types.contains(where: { ["application/json", "application/*", "*/*"].contains($0) }) { return false }

@@ -24,13 +24,14 @@ enum WhoAmITool {
         kind: .read
     ) { invocation in
         let claims = invocation.caller.claims
+        let scopeList = invocation.caller.scopeList
         var result: [String: JSONValue] = [
             "subject": .string(claims.subject), "tenant": .string(claims.tenantID), "client_id": .string(claims.clientID),
-            "scopes": .array(claims.scopes.map(JSONValue.string)), "token_kind": .string(invocation.caller.tokenKind.rawValue),
+            "scopes": .array(scopeList.map(JSONValue.string)), "token_kind": .string(invocation.caller.tokenKind.rawValue),
         ]
         if let role = claims.role { result["role"] = .string(role) }
         if let company = claims.company { result["company"] = .string(company) }
-        let scopes = claims.scopes.isEmpty ? "no scopes" : "scopes " + claims.scopes.joined(separator: " ")
+        let scopes = scopeList.isEmpty ? "no scopes" : "scopes " + claims.scope
         return ToolOutput(
             structured: .object(result),
             text: "You are \(claims.subject) in tenant \(claims.tenantID), connected through \(claims.clientID) with \(scopes) (\(invocation.caller.tokenKind.rawValue))."
