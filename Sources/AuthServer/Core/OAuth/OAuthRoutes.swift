@@ -9,10 +9,10 @@ enum OAuthAPIRoutes {
     static func add(to router: Router<AuthRequestContext>, services: OAuthServices) {
         let api = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, POST, DELETE, OPTIONS"))
         api.post(RouterPath(AuthServerPaths.token)) { request, context in
-            await services.token.handle(request, tenant: try context.requireTenant())
+            await services.token.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
         api.post(RouterPath(AuthServerPaths.revocation)) { request, context in
-            await services.revocation.handle(request, tenant: try context.requireTenant())
+            await services.revocation.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
         api.post(RouterPath(AuthServerPaths.registration)) { request, context in
             let tenant = try context.requireTenant()
@@ -74,8 +74,11 @@ enum OAuthBrowserRoutes {
         router.get(RouterPath(AuthServerPaths.authorize)) { request, context in
             let tenant = try context.pageTenant()
             let person = context.signedIn.map { AuthorizationFlow.Person(user: $0.user, authTime: $0.session.authTime) }
-            switch try await services.flow.authorize(query: request.uri.query, tenant: tenant, person: person, now: Date()) {
+            switch try await services.flow.authorize(
+                query: request.uri.query, tenant: tenant, person: person, address: context.clientAddress, now: Date())
+            {
             case .errorPage(let message): throw ErrorPage.badRequest(message)
+            case .tooManyRequests(let message): throw ErrorPage(status: .tooManyRequests, title: "Too many requests", message: message)
             case .redirect(let location): return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
             case .signIn: return Response.toSignIn(from: request)
             case .consent(let requestID): return Response.seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))
