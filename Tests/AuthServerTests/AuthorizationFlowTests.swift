@@ -106,7 +106,7 @@ struct AuthorizationFlowTests {
         arguments: [
             (["code_challenge": nil], "invalid_request"), (["code_challenge_method": "plain"], "invalid_request"),
             (["code_challenge_method": nil], "invalid_request"), (["code_challenge": "tooshort"], "invalid_request"),
-            (["response_type": "token"], "unsupported_response_type"), (["resource": "https://other.example.com/mcp"], "invalid_target"),
+            (["response_type": "token"], "unsupported_response_type"), (["response_type": nil], "invalid_request"), (["resource": "https://other.example.com/mcp"], "invalid_target"),
             (["scope": "tickets:read \"quoted\""], "invalid_scope"),
         ] as [([String: String?], String)]
     )
@@ -185,5 +185,52 @@ struct AuthorizationFlowTests {
         else { throw TestFailure("no consent") }
         let everything = try #require(try await house.flow.pendingConsent(requestID: all, tenant: house.tenant, user: house.user, now: Date()))
         #expect(everything.0.scopes == ScopeCatalog.everything(for: .company))
+    }
+
+    @Test("a request left with no scopes a person could grant still asks for consent; prompt=none then gets consent_required")
+    func emptyScopesNeedConsent() async throws {
+        let house = try await OAuthHouse.make(role: .company)
+        defer { house.remove() }
+        for scope in ["claudeai", "rules:run notes:write"] {
+            let outcome = try await house.flow.authorize(query: house.query(["scope": scope]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+            guard case .consent(let requestID) = outcome else { throw TestFailure("\(scope) gave \(outcome) without asking") }
+            #expect(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date())?.0.scopes == [])
+            let silent = try await house.flow.authorize(
+                query: house.query(["scope": scope, "prompt": "none"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+            guard case .redirect(let location) = silent else { throw TestFailure("\(silent)") }
+            #expect(URLComponents(string: location)?.parameter("error") == "consent_required")
+            #expect(URLComponents(string: location)?.parameter("code") == nil)
+        }
+        // Once the person consented to something for this client, an empty request needs no new consent.
+        _ = try await house.authorizeAndAllow(["scope": "tickets:read"])
+        let again = try await house.flow.authorize(query: house.query(["scope": "claudeai"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+        guard case .redirect(let location) = again else { throw TestFailure("\(again)") }
+        #expect(URLComponents(string: location)?.parameter("code") != nil)
+    }
+
+    @Test("R34: scopes at /authorize are not bound to the registration's scope; offline_access and more may be asked for")
+    func notBoundToRegistration() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        var registered = house.client
+        registered.scope = "tickets:read"
+        try await house.environment.storage.saveClient(registered)
+        let outcome = try await house.flow.authorize(
+            query: house.query(["scope": "tickets:read alerts:read offline_access"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+        guard case .consent(let requestID) = outcome else { throw TestFailure("\(outcome)") }
+        let pending = try #require(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date()))
+        #expect(pending.0.scopes == ["tickets:read", "alerts:read", "offline_access"])
+    }
+
+    @Test("R41: ChatGPT's id_token_hint and other unknown parameters on a re-authorization are ignored, not refused")
+    func idTokenHintTolerated() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        _ = try await house.authorizeAndAllow()
+        let outcome = try await house.flow.authorize(
+            query: house.query(["id_token_hint": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "nonce": "n-0S6_WzA2Mj", "prompt": "login"]), tenant: house.tenant,
+            person: house.person, address: nil, now: Date())
+        guard case .redirect(let location) = outcome, let url = URLComponents(string: location) else { throw TestFailure("\(outcome)") }
+        #expect(url.parameter("code") != nil && url.parameter("error") == nil)
     }
 }

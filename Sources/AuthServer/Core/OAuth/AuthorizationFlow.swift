@@ -48,7 +48,9 @@ public struct AuthorizationFlow: Sendable {
         }
         let scopes = ScopeCatalog.narrow(request.requestedScopes ?? ScopeCatalog.everything(for: person.user.role), to: person.user.role)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
-        if !request.prompt.contains("consent"), Set(scopes).isSubset(of: consented) {
+        // An empty request (only unknown scopes, or none the role allows) is a subset of anything, so a
+        // client the person never approved would get a code, and who they are, without asking.
+        if !request.prompt.contains("consent"), !consented.isEmpty, Set(scopes).isSubset(of: consented) {
             return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, now: now))
         }
         if request.prompt.contains("none") { return refuse(request, .init("consent_required", "The person has not consented"), tenant: tenant) }

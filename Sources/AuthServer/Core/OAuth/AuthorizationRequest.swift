@@ -59,8 +59,10 @@ public struct AuthorizationRequest: Sendable, Equatable {
         var state: String?
         do {
             state = try form.single("state")
-            guard try form.single("response_type") == "code" else {
-                throw OAuthError.unsupportedResponseType("Only response_type=code is supported")
+            switch try form.single("response_type") {
+            case "code": break
+            case nil: throw OAuthError.invalidRequest("response_type is required")
+            case let other?: throw OAuthError.unsupportedResponseType("response_type \(other) is not supported; only code is")
             }
             guard let challenge = try form.single("code_challenge") else {
                 throw OAuthError.invalidRequest("code_challenge is required: PKCE with S256")

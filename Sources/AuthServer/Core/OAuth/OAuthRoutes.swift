@@ -39,7 +39,7 @@ enum OAuthAPIRoutes {
                     try await services.registration.read(
                         clientID: client, registrationToken: request.headers.bearerToken, tenant: try context.requireTenant()))
             } catch let error as OAuthError {
-                return error.response(status: .unauthorized)
+                return registrationTokenRefused(error)
             }
         }
         api.delete(configuration) { request, context in
@@ -49,7 +49,7 @@ enum OAuthAPIRoutes {
                     tenant: try context.requireTenant())
                 return Response(status: .noContent)
             } catch let error as OAuthError {
-                return error.response(status: .unauthorized)
+                return registrationTokenRefused(error)
             }
         }
         for path in [AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration] {
@@ -64,6 +64,14 @@ enum OAuthAPIRoutes {
             // Short cache: a rotation is picked up within a minute, and verifiers refetch on an unknown kid.
             return try JSONResponse.make(keys, cacheControl: "max-age=60")
         }
+    }
+
+    /// RFC 7592 §2: a refused registration access token is answered as RFC 6750 §3.1 says, 401 with a
+    /// Bearer challenge.
+    private static func registrationTokenRefused(_ error: OAuthError) -> Response {
+        var response = error.response(status: .unauthorized)
+        response.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+        return response
     }
 }
 
