@@ -12,11 +12,16 @@ struct AuthServerHTTPTests {
     static let issuer = "https://acme.example.com"
     static let resource = "https://acme.example.com/mcp"
 
-    static func withApplication(_ body: @escaping @Sendable (AuthServerEnvironment, any TestClientProtocol) async throws -> Void) async throws {
+    /// `configure` changes the settings before the server starts, e.g. to pin test metadata documents.
+    static func withApplication(
+        configure: (inout AuthServerSettings) -> Void = { _ in },
+        _ body: @escaping @Sendable (AuthServerEnvironment, any TestClientProtocol) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory(creating: false)
         defer { directory.remove() }
-        let environment = try await AuthServerEnvironment.open(
-            AuthServerSettings(listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path), reconcile: true)
+        var settings = AuthServerSettings(listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path)
+        configure(&settings)
+        let environment = try await AuthServerEnvironment.open(settings, reconcile: true)
         let app = Application(router: try await AuthServerApplication.router(environment: environment))
         try await app.test(.router) { client in try await body(environment, client) }
     }

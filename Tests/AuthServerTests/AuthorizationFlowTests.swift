@@ -21,7 +21,7 @@ struct OAuthHouse {
 
     /// Resolves no metadata documents: these tests use registered clients.
     struct NoDocuments: ClientMetadataResolving {
-        func client(forID id: String, tenantID: String, now: Date) async throws -> Client? { nil }
+        func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client? { nil }
     }
 
     static func make(role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"]) async throws -> OAuthHouse {
@@ -58,7 +58,7 @@ struct OAuthHouse {
 
     /// Authorizes through the consent page and returns the redirect the person's browser follows.
     func authorizeAndAllow(_ overrides: [String: String?] = [:]) async throws -> URLComponents {
-        let outcome = try await flow.authorize(query: query(overrides), tenant: tenant, person: person, now: Date())
+        let outcome = try await flow.authorize(query: query(overrides), tenant: tenant, person: person, address: nil, now: Date())
         switch outcome {
         case .consent(let requestID):
             let decided = try await flow.decide(requestID: requestID, allow: true, tenant: tenant, person: person, now: Date())
@@ -91,13 +91,13 @@ struct AuthorizationFlowTests {
             ["client_id": nil], ["client_id": "gh_unknown"], ["redirect_uri": "https://evil.example.com/cb"],
             ["redirect_uri": "http://127.0.0.1:50123/other"], ["client_id": "a&client_id=b"],
         ] {
-            let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, now: Date())
+            let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, address: nil, now: Date())
             guard case .errorPage = outcome else {
                 Issue.record("\(overrides) gave \(outcome)")
                 continue
             }
         }
-        let doubled = try await house.flow.authorize(query: house.query() + "&client_id=gh_other", tenant: house.tenant, person: house.person, now: Date())
+        let doubled = try await house.flow.authorize(query: house.query() + "&client_id=gh_other", tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .errorPage = doubled else { throw TestFailure("a repeated client_id gave \(doubled)") }
     }
 
@@ -106,14 +106,14 @@ struct AuthorizationFlowTests {
         arguments: [
             (["code_challenge": nil], "invalid_request"), (["code_challenge_method": "plain"], "invalid_request"),
             (["code_challenge_method": nil], "invalid_request"), (["code_challenge": "tooshort"], "invalid_request"),
-            (["response_type": "token"], "unsupported_response_type"), (["resource": "https://other.example.com/mcp"], "invalid_target"),
+            (["response_type": "token"], "unsupported_response_type"), (["response_type": nil], "invalid_request"), (["resource": "https://other.example.com/mcp"], "invalid_target"),
             (["scope": "tickets:read \"quoted\""], "invalid_scope"),
         ] as [([String: String?], String)]
     )
     func redirected(overrides: [String: String?], error: String) async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
-        let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, now: Date())
+        let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .redirect(let location) = outcome, let url = URLComponents(string: location) else { throw TestFailure("\(outcome)") }
         #expect(url.host == "127.0.0.1" && url.port == 50123)
         #expect(url.parameter("error") == error)
@@ -126,8 +126,8 @@ struct AuthorizationFlowTests {
     func signIn() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
-        #expect(try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: nil, now: Date()) == .signIn)
-        let none = try await house.flow.authorize(query: house.query(["prompt": "none"]), tenant: house.tenant, person: nil, now: Date())
+        #expect(try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: nil, address: nil, now: Date()) == .signIn)
+        let none = try await house.flow.authorize(query: house.query(["prompt": "none"]), tenant: house.tenant, person: nil, address: nil, now: Date())
         guard case .redirect(let location) = none else { throw TestFailure("\(none)") }
         #expect(URLComponents(string: location)?.parameter("error") == "login_required")
     }
@@ -136,19 +136,19 @@ struct AuthorizationFlowTests {
     func consentRemembered() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
-        let first = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, now: Date())
+        let first = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .consent = first else { throw TestFailure("first visit gave \(first)") }
         let redirect = try await house.authorizeAndAllow()
         #expect(redirect.parameter("code")?.hasPrefix("gatehouse_ac_") == true)
         #expect(redirect.parameter("state") == "xyz")
         #expect(redirect.parameter("iss") == house.tenant.issuer)
 
-        let again = try await house.flow.authorize(query: house.query(["scope": "tickets:read"]), tenant: house.tenant, person: house.person, now: Date())
+        let again = try await house.flow.authorize(query: house.query(["scope": "tickets:read"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .redirect(let location) = again else { throw TestFailure("a returning client was asked again: \(again)") }
         #expect(URLComponents(string: location)?.parameter("code") != nil)
-        let more = try await house.flow.authorize(query: house.query(["scope": "tickets:read alerts:read"]), tenant: house.tenant, person: house.person, now: Date())
+        let more = try await house.flow.authorize(query: house.query(["scope": "tickets:read alerts:read"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .consent = more else { throw TestFailure("more scopes skipped consent: \(more)") }
-        let forced = try await house.flow.authorize(query: house.query(["prompt": "consent"]), tenant: house.tenant, person: house.person, now: Date())
+        let forced = try await house.flow.authorize(query: house.query(["prompt": "consent"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .consent = forced else { throw TestFailure("prompt=consent skipped consent: \(forced)") }
         // One grant per person and client, however often it is authorised.
         #expect(try await house.environment.storage.activeGrants(tenantID: house.tenant.id, userID: house.user.id).count == 1)
@@ -158,7 +158,7 @@ struct AuthorizationFlowTests {
     func deny() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
-        guard case .consent(let requestID) = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, now: Date())
+        guard case .consent(let requestID) = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, address: nil, now: Date())
         else { throw TestFailure("no consent") }
         let stranger = AuthorizationFlow.Person(
             user: User(tenantID: house.tenant.id, id: "usr_other", email: "o@example.com", passwordHash: "x", role: .admin, companyID: nil, createdAt: Date()),
@@ -177,13 +177,60 @@ struct AuthorizationFlowTests {
         let house = try await OAuthHouse.make(role: .company)
         defer { house.remove() }
         guard case .consent(let requestID) = try await house.flow.authorize(
-            query: house.query(["scope": " offline_access rules:run claudeai tickets:read"]), tenant: house.tenant, person: house.person, now: Date())
+            query: house.query(["scope": " offline_access rules:run claudeai tickets:read"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
         else { throw TestFailure("no consent") }
         let pending = try #require(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date()))
         #expect(pending.0.scopes == ["offline_access", "tickets:read"])
-        guard case .consent(let all) = try await house.flow.authorize(query: house.query(["scope": nil]), tenant: house.tenant, person: house.person, now: Date())
+        guard case .consent(let all) = try await house.flow.authorize(query: house.query(["scope": nil]), tenant: house.tenant, person: house.person, address: nil, now: Date())
         else { throw TestFailure("no consent") }
         let everything = try #require(try await house.flow.pendingConsent(requestID: all, tenant: house.tenant, user: house.user, now: Date()))
         #expect(everything.0.scopes == ScopeCatalog.everything(for: .company))
+    }
+
+    @Test("a request left with no scopes a person could grant still asks for consent; prompt=none then gets consent_required")
+    func emptyScopesNeedConsent() async throws {
+        let house = try await OAuthHouse.make(role: .company)
+        defer { house.remove() }
+        for scope in ["claudeai", "rules:run notes:write"] {
+            let outcome = try await house.flow.authorize(query: house.query(["scope": scope]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+            guard case .consent(let requestID) = outcome else { throw TestFailure("\(scope) gave \(outcome) without asking") }
+            #expect(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date())?.0.scopes == [])
+            let silent = try await house.flow.authorize(
+                query: house.query(["scope": scope, "prompt": "none"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+            guard case .redirect(let location) = silent else { throw TestFailure("\(silent)") }
+            #expect(URLComponents(string: location)?.parameter("error") == "consent_required")
+            #expect(URLComponents(string: location)?.parameter("code") == nil)
+        }
+        // Once the person consented to something for this client, an empty request needs no new consent.
+        _ = try await house.authorizeAndAllow(["scope": "tickets:read"])
+        let again = try await house.flow.authorize(query: house.query(["scope": "claudeai"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+        guard case .redirect(let location) = again else { throw TestFailure("\(again)") }
+        #expect(URLComponents(string: location)?.parameter("code") != nil)
+    }
+
+    @Test("R34: scopes at /authorize are not bound to the registration's scope; offline_access and more may be asked for")
+    func notBoundToRegistration() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        var registered = house.client
+        registered.scope = "tickets:read"
+        try await house.environment.storage.saveClient(registered)
+        let outcome = try await house.flow.authorize(
+            query: house.query(["scope": "tickets:read alerts:read offline_access"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+        guard case .consent(let requestID) = outcome else { throw TestFailure("\(outcome)") }
+        let pending = try #require(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date()))
+        #expect(pending.0.scopes == ["tickets:read", "alerts:read", "offline_access"])
+    }
+
+    @Test("R41: ChatGPT's id_token_hint and other unknown parameters on a re-authorization are ignored, not refused")
+    func idTokenHintTolerated() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        _ = try await house.authorizeAndAllow()
+        let outcome = try await house.flow.authorize(
+            query: house.query(["id_token_hint": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "nonce": "n-0S6_WzA2Mj", "prompt": "login"]), tenant: house.tenant,
+            person: house.person, address: nil, now: Date())
+        guard case .redirect(let location) = outcome, let url = URLComponents(string: location) else { throw TestFailure("\(outcome)") }
+        #expect(url.parameter("code") != nil && url.parameter("error") == nil)
     }
 }

@@ -22,7 +22,7 @@ struct CIMDClientResolverTests {
 
     static func error(_ resolver: CIMDClientResolver, _ clientID: String) async -> CIMDResolutionError? {
         do {
-            _ = try await resolver.resolve(clientID)
+            _ = try await resolver.resolve(clientID, onBehalfOf: nil)
             return nil
         } catch {
             return error
@@ -35,12 +35,12 @@ struct CIMDClientResolverTests {
             let clock = Clock()
             let resolver = Self.resolver(clock: clock)
             let url = "http://127.0.0.1:\(port)/cache/max-age-120"
-            #expect(try await resolver.resolve(url).clientID == url)
+            #expect(try await resolver.resolve(url, onBehalfOf: nil).clientID == url)
             clock.advance(100)
-            _ = try await resolver.resolve(url)
+            _ = try await resolver.resolve(url, onBehalfOf: nil)
             #expect(await record.count("/cache/max-age-120") == 1)
             clock.advance(21)
-            _ = try await resolver.resolve(url)
+            _ = try await resolver.resolve(url, onBehalfOf: nil)
             #expect(await record.count("/cache/max-age-120") == 2)
         }
     }
@@ -51,17 +51,17 @@ struct CIMDClientResolverTests {
             let clock = Clock()
             let resolver = Self.resolver(clock: clock)
             let plain = "http://127.0.0.1:\(port)/cache/none"
-            _ = try await resolver.resolve(plain)
+            _ = try await resolver.resolve(plain, onBehalfOf: nil)
             clock.advance(AuthPolicy.MetadataDocuments.defaultCacheSeconds - 1)
-            _ = try await resolver.resolve(plain)
+            _ = try await resolver.resolve(plain, onBehalfOf: nil)
             #expect(await record.count("/cache/none") == 1)
             clock.advance(2)
-            _ = try await resolver.resolve(plain)
+            _ = try await resolver.resolve(plain, onBehalfOf: nil)
             #expect(await record.count("/cache/none") == 2)
 
             let noStore = "http://127.0.0.1:\(port)/cache/no-store"
-            #expect(try await resolver.resolve(noStore).clientID == noStore)
-            _ = try await resolver.resolve(noStore)
+            #expect(try await resolver.resolve(noStore, onBehalfOf: nil).clientID == noStore)
+            _ = try await resolver.resolve(noStore, onBehalfOf: nil)
             #expect(await record.count("/cache/no-store") == 2)
         }
     }
@@ -72,7 +72,7 @@ struct CIMDClientResolverTests {
             let resolver = Self.resolver()
             let url = "http://127.0.0.1:\(port)/flaky"
             #expect(await Self.error(resolver, url) == .fetchFailed(url, .status(500)))
-            let document = try await resolver.resolve(url)
+            let document = try await resolver.resolve(url, onBehalfOf: nil)
             #expect(document.clientID == url)
             #expect(await record.count("/flaky") == 2)
         }
@@ -97,7 +97,7 @@ struct CIMDClientResolverTests {
             let resolver = Self.resolver()
             let url = "http://127.0.0.1:\(port)/slow-doc"
             try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<8 { group.addTask { try await resolver.resolve(url).clientID } }
+                for _ in 0..<8 { group.addTask { try await resolver.resolve(url, onBehalfOf: nil).clientID } }
                 for try await clientID in group { #expect(clientID == url) }
             }
             #expect(await record.count("/slow-doc") == 1)
@@ -111,7 +111,7 @@ struct CIMDClientResolverTests {
             let json = Data(#"{"client_id":"\#(url)","client_name":"Pinned","redirect_uris":["http://127.0.0.1/callback"]}"#.utf8)
             let pinned = PinnedClientMetadataDocuments([try ClientMetadataDocument(json: json, clientID: nil, allowLoopbackHTTP: true)])
             let resolver = Self.resolver(pinned: pinned)
-            #expect(try await resolver.resolve(url).clientName == "Pinned")
+            #expect(try await resolver.resolve(url, onBehalfOf: nil).clientName == "Pinned")
             #expect(await record.count("/doc") == 0)
         }
     }

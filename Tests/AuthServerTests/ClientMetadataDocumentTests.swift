@@ -64,6 +64,39 @@ struct ClientMetadataDocumentTests {
         #expect(document.clientURI == "https://chatgpt.com/")
     }
 
+    @Test(
+        "R27, R44: without token_endpoint_auth_method, the methods a document lists are a choice (RP Metadata Choices): private_key_jwt when it has keys",
+        arguments: [
+            (["none", "private_key_jwt"], true, .privateKeyJWT), (["private_key_jwt"], true, .privateKeyJWT),
+            (["none", "private_key_jwt"], false, .none), (["none"], true, .none), ([], false, .none),
+        ] as [([String], Bool, ClientMetadataDocument.AuthenticationMethod)]
+    )
+    func methodChoices(offered: [String], hasKeys: Bool, expected: ClientMetadataDocument.AuthenticationMethod) throws {
+        let document = try Self.parse(
+            Self.document([
+                "token_endpoint_auth_methods_supported": offered, "jwks_uri": hasKeys ? "https://client.example/jwks.json" : nil,
+            ]))
+        #expect(document.tokenEndpointAuthMethod == expected)
+    }
+
+    @Test("a listed choice with nothing we can use is refused, and one naming private_key_jwt alone needs keys")
+    func methodChoicesRefused() {
+        #expect(
+            Self.problem(Self.document(["token_endpoint_auth_methods_supported": ["client_secret_basic", "tls_client_auth"]]))
+                == .unsupportedAuthMethod("client_secret_basic, tls_client_auth"))
+        #expect(Self.problem(Self.document(["token_endpoint_auth_methods_supported": ["private_key_jwt"]])) == .keysMissing)
+        #expect(
+            Self.problem(Self.document(["token_endpoint_auth_methods_supported": "private_key_jwt"]))
+                == .wrongType("token_endpoint_auth_methods_supported", expected: "an array of strings"))
+        // A named method wins over the list.
+        #expect(
+            (try? Self.parse(
+                Self.document([
+                    "token_endpoint_auth_method": "none", "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                    "jwks_uri": "https://client.example/jwks.json",
+                ])))?.tokenEndpointAuthMethod == ClientMetadataDocument.AuthenticationMethod.none)
+    }
+
     @Test("R25: client_id must equal the URL byte for byte")
     func clientIDMismatch() {
         for other in [Self.url + "/", "https://CLIENT.example/oauth/client.json", "https://client.example/oauth/client.json?x", "https://evil.example/c.json"] {

@@ -40,6 +40,9 @@ struct OAuthHTTPTests {
                 #expect(metadata["authorization_response_iss_parameter_supported"] as? Bool == true)
                 #expect((metadata["scopes_supported"] as? [String])?.contains("offline_access") == true)
                 #expect(metadata["token_endpoint_auth_signing_alg_values_supported"] as? [String] == ClientAssertionAlgorithm.allCases.map(\.rawValue))
+                // RFC 8414 §2: a MUST once private_key_jwt is among the revocation endpoint's methods.
+                #expect((metadata["revocation_endpoint_auth_methods_supported"] as? [String])?.contains("private_key_jwt") == true)
+                #expect(metadata["revocation_endpoint_auth_signing_alg_values_supported"] as? [String] == ClientAssertionAlgorithm.allCases.map(\.rawValue))
             }
             // R15: no half-baked OpenID document.
             try await client.execute(uri: "/.well-known/openid-configuration", method: .get) { #expect($0.status == .notFound) }
@@ -74,6 +77,10 @@ struct OAuthHTTPTests {
             }
             try await client.execute(uri: "/oauth/register/\(clientID)", method: .get, headers: [.authorization: "Bearer wrong"]) {
                 #expect($0.status == .unauthorized)
+                #expect($0.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)  // RFC 7592 §2, RFC 6750 §3.1
+            }
+            try await client.execute(uri: "/oauth/register/\(clientID)", method: .delete) {
+                #expect($0.status == .unauthorized && $0.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             }
             try await client.execute(uri: "/oauth/register/\(clientID)", method: .delete, headers: [.authorization: "Bearer \(token)"]) {
                 #expect($0.status == .noContent)

@@ -79,6 +79,25 @@ struct AuthorizationCodeGrantTests {
         _ = try await house.codeGrant.exchange(try house.codeForm(code), client: house.client, tenant: house.tenant, now: Date())
     }
 
+    @Test("redirect_uri may be left out of the token request only when the code went to the client's sole registered URI (RFC 6749 §4.1.3)")
+    func redirectOmitted() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        // The authorization request named no redirect_uri: the sole registered one was used, and need not be repeated.
+        let code = try #require(try await house.authorizeAndAllow(["redirect_uri": nil]).parameter("code"))
+        await #expect(throws: OAuthError.invalidGrant("redirect_uri does not match the authorization request")) {
+            try await house.codeGrant.exchange(
+                try house.codeForm(code, overrides: ["redirect_uri": "http://127.0.0.1:50123/callback"]), client: house.client, tenant: house.tenant,
+                now: Date())
+        }
+        _ = try await house.codeGrant.exchange(try house.codeForm(code, overrides: ["redirect_uri": nil]), client: house.client, tenant: house.tenant, now: Date())
+        // A loopback request on its own port is not the registered URI: it must be repeated.
+        let ported = try #require(try await house.authorizeAndAllow().parameter("code"))
+        await #expect(throws: OAuthError.self) {
+            try await house.codeGrant.exchange(try house.codeForm(ported, overrides: ["redirect_uri": nil]), client: house.client, tenant: house.tenant, now: Date())
+        }
+    }
+
     @Test("a missing resource on the token request is the grant's resource (R39)")
     func resourceDefault() async throws {
         let house = try await OAuthHouse.make()
@@ -214,5 +233,30 @@ struct RefreshTokenGrantTests {
             try await house.refreshGrant().exchange(form, client: other, tenant: house.tenant, now: Date())
         }
         _ = try await refresh(house, token)
+    }
+
+    @Test("R36: a client that only refreshes counts as used, so reaping unused clients leaves it alone")
+    func refreshKeepsClient() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        let start = Date()
+        let token = try #require(try await house.exchangeNewCode().refreshToken)
+        _ = try await refresh(house, token, at: start.addingTimeInterval(20 * 24 * 3600))
+        let reaped = try await house.environment.storage.reapDynamicClients(
+            unusedSince: start.addingTimeInterval(40 * 24 * 3600 - AuthPolicy.unusedClientLifetime))
+        #expect(reaped == 0)
+        #expect(try await house.environment.storage.client(tenantID: house.tenant.id, id: house.client.id) != nil)
+    }
+
+    @Test("a grant for a resource the tenant no longer serves is invalid_grant, not a crash")
+    func resourceChanged() async throws {
+        let house = try await OAuthHouse.make()
+        defer { house.remove() }
+        let token = try #require(try await house.exchangeNewCode().refreshToken)
+        let moved = Tenant(id: house.tenant.id, issuer: house.tenant.issuer, resource: house.tenant.issuer + "/mcp/v2")
+        let form = try house.form(["grant_type": "refresh_token", "refresh_token": token])
+        await #expect(throws: OAuthError.invalidGrant("The authorization was for another resource; connect again")) {
+            try await house.refreshGrant().exchange(form, client: house.client, tenant: moved, now: Date())
+        }
     }
 }

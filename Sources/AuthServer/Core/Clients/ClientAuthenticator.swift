@@ -17,7 +17,8 @@ struct ClientAuthenticator: Sendable {
         var response: Response { error.response(basicChallenge: usedBasic) }
     }
 
-    func authenticate(authorization: String?, form: FormParameters, tenant: Tenant, now: Date) async throws -> Client {
+    /// - Parameter address: where the request came from, charged for any metadata-document fetch.
+    func authenticate(authorization: String?, form: FormParameters, tenant: Tenant, address: String?, now: Date) async throws -> Client {
         let usedBasic = authorization != nil
         func refuse(_ reason: String) -> Failure { Failure(error: .invalidClient(reason), usedBasic: usedBasic) }
         let credentials: ClientCredentials
@@ -31,7 +32,7 @@ struct ClientAuthenticator: Sendable {
         }
         let client: Client
         do {
-            client = try await clients.client(id: credentials.clientID, tenantID: tenant.id, now: now)
+            client = try await clients.client(id: credentials.clientID, tenantID: tenant.id, address: address, now: now)
         } catch let error as ClientDirectory.LookupError {
             throw refuse(error.description)
         }

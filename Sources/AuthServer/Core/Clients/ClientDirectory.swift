@@ -11,17 +11,20 @@ public struct ClientDirectory: Sendable {
     public enum LookupError: Error, Equatable, CustomStringConvertible {
         case unknown(String)
         case document(String)
+        /// The requesting address has caused too many metadata-document fetches lately (R24).
+        case tooManyFetches(String)
 
         public var description: String {
             switch self {
             case .unknown(let id): "No client is registered with the id \(id)."
-            case .document(let message): message
+            case .document(let message), .tooManyFetches(let message): message
             }
         }
     }
 
-    public func client(id: String, tenantID: String, now: Date) async throws -> Client {
-        if let resolved = try await documents.client(forID: id, tenantID: tenantID, now: now) {
+    /// - Parameter address: where the request came from, charged for any metadata-document fetch.
+    public func client(id: String, tenantID: String, address: String?, now: Date) async throws -> Client {
+        if let resolved = try await documents.client(forID: id, tenantID: tenantID, address: address, now: now) {
             let stored = try await storage.client(tenantID: tenantID, id: id)
             var client = resolved
             client.createdAt = stored?.createdAt ?? now
@@ -38,7 +41,8 @@ public struct ClientDirectory: Sendable {
 
 /// Resolves client ids that are metadata-document URLs. Returns nil for an id that is not one;
 /// throws `ClientDirectory.LookupError.document` with a message fit for a person when the id is such
-/// a URL but cannot be used (malformed, unreachable, invalid document).
+/// a URL but cannot be used (malformed, unreachable, invalid document), and `.tooManyFetches` when
+/// `address` may not make the server fetch another document yet.
 public protocol ClientMetadataResolving: Sendable {
-    func client(forID id: String, tenantID: String, now: Date) async throws -> Client?
+    func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client?
 }

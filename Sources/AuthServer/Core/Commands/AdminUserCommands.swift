@@ -25,10 +25,7 @@ struct UserCommands: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let password = readLine(strippingNewline: true) ?? ""
-            guard (8...1024).contains(password.count) else {
-                throw ValidationError("the password must be 8 to 1024 characters long")
-            }
+            let password = try Self.acceptedPassword(readLine(strippingNewline: true) ?? "")
             let environment = try await openEnvironment(try loadSettings())
             let tenant = try await environment.tenant(id: tenant)
             let user = User(
@@ -41,6 +38,12 @@ struct UserCommands: AsyncParsableCommand {
                 CommandLineFailure.exit(message: "a person with email \(user.email) already exists in tenant \(tenant.id)")
             }
             writeLine("added \(user.email) as \(user.role.rawValue) (id \(user.id))")
+        }
+
+        /// The same length rule as a password chosen on the security page (`PasswordRules`).
+        static func acceptedPassword(_ password: String) throws(ValidationError) -> String {
+            if let problem = PasswordRules.lengthProblem(password) { throw ValidationError(problem.message) }
+            return password
         }
     }
 }

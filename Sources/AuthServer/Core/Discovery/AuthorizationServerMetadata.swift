@@ -20,6 +20,8 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var tokenEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
     var tokenEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)
     var revocationEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
+    /// RFC 8414 §2: required once `private_key_jwt` is among the revocation endpoint's methods.
+    var revocationEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)
     var clientIDMetadataDocumentSupported = true
     var authorizationResponseIssParameterSupported = true
     var scopesSupported = ScopeCatalog.names
@@ -38,6 +40,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case tokenEndpointAuthSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
         case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+        case revocationEndpointAuthSigningAlgValuesSupported = "revocation_endpoint_auth_signing_alg_values_supported"
         case clientIDMetadataDocumentSupported = "client_id_metadata_document_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case scopesSupported = "scopes_supported"

@@ -20,8 +20,9 @@ struct TokenMinter: Sendable {
         user: User, tenant: Tenant, grantID: String, clientID: String, resource: String, scopes: [String], refreshScopes: [String],
         authTime: Date, now: Date
     ) async throws -> Minted {
-        // Only one resource per tenant exists today; the check keeps a stale grant from minting for another.
-        precondition(resource == tenant.resource, "grants are bound to the tenant's resource")
+        // One resource per tenant: a grant made before GATEHOUSE_RESOURCE changed cannot mint for the new one
+        // (nor crash the server trying); the client has to connect again.
+        guard resource == tenant.resource else { throw OAuthError.invalidGrant("The authorization was for another resource; connect again") }
         let issued = try await accessTokens.issue(
             for: user, tenant: tenant, clientID: clientID, scope: scopes, lifetime: AuthPolicy.accessTokenMaxLifetime, grantID: grantID, now: now
         )

@@ -5,7 +5,10 @@ import Shared
 /// RFC 6749 §4.1.3 with OAuth 2.1's rules: the code is single-use, short-lived and bound to the client,
 /// the redirect URI, the PKCE challenge (RFC 7636 §4.6) and the resource (RFC 8707 §2.2). Everything is
 /// checked before the code is spent, so a wrong request cannot burn the rightful client's code; a code
-/// presented twice ends the grant it produced (RFC 6749 §4.1.2, "SHOULD revoke").
+/// presented twice ends the grant it produced (RFC 6749 §4.1.2, "SHOULD revoke"). `redirect_uri` is
+/// required only when the authorization request carried one (§4.1.3); the code does not record whether it
+/// did, so one may be left out only when the code went to the client's sole registered URI, where no other
+/// redirect was possible.
 struct AuthorizationCodeGrant: Sendable {
     let storage: any AuthStorage
     let minter: TokenMinter
@@ -21,7 +24,9 @@ struct AuthorizationCodeGrant: Sendable {
         }
         if record.usedAt != nil { try await endGrantForReplay(record, now: now) }
         guard record.expiresAt > now else { throw OAuthError.invalidGrant("The authorization code has expired") }
-        guard redirectURI == record.redirectURI else { throw OAuthError.invalidGrant("redirect_uri does not match the authorization request") }
+        guard redirectURI == record.redirectURI || (redirectURI == nil && client.redirectURIs == [record.redirectURI]) else {
+            throw OAuthError.invalidGrant("redirect_uri does not match the authorization request")
+        }
         if case .invalidTarget(let reason) = ResourceIndicator.resolve(form.all("resource"), tenantResource: record.resource) {
             throw OAuthError.invalidTarget(reason)
         }

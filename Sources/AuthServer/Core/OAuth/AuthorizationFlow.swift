@@ -11,6 +11,8 @@ public struct AuthorizationFlow: Sendable {
     public enum Outcome: Equatable, Sendable {
         /// 400 page: the redirect URI cannot be trusted with the error.
         case errorPage(String)
+        /// 429 page: this address may not make us fetch another metadata document yet.
+        case tooManyRequests(String)
         /// 302 to the client (a code, or an error), with `iss`.
         case redirect(String)
         /// 303 to the sign-in page, which comes back here.
@@ -30,10 +32,12 @@ public struct AuthorizationFlow: Sendable {
         }
     }
 
-    public func authorize(query: String?, tenant: Tenant, person: Person?, now: Date) async throws -> Outcome {
+    /// - Parameter address: where the request came from, charged for any metadata-document fetch.
+    public func authorize(query: String?, tenant: Tenant, person: Person?, address: String?, now: Date) async throws -> Outcome {
         let request: AuthorizationRequest
-        switch try await AuthorizationRequest.parse(query: query, tenant: tenant, clients: clients, now: now) {
+        switch try await AuthorizationRequest.parse(query: query, tenant: tenant, clients: clients, address: address, now: now) {
         case .failure(.untrusted(let message)): return .errorPage(message)
+        case .failure(.tooManyFetches(let message)): return .tooManyRequests(message)
         case .failure(.redirect(let error, let redirectURI, let state)):
             return .redirect(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: tenant.issuer))
         case .success(let parsed): request = parsed
@@ -44,7 +48,9 @@ public struct AuthorizationFlow: Sendable {
         }
         let scopes = ScopeCatalog.narrow(request.requestedScopes ?? ScopeCatalog.everything(for: person.user.role), to: person.user.role)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
-        if !request.prompt.contains("consent"), Set(scopes).isSubset(of: consented) {
+        // An empty request (only unknown scopes, or none the role allows) is a subset of anything, so a
+        // client the person never approved would get a code, and who they are, without asking.
+        if !request.prompt.contains("consent"), !consented.isEmpty, Set(scopes).isSubset(of: consented) {
             return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, now: now))
         }
         if request.prompt.contains("none") { return refuse(request, .init("consent_required", "The person has not consented"), tenant: tenant) }

@@ -19,11 +19,14 @@ public struct AuthorizationRequest: Sendable, Equatable {
     public enum Failure: Error, Equatable {
         /// Shown as a 400 page: the redirect URI cannot be trusted with it.
         case untrusted(String)
+        /// Shown as a 429 page: the client is a metadata document this address may not make us fetch yet.
+        case tooManyFetches(String)
         /// Sent back to the client's redirect URI.
         case redirect(OAuthError, redirectURI: String, state: String?)
     }
 
-    public static func parse(query: String?, tenant: Tenant, clients: ClientDirectory, now: Date) async throws -> Result<Self, Failure> {
+    /// - Parameter address: where the request came from, charged for any metadata-document fetch.
+    public static func parse(query: String?, tenant: Tenant, clients: ClientDirectory, address: String?, now: Date) async throws -> Result<Self, Failure> {
         let form: FormParameters
         do {
             form = try FormParameters(query: query)
@@ -41,8 +44,9 @@ public struct AuthorizationRequest: Sendable, Equatable {
         }
         let client: Client
         do {
-            client = try await clients.client(id: clientID, tenantID: tenant.id, now: now)
+            client = try await clients.client(id: clientID, tenantID: tenant.id, address: address, now: now)
         } catch let error as ClientDirectory.LookupError {
+            if case .tooManyFetches = error { return .failure(.tooManyFetches(error.description)) }
             return .failure(.untrusted(error.description))
         }
         guard let redirectURI = requestedRedirect ?? (client.redirectURIs.count == 1 ? client.redirectURIs[0] : nil) else {
@@ -55,8 +59,10 @@ public struct AuthorizationRequest: Sendable, Equatable {
         var state: String?
         do {
             state = try form.single("state")
-            guard try form.single("response_type") == "code" else {
-                throw OAuthError.unsupportedResponseType("Only response_type=code is supported")
+            switch try form.single("response_type") {
+            case "code": break
+            case nil: throw OAuthError.invalidRequest("response_type is required")
+            case let other?: throw OAuthError.unsupportedResponseType("response_type \(other) is not supported; only code is")
             }
             guard let challenge = try form.single("code_challenge") else {
                 throw OAuthError.invalidRequest("code_challenge is required: PKCE with S256")

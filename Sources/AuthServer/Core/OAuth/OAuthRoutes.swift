@@ -9,10 +9,10 @@ enum OAuthAPIRoutes {
     static func add(to router: Router<AuthRequestContext>, services: OAuthServices) {
         let api = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, POST, DELETE, OPTIONS"))
         api.post(RouterPath(AuthServerPaths.token)) { request, context in
-            await services.token.handle(request, tenant: try context.requireTenant())
+            await services.token.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
         api.post(RouterPath(AuthServerPaths.revocation)) { request, context in
-            await services.revocation.handle(request, tenant: try context.requireTenant())
+            await services.revocation.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
         api.post(RouterPath(AuthServerPaths.registration)) { request, context in
             let tenant = try context.requireTenant()
@@ -39,7 +39,7 @@ enum OAuthAPIRoutes {
                     try await services.registration.read(
                         clientID: client, registrationToken: request.headers.bearerToken, tenant: try context.requireTenant()))
             } catch let error as OAuthError {
-                return error.response(status: .unauthorized)
+                return registrationTokenRefused(error)
             }
         }
         api.delete(configuration) { request, context in
@@ -49,7 +49,7 @@ enum OAuthAPIRoutes {
                     tenant: try context.requireTenant())
                 return Response(status: .noContent)
             } catch let error as OAuthError {
-                return error.response(status: .unauthorized)
+                return registrationTokenRefused(error)
             }
         }
         for path in [AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration] {
@@ -65,6 +65,14 @@ enum OAuthAPIRoutes {
             return try JSONResponse.make(keys, cacheControl: "max-age=60")
         }
     }
+
+    /// RFC 7592 §2: a refused registration access token is answered as RFC 6750 §3.1 says, 401 with a
+    /// Bearer challenge.
+    private static func registrationTokenRefused(_ error: OAuthError) -> Response {
+        var response = error.response(status: .unauthorized)
+        response.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+        return response
+    }
 }
 
 /// The browser side: /oauth/authorize, the consent page and connected apps. Added after the page
@@ -74,8 +82,11 @@ enum OAuthBrowserRoutes {
         router.get(RouterPath(AuthServerPaths.authorize)) { request, context in
             let tenant = try context.pageTenant()
             let person = context.signedIn.map { AuthorizationFlow.Person(user: $0.user, authTime: $0.session.authTime) }
-            switch try await services.flow.authorize(query: request.uri.query, tenant: tenant, person: person, now: Date()) {
+            switch try await services.flow.authorize(
+                query: request.uri.query, tenant: tenant, person: person, address: context.clientAddress, now: Date())
+            {
             case .errorPage(let message): throw ErrorPage.badRequest(message)
+            case .tooManyRequests(let message): throw ErrorPage(status: .tooManyRequests, title: "Too many requests", message: message)
             case .redirect(let location): return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
             case .signIn: return Response.toSignIn(from: request)
             case .consent(let requestID): return Response.seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))

@@ -53,6 +53,8 @@ struct RefreshTokenGrant: Sendable {
             }
             return try await replay(winner, presented: presented, now: now)
         }
+        // A connector that only refreshes is in use: unused-client reaping (R36) must not take it.
+        try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
         return minted.response
     }
 

@@ -6,24 +6,18 @@ import Shared
 /// /oauth/revoke (RFC 7009). The client authenticates as at the token endpoint (§2.1); a refresh token
 /// or an access token of that client ends the grant it belongs to, which §2.1 allows and which is what
 /// a client revoking at disconnect means. Unknown, expired or other clients' tokens get the same empty
-/// 200 (§2.2), so the endpoint tells nobody which tokens exist.
+/// 200 (§2.2), so the endpoint tells nobody which tokens exist. `token_type_hint` is ignored (§2.1
+/// allows it): both kinds are looked up whatever it says.
 struct RevocationEndpoint: Sendable {
     let storage: any AuthStorage
     let keyRing: SigningKeyRing
     let authenticator: ClientAuthenticator
     let logger: Logger
 
-    func handle(_ request: Request, tenant: Tenant, now: Date = Date()) async -> Response {
+    func handle(_ request: Request, tenant: Tenant, address: String?, now: Date = Date()) async -> Response {
         do {
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
-            let client = try await authenticator.authenticate(
-                authorization: request.headers[.authorization], form: form, tenant: tenant, now: now)
-            guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
-            if let grantID = try await grantID(of: token, client: client, tenant: tenant, now: now),
-                try await storage.revokeGrant(tenantID: tenant.id, id: grantID, reason: "revoked by the client", at: now)
-            {
-                logger.info("grant revoked by its client", metadata: ["grant": "\(grantID)", "client": "\(client.id)"])
-            }
+            try await revoke(form, authorization: request.headers[.authorization], tenant: tenant, address: address, now: now)
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
         } catch let failure as ClientAuthenticator.Failure {
             return failure.response
@@ -35,11 +29,24 @@ struct RevocationEndpoint: Sendable {
         }
     }
 
-    /// The grant behind a refresh token (looked up by hash) or one of our access tokens (verified
-    /// with our own keys), when it was issued to this client.
+    /// Authenticates the client and ends the grant behind `token` if it is a live token of that client.
+    /// Returns the grant it ended, nil when there was none to end (which the client is not told).
+    @discardableResult
+    func revoke(_ form: FormParameters, authorization: String?, tenant: Tenant, address: String?, now: Date) async throws -> String? {
+        let client = try await authenticator.authenticate(authorization: authorization, form: form, tenant: tenant, address: address, now: now)
+        guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
+        guard let grantID = try await grantID(of: token, client: client, tenant: tenant, now: now),
+            try await storage.revokeGrant(tenantID: tenant.id, id: grantID, reason: "revoked by the client", at: now)
+        else { return nil }
+        logger.info("grant revoked by its client", metadata: ["grant": "\(grantID)", "client": "\(client.id)"])
+        return grantID
+    }
+
+    /// The grant behind an unexpired refresh token (looked up by hash) or one of our access tokens
+    /// (verified with our own keys), when it was issued to this client.
     private func grantID(of token: String, client: Client, tenant: Tenant, now: Date) async throws -> String? {
         if let record = try await storage.refreshToken(tenantID: tenant.id, tokenHash: OpaqueToken.hash(token)) {
-            return record.clientID == client.id ? record.grantID : nil
+            return record.clientID == client.id && record.expiresAt > now ? record.grantID : nil
         }
         guard let parsed = try? AccessTokenVerifier.parse(token),
             let key = try await keyRing.publishedKeys(tenantID: tenant.id, now: now).keys.first(where: { $0.kid == parsed.keyID })?.publicKey,

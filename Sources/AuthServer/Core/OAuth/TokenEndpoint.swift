@@ -11,12 +11,12 @@ struct TokenEndpoint: Sendable {
     let refreshToken: RefreshTokenGrant
     let logger: Logger
 
-    func handle(_ request: Request, tenant: Tenant, now: Date = Date()) async -> Response {
+    func handle(_ request: Request, tenant: Tenant, address: String?, now: Date = Date()) async -> Response {
         do {
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             let grantType = try form.single("grant_type")
             let client = try await authenticator.authenticate(
-                authorization: request.headers[.authorization], form: form, tenant: tenant, now: now)
+                authorization: request.headers[.authorization], form: form, tenant: tenant, address: address, now: now)
             let response: TokenResponse
             switch grantType {
             case "authorization_code": response = try await authorizationCode.exchange(form, client: client, tenant: tenant, now: now)

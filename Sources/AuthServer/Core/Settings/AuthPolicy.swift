@@ -127,5 +127,10 @@ public enum AuthPolicy {
         public static let maxCachedDocuments = 1000
         /// Longer client ids are refused before any parsing; real ones are well under 200 characters.
         public static let maxClientIDLength = 2048
+        /// Fetches of documents that are neither pinned nor cached one address may cause per hour (R24: anyone
+        /// can make us fetch by sending a client_id). A person connecting an app costs one; 120 covers an office
+        /// behind one NAT connecting at once, while a script gets two URLs a minute out of us. Behind a reverse
+        /// proxy every request shares the proxy's address, which this still leaves room for.
+        public static let fetchesPerAddressPerHour = 120
     }
 }

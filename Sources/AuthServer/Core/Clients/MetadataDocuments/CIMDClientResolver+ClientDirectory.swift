@@ -3,11 +3,13 @@ import Foundation
 /// Lets the client directory resolve metadata-document client ids: the document becomes a client of
 /// kind `.metadataDocument`, public (`none`) or authenticating with `private_key_jwt`.
 extension CIMDClientResolver: ClientMetadataResolving {
-    public func client(forID id: String, tenantID: String, now: Date) async throws -> Client? {
+    public func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client? {
         if case .plain = kind(of: id) { return nil }
         let document: ClientMetadataDocument
         do {
-            document = try await resolve(id)
+            document = try await resolve(id, onBehalfOf: address)
+        } catch .tooManyFetches {
+            throw ClientDirectory.LookupError.tooManyFetches(CIMDResolutionError.tooManyFetches(id).description)
         } catch {
             logger.info("client metadata document refused", metadata: ["client": "\(id)", "detail": "\(error.logDetail)"])
             throw ClientDirectory.LookupError.document(error.description)

@@ -6,7 +6,9 @@ import Shared
 /// Information Discovery; requirements R21-R29): its pinned copy if there is one, else a cached fetch,
 /// else a fetch through `UntrustedURLFetcher`. Fetched documents are cached as their HTTP headers allow,
 /// within bounds (`CacheLifetime`); failures and invalid documents are never cached, so the next sign-in
-/// tries again (R28). Concurrent requests for one URL share one fetch.
+/// tries again (R28). Concurrent requests for one URL share one fetch. Anyone can name a URL as a
+/// client_id, so each address may start only so many fetches an hour (R24); pinned and cached
+/// documents, and joining a fetch already under way, cost nothing.
 public actor CIMDClientResolver {
     private struct Entry {
         let document: ClientMetadataDocument
@@ -20,6 +22,7 @@ public actor CIMDClientResolver {
     let logger: Logger
     private var cache: [String: Entry] = [:]
     private var inFlight: [String: Task<Result<ClientMetadataDocument, CIMDResolutionError>, Never>] = [:]
+    private let fetchesPerAddress = RateLimiter(limit: AuthPolicy.MetadataDocuments.fetchesPerAddressPerHour, per: 3600)
 
     public init(pinned: PinnedClientMetadataDocuments, fetcher: UntrustedURLFetcher, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.pinned = pinned
@@ -45,8 +48,9 @@ public actor CIMDClientResolver {
     }
 
     /// The client's document. Call it for client_ids that `kind(of:)` calls `.metadataDocument`; any
-    /// other id is refused here as well.
-    public func resolve(_ clientID: String) async throws(CIMDResolutionError) -> ClientMetadataDocument {
+    /// other id is refused here as well. `address` is where the request came from (nil: unknown, which
+    /// counts as one address); a fetch it starts is charged to it.
+    public func resolve(_ clientID: String, onBehalfOf address: String?) async throws(CIMDResolutionError) -> ClientMetadataDocument {
         switch kind(of: clientID) {
         case .metadataDocument: break
         case .plain: throw .invalidClientID(clientID, .notHTTPS)
@@ -57,8 +61,12 @@ public actor CIMDClientResolver {
             if entry.expires > now() { return entry.document }
             cache[clientID] = nil
         }
-        let task = inFlight[clientID] ?? startFetch(clientID)
-        return try await task.value.get()
+        if let running = inFlight[clientID] { return try await running.value.get() }
+        guard fetchesPerAddress.allow(address ?? "unknown", now: now()) else {
+            logger.notice("client metadata document not fetched: address over its limit", metadata: ["client_id": "\(clientID)"])
+            throw .tooManyFetches(clientID)
+        }
+        return try await startFetch(clientID).value.get()
     }
 
     private func startFetch(_ clientID: String) -> Task<Result<ClientMetadataDocument, CIMDResolutionError>, Never> {

@@ -6,10 +6,12 @@ public enum CIMDResolutionError: Error, Equatable, Sendable, CustomStringConvert
     case invalidClientID(String, CIMDClientIdentifier.Problem)
     case fetchFailed(String, URLFetchError)
     case invalidDocument(String, ClientMetadataDocument.Problem)
+    /// Not fetched: the address asking has used up its fetches for now (R24).
+    case tooManyFetches(String)
 
     public var clientID: String {
         switch self {
-        case .invalidClientID(let url, _), .fetchFailed(let url, _), .invalidDocument(let url, _): url
+        case .invalidClientID(let url, _), .fetchFailed(let url, _), .invalidDocument(let url, _), .tooManyFetches(let url): url
         }
     }
 
@@ -18,6 +20,9 @@ public enum CIMDResolutionError: Error, Equatable, Sendable, CustomStringConvert
         case .invalidClientID(let url, let problem): "The client_id '\(url)' \(problem)."
         case .fetchFailed(let url, let error): "The client's metadata document at \(url) \(error)."
         case .invalidDocument(let url, let problem): "The client's metadata document at \(url) \(problem)."
+        case .tooManyFetches(let url):
+            "The client's metadata document at \(url) was not fetched: requests from your address have made this server fetch "
+                + "too many documents in the last hour. Try again later."
         }
     }
 

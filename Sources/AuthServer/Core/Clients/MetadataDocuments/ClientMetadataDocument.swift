@@ -1,8 +1,9 @@
 import Foundation
 
 /// A client as its Client ID Metadata Document describes it (CIMD draft § Client Metadata, members from
-/// RFC 7591 §2; requirements R25-R27). Read tolerantly: members we do not use are ignored, such as the
-/// `token_endpoint_auth_methods_supported` list ChatGPT puts in its document. Checked strictly: a
+/// RFC 7591 §2; requirements R25-R27). Read tolerantly: members we do not use are ignored, and the
+/// `token_endpoint_auth_methods_supported` list ChatGPT puts in its document is read as a choice offered
+/// to us when the document names no method. Checked strictly: a
 /// document that could make us trust the wrong party or the wrong place is refused whole.
 public struct ClientMetadataDocument: Sendable, Equatable {
     /// The token endpoint methods a metadata document may use: it is public, so it cannot hold a
@@ -17,8 +18,8 @@ public struct ClientMetadataDocument: Sendable, Equatable {
     public let clientName: String
     /// Absolute, without fragment; http only to loopback hosts (RFC 8252 §7.3).
     public let redirectURIs: [String]
-    /// `none` when the document names no method: RFC 7591's default, `client_secret_basic`, needs a
-    /// secret that a public document cannot carry.
+    /// When the document names no method: our pick from the methods it lists (`chosenMethod`), else `none`,
+    /// since RFC 7591's default, `client_secret_basic`, needs a secret that a public document cannot carry.
     public let tokenEndpointAuthMethod: AuthenticationMethod
     /// `token_endpoint_auth_signing_alg`, when the document names one (ChatGPT: RS256).
     public let tokenEndpointAuthSigningAlgorithm: String?
@@ -54,18 +55,20 @@ public struct ClientMetadataDocument: Sendable, Equatable {
             if let reason = Self.redirectURIProblem(uri) { throw .invalidRedirectURI(uri, reason: reason) }
         }
 
+        let jwksURI = try Self.string("jwks_uri", in: members)
+        let jwks = try Self.inlineKeySet(members["jwks"])
+        if jwksURI != nil, jwks != nil { throw .keysTwice }
+
         let method: AuthenticationMethod
         switch try Self.string("token_endpoint_auth_method", in: members) {
-        case nil: method = .none
+        case nil:
+            method = try Self.chosenMethod(
+                offered: try Self.strings("token_endpoint_auth_methods_supported", in: members), hasKeys: jwksURI != nil || jwks != nil)
         case let name? where name.hasPrefix("client_secret_"): throw .sharedSecretMethod(name)
         case let name?:
             guard let known = AuthenticationMethod(rawValue: name) else { throw .unsupportedAuthMethod(name) }
             method = known
         }
-
-        let jwksURI = try Self.string("jwks_uri", in: members)
-        let jwks = try Self.inlineKeySet(members["jwks"])
-        if jwksURI != nil, jwks != nil { throw .keysTwice }
         if method == .privateKeyJWT, jwksURI == nil, jwks == nil { throw .keysMissing }
         var keysURL: URL?
         if let jwksURI {
@@ -84,6 +87,17 @@ public struct ClientMetadataDocument: Sendable, Equatable {
         self.clientURI = Self.httpsURL(members["client_uri"])
         self.grantTypes = try Self.strings("grant_types", in: members) ?? ["authorization_code"]
         self.scope = try Self.string("scope", in: members)
+    }
+
+    /// A document that names no method may list those it can use (OpenID Connect RP Metadata Choices 1.0
+    /// §2, as ChatGPT's does, R27), leaving the choice to us: `private_key_jwt` when listed and the document
+    /// names keys, since it proves the client and ChatGPT uses it whenever we advertise it; else `none`.
+    private static func chosenMethod(offered: [String]?, hasKeys: Bool) throws(Problem) -> AuthenticationMethod {
+        guard let offered, !offered.isEmpty else { return .none }
+        if hasKeys, offered.contains(AuthenticationMethod.privateKeyJWT.rawValue) { return .privateKeyJWT }
+        if offered.contains(AuthenticationMethod.none.rawValue) { return .none }
+        if offered.contains(AuthenticationMethod.privateKeyJWT.rawValue) { throw .keysMissing }
+        throw .unsupportedAuthMethod(offered.joined(separator: ", "))
     }
 
     private static func string(_ name: String, in members: [String: Any]) throws(Problem) -> String? {

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import Shared
+import Testing
+
+@testable import AuthServerCore
+
+/// What the HTTP tests need to drive the whole application (`AuthServerApplication.router`) as a
+/// person would: someone who can sign in, and a browser that follows an authorization request through
+/// the sign-in and consent pages.
+extension AuthServerEnvironment {
+    /// A person in the default tenant who signs in with `PageTestHouse.password`.
+    func addPerson(email: String, role: Role = .technician) async throws -> User {
+        let user = User(
+            tenantID: Tenant.defaultID, id: "usr_" + RandomIdentifier.make(), email: email, passwordHash: PageTestHouse.passwordHash,
+            role: role, companyID: nil, createdAt: wholeSecond())
+        try await storage.insertUser(user)
+        return user
+    }
+}
+
+extension Browser {
+    /// Opens /oauth/authorize with `query`, signs in as `email` when sent to the sign-in page, allows on
+    /// the consent page, and returns where the server sends the browser back to the client.
+    func authorize(_ query: String, email: String) async throws -> URLComponents {
+        let authorize = "/oauth/authorize?" + query
+        var response = try await get(authorize)
+        if response.location?.hasPrefix("/login") == true {
+            let signedIn = try await signIn(email: email, returnTo: authorize)
+            #expect(signedIn.location == authorize)
+            response = try await get(authorize)
+        }
+        if let consent = response.location, consent.hasPrefix("/consent") {
+            let page = try await get(consent)
+            #expect(page.status == .ok)
+            let requestID = try #require(page.hiddenField("request"))
+            response = try await post("/consent", ["csrf_token": try #require(page.csrfToken), "request": requestID, "decision": "allow"])
+        }
+        guard response.status == .found, let location = response.location, let redirect = URLComponents(string: location) else {
+            throw TestFailure("authorize ended with \(response.status): \(response.body.prefix(300))")
+        }
+        return redirect
+    }
+}
