@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Shared
 import Testing
 
@@ -100,6 +101,22 @@ struct OAuthHTTPTests {
             let (_, other) = try await Self.register(client, request.replacingOccurrences(of: "desk", with: "other"))
             #expect(other["client_id"] as? String != first["client_id"] as? String)
         }
+    }
+
+    @Test("folding is per address: the same request from elsewhere cannot obtain the client's registration access token")
+    func foldingPerAddress() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try SQLiteAuthStorage(path: directory.file("auth.sqlite"))
+        let tenant = Tenant(id: Tenant.defaultID, issuer: HTTP.issuer, resource: HTTP.resource)
+        try await storage.saveTenant(tenant)
+        let registration = DynamicClientRegistration(storage: storage, logger: Logger(label: "test"))
+        let body = Data(#"{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}"#.utf8)
+        let mine = try await registration.register(body: body, tenant: tenant, address: "198.51.100.7", now: Date())
+        let again = try await registration.register(body: body, tenant: tenant, address: "198.51.100.7", now: Date())
+        let theirs = try await registration.register(body: body, tenant: tenant, address: "203.0.113.9", now: Date())
+        #expect(again.clientID == mine.clientID)
+        #expect(theirs.clientID != mine.clientID)
     }
 
     @Test(

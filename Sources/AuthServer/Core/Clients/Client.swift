@@ -25,8 +25,8 @@ public struct Client: Sendable, Equatable {
     public var jwksURI: String?
     /// An inline JWKS (RFC 7591 §2 `jwks`), as JSON text.
     public var jwks: String?
-    /// SHA-256 of the exact registration request and the software it came from, so a byte-identical
-    /// re-registration is folded into the existing client (R36).
+    /// SHA-256 of the registrant's address and the exact registration request, so a byte-identical
+    /// re-registration from the same place is folded into the existing client (R36).
     public var registrationFingerprint: String?
     /// The client metadata as registered, echoed by RFC 7592 reads.
     public var metadataJSON: String?

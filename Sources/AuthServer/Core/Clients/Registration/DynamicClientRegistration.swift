@@ -7,8 +7,8 @@ import Synchronization
 
 /// RFC 7591 dynamic registration at /oauth/register, and RFC 7592 read and delete at
 /// /oauth/register/{client_id} with the registration access token. Registration is open, so it is
-/// limited per address; a byte-identical re-registration of a public client is folded into the
-/// client it already made (Claude registers on every fresh connection, R36), and clients nobody has
+/// limited per address; a byte-identical re-registration of a public client from the same address is
+/// folded into the client it already made (Claude registers on every fresh connection, R36), and clients nobody has
 /// used for `AuthPolicy.unusedClientLifetime` are reaped.
 final class DynamicClientRegistration: Sendable {
     let storage: any AuthStorage
@@ -63,7 +63,9 @@ final class DynamicClientRegistration: Sendable {
         let request = try ClientRegistrationRequest(json: body)
         let metadata = request.metadata
         let method = ClientAuthMethod(rawValue: metadata.tokenEndpointAuthMethod)!
-        let fingerprint = Base64URL.encode(Array(SHA256.hash(data: body)))
+        // Folding is per address: a re-registration hands out a new registration access token for the
+        // client, which must not let someone elsewhere copy a request and take over (or delete) the client.
+        let fingerprint = Base64URL.encode(Array(SHA256.hash(data: Data((address ?? "unknown").utf8) + [0] + body)))
         let registrationToken = OpaqueToken.make(.registrationAccessToken)
 
         if !method.usesSecret, var existing = try await storage.client(tenantID: tenant.id, fingerprint: fingerprint) {
