@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import Shared
 
 /// RFC 6749 error responses: §5.2 at the token endpoint (JSON, never HTML, R43), §4.1.2.1 on redirects,
@@ -37,5 +38,25 @@ public struct OAuthError: Error, Equatable, Sendable {
         }
         return (try? JSONResponse.make(Body(error: code, error_description: description), status: status, headers: headers))
             ?? Response(status: status)
+    }
+}
+
+extension OAuthError {
+    /// Runs a client-facing OAuth endpoint and turns whatever it throws into its RFC 6749 §5.2 answer:
+    /// the client-authentication failure (401 with a Basic challenge where due), an OAuth error (400),
+    /// anything else a logged `server_error` that tells the client nothing more.
+    static func answering(_ endpoint: String, logger: Logger, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let failure as ClientAuthenticator.Failure {
+            logger.info("\(endpoint) request refused", metadata: ["error": "invalid_client", "reason": "\(failure.error.description)"])
+            return failure.response
+        } catch let error as OAuthError {
+            logger.info("\(endpoint) request refused", metadata: ["error": "\(error.code)", "reason": "\(error.description)"])
+            return error.response()
+        } catch {
+            logger.error("\(endpoint) request failed", metadata: ["error": "\(error)"])
+            return OAuthError("server_error", "The request could not be completed").response(status: .internalServerError)
+        }
     }
 }

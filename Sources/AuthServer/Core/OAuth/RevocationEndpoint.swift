@@ -15,17 +15,10 @@ struct RevocationEndpoint: Sendable {
     let logger: Logger
 
     func handle(_ request: Request, tenant: Tenant, address: String?, now: Date = Date()) async -> Response {
-        do {
+        await OAuthError.answering("revocation", logger: logger) {
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             try await revoke(form, authorization: request.headers[.authorization], tenant: tenant, address: address, now: now)
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
-        } catch let failure as ClientAuthenticator.Failure {
-            return failure.response
-        } catch let error as OAuthError {
-            return error.response()
-        } catch {
-            logger.error("revocation failed", metadata: ["error": "\(error)"])
-            return OAuthError("server_error", "The request could not be completed").response(status: .internalServerError)
         }
     }
 

@@ -12,7 +12,7 @@ struct TokenEndpoint: Sendable {
     let logger: Logger
 
     func handle(_ request: Request, tenant: Tenant, address: String?, now: Date = Date()) async -> Response {
-        do {
+        await OAuthError.answering("token", logger: logger) {
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             let grantType = try form.single("grant_type")
             let client = try await authenticator.authenticate(
@@ -25,15 +25,6 @@ struct TokenEndpoint: Sendable {
             case let other?: throw OAuthError.unsupportedGrantType("The grant type \(other) is not supported")
             }
             return try JSONResponse.make(response)
-        } catch let failure as ClientAuthenticator.Failure {
-            logger.info("token request refused", metadata: ["error": "invalid_client", "reason": "\(failure.error.description)"])
-            return failure.response
-        } catch let error as OAuthError {
-            logger.info("token request refused", metadata: ["error": "\(error.code)", "reason": "\(error.description)"])
-            return error.response()
-        } catch {
-            logger.error("token request failed", metadata: ["error": "\(error)"])
-            return OAuthError("server_error", "The request could not be completed").response(status: .internalServerError)
         }
     }
 }
