@@ -17,7 +17,7 @@ enum MetadataDocumentTestServer {
         func count(_ path: String) -> Int { hits[path, default: 0] }
     }
 
-    /// The streamed body: 300 chunks of 1 KB, 10 ms apart, so reading all of it takes 3 s.
+    /// The streamed body: 300 chunks of 1 KB, 40 ms apart, so reading all of it takes 12 s.
     static let streamedChunks = 300
 
     /// A document whose client_id is the URL it was requested at, as the client asked for it.
@@ -59,7 +59,7 @@ enum MetadataDocumentTestServer {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
                 for _ in 0..<streamedChunks {
                     try await writer.write(ByteBuffer(repeating: UInt8(ascii: " "), count: 1024))
-                    try await Task.sleep(for: .milliseconds(10))
+                    try await Task.sleep(for: .milliseconds(40))
                 }
                 try await writer.finish(nil)
             })
@@ -71,7 +71,7 @@ enum MetadataDocumentTestServer {
         }
         router.get("/slow-head") { request, _ in
             _ = await record.hit("/slow-head")
-            try await Task.sleep(for: .seconds(2))
+            try await Task.sleep(for: .seconds(8))
             return json(document(for: request))
         }
         router.get("/trickle") { _, _ in
@@ -79,7 +79,7 @@ enum MetadataDocumentTestServer {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
                 for _ in 0..<30 {
                     try await writer.write(ByteBuffer(string: " "))
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(400))
                 }
                 try await writer.finish(nil)
             })

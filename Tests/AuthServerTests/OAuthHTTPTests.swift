@@ -66,7 +66,7 @@ struct OAuthHTTPTests {
             for value in body.values { #expect(!(value is NSNull) && (value as? String) != "") }
             // The secret is stored only as its hash.
             let stored = try #require(try await environment.storage.client(tenantID: Tenant.defaultID, id: clientID))
-            #expect(stored.secretHash != nil && stored.secretHash != body["client_secret"] as? String)
+            #expect(stored.secretHashes.count == 1 && stored.secretHashes[0] != body["client_secret"] as? String)
 
             // RFC 7592: read with the registration access token, then delete.
             let token = try #require(body["registration_access_token"] as? String)
@@ -100,6 +100,24 @@ struct OAuthHTTPTests {
             #expect(first["registration_access_token"] as? String != second["registration_access_token"] as? String)
             let (_, other) = try await Self.register(client, request.replacingOccurrences(of: "desk", with: "other"))
             #expect(other["client_id"] as? String != first["client_id"] as? String)
+        }
+    }
+
+    @Test("R33/R36: a repeated confidential registration folds into one client whose secrets all work")
+    func foldingConfidential() async throws {
+        try await HTTP.withApplication { _, client in
+            let request = #"{"redirect_uris":["https://claude.ai/api/mcp/auth_callback"],"token_endpoint_auth_method":"client_secret_post","grant_types":["authorization_code","refresh_token"]}"#
+            let (_, first) = try await Self.register(client, request)
+            let (_, second) = try await Self.register(client, request)
+            let id = try #require(first["client_id"] as? String)
+            #expect(second["client_id"] as? String == id)
+            for registered in [first, second] {
+                let secret = try #require(registered["client_secret"] as? String)
+                let answer = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=\(id)&client_secret=\(secret)")
+                #expect(try HTTP.json(answer)["error"] as? String == "invalid_grant")  // authenticated; only the token is bad
+            }
+            let wrong = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=\(id)&client_secret=gatehouse_cs_wrong")
+            #expect(try HTTP.json(wrong)["error"] as? String == "invalid_client")
         }
     }
 

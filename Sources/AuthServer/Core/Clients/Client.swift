@@ -17,7 +17,9 @@ public struct Client: Sendable, Equatable {
     public var name: String
     public var redirectURIs: [String]
     public var authMethod: ClientAuthMethod
-    public var secretHash: String?
+    /// SHA-256 of each secret the client holds: one per registration folded into this client, so every
+    /// registrant's secret keeps working (bounded by `AuthPolicy.maxSecretsPerClient`).
+    public var secretHashes: [String]
     public var registrationTokenHash: String?
     public var grantTypes: [String]
     /// The registration's `scope`, informational only: authorize requests are never bound to it (R34).
@@ -35,7 +37,7 @@ public struct Client: Sendable, Equatable {
 
     public init(
         tenantID: String, id: String, kind: Kind, name: String, redirectURIs: [String], authMethod: ClientAuthMethod,
-        secretHash: String? = nil, registrationTokenHash: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"],
+        secretHashes: [String] = [], registrationTokenHash: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"],
         scope: String? = nil, jwksURI: String? = nil, jwks: String? = nil, registrationFingerprint: String? = nil,
         metadataJSON: String? = nil, createdAt: Date, lastUsedAt: Date? = nil
     ) {
@@ -45,7 +47,7 @@ public struct Client: Sendable, Equatable {
         self.name = name
         self.redirectURIs = redirectURIs
         self.authMethod = authMethod
-        self.secretHash = secretHash
+        self.secretHashes = secretHashes
         self.registrationTokenHash = registrationTokenHash
         self.grantTypes = grantTypes
         self.scope = scope

@@ -42,7 +42,9 @@ struct ClientAuthenticator: Sendable {
         switch credentials {
         case .none: break
         case .secretBasic(_, let secret), .secretPost(_, let secret):
-            guard let stored = client.secretHash, ClientSecret.matches(presented: secret, storedHash: stored) else {
+            // Every stored hash is compared, so which of a client's secrets matched takes the same time.
+            let matches = client.secretHashes.filter { ClientSecret.matches(presented: secret, storedHash: $0) }
+            guard !matches.isEmpty else {
                 throw refuse("The client secret is wrong")
             }
         case .privateKeyJWT(_, let assertionType, let assertion):

@@ -39,6 +39,10 @@ public enum AuthPolicy {
     /// connection, sometimes twice (R36): generous for real clients, a wall for a script.
     public static let registrationsPerAddressPerHour = 30
 
+    /// Secrets kept for one client folded from repeated registrations: Claude registers twice per
+    /// connection (R36); a handful covers that without letting one client collect secrets forever.
+    public static let maxSecretsPerClient = 5
+
     /// Dynamically registered clients nobody has used for this long are deleted with their grants (R36).
     public static let unusedClientLifetime: TimeInterval = 30 * 24 * 3600
 

@@ -62,7 +62,7 @@ enum AuthMigrations {
                 t.column("name", .text).notNull()
                 t.column("redirect_uris", .text).notNull()
                 t.column("auth_method", .text).notNull()
-                t.column("secret_hash", .text)
+                t.column("secret_hashes", .text).notNull()
                 t.column("registration_token_hash", .text)
                 t.column("grant_types", .text).notNull()
                 t.column("scope", .text)

@@ -11,12 +11,12 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hash,
+                    INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
                         registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
                         created_at, last_used_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                        redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hash = excluded.secret_hash,
+                        redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
                         registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
                         scope = excluded.scope, jwks_uri = excluded.jwks_uri, jwks = excluded.jwks,
                         registration_fingerprint = excluded.registration_fingerprint, metadata_json = excluded.metadata_json,
@@ -24,7 +24,7 @@ extension SQLiteAuthStorage {
                     """,
                 arguments: [
                     client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
-                    client.secretHash, client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
+                    client.secretHashes.joined(separator: " "), client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
                     client.registrationFingerprint, client.metadataJSON, client.createdAt, client.lastUsedAt,
                 ]
             )
@@ -308,7 +308,7 @@ extension SQLiteAuthStorage {
         return Client(
             tenantID: row["tenant_id"], id: row["id"], kind: kind, name: row["name"],
             redirectURIs: try JSONDecoder().decode([String].self, from: Data((row["redirect_uris"] as String).utf8)), authMethod: method,
-            secretHash: row["secret_hash"], registrationTokenHash: row["registration_token_hash"],
+            secretHashes: Self.words(row["secret_hashes"]), registrationTokenHash: row["registration_token_hash"],
             grantTypes: try JSONDecoder().decode([String].self, from: Data((row["grant_types"] as String).utf8)), scope: row["scope"],
             jwksURI: row["jwks_uri"], jwks: row["jwks"], registrationFingerprint: row["registration_fingerprint"],
             metadataJSON: row["metadata_json"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"]
@@ -323,7 +323,10 @@ extension SQLiteAuthStorage {
         )
     }
 
-    private static func scopes(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
+    private static func scopes(_ text: String) -> [String] { words(text) }
+
+    /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
+    private static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
 
     private static func jsonText(_ strings: [String]) throws -> String {
         String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)

@@ -7,8 +7,8 @@ import Synchronization
 
 /// RFC 7591 dynamic registration at /oauth/register, and RFC 7592 read and delete at
 /// /oauth/register/{client_id} with the registration access token. Registration is open, so it is
-/// limited per address; a byte-identical re-registration of a public client from the same address is
-/// folded into the client it already made (Claude registers on every fresh connection, R36), and clients nobody has
+/// limited per address; a byte-identical re-registration from the same address is folded into the
+/// client it already made (Claude registers on every fresh connection, R36), and clients nobody has
 /// used for `AuthPolicy.unusedClientLifetime` are reaped.
 final class DynamicClientRegistration: Sendable {
     let storage: any AuthStorage
@@ -68,21 +68,24 @@ final class DynamicClientRegistration: Sendable {
         let fingerprint = Base64URL.encode(Array(SHA256.hash(data: Data((address ?? "unknown").utf8) + [0] + body)))
         let registrationToken = OpaqueToken.make(.registrationAccessToken)
 
-        if !method.usesSecret, var existing = try await storage.client(tenantID: tenant.id, fingerprint: fingerprint) {
-            // The same public client asking again: one client, with a fresh registration access token.
+        let secret = method.usesSecret ? ClientSecret.generate() : nil
+        if var existing = try await storage.client(tenantID: tenant.id, fingerprint: fingerprint) {
+            // The same client asking again: one client, a fresh registration access token, and for a
+            // confidential client one more secret, the earlier ones still good (whichever the client keeps).
             existing.registrationTokenHash = registrationToken.hash
+            if let secret { existing.secretHashes = Array((existing.secretHashes + [secret.storedHash]).suffix(AuthPolicy.maxSecretsPerClient)) }
             try await storage.saveClient(existing)
             return Registered(
-                clientID: existing.id, clientIDIssuedAt: Int64(existing.createdAt.timeIntervalSince1970), registrationAccessToken: registrationToken.value,
+                clientID: existing.id, clientIDIssuedAt: Int64(existing.createdAt.timeIntervalSince1970), clientSecret: secret?.value,
+                clientSecretExpiresAt: secret == nil ? nil : 0, registrationAccessToken: registrationToken.value,
                 registrationClientURI: Self.configurationURI(issuer: tenant.issuer, clientID: existing.id), metadata: metadata
             )
         }
-        let secret = method.usesSecret ? ClientSecret.generate() : nil
         let client = Client(
             tenantID: tenant.id, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: metadata.clientName ?? "An unnamed app",
-            redirectURIs: metadata.redirectURIs, authMethod: method, secretHash: secret?.storedHash,
+            redirectURIs: metadata.redirectURIs, authMethod: method, secretHashes: secret.map { [$0.storedHash] } ?? [],
             registrationTokenHash: registrationToken.hash, grantTypes: metadata.grantTypes, scope: metadata.scope, jwksURI: metadata.jwksURI,
-            registrationFingerprint: method.usesSecret ? nil : fingerprint,
+            registrationFingerprint: fingerprint,
             metadataJSON: String(decoding: try JSONResponse.encoder.encode(metadata), as: UTF8.self), createdAt: now
         )
         try await storage.saveClient(client)
@@ -102,7 +105,7 @@ final class DynamicClientRegistration: Sendable {
         }
         return Registered(
             clientID: client.id, clientIDIssuedAt: Int64(client.createdAt.timeIntervalSince1970),
-            clientSecretExpiresAt: client.secretHash == nil ? nil : 0,
+            clientSecretExpiresAt: client.secretHashes.isEmpty ? nil : 0,
             registrationClientURI: Self.configurationURI(issuer: tenant.issuer, clientID: client.id), metadata: metadata
         )
     }
