@@ -241,8 +241,14 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == pending)
     #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == nil)
 
+    #expect(try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10).isEmpty)
     #expect(try await store.revokeGrant(tenantID: tenant.id, id: grant.id, reason: "test", at: now))
     #expect(try await !store.revokeGrant(tenantID: tenant.id, id: grant.id, reason: "again", at: now))
+    // The feed has the grant once, in this tenant only.
+    let events = try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10)
+    #expect(events.map(\.grant) == [grant.id])
+    #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq, limit: 10).isEmpty)
+    #expect(try await store.revocationEvents(tenantID: uniqueTenant("other").id, after: 0, limit: 10).isEmpty)
     #expect(try await store.grant(tenantID: tenant.id, id: grant.id)?.revocationReason == "test")
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: live.tokenHash) == nil)
     #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == nil)
@@ -260,6 +266,8 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == second)
     try await store.deleteClient(tenantID: tenant.id, id: client.id)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
+    // A deleted client's live grants reach the revocation feed too.
+    #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq, limit: 10).map(\.grant) == [second.id])
 }
 
 /// Users by id, and a password hash replaced in one tenant only.

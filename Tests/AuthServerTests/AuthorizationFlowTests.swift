@@ -24,9 +24,14 @@ struct OAuthHouse {
         func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client? { nil }
     }
 
-    static func make(role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"]) async throws -> OAuthHouse {
+    /// - Parameter environment: an environment to use instead of a fresh one, e.g. one an HTTP test serves.
+    static func make(
+        role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"], environment: AuthServerEnvironment? = nil
+    ) async throws -> OAuthHouse {
         let directory = try TemporaryDirectory(creating: false)
-        let environment = try await AuthServerEnvironment.open(AuthServerEnvironmentTests.settings(directory), reconcile: true)
+        let environment = if let environment { environment } else {
+            try await AuthServerEnvironment.open(AuthServerEnvironmentTests.settings(directory), reconcile: true)
+        }
         let tenant = try await environment.tenant()
         let user = User(
             tenantID: tenant.id, id: "usr_" + RandomIdentifier.make(), email: "tech@example.com", passwordHash: "x", role: role,

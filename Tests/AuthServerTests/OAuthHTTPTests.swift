@@ -229,6 +229,32 @@ struct OAuthHTTPTests {
         }
     }
 
+    @Test("the revocation feed lists ended grants after a position, and refuses a bad position")
+    func revocationFeed() async throws {
+        try await HTTP.withApplication { environment, client in
+            let empty = try await client.execute(uri: "/internal/revocations?after=0", method: .get) { response in
+                try JSONDecoder().decode(RevocationFeedPage.self, from: Data(response.body.readableBytesView))
+            }
+            #expect(empty == RevocationFeedPage(events: [], next: 0))
+            let house = try await OAuthHouse.make(environment: environment)
+            _ = try await house.exchangeNewCode()
+            let grant = try #require(try await environment.storage.activeGrants(tenantID: Tenant.defaultID, userID: house.user.id).first)
+            #expect(try await environment.storage.revokeGrant(tenantID: Tenant.defaultID, id: grant.id, reason: "test", at: Date()))
+            let page = try await client.execute(uri: "/internal/revocations?after=0", method: .get) { response in
+                try JSONDecoder().decode(RevocationFeedPage.self, from: Data(response.body.readableBytesView))
+            }
+            #expect(page.events.map(\.grant) == [grant.id])
+            #expect(page.next == page.events[0].seq)
+            let after = try await client.execute(uri: "/internal/revocations?after=\(page.next)", method: .get) { response in
+                try JSONDecoder().decode(RevocationFeedPage.self, from: Data(response.body.readableBytesView))
+            }
+            #expect(after.events.isEmpty)
+            for bad in ["-1", "x", "99999999999999999999"] {
+                try await client.execute(uri: "/internal/revocations?after=\(bad)", method: .get) { #expect($0.status == .badRequest) }
+            }
+        }
+    }
+
     @Test("RFC 7009: revocation answers 200 for unknown tokens and refuses unauthenticated clients")
     func revocation() async throws {
         try await HTTP.withApplication { _, client in

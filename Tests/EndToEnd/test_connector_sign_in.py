@@ -428,6 +428,22 @@ def test_refresh_after_revoking_on_connected_apps_is_invalid_grant(gatehouse, br
     ]
     assert still_listed == [], "the revoked grant is still listed with a Revoke button"
 
+    # The access token it already holds stops working at the resource-server too, through the
+    # revocation feed, within a few of its one-second polls (DESIGN "Tokens").
+    access_token = connector.storage.tokens.access_token
+    deadline = time.monotonic() + 10
+    while True:
+        answer = httpx2.post(
+            gatehouse.resource,
+            headers={"Authorization": f"Bearer {access_token}", "Content-Type": "application/json", "Accept": "application/json"},
+            json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+        )
+        if answer.status_code == 401 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert answer.status_code == 401, answer.text
+    assert 'error="invalid_token"' in answer.headers["www-authenticate"]
+
     connector.sign_in_allowed = False
     connector.expire_access_token()
     errors = run(failure_of(connector.whoami("legacy")))

@@ -66,11 +66,13 @@ struct TestHouse {
         }
     }
 
-    func token(scope: String = "", audience: String = Self.resource, tenant: String = Tenant.defaultID, expiresIn: Int64 = 600) throws -> String {
+    func token(
+        scope: String = "", audience: String = Self.resource, tenant: String = Tenant.defaultID, expiresIn: Int64 = 600, grantID: String = "grant-1"
+    ) throws -> String {
         let now = Int64(Date().timeIntervalSince1970)
         let claims = AccessTokenClaims(
             issuer: Self.issuer, subject: "usr_1", audience: audience, clientID: "client-1", scope: scope, issuedAt: now,
-            expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: "grant-1", tenantID: tenant, role: "technician"
+            expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: grantID, tenantID: tenant, role: "technician"
         )
         return try AccessTokenSigner(keyID: keyID, privateKey: signingKey).sign(claims)
     }

@@ -11,6 +11,8 @@ public enum TokenVerificationError: Error, Equatable, Sendable, CustomStringConv
     case wrongTenant
     case expired
     case notYetValid
+    /// The grant behind the token was ended (the person, an admin, or a replayed credential).
+    case revoked
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum TokenVerificationError: Error, Equatable, Sendable, CustomStringConv
         case .wrongTenant: "The access token belongs to another tenant"
         case .expired: "The access token has expired"
         case .notYetValid: "The access token is not valid yet"
+        case .revoked: "The access token's grant has been revoked"
         }
     }
 }

@@ -23,6 +23,7 @@ public enum AuthServerApplication {
             try JSONResponse.make(HealthResponse(service: "auth-server"))
         }
         OAuthAPIRoutes.add(to: router, services: services)
+        RevocationFeedRoutes.add(to: router, storage: environment.storage)
         let pages = try await PageServices(storage: environment.storage)
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(to: router, services: services, pages: pages)

@@ -145,6 +145,13 @@ enum AuthMigrations {
                 t.column("expires_at", .datetime).notNull()
                 t.primaryKey(["tenant_id", "id_hash"])
             }
+            try db.create(table: "revocation_event") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("tenant_id", .text).notNull()
+                t.column("grant_id", .text).notNull()
+                t.column("revoked_at", .datetime).notNull()
+            }
+            try db.create(index: "revocation_event_tenant", on: "revocation_event", columns: ["tenant_id", "seq"])
         }
         return migrator
     }

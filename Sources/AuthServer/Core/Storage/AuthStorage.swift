@@ -88,8 +88,8 @@ public protocol GrantStore: Sendable {
     func grant(tenantID: String, id: String) async throws -> Grant?
     /// Active grants, newest first: one person's, or the whole tenant's when `userID` is nil.
     func activeGrants(tenantID: String, userID: String?) async throws -> [Grant]
-    /// Marks the grant revoked and deletes its refresh tokens, codes and the consent it rested on.
-    /// Returns false when it was not active.
+    /// Marks the grant revoked, deletes its refresh tokens, codes and the consent it rested on, and
+    /// appends it to the revocation feed, all at once. Returns false when it was not active.
     func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool
 
     func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
@@ -108,6 +108,10 @@ public protocol GrantStore: Sendable {
     /// Scopes the person has consented to for this client; empty when none.
     func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>
     func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws
+
+    /// The revocation feed after `seq`, oldest first, at most `limit` events (deleting or reaping a
+    /// client counts as revoking its active grants).
+    func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event]
 
     func insertPendingAuthorization(_ pending: PendingAuthorization) async throws
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.

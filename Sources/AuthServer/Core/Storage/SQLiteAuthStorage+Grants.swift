@@ -49,6 +49,8 @@ extension SQLiteAuthStorage {
     public func deleteClient(tenantID: String, id: String) async throws {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
+            try Self.appendRevocations(
+                db, sql: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND client_id = ? AND revoked_at IS NULL", arguments: [tenantID, id])
             try db.execute(sql: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
         }
     }
@@ -60,11 +62,17 @@ extension SQLiteAuthStorage {
     }
 
     public func reapDynamicClients(unusedSince date: Date) async throws -> Int {
-        try await database.write { db in
-            try db.execute(
-                sql: "DELETE FROM client WHERE kind = ? AND created_at < ? AND (last_used_at IS NULL OR last_used_at < ?)",
-                arguments: [Client.Kind.dynamic.rawValue, date, date]
-            )
+        let unused = "kind = ? AND created_at < ? AND (last_used_at IS NULL OR last_used_at < ?)"
+        let arguments: StatementArguments = [Client.Kind.dynamic.rawValue, date, date]
+        return try await database.write { db in
+            try Self.appendRevocations(
+                db,
+                sql: """
+                    SELECT g.tenant_id, g.id FROM oauth_grant g JOIN client c ON c.tenant_id = g.tenant_id AND c.id = g.client_id
+                    WHERE g.revoked_at IS NULL AND c.kind = ? AND c.created_at < ? AND (c.last_used_at IS NULL OR c.last_used_at < ?)
+                    """,
+                arguments: arguments)
+            try db.execute(sql: "DELETE FROM client WHERE \(unused)", arguments: arguments)
             return db.changesCount
         }
     }
@@ -125,6 +133,7 @@ extension SQLiteAuthStorage {
                 arguments: [at, reason, tenantID, id]
             )
             guard db.changesCount == 1 else { return false }
+            try Self.appendRevocations(db, sql: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
             try db.execute(sql: "DELETE FROM refresh_token WHERE tenant_id = ? AND grant_id = ?", arguments: [tenantID, id])
             try db.execute(sql: "DELETE FROM authorization_code WHERE tenant_id = ? AND grant_id = ?", arguments: [tenantID, id])
             try db.execute(
@@ -287,6 +296,23 @@ extension SQLiteAuthStorage {
 
     public func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
         try await database.read { db in try Self.pending(db, tenantID: tenantID, idHash: idHash, userID: userID, at: at) }
+    }
+
+    public func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, grant_id FROM revocation_event WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [tenantID, seq, limit]
+            ).map { RevocationFeedPage.Event(seq: $0["seq"], grant: $0["grant_id"]) }
+        }
+    }
+
+    /// Appends the grants the query selects (tenant_id, id) to the revocation feed, and forgets events
+    /// older than any access token they could still stop.
+    private static func appendRevocations(_ db: Database, sql: String, arguments: StatementArguments) throws {
+        let now = Date()
+        try db.execute(sql: "DELETE FROM revocation_event WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
+        try db.execute(sql: "INSERT INTO revocation_event (tenant_id, grant_id, revoked_at) SELECT *, ? FROM (\(sql))", arguments: [now] + arguments)
     }
 
     private static func pending(_ db: Database, tenantID: String, idHash: String, userID: String, at: Date) throws -> PendingAuthorization? {

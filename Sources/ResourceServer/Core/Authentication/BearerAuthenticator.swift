@@ -8,17 +8,21 @@ public struct BearerAuthenticator: Sendable {
     let verifier: AccessTokenVerifier
     let keys: RemoteKeySet
     let cache: VerifiedTokenCache
+    let revoked: RevokedGrants
 
-    public init(verifier: AccessTokenVerifier, keys: RemoteKeySet, cache: VerifiedTokenCache = VerifiedTokenCache()) {
+    public init(
+        verifier: AccessTokenVerifier, keys: RemoteKeySet, cache: VerifiedTokenCache = VerifiedTokenCache(), revoked: RevokedGrants = RevokedGrants()
+    ) {
         self.verifier = verifier
         self.keys = keys
         self.cache = cache
+        self.revoked = revoked
     }
 
     public func authenticate(_ token: Substring, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
         let digest = Self.digest(token)
         let seconds = Int64(now.timeIntervalSince1970)
-        if let caller = cache.caller(for: digest, now: seconds) { return caller }
+        if let caller = cache.caller(for: digest, now: seconds) { return try Self.unlessRevoked(caller, revoked) }
         switch BearerCredentialKind(token) {
         case .personalAccessToken:
             throw .personalAccessTokensUnavailable
@@ -35,7 +39,7 @@ public struct BearerAuthenticator: Sendable {
                 }
                 let caller = Caller(claims: try verifier.verify(unverified, key: key, now: now), tokenKind: .accessToken)
                 cache.insert(caller, for: digest, now: seconds)
-                return caller
+                return try Self.unlessRevoked(caller, revoked)
             } catch let error as TokenVerificationError {
                 throw .token(error)
             } catch let error as BearerAuthenticationError {
@@ -48,6 +52,13 @@ public struct BearerAuthenticator: Sendable {
 }
 
 extension BearerAuthenticator {
+    /// The revocation feed's verdict comes after the signature's: a revoked grant's tokens stay well
+    /// formed and signed, and must still be refused (DESIGN "Tokens").
+    static func unlessRevoked(_ caller: Caller, _ revoked: RevokedGrants) throws(BearerAuthenticationError) -> Caller {
+        guard !revoked.contains(caller.claims.grantID) else { throw .token(.revoked) }
+        return caller
+    }
+
     static func digest(_ token: Substring) -> SHA256.Digest {
         var hasher = SHA256()
         var token = token

@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import Logging
-import NIOHTTP1
 import Shared
 
 /// The auth-server's signing keys, fetched from its JWKS and cached. An unknown `kid` triggers a refetch
@@ -77,24 +75,8 @@ public actor RemoteKeySet {
         }
     }
 
-    /// Fetches `<authURL>/oauth/jwks.json`, presenting the issuer's host so a multi-tenant auth-server
-    /// reached by an internal address answers with the right tenant's keys.
-    public static func httpFetch(authURL: String, issuer: String, client: HTTPClient = .shared) -> Fetch {
-        let issuerHost = URLComponents(string: issuer).flatMap { components in
-            components.host.map { host in components.port.map { "\(host):\($0)" } ?? host }
-        }
-        return {
-            var request = HTTPClientRequest(url: authURL + "/oauth/jwks.json")
-            request.headers.add(name: "Accept", value: "application/json")
-            if let issuerHost { request.headers.replaceOrAdd(name: "Host", value: issuerHost) }
-            let response = try await client.execute(request, timeout: .seconds(5))
-            guard response.status == .ok else { throw JWKSFetchError.status(Int(response.status.code)) }
-            let body = try await response.body.collect(upTo: 256 * 1024)
-            return try JSONDecoder().decode(LenientJSONWebKeySet.self, from: body).keysByID
-        }
+    /// Fetches the auth-server's JWKS (`/oauth/jwks.json`) over the connection.
+    public static func httpFetch(_ connection: AuthServerConnection) -> Fetch {
+        { try await connection.getJSON("/oauth/jwks.json", as: LenientJSONWebKeySet.self, limit: 256 * 1024).keysByID }
     }
-}
-
-enum JWKSFetchError: Error {
-    case status(Int)
 }

@@ -7,16 +7,20 @@ import Shared
 /// origin guard and bearer authentication.
 public enum ResourceServerApplication {
     /// - Parameter keyFetch: how to get the auth-server's keys; by default its JWKS over HTTP.
+    /// - Parameter revoked: the grants the revocation feed reported; `make` keeps it current.
     public static func router(
-        environment: ResourceServerEnvironment, logger: Logger, keyFetch: RemoteKeySet.Fetch? = nil
+        environment: ResourceServerEnvironment, logger: Logger, keyFetch: RemoteKeySet.Fetch? = nil,
+        cache: VerifiedTokenCache = VerifiedTokenCache(), revoked: RevokedGrants = RevokedGrants()
     ) async throws -> Router<ResourceRequestContext> {
         let settings = environment.settings
         let tenants = try await environment.storage.allTenants()
         let directory = TenantDirectory(tenants: tenants, url: \.resource)
-        guard let tenant = tenants.first(where: { $0.id == Tenant.defaultID }) else { throw HTTPError(.internalServerError) }
-        let keys = RemoteKeySet(logger: logger, fetch: keyFetch ?? RemoteKeySet.httpFetch(authURL: settings.authURL, issuer: tenant.issuer))
+        let tenant = try defaultTenant(tenants)
+        let keys = RemoteKeySet(
+            logger: logger, fetch: keyFetch ?? RemoteKeySet.httpFetch(AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer)))
         let authenticator = BearerAuthenticator(
-            verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys
+            verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys, cache: cache,
+            revoked: revoked
         )
         let challenge = BearerChallenge(
             resourceMetadataURL: ProtectedResourceMetadata.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
@@ -58,15 +62,29 @@ public enum ResourceServerApplication {
         return router
     }
 
+    /// The server, with the revocation-feed poller running beside it for as long as it runs.
     public static func make(
         environment: ResourceServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let settings = environment.settings
+        let tenant = try defaultTenant(try await environment.storage.allTenants())
+        let cache = VerifiedTokenCache()
+        let revoked = RevokedGrants()
+        let poller = RevocationFeedPoller(
+            fetch: RevocationFeedPoller.httpFetch(AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer)), revoked: revoked,
+            cache: cache, logger: logger)
         return Application(
-            router: try await router(environment: environment, logger: logger),
+            router: try await router(environment: environment, logger: logger, cache: cache, revoked: revoked),
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port)),
+            services: [poller],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+    }
+
+    /// This server verifies tokens for the default tenant; serving several needs one verifier per tenant.
+    static func defaultTenant(_ tenants: [Tenant]) throws -> Tenant {
+        guard let tenant = tenants.first(where: { $0.id == Tenant.defaultID }) else { throw HTTPError(.internalServerError) }
+        return tenant
     }
 }

@@ -1,0 +1,35 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Shared
+
+/// How the resource-server reaches the auth-server: at `GATEHOUSE_AUTH_URL`, presenting the issuer's
+/// host so a multi-tenant auth-server picks the right tenant even when reached by another name.
+public struct AuthServerConnection: Sendable {
+    let authURL: String
+    let issuerHost: String?
+    let client: HTTPClient
+
+    public init(authURL: String, issuer: String, client: HTTPClient = .shared) {
+        self.authURL = authURL
+        self.issuerHost = URLComponents(string: issuer).flatMap { components in
+            components.host.map { host in components.port.map { "\(host):\($0)" } ?? host }
+        }
+        self.client = client
+    }
+
+    public struct StatusError: Error, CustomStringConvertible {
+        public let status: Int
+        public var description: String { "the auth-server answered HTTP \(status)" }
+    }
+
+    /// GETs a JSON document from the auth-server: 200 or an error, within five seconds.
+    func getJSON<T: Decodable>(_ pathAndQuery: String, as type: T.Type, limit: Int) async throws -> T {
+        var request = HTTPClientRequest(url: authURL + pathAndQuery)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let issuerHost { request.headers.replaceOrAdd(name: "Host", value: issuerHost) }
+        let response = try await client.execute(request, timeout: .seconds(5))
+        guard response.status == .ok else { throw StatusError(status: Int(response.status.code)) }
+        return try JSONDecoder().decode(type, from: try await response.body.collect(upTo: limit))
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The auth-server's revocation feed (DESIGN "Tokens"): every grant ended, in order, so each
+/// resource-server instance stops accepting the grant's access tokens within a poll interval instead
+/// of when they expire. Both servers read and write exactly this shape.
+public struct RevocationFeedPage: Codable, Sendable, Equatable {
+    public struct Event: Codable, Sendable, Equatable {
+        /// Increasing position in the feed; a reader asks for what comes after the last one it saw.
+        public var seq: Int64
+        /// The ended grant: the `sid` of its access tokens.
+        public var grant: String
+
+        public init(seq: Int64, grant: String) {
+            self.seq = seq
+            self.grant = grant
+        }
+    }
+
+    public var events: [Event]
+    /// Where the next poll starts: the last event's `seq`, or the `after` that was asked for.
+    public var next: Int64
+
+    public init(events: [Event], next: Int64) {
+        self.events = events
+        self.next = next
+    }
+
+    /// The feed's path on the auth-server.
+    public static let path = "/internal/revocations"
+
+    /// Events are kept as long as an access token of the grant could still be valid: its longest life
+    /// plus the verifier's leeway. A reader that starts fresh learns every grant that still matters.
+    public static let retention: TimeInterval = 3600 + TimeInterval(AccessTokenVerifier.leewaySeconds)
+
+    /// How many events one page carries at most.
+    public static let pageSize = 500
+}
