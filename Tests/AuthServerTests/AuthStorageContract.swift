@@ -110,14 +110,15 @@ func exerciseSigningKeyStore(_ store: any AuthStorage) async throws {
     let listed = try await store.signingKeys(tenantID: tenant.id)
     #expect(listed.map(\.keyID) == [newest.keyID, middle.keyID, oldest.keyID], "newest first, this tenant only")
     #expect(listed == [newest, middle, oldest], "every field round-trips")
-    #expect(listed.allSatisfy { $0.isActive })
+    #expect(listed.allSatisfy { $0.isActive(at: base) })
 
     let retiredAt = base.addingTimeInterval(30)
     let publishUntil = retiredAt.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
     try await store.retireSigningKeys(tenantID: tenant.id, except: newest.keyID, at: retiredAt, publishUntil: publishUntil)
 
     let afterRetire = try await store.signingKeys(tenantID: tenant.id)
-    #expect(afterRetire.filter(\.isActive).map(\.keyID) == [newest.keyID])
+    #expect(afterRetire.filter { $0.isActive(at: retiredAt) }.map(\.keyID) == [newest.keyID])
+    #expect(afterRetire.filter { $0.isActive(at: retiredAt.addingTimeInterval(-1)) }.count == 3, "retirement can be set ahead")
     let kept = try #require(afterRetire.first { $0.keyID == newest.keyID })
     #expect(kept.retiredAt == nil && kept.publishUntil == nil)
     for retired in afterRetire where retired.keyID != newest.keyID {

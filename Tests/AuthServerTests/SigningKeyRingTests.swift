@@ -24,7 +24,7 @@ struct SigningKeyRingTests {
             try await ring.ensureActiveKey(tenantID: Self.tenant.id)
             let first = try await storage.signingKeys(tenantID: Self.tenant.id)
             #expect(first.count == 1)
-            #expect(first.allSatisfy { $0.isActive })
+            #expect(first.allSatisfy { $0.isActive(at: Date()) })
 
             try await ring.ensureActiveKey(tenantID: Self.tenant.id)
             try await ring.ensureActiveKey(tenantID: Self.tenant.id)
@@ -40,7 +40,7 @@ struct SigningKeyRingTests {
         }
     }
 
-    @Test("rotate makes a new active key; the old one is retired and published until now + retiredKeyPublication")
+    @Test("rotate publishes a new key at once; the old one retires after the activation delay and stays published for its tokens")
     func rotateRetiresAndKeepsPublishing() async throws {
         try await Self.withRing { ring, storage in
             try await ring.ensureActiveKey(tenantID: Self.tenant.id)
@@ -52,11 +52,12 @@ struct SigningKeyRingTests {
 
             let keys = try await storage.signingKeys(tenantID: Self.tenant.id)
             #expect(keys.count == 2)
-            #expect(keys.filter(\.isActive).map(\.keyID) == [newKeyID])
+            let switchover = now.addingTimeInterval(AuthPolicy.signingKeyActivationDelay)
+            #expect(keys.filter { $0.isActive(at: switchover) }.map(\.keyID) == [newKeyID])
             let old = try #require(keys.first { $0.keyID == oldKeyID })
-            #expect(old.retiredAt == now)
+            #expect(old.retiredAt == switchover)
             #expect(AuthPolicy.retiredKeyPublication == AuthPolicy.accessTokenMaxLifetime + AccessTokenVerifier.leewaySeconds)
-            let deadline = now.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
+            let deadline = switchover.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
             #expect(old.publishUntil == deadline)
 
             let publishedNow = try await ring.publishedKeys(tenantID: Self.tenant.id, now: now).keys.map(\.kid)
@@ -68,13 +69,18 @@ struct SigningKeyRingTests {
         }
     }
 
-    @Test("after rotation activeSigner signs with the new kid, and the token verifies with the JWK from publishedKeys")
+    @Test("after rotation the old key signs until the new one has been published a minute, then the new kid signs and verifies with the published JWK")
     func activeSignerUsesNewKey() async throws {
         try await Self.withRing { ring, _ in
             try await ring.ensureActiveKey(tenantID: Self.tenant.id)
             let before = try await ring.activeSigner(tenantID: Self.tenant.id)
-            let newKeyID = try await ring.rotate(tenantID: Self.tenant.id, now: wholeSecond().addingTimeInterval(1))
-            let signer = try await ring.activeSigner(tenantID: Self.tenant.id)
+            let rotatedAt = wholeSecond().addingTimeInterval(1)
+            let newKeyID = try await ring.rotate(tenantID: Self.tenant.id, now: rotatedAt)
+            #expect(try await ring.activeSigner(tenantID: Self.tenant.id, now: rotatedAt).keyID == before.keyID)
+            let almost = rotatedAt.addingTimeInterval(AuthPolicy.signingKeyActivationDelay - 1)
+            #expect(try await ring.activeSigner(tenantID: Self.tenant.id, now: almost).keyID == before.keyID)
+            #expect(try await ring.publishedKeys(tenantID: Self.tenant.id, now: rotatedAt).keys.contains { $0.kid == newKeyID })
+            let signer = try await ring.activeSigner(tenantID: Self.tenant.id, now: rotatedAt.addingTimeInterval(AuthPolicy.signingKeyActivationDelay))
             #expect(signer.keyID == newKeyID)
             #expect(signer.keyID != before.keyID)
 

@@ -7,7 +7,7 @@ struct KeyCommands: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a new active signing key. Old keys stay published until every token they signed has expired."
+            abstract: "Make a new signing key: published now, signing in a minute. Old keys stay published until every token they signed has expired."
         )
 
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
@@ -16,7 +16,9 @@ struct KeyCommands: AsyncParsableCommand {
             let environment = try await openEnvironment(try loadSettings())
             let tenant = try await environment.tenant(id: tenant)
             let keyID = try await environment.keyRing.rotate(tenantID: tenant.id)
-            writeLine("new active key \(keyID); previous keys stay in the JWKS for \(AuthPolicy.retiredKeyPublication) s")
+            let delay = Int(AuthPolicy.signingKeyActivationDelay)
+            writeLine(
+                "new key \(keyID), published now, signs from \(delay) s on; previous keys stay in the JWKS for \(delay + Int(AuthPolicy.retiredKeyPublication)) s")
         }
     }
 }

@@ -2,8 +2,9 @@ import Crypto
 import Foundation
 import Shared
 
-/// A tenant's ES256 signing keys: one active key signs; retired keys stay published in the JWKS until
-/// every token they signed has expired (`AuthPolicy.retiredKeyPublication`).
+/// A tenant's ES256 signing keys. A new key is published `AuthPolicy.signingKeyActivationDelay` before
+/// it signs, so no resource-server meets its kid unannounced; a retired key stays published until every
+/// token it signed has expired (`AuthPolicy.retiredKeyPublication`).
 public struct SigningKeyRing: Sendable {
     let store: any SigningKeyStore
     let keyEncryptionKey: KeyEncryptionKey
@@ -15,24 +16,29 @@ public struct SigningKeyRing: Sendable {
 
     /// Makes the tenant's first key when it has no active one (first start).
     public func ensureActiveKey(tenantID: String) async throws {
-        if try await store.signingKeys(tenantID: tenantID).contains(where: \.isActive) { return }
+        if try await store.signingKeys(tenantID: tenantID).contains(where: { $0.isActive(at: Date()) }) { return }
         _ = try await addKey(tenantID: tenantID, now: Date())
     }
 
-    /// Makes a new active key and retires the others, keeping them published long enough.
+    /// Makes a new key, published at once and signing after the activation delay, when the others retire
+    /// and stay published long enough for their tokens.
     @discardableResult
     public func rotate(tenantID: String, now: Date = Date()) async throws -> String {
         let keyID = try await addKey(tenantID: tenantID, now: now)
+        let switchover = now.addingTimeInterval(AuthPolicy.signingKeyActivationDelay)
         try await store.retireSigningKeys(
-            tenantID: tenantID, except: keyID, at: now, publishUntil: now.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
+            tenantID: tenantID, except: keyID, at: switchover,
+            publishUntil: switchover.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
         )
         return keyID
     }
 
-    public func activeSigner(tenantID: String) async throws -> AccessTokenSigner {
-        guard let active = try await store.signingKeys(tenantID: tenantID).first(where: \.isActive) else {
-            throw SigningKeyRingError.noActiveKey(tenantID: tenantID)
-        }
+    /// The newest active key that has been published for the activation delay; on a first start, when
+    /// no key has been, the oldest active one.
+    public func activeSigner(tenantID: String, now: Date = Date()) async throws -> AccessTokenSigner {
+        let active = try await store.signingKeys(tenantID: tenantID).filter { $0.isActive(at: now) }  // newest first
+        let announced = active.first { now.timeIntervalSince($0.createdAt) >= AuthPolicy.signingKeyActivationDelay }
+        guard let active = announced ?? active.last else { throw SigningKeyRingError.noActiveKey(tenantID: tenantID) }
         let raw = try keyEncryptionKey.open(active.sealedPrivateKey, context: Self.sealContext(active.tenantID, active.keyID))
         return AccessTokenSigner(keyID: active.keyID, privateKey: try P256.Signing.PrivateKey(rawRepresentation: raw))
     }

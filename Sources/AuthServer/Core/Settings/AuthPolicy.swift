@@ -12,6 +12,10 @@ public enum AuthPolicy {
     /// clock leeway, so rotation never breaks a token in flight.
     public static let retiredKeyPublication: Int64 = accessTokenMaxLifetime + AccessTokenVerifier.leewaySeconds
 
+    /// A rotated-in key is published this long before it signs. Resource-servers refetch the JWKS on an
+    /// unknown kid at most every 30 s, so by the time a token carries the new kid, every one can find it.
+    public static let signingKeyActivationDelay: TimeInterval = 60
+
     /// OWASP's minimum argon2id parameters (m = 19 MiB, t = 2, p = 1): about 50 ms per hash here.
     public static let argon2MemoryKiB: UInt32 = 19_456
     public static let argon2Iterations: UInt32 = 2

@@ -60,7 +60,8 @@ public struct StoredSigningKey: Sendable, Equatable {
     public var retiredAt: Date?
     public var publishUntil: Date?
 
-    public var isActive: Bool { retiredAt == nil }
+    /// Retirement may lie ahead: a rotation retires the old key only once the new one may sign.
+    public func isActive(at now: Date) -> Bool { retiredAt.map { $0 > now } ?? true }
 
     public func isPublished(at now: Date) -> Bool { publishUntil.map { $0 > now } ?? true }
 }

@@ -22,7 +22,7 @@ public struct AccessTokenIssuer: Sendable {
             issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: grantID, tenantID: tenant.id,
             role: user.role.rawValue, company: user.companyID
         )
-        let signer = try await keyRing.activeSigner(tenantID: tenant.id)
+        let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)
         return Issued(token: try signer.sign(claims), claims: claims)
     }
 }
