@@ -8,19 +8,26 @@ import Shared
 public struct ResourceServerEnvironment: Sendable {
     public let settings: ResourceServerSettings
     public let storage: any ResourceStorage
+    public let serviceDesk: any ServiceDeskStore
     public let registry: ToolRegistry
 
     public static let databaseFileName = "resource.sqlite"
 
-    public static func open(_ settings: ResourceServerSettings, registry: ToolRegistry = .standard) async throws -> Self {
+    /// - Parameter registry: the tools to serve; by default the standard set over this environment's service desk.
+    public static func open(_ settings: ResourceServerSettings, registry: ToolRegistry? = nil) async throws -> Self {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let storage = try SQLiteResourceStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
         try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
-        return Self(settings: settings, storage: storage, registry: registry)
+        return Self(
+            settings: settings, storage: storage, serviceDesk: storage.serviceDesk,
+            registry: registry ?? .standard(serviceDesk: storage.serviceDesk)
+        )
     }
 }
 
 extension ToolRegistry {
-    /// The tools this server offers.
-    public static let standard = ToolRegistry(tools: [WhoAmITool.tool])
+    /// The tools this server offers: whoami and the service desk's.
+    public static func standard(serviceDesk: any ServiceDeskStore) -> ToolRegistry {
+        ToolRegistry(tools: [WhoAmITool.tool] + ServiceDeskTools(store: serviceDesk).all)
+    }
 }

@@ -20,11 +20,14 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var amr: [String]?
     public var role: String?
     public var company: String?
+    /// The person's sign-in email (the OIDC claim of that name): how the service desk names assignees.
+    public var email: String?
 
     public init(
         issuer: String, subject: String, audience: String, clientID: String, scope: String,
         issuedAt: Int64, notBefore: Int64? = nil, expiresAt: Int64, tokenID: String, grantID: String, tenantID: String,
-        authTime: Int64? = nil, acr: String? = nil, amr: [String]? = nil, role: String? = nil, company: String? = nil
+        authTime: Int64? = nil, acr: String? = nil, amr: [String]? = nil, role: String? = nil, company: String? = nil,
+        email: String? = nil
     ) {
         self.issuer = issuer
         self.subject = subject
@@ -42,6 +45,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.amr = amr
         self.role = role
         self.company = company
+        self.email = email
     }
 
     public var scopes: [String] { scope.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) } }
@@ -49,7 +53,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case issuer = "iss", subject = "sub", audience = "aud", clientID = "client_id", scope
         case issuedAt = "iat", notBefore = "nbf", expiresAt = "exp", tokenID = "jti", grantID = "sid", tenantID = "tid"
-        case authTime = "auth_time", acr, amr, role, company
+        case authTime = "auth_time", acr, amr, role, company, email
     }
 
     public init(from decoder: any Decoder) throws {
@@ -78,5 +82,6 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         amr = try container.decodeIfPresent([String].self, forKey: .amr)
         role = try container.decodeIfPresent(String.self, forKey: .role)
         company = try container.decodeIfPresent(String.self, forKey: .company)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
     }
 }

@@ -20,7 +20,7 @@ public struct AccessTokenIssuer: Sendable {
         let claims = AccessTokenClaims(
             issuer: tenant.issuer, subject: user.id, audience: tenant.resource, clientID: clientID, scope: scope.joined(separator: " "),
             issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: grantID, tenantID: tenant.id,
-            role: user.role.rawValue, company: user.companyID
+            role: user.role.rawValue, company: user.companyID, email: user.email
         )
         let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)
         return Issued(token: try signer.sign(claims), claims: claims)

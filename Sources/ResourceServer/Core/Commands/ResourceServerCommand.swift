@@ -9,7 +9,7 @@ public struct ResourceServerCommand: AsyncParsableCommand {
         commandName: "resource-server",
         abstract: "Gatehouse MCP resource server.",
         discussion: "Settings come from GATEHOUSE_<KEY> environment variables and the file named by GATEHOUSE_CONFIG.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, SeedDemoCommand.self],
         defaultSubcommand: Serve.self
     )
 

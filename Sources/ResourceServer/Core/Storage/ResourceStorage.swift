@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Shared
 
-/// What the resource-server stores, behind a protocol so PostgreSQL can follow. Tool data (tickets,
-/// alerts, …) joins this store with the service-desk tools; every table carries its tenant.
+/// What the resource-server stores, behind a protocol so PostgreSQL can follow. The service desk's data
+/// lives in the same database behind `ServiceDeskStore`; every table carries its tenant.
 public protocol ResourceStorage: Sendable {
     func allTenants() async throws -> [Tenant]
     /// Inserts the tenant, or updates its issuer and resource when the id exists.
@@ -13,15 +13,21 @@ public protocol ResourceStorage: Sendable {
 /// The embedded store: `resource.sqlite` in the data folder, WAL mode.
 public struct SQLiteResourceStorage: ResourceStorage {
     let database: DatabasePool
+    /// The service desk in the same database file.
+    public let serviceDesk: SQLiteServiceDeskStore
 
     public init(path: String) throws {
         database = try SQLiteDatabase.open(path: path, migrator: Self.migrator)
+        serviceDesk = SQLiteServiceDeskStore(database: database)
     }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: tenants") { db in
             try TenantTable.create(db, uniqueColumn: "resource")
+        }
+        migrator.registerMigration("v2: service desk") { db in
+            try ServiceDeskSchema.create(db)
         }
         return migrator
     }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// One tools/call as the audit log keeps it: who called which tool through which grant, a digest of the
+/// arguments (never the arguments themselves), what came of it and how long it took.
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public var tenantID: String
+    public var id: String
+    public var occurredAt: Date
+    public var tool: String
+    /// The caller's `sub`.
+    public var subject: String
+    public var clientID: String
+    /// The grant (`sid`) the call was made under.
+    public var grantID: String
+    /// `access_token` or `pat`.
+    public var tokenKind: String
+    /// SHA-256 of the canonical arguments, hex.
+    public var argumentDigest: String
+    /// E.g. `ok`, `error`, `refused`.
+    public var outcome: String
+    public var dryRun: Bool
+    public var durationMilliseconds: Int64
+    /// The ticket the call read or changed, when it concerned one.
+    public var ticketID: String?
+    /// The customer the call concerned, when it concerned one.
+    public var companyID: String?
+
+    public init(
+        tenantID: String, id: String, occurredAt: Date, tool: String, subject: String, clientID: String, grantID: String, tokenKind: String,
+        argumentDigest: String, outcome: String, dryRun: Bool, durationMilliseconds: Int64, ticketID: String?, companyID: String?
+    ) {
+        self.tenantID = tenantID
+        self.id = id
+        self.occurredAt = occurredAt
+        self.tool = tool
+        self.subject = subject
+        self.clientID = clientID
+        self.grantID = grantID
+        self.tokenKind = tokenKind
+        self.argumentDigest = argumentDigest
+        self.outcome = outcome
+        self.dryRun = dryRun
+        self.durationMilliseconds = durationMilliseconds
+        self.ticketID = ticketID
+        self.companyID = companyID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", id, occurredAt = "occurred_at", tool, subject, clientID = "client_id", grantID = "grant_id"
+        case tokenKind = "token_kind", argumentDigest = "argument_digest", outcome, dryRun = "dry_run"
+        case durationMilliseconds = "duration_ms", ticketID = "ticket_id", companyID = "company_id"
+    }
+}

@@ -1,0 +1,24 @@
+import GRDB
+
+/// A WHERE clause built from parts, each with its bound arguments: values never enter the SQL text.
+struct SQLConditions {
+    private(set) var clauses: [String] = []
+    private(set) var arguments = StatementArguments()
+
+    mutating func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?] = []) {
+        clauses.append(clause)
+        arguments += StatementArguments(values)
+    }
+
+    /// The scope, in SQL: the tenant always, and the company when the scope has one.
+    mutating func scope(_ scope: ServiceDeskScope, table: String, companyColumn: String = "company_id") {
+        add("\(table).tenant_id = ?", [scope.tenantID])
+        if let company = scope.companyID { add("\(table).\(companyColumn) = ?", [company]) }
+    }
+
+    mutating func any(_ column: String, in values: [String]) {
+        add("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
+    }
+
+    var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+extension SQLiteServiceDeskStore {
+    static let customerOrder = KeysetOrder(list: "customers", [("company.name COLLATE NOCASE", ascending: true), ("company.id", ascending: true)])
+
+    public func customers(_ filter: CustomerFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Company> {
+        try await database.read { db in
+            var conditions = SQLConditions()
+            conditions.scope(scope, table: "company", companyColumn: "id")
+            if let status = filter.status { conditions.add("company.status = ?", [status.rawValue]) }
+            if let name = filter.nameContains?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+                conditions.add("company.name LIKE ? ESCAPE '\\'", [FullTextQuery.likePattern(name)])
+            }
+            let (items, next): ([Company], String?) = try page(
+                db, select: "SELECT company.* FROM company", conditions: conditions, order: Self.customerOrder, page: request
+            ) { [.text($0.name), .text($0.id)] }
+            return Page(items: items, nextCursor: next, customerNames: Dictionary(items.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        }
+    }
+
+    public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
+        try await database.read { db in try customerDetail(db, id: id, asOf: now, scope: scope) }
+    }
+
+    public func statusSnapshot(
+        customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
+    ) async throws -> CustomerSnapshot? {
+        try await database.read { db in
+            guard let detail = try customerDetail(db, id: customerID, asOf: now, scope: scope) else { return nil }
+            let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
+            let top = PageRequest(limit: 5)
+
+            var ticketConditions = SQLConditions()
+            ticketConditions.scope(customer, table: "ticket")
+            ticketConditions.any("ticket.status", in: Ticket.Status.openStatuses.map(\.rawValue))
+            let tickets: ([Ticket], String?) = try page(
+                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions, order: Self.ticketOrder, page: top, keyValues: Self.ticketKey
+            )
+
+            var alertConditions = SQLConditions()
+            alertConditions.scope(customer, table: "alert")
+            alertConditions.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
+            let alerts: ([Alert], String?) = try page(
+                db, select: "SELECT alert.* FROM alert", conditions: alertConditions, order: Self.alertOrder, page: top, keyValues: Self.alertKey
+            )
+
+            let backups = try BackupJob.fetchAll(
+                db, sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ? ORDER BY last_run_at DESC, id",
+                arguments: [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince]
+            )
+            let contracts = try Contract.fetchAll(
+                db, sql: "SELECT * FROM contract WHERE tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ? ORDER BY ends_on, id",
+                arguments: [scope.tenantID, detail.company.id, now, contractsEndingBefore]
+            )
+            return CustomerSnapshot(
+                detail: detail, topOpenTickets: tickets.0, topOpenAlerts: alerts.0, failingBackups: backups, expiringContracts: contracts
+            )
+        }
+    }
+
+    private func customerDetail(_ db: Database, id: String, asOf now: Date, scope: ServiceDeskScope) throws -> CustomerDetail? {
+        var conditions = SQLConditions()
+        conditions.scope(scope, table: "company", companyColumn: "id")
+        conditions.add("company.id = ?", [id])
+        guard let company = try Company.fetchOne(db, sql: "SELECT * FROM company \(conditions.sql)", arguments: conditions.arguments) else {
+            return nil
+        }
+        let key: StatementArguments = [company.tenantID, company.id]
+        let contacts = try CompanyContact.fetchAll(
+            db, sql: "SELECT * FROM company_contact WHERE tenant_id = ? AND company_id = ? ORDER BY is_primary DESC, name, id", arguments: key
+        )
+        let sites = try CompanySite.fetchAll(db, sql: "SELECT * FROM company_site WHERE tenant_id = ? AND company_id = ? ORDER BY name, id", arguments: key)
+
+        func countOf(_ table: String, _ column: String, in values: [String]) throws -> Int {
+            var conditions = SQLConditions()
+            conditions.add("tenant_id = ? AND company_id = ?", [company.tenantID, company.id])
+            conditions.any(column, in: values)
+            return try count(db, from: table, conditions)
+        }
+        let contracts = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) AS active, coalesce(sum(value_cents), 0) AS value, min(ends_on) AS next_end FROM contract
+                WHERE tenant_id = ? AND company_id = ? AND starts_on <= ? AND ends_on >= ?
+                """,
+            arguments: [company.tenantID, company.id, now, now]
+        )!
+        let rollup = CustomerRollup(
+            openTickets: try countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),
+            openAlerts: try countOf("alert", "status", in: Alert.Status.activeStatuses.map(\.rawValue)),
+            activeAssets: try countOf("asset", "status", in: [Asset.Status.active.rawValue]),
+            activeContracts: contracts["active"], activeContractValueCents: contracts["value"], nextContractEnd: contracts["next_end"]
+        )
+        return CustomerDetail(company: company, contacts: contacts, sites: sites, rollup: rollup)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+extension SQLiteServiceDeskStore {
+    static let alertSeverityRank =
+        "CASE alert.severity " + Alert.Severity.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
+
+    /// Most severe first, then newest.
+    static let alertOrder = KeysetOrder(
+        list: "alerts", [(alertSeverityRank, ascending: true), ("alert.created_at", ascending: false), ("alert.id", ascending: true)]
+    )
+    static let alertKey: @Sendable (Alert) -> [KeysetOrder.Value] = { [.int(Int64($0.severity.rank)), .date($0.createdAt), .text($0.id)] }
+
+    static let assetOrder = KeysetOrder(list: "assets", [("asset.name", ascending: true), ("asset.id", ascending: true)])
+
+    public func alerts(_ filter: AlertFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Alert> {
+        try await database.read { db in
+            var conditions = SQLConditions()
+            conditions.scope(scope, table: "alert")
+            if let customer = filter.customerID { conditions.add("alert.company_id = ?", [customer]) }
+            if let asset = filter.assetID { conditions.add("alert.asset_id = ?", [asset]) }
+            if let severity = filter.severity { conditions.add("alert.severity = ?", [severity.rawValue]) }
+            if Set(filter.statuses) != Set(Alert.Status.allCases) { conditions.any("alert.status", in: filter.statuses.map(\.rawValue)) }
+            let (items, next): ([Alert], String?) = try page(
+                db, select: "SELECT alert.* FROM alert", conditions: conditions, order: Self.alertOrder, page: request, keyValues: Self.alertKey
+            )
+            return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
+        }
+    }
+
+    public func alert(id: String, scope: ServiceDeskScope) async throws -> AlertDetail? {
+        try await database.read { db in
+            var conditions = SQLConditions()
+            conditions.scope(scope, table: "alert")
+            conditions.add("alert.id = ?", [id])
+            guard let alert = try Alert.fetchOne(db, sql: "SELECT * FROM alert \(conditions.sql)", arguments: conditions.arguments) else { return nil }
+            let assetName = try alert.assetID.flatMap {
+                try String.fetchOne(db, sql: "SELECT name FROM asset WHERE tenant_id = ? AND id = ? AND company_id = ?", arguments: [alert.tenantID, $0, alert.companyID])
+            }
+            return AlertDetail(
+                alert: alert, customerName: try customerNames(db, ids: [alert.companyID], scope: scope)[alert.companyID] ?? "", assetName: assetName,
+                history: try AlertEvent.fetchAll(
+                    db, sql: "SELECT * FROM alert_event WHERE tenant_id = ? AND alert_id = ? ORDER BY occurred_at, id", arguments: [alert.tenantID, alert.id]
+                )
+            )
+        }
+    }
+
+    public func assets(_ filter: AssetFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Asset> {
+        try await database.read { db in
+            var conditions = SQLConditions()
+            conditions.scope(scope, table: "asset")
+            if let customer = filter.customerID { conditions.add("asset.company_id = ?", [customer]) }
+            if let kind = filter.kind { conditions.add("asset.kind = ?", [kind.rawValue]) }
+            if let status = filter.status { conditions.add("asset.status = ?", [status.rawValue]) }
+            if let window = filter.warrantyEndsBetween {
+                conditions.add("asset.warranty_ends_at >= ? AND asset.warranty_ends_at <= ?", [window.lowerBound, window.upperBound])
+            }
+            if let seen = filter.lastSeenBefore { conditions.add("(asset.last_seen_at IS NULL OR asset.last_seen_at < ?)", [seen]) }
+            let (items, next): ([Asset], String?) = try page(
+                db, select: "SELECT asset.* FROM asset", conditions: conditions, order: Self.assetOrder, page: request
+            ) { [.text($0.name), .text($0.id)] }
+            return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
+        }
+    }
+
+    public func asset(id: String, scope: ServiceDeskScope) async throws -> AssetDetail? {
+        try await database.read { db in
+            var conditions = SQLConditions()
+            conditions.scope(scope, table: "asset")
+            conditions.add("asset.id = ?", [id])
+            guard let asset = try Asset.fetchOne(db, sql: "SELECT * FROM asset \(conditions.sql)", arguments: conditions.arguments) else { return nil }
+            let siteName = try asset.siteID.flatMap {
+                try String.fetchOne(
+                    db, sql: "SELECT name FROM company_site WHERE tenant_id = ? AND id = ? AND company_id = ?", arguments: [asset.tenantID, $0, asset.companyID]
+                )
+            }
+            var alerts = SQLConditions()
+            alerts.add("alert.tenant_id = ? AND alert.asset_id = ?", [asset.tenantID, asset.id])
+            alerts.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
+            return AssetDetail(
+                asset: asset, customerName: try customerNames(db, ids: [asset.companyID], scope: scope)[asset.companyID] ?? "", siteName: siteName,
+                activeAlerts: try Alert.fetchAll(db, sql: "SELECT * FROM alert \(alerts.sql) \(Self.alertOrder.orderBy)", arguments: alerts.arguments),
+                backupJobs: try BackupJob.fetchAll(
+                    db, sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND asset_id = ? ORDER BY name, id", arguments: [asset.tenantID, asset.id]
+                )
+            )
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The service desk's tools over one store. Each call turns the caller into a `ServiceDeskScope` first,
+/// so every query it runs is limited to the tenant and, for a company user, to their company.
+public struct ServiceDeskTools: Sendable {
+    let store: any ServiceDeskStore
+    /// The clock "within N days" and "since" defaults are measured from.
+    let now: @Sendable () -> Date
+
+    public init(store: any ServiceDeskStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    public var all: [Tool] {
+        customerTools + ticketTools + alertTools + assetTools + contractTools + backupTools + invoiceTools + activityTools + searchTools
+            + auditTools
+    }
+
+    /// Runs a read with the caller's scope, turning what the store refuses into messages a model can act on.
+    func read(
+        _ invocation: ToolInvocation, _ body: (ToolArguments, ServiceDeskScope) async throws -> ToolOutput
+    ) async throws -> ToolOutput {
+        guard let scope = ServiceDeskScope.of(invocation.caller, in: invocation.tenant) else {
+            throw ToolError(
+                "This account may not see service-desk records: it is not an admin or technician, nor a company user linked to a customer. "
+                    + "Ask an administrator to check the account's role."
+            )
+        }
+        do {
+            return try await body(ToolArguments(invocation.arguments), scope)
+        } catch ServiceDeskQueryError.invalidCursor {
+            throw ToolError("cursor is not one this list returned; call again without cursor to start from the first page.")
+        } catch ServiceDeskQueryError.searchTermsTooShort {
+            throw ToolError("query needs at least one word of \(FullTextQuery.minimumTermLength) or more characters; shorter words cannot be searched.")
+        }
+    }
+
+    static func notFound(_ kind: String, _ id: String, hint: String) -> ToolError {
+        ToolError("No \(kind) with id '\(id)' is visible to you. \(hint)")
+    }
+}
