@@ -24,6 +24,16 @@ struct DeskPerson: Sendable, CustomTestStringConvertible {
 /// suites (they only read it; seeding takes a couple of seconds), with tokens for each kind of person.
 final class SeededDesk: Sendable {
     static let shared = Task { try await SeededDesk() }
+    /// A second desk for the suites that write, so the read suites' expectations stay true.
+    static let writable = Task { try await SeededDesk() }
+
+    /// Made once for both desks, on a Dispatch thread: generating it takes a second or two of CPU, which
+    /// on the cooperative pool of a two-core machine would stall every other suite's timers meanwhile.
+    static let demoRecords = Task {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: DemoDataSet.make(tenantID: Tenant.defaultID, now: Date())) }
+        }
+    }
 
     static let readScopes = "customers:read tickets:read alerts:read assets:read contracts:read billing:read search:read audit:read"
 
@@ -42,20 +52,30 @@ final class SeededDesk: Sendable {
 
     init() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs-desk-\(UUID().uuidString)").path
+        // The suites make hundreds of calls as one grant: the limits are tested on their own (RateLimitTests).
         let settings = ResourceServerSettings(
-            listen: ListenAddress(host: "127.0.0.1", port: 0), resource: TestHouse.resource, issuer: TestHouse.issuer, dataDirectory: directory
+            listen: ListenAddress(host: "127.0.0.1", port: 0), resource: TestHouse.resource, issuer: TestHouse.issuer, dataDirectory: directory,
+            rateLimits: ToolRateLimits.Limits(readsPerMinute: 1_000_000, writesPerMinute: 1_000_000)
         )
         environment = try await ResourceServerEnvironment.open(settings)
-        records = DemoDataSet.make(tenantID: Tenant.defaultID, now: Date())
+        records = try await Self.demoRecords.value
         try await environment.serviceDesk.importRecords(records, intoEmptyTenant: Tenant.defaultID)
     }
 
-    func token(_ person: DeskPerson, scope: String = SeededDesk.readScopes, tenant: String = Tenant.defaultID) throws -> String {
+    static let writeScopes = "tickets:write notes:write alerts:write rules:run"
+    static let everyScope = readScopes + " " + writeScopes
+
+    /// - Parameter secondFactorAge: seconds since a second factor, which also grants `mfa`; nil for none.
+    func token(
+        _ person: DeskPerson, scope: String = SeededDesk.readScopes, tenant: String = Tenant.defaultID, secondFactorAge: Int64? = nil,
+        grant: String = "grant-1"
+    ) throws -> String {
         let now = Int64(Date().timeIntervalSince1970)
         let claims = AccessTokenClaims(
-            issuer: TestHouse.issuer, subject: person.subject, audience: TestHouse.resource, clientID: "client-1", scope: scope, issuedAt: now,
-            expiresAt: now + 600, tokenID: UUID().uuidString, grantID: "grant-1", tenantID: tenant, role: person.role, company: person.company,
-            email: person.email
+            issuer: TestHouse.issuer, subject: person.subject, audience: TestHouse.resource, clientID: "client-1",
+            scope: secondFactorAge == nil ? scope : scope + " mfa", issuedAt: now, expiresAt: now + 600, tokenID: UUID().uuidString, grantID: grant,
+            tenantID: tenant, authTime: secondFactorAge.map { now - $0 }, amr: secondFactorAge.map { _ in ["pwd", "otp"] }, role: person.role,
+            company: person.company, email: person.email
         )
         return try AccessTokenSigner(keyID: "desk-key", privateKey: signingKey).sign(claims)
     }
@@ -93,6 +113,9 @@ final class SeededDesk: Sendable {
 struct ToolCallResult {
     let response: JSONValue?
     let status: HTTPResponse.Status
+    var headers: HTTPFields = [:]
+
+    var challenge: String? { headers[.wwwAuthenticate] }
 
     var result: JSONValue? { response?["result"] }
     var isError: Bool { result?["isError"] == true }
@@ -116,14 +139,27 @@ struct DeskClient {
     let client: any TestClientProtocol
     let desk: SeededDesk
 
-    func call(_ name: String, _ arguments: [String: JSONValue] = [:], as person: DeskPerson, scope: String = SeededDesk.readScopes) async throws -> ToolCallResult {
-        try await call(name, arguments: .object(arguments), as: person, scope: scope)
+    func call(
+        _ name: String, _ arguments: [String: JSONValue] = [:], as person: DeskPerson, scope: String = SeededDesk.readScopes,
+        secondFactorAge: Int64? = nil
+    ) async throws -> ToolCallResult {
+        try await call(name, arguments: .object(arguments), as: person, scope: scope, secondFactorAge: secondFactorAge)
     }
 
     /// `arguments` as any JSON value, to send wrong shapes too.
-    func call(_ name: String, arguments: JSONValue, as person: DeskPerson, scope: String = SeededDesk.readScopes) async throws -> ToolCallResult {
+    func call(
+        _ name: String, arguments: JSONValue, as person: DeskPerson, scope: String = SeededDesk.readScopes, secondFactorAge: Int64? = nil
+    ) async throws -> ToolCallResult {
         let body: JSONValue = ["jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": ["name": .string(name), "arguments": arguments]]
-        let response = try await client.mcp(String(decoding: try JSONEncoder().encode(body), as: UTF8.self), token: try desk.token(person, scope: scope))
-        return ToolCallResult(response: response.json, status: response.status)
+        let token = try desk.token(person, scope: scope, secondFactorAge: secondFactorAge)
+        let response = try await client.mcp(String(decoding: try JSONEncoder().encode(body), as: UTF8.self), token: token)
+        return ToolCallResult(response: response.json, status: response.status, headers: response.headers)
+    }
+
+    /// The names `tools/list` shows this person with these scopes.
+    func listedTools(as person: DeskPerson, scope: String) async throws -> [String] {
+        let response = try await client.mcp(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#, token: try desk.token(person, scope: scope))
+        guard case .array(let tools)? = response.json?["result"]?["tools"] else { return [] }
+        return tools.compactMap { $0["name"]?.stringValue }
     }
 }

@@ -10,6 +10,9 @@ public struct ResourceServerEnvironment: Sendable {
     public let storage: any ResourceStorage
     public let serviceDesk: any ServiceDeskStore
     public let registry: ToolRegistry
+    public let audit: AuditRecorder
+    /// One set of buckets per process, shared by every request.
+    public let rateLimits: ToolRateLimits
 
     public static let databaseFileName = "resource.sqlite"
 
@@ -20,7 +23,9 @@ public struct ResourceServerEnvironment: Sendable {
         try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
         return Self(
             settings: settings, storage: storage, serviceDesk: storage.serviceDesk,
-            registry: registry ?? .standard(serviceDesk: storage.serviceDesk)
+            registry: registry ?? .standard(serviceDesk: storage.serviceDesk),
+            audit: AuditRecorder(store: storage.serviceDesk, logger: Logger(label: "resource-server.audit")),
+            rateLimits: ToolRateLimits(limits: settings.rateLimits)
         )
     }
 }

@@ -26,7 +26,8 @@ public enum ResourceServerApplication {
             resourceMetadataURL: ProtectedResourceMetadata.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
         )
         let endpoint = MCPEndpoint(
-            dispatcher: MCPDispatcher(registry: environment.registry), challenge: challenge, maxBodyBytes: settings.maxBodyBytes
+            dispatcher: MCPDispatcher(registry: environment.registry, audit: environment.audit), challenge: challenge,
+            rateLimits: environment.rateLimits, maxBodyBytes: settings.maxBodyBytes
         )
         let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)
 

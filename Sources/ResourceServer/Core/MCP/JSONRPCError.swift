@@ -22,6 +22,12 @@ public struct JSONRPCError: Error, Sendable, Equatable {
     /// 2026-07-28: the request's protocol version is not one we serve.
     public static let unsupportedProtocolVersionCode = -32022
 
+    // Our own codes, outside both JSON-RPC's reserved -32768…-32000 and MCP's -32020…-32099 (R82).
+    /// A high-trust tool called with a personal access token that is not elevated; data carries `elevationUrl`.
+    public static let elevationRequiredCode = -31403
+    /// Over a rate limit; data carries `retryAfterSeconds`, the HTTP answer is 429 with Retry-After.
+    public static let rateLimitedCode = -31429
+
     public static func parseError(_ message: String = "Parse error: the body is not valid JSON") -> Self { .init(code: parseErrorCode, message: message) }
     public static func invalidRequest(_ message: String) -> Self { .init(code: invalidRequestCode, message: message) }
     public static func methodNotFound(_ method: String) -> Self { .init(code: methodNotFoundCode, message: "Method not found: \(method)") }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Shared
 
@@ -5,6 +6,8 @@ import Shared
 /// Stateless: every request stands alone, whichever era it speaks.
 public struct MCPDispatcher: Sendable {
     public let registry: ToolRegistry
+    /// Where the entries of calls that write nothing go; writes store theirs with their change.
+    let audit: AuditRecorder
     let serverInfo: JSONValue = ["name": "gatehouse", "title": "Gatehouse service desk", "version": "0.1.0"]
     let instructions = """
         Gatehouse gives access to a managed-service provider's service desk as the signed-in person, \
@@ -13,7 +16,10 @@ public struct MCPDispatcher: Sendable {
     /// How long a client may cache `tools/list` and `server/discover` results (2026-07-28 caching).
     let listTTLMilliseconds: Int64 = 300_000
 
-    public init(registry: ToolRegistry) { self.registry = registry }
+    public init(registry: ToolRegistry, audit: AuditRecorder) {
+        self.registry = registry
+        self.audit = audit
+    }
 
     func handle(_ request: MCPRequest, caller: Caller, tenant: Tenant, logger: Logger) async -> Result<JSONValue, JSONRPCError> {
         do {
@@ -84,19 +90,51 @@ public struct MCPDispatcher: Sendable {
         case .object(let members)?: arguments = members
         default: throw JSONRPCError.invalidParams("arguments must be an object")
         }
+        let trail = AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: arguments)
+        switch ToolAuthority.verdict(tool, for: caller, now: Date()) {
+        case .allowed: break
+        case .missingScopes, .needsSecondFactor:
+            // Answered at the HTTP layer for access tokens; a personal access token cannot step up
+            // through OAuth, so it is told where the person elevates it.
+            audit.record(trail.entry(outcome: .refused, dryRun: false))
+            throw Self.elevationRequired(tool, issuer: tenant.issuer)
+        case .roleRefused(let message):
+            audit.record(trail.entry(outcome: .refused, dryRun: false))
+            return Self.errorResult(message)
+        }
         // Argument problems are tool errors the model can correct (SEP-1303), not protocol errors.
         if let problem = JSONSchemaValidator.problem(in: .object(arguments), against: tool.inputSchema) {
+            audit.record(trail.entry(outcome: .error, dryRun: false))
             return Self.errorResult(problem)
         }
         do {
-            let output = try await tool.run(ToolInvocation(arguments: arguments, caller: caller, tenant: tenant))
+            let output = try await tool.run(ToolInvocation(arguments: arguments, caller: caller, tenant: tenant, audit: trail))
+            if !trail.isRecorded { audit.record(trail.entry(outcome: .ok, dryRun: false)) }
             return ["content": [["type": "text", "text": .string(output.text)]], "structuredContent": output.structured, "isError": false]
         } catch let error as ToolError {
+            audit.record(trail.entry(outcome: .error, dryRun: false))
             return Self.errorResult(error.message)
         } catch {
+            audit.record(trail.entry(outcome: .error, dryRun: false))
             logger.error("tool failed", metadata: ["tool": "\(name)", "error": "\(error)"])
             return Self.errorResult("The tool \(name) failed unexpectedly; the error was logged for the operator.")
         }
+    }
+
+    /// A call refused before it ran leaves its entry too: refusals are what an auditor looks for.
+    func recordRefusal(_ request: MCPRequest, caller: Caller, tenant: Tenant, outcome: AuditOutcome) {
+        guard let name = request.toolName else { return }
+        let arguments = request.params["arguments"]?.objectValue ?? [:]
+        audit.record(AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: arguments).entry(outcome: outcome, dryRun: false))
+    }
+
+    static func elevationRequired(_ tool: Tool, issuer: String) -> JSONRPCError {
+        let url = SecondFactor.elevationURL(issuer: issuer)
+        return JSONRPCError(
+            code: JSONRPCError.elevationRequiredCode,
+            message: "\(tool.name) is high-trust and needs a second factor from the last 15 minutes. Elevate this token at \(url), then call again.",
+            data: ["elevationUrl": .string(url), "requiredScope": .string(SecondFactor.scope)]
+        )
     }
 
     static func errorResult(_ message: String) -> [String: JSONValue] {

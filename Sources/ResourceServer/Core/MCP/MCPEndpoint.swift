@@ -11,6 +11,7 @@ import Shared
 struct MCPEndpoint: Sendable {
     let dispatcher: MCPDispatcher
     let challenge: BearerChallenge
+    let rateLimits: ToolRateLimits
     let maxBodyBytes: Int
 
     enum Header {
@@ -50,12 +51,8 @@ struct MCPEndpoint: Sendable {
             prepared = [prepare(message, headers: request.headers, inBatch: false)]
         }
 
-        // Authorization is decided for the whole body before anything runs (R56).
-        for case .request(let call) in prepared {
-            if let name = call.toolName, let tool = dispatcher.registry.tool(named: name), !caller.holds(tool.requiredScopes) {
-                return challenge.insufficientScope(needed: tool.requiredScopes, description: "The tool \(name) needs the scopes \(tool.requiredScopes.joined(separator: " "))")
-            }
-        }
+        // Authorization is decided for the whole body before anything runs (R56), then the rate limits.
+        if let refusal = gate(prepared, caller: caller, tenant: tenant, sse: sse) { return refusal }
 
         var replies: [Reply] = []
         for item in prepared {
@@ -73,6 +70,44 @@ struct MCPEndpoint: Sendable {
         if replies.isEmpty { return Response(status: .accepted) }
         if case .array = message { return try encode(.array(replies.map(\.message)), status: 200, sse: sse) }
         return try encode(replies[0].message, status: replies[0].status, sse: sse)
+    }
+
+    /// The HTTP answer for a body with a tool call the caller may not make: 403 `insufficient_scope`
+    /// naming every scope it needs (the second factor's `mfa` included; a personal access token is told
+    /// where to elevate by the dispatcher instead, since it cannot step up through OAuth), or 429 when a
+    /// call is over its rate limit. nil when every call may run.
+    private func gate(_ prepared: [Prepared], caller: Caller, tenant: Tenant, sse: Bool) -> Response? {
+        let now = Date()
+        var calls: [(MCPRequest, Tool)] = []
+        for case .request(let call) in prepared {
+            guard call.method == "tools/call", let name = call.toolName, let tool = dispatcher.registry.tool(named: name) else { continue }
+            switch ToolAuthority.verdict(tool, for: caller, now: now) {
+            case .missingScopes(let needed):
+                dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
+                return challenge.insufficientScope(needed: needed, description: "The tool \(name) needs the scopes \(needed.joined(separator: " "))")
+            case .needsSecondFactor(let needed) where caller.tokenKind == .accessToken:
+                dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
+                return challenge.insufficientScope(
+                    needed: needed, description: "The tool \(name) needs a second factor from the last 15 minutes (scope \(SecondFactor.scope))"
+                )
+            default: calls.append((call, tool))
+            }
+        }
+        for (call, tool) in calls {
+            guard let retryAfter = rateLimits.take(caller, kind: tool.kind, now: now.timeIntervalSince1970) else { continue }
+            dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .rateLimited)
+            let limit = tool.kind == .read ? rateLimits.limits.readsPerMinute : rateLimits.limits.writesPerMinute
+            let error = JSONRPCError(
+                code: JSONRPCError.rateLimitedCode,
+                message: "Rate limit: at most \(limit) \(tool.kind == .read ? "reads" : "writes") a minute per connection and per person. "
+                    + "Try again in \(retryAfter) s.",
+                data: ["retryAfterSeconds": .int(Int64(retryAfter))]
+            )
+            var response = reply(error: error, id: call.id, status: 429, sse: sse)
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        }
+        return nil
     }
 
     /// One JSON-RPC answer and the HTTP status it asks for when it is the only one.

@@ -3,7 +3,7 @@ import Foundation
 /// The service desk's data, behind a protocol so PostgreSQL can follow SQLite. Every read takes a
 /// `ServiceDeskScope` and applies it in the query itself: a row outside the scope is never fetched, so a
 /// get by id answers nil exactly as for an id that does not exist.
-public protocol ServiceDeskStore: Sendable {
+public protocol ServiceDeskStore: AuditLogStore {
     func customers(_ filter: CustomerFilter, page: PageRequest, scope: ServiceDeskScope) async throws -> Page<Company>
     func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail?
     /// - Parameters:
@@ -37,6 +37,14 @@ public protocol ServiceDeskStore: Sendable {
     ) async throws -> Page<GlobalSearchHit>
     /// The audit entries of a ticket, newest first; nil when the ticket is not in the scope.
     func auditEntries(ticketID: String, page: PageRequest, scope: ServiceDeskScope) async throws -> Page<AuditEntry>?
+
+    /// Carries out a write tool's change with its idempotency record and audit entry in one transaction;
+    /// throws `DeskWriteError` for what the caller can correct.
+    func perform(_ write: DeskWrite, audit: AuditTrail) async throws -> DeskWriteResult
+    /// The tenant's automation rules by name.
+    func rules(tenantID: String) async throws -> [Rule]
+    func settings(tenantID: String) async throws -> DeskSettings
+    func saveSettings(_ settings: DeskSettings, tenantID: String) async throws
 
     func counts(tenantID: String) async throws -> ServiceDeskCounts
     /// Adds the records in one transaction, or throws `TenantNotEmptyError` when the tenant has customers.

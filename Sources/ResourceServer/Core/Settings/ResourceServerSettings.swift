@@ -15,15 +15,18 @@ public struct ResourceServerSettings: Sendable {
     public var allowedOrigins: [String]
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
+    /// `tools/call` allowance per grant and per person, by tool kind.
+    public var rateLimits: ToolRateLimits.Limits
 
     public static let knownKeys: Set<String> = [
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
+        "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE",
     ]
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
-        logFormat: LogFormat = .text, logLevel: Logger.Level = .info
+        logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults
     ) {
         self.listen = listen
         self.resource = resource
@@ -34,6 +37,7 @@ public struct ResourceServerSettings: Sendable {
         self.allowedOrigins = allowedOrigins
         self.logFormat = logFormat
         self.logLevel = logLevel
+        self.rateLimits = rateLimits
     }
 
     /// The hosted connectors' origins (requirements R70).
@@ -52,7 +56,15 @@ public struct ResourceServerSettings: Sendable {
             allowedOrigins: try Setting<[String]>.list("ALLOWED_ORIGINS", default: defaultAllowedOrigins.joined(separator: ","))
                 .read(from: source),
             logFormat: try Setting.logFormat.read(from: source),
-            logLevel: try Setting.logLevel.read(from: source)
+            logLevel: try Setting.logLevel.read(from: source),
+            rateLimits: ToolRateLimits.Limits(
+                readsPerMinute: try Setting<Int>.integer(
+                    "RATE_READS_PER_MINUTE", default: ToolRateLimits.Limits.defaults.readsPerMinute, range: 1...100_000_000
+                ).read(from: source),
+                writesPerMinute: try Setting<Int>.integer(
+                    "RATE_WRITES_PER_MINUTE", default: ToolRateLimits.Limits.defaults.writesPerMinute, range: 1...100_000_000
+                ).read(from: source)
+            )
         )
     }
 }

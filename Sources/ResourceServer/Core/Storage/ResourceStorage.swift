@@ -29,6 +29,9 @@ public struct SQLiteResourceStorage: ResourceStorage {
         migrator.registerMigration("v2: service desk") { db in
             try ServiceDeskSchema.create(db)
         }
+        migrator.registerMigration("v3: idempotency, confirmations, desk settings") { db in
+            try ServiceDeskSchema.createWriteTables(db)
+        }
         return migrator
     }
 

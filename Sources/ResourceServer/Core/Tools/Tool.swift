@@ -17,6 +17,8 @@ public struct Tool: Sendable {
     public let outputSchema: JSONValue?
     public let requiredScopes: [String]
     public let kind: Kind
+    /// The roles that may use the tool on top of holding its scopes; nil for anyone with a valid token.
+    public let roles: Set<Role>?
     public let run: @Sendable (ToolInvocation) async throws -> ToolOutput
 
     /// Claude refuses every tool of a server when one name breaks `^[a-zA-Z0-9_-]{1,64}$` (requirements R80).
@@ -27,7 +29,7 @@ public struct Tool: Sendable {
 
     public init(
         name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue? = nil,
-        requiredScopes: [String], kind: Kind, run: @escaping @Sendable (ToolInvocation) async throws -> ToolOutput
+        requiredScopes: [String], kind: Kind, roles: Set<Role>? = nil, run: @escaping @Sendable (ToolInvocation) async throws -> ToolOutput
     ) {
         precondition(Self.isValidName(name), "tool name '\(name)' must match ^[a-zA-Z0-9_-]{1,64}$")
         self.name = name
@@ -37,7 +39,14 @@ public struct Tool: Sendable {
         self.outputSchema = outputSchema
         self.requiredScopes = requiredScopes
         self.kind = kind
+        self.roles = roles
         self.run = run
+    }
+
+    /// The same tool for fewer roles.
+    func limited(to roles: Set<Role>) -> Tool {
+        Tool(name: name, title: title, description: description, inputSchema: inputSchema, outputSchema: outputSchema,
+             requiredScopes: requiredScopes, kind: kind, roles: roles, run: run)
     }
 
     /// The `tools/list` entry (MCP server/tools §Tool).
@@ -51,11 +60,13 @@ public struct Tool: Sendable {
     }
 }
 
-/// One call of a tool: its validated arguments, the caller and the tenant it runs in.
+/// One call of a tool: its validated arguments, the caller, the tenant it runs in, and the audit entry
+/// the call will leave (a write records it in its own transaction).
 public struct ToolInvocation: Sendable {
     public let arguments: [String: JSONValue]
     public let caller: Caller
     public let tenant: Tenant
+    public let audit: AuditTrail
 }
 
 /// What a tool returns: structured content (which matches its output schema) and the text a model reads.

@@ -17,8 +17,8 @@ public struct ToolRegistry: Sendable {
 
     public func tool(named name: String) -> Tool? { byName[name] }
 
-    /// Tools the caller's scopes allow.
-    public func visibleTools(for caller: Caller) -> [Tool] { tools.filter { caller.holds($0.requiredScopes) } }
+    /// Tools the caller's scopes, role and company allow (`ToolAuthority.isListed`).
+    public func visibleTools(for caller: Caller) -> [Tool] { tools.filter { ToolAuthority.isListed($0, for: caller) } }
 
     /// Every scope some tool needs, sorted: what the protected-resource metadata advertises.
     public var allScopes: [String] { Array(Set(tools.flatMap(\.requiredScopes))).sorted() }

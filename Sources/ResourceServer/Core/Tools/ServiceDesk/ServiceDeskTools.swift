@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The service desk's tools over one store. Each call turns the caller into a `ServiceDeskScope` first,
 /// so every query it runs is limited to the tenant and, for a company user, to their company.
@@ -12,21 +13,36 @@ public struct ServiceDeskTools: Sendable {
         self.now = now
     }
 
+    /// Reads, then writes, then high-trust writes. A tool is for the roles every one of its scopes allows
+    /// (the scope catalogue decides who may hold a scope), unless it names fewer itself.
     public var all: [Tool] {
-        customerTools + ticketTools + alertTools + assetTools + contractTools + backupTools + invoiceTools + activityTools + searchTools
-            + auditTools
+        let tools = customerTools + ticketTools + alertTools + assetTools + contractTools + backupTools + invoiceTools + activityTools + searchTools
+            + auditTools + ticketWriteTools.filter { $0.kind == .write } + alertWriteTools + ticketWriteTools.filter { $0.kind == .highTrust } + ruleTools
+        return tools.map { tool in tool.roles == nil ? tool.limited(to: Self.roles(allowedBy: tool.requiredScopes)) : tool }
     }
 
-    /// Runs a read with the caller's scope, turning what the store refuses into messages a model can act on.
-    func read(
-        _ invocation: ToolInvocation, _ body: (ToolArguments, ServiceDeskScope) async throws -> ToolOutput
-    ) async throws -> ToolOutput {
+    /// The MSP's own people.
+    static let staff: Set<Role> = [.admin, .technician]
+
+    static func roles(allowedBy scopes: [String]) -> Set<Role> {
+        scopes.reduce(Set(Role.allCases)) { roles, scope in roles.intersection(ScopeCatalog.definition(named: scope)?.roles ?? []) }
+    }
+
+    static func scope(of invocation: ToolInvocation) throws(ToolError) -> ServiceDeskScope {
         guard let scope = ServiceDeskScope.of(invocation.caller, in: invocation.tenant) else {
             throw ToolError(
                 "This account may not see service-desk records: it is not an admin or technician, nor a company user linked to a customer. "
                     + "Ask an administrator to check the account's role."
             )
         }
+        return scope
+    }
+
+    /// Runs a read with the caller's scope, turning what the store refuses into messages a model can act on.
+    func read(
+        _ invocation: ToolInvocation, _ body: (ToolArguments, ServiceDeskScope) async throws -> ToolOutput
+    ) async throws -> ToolOutput {
+        let scope = try Self.scope(of: invocation)
         do {
             return try await body(ToolArguments(invocation.arguments), scope)
         } catch ServiceDeskQueryError.invalidCursor {

@@ -46,7 +46,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("tickets", of: Self.ticketSchema),
-            requiredScopes: ["tickets:read"], kind: .read
+            requiredScopes: ["tickets:read"], kind: .read, roles: Self.staff
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 var filter = TicketFilter(assignees: ServiceDeskScope.assigneeKeys(of: invocation.caller))

@@ -60,6 +60,10 @@ enum ToolPolicy {
     static let maximumIDLength = 64
     /// Cursors are ours and short.
     static let maximumCursorLength = 512
+    /// Long enough for a UUID or any client's own request id.
+    static let maximumIdempotencyKeyLength = 200
+    /// A note or reply: several pages of text, never a document dump.
+    static let maximumNoteLength = 10_000
     /// Day windows up to ten years.
     static let maximumDays = 3_650
 }

@@ -1,0 +1,46 @@
+import Foundation
+import Shared
+
+/// Whether a caller may use a tool, decided in the order the house fixes: the token's scopes, then the
+/// person's role and company, then the tool's kind (a high-trust tool needs a fresh second factor).
+/// `tools/list` and every `tools/call` ask here, so what is listed and what runs cannot disagree.
+public enum ToolAuthority {
+    public enum Verdict: Sendable, Equatable {
+        case allowed
+        /// The token lacks scopes: `needed` is everything the call needs, the second factor included
+        /// when the tool is high-trust and the caller not elevated, so one challenge asks for all (R55).
+        case missingScopes(needed: [String])
+        /// The person's role or company does not allow the tool; the message says why.
+        case roleRefused(String)
+        /// Scopes and role are right; only a fresh second factor is missing.
+        case needsSecondFactor(needed: [String])
+    }
+
+    public static func verdict(_ tool: Tool, for caller: Caller, now: Date) -> Verdict {
+        let highTrustPending = tool.kind == .highTrust && !SecondFactor.isFresh(caller, now: now)
+        if !caller.holds(tool.requiredScopes) {
+            return .missingScopes(needed: tool.requiredScopes + (highTrustPending ? [SecondFactor.scope] : []))
+        }
+        if let refusal = roleRefusal(tool, caller) { return .roleRefused(refusal) }
+        if highTrustPending { return .needsSecondFactor(needed: tool.requiredScopes + [SecondFactor.scope]) }
+        return .allowed
+    }
+
+    /// Listed when its scopes are held and the person's role and company allow it. The second factor
+    /// never hides a tool: a client must see a high-trust tool to step up for it.
+    public static func isListed(_ tool: Tool, for caller: Caller) -> Bool {
+        caller.holds(tool.requiredScopes) && roleRefusal(tool, caller) == nil
+    }
+
+    private static func roleRefusal(_ tool: Tool, _ caller: Caller) -> String? {
+        guard let roles = tool.roles else { return nil }
+        guard let role = caller.claims.role.flatMap(Role.init(rawValue:)), roles.contains(role) else {
+            let allowed = Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: " or ")
+            return "\(tool.name) is for \(allowed) accounts; this account's role is \(caller.claims.role ?? "not set")."
+        }
+        if role == .company, (caller.claims.company ?? "").isEmpty {
+            return "This company account is not linked to a customer, so it may not use \(tool.name). Ask an administrator to link it."
+        }
+        return nil
+    }
+}
