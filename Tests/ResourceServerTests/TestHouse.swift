@@ -47,11 +47,11 @@ struct TestHouse {
         ) { _ in throw CocoaError(.fileNoSuchFile) },
     ]
 
-    init(pageSize: Int = 100) async throws {
+    init(pageSize: Int = 100, rateLimits: ToolRateLimits.Limits = ToolRateLimits.Limits(readsPerMinute: 100_000, writesPerMinute: 100_000)) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs-test-\(UUID().uuidString)").path
         let settings = ResourceServerSettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), resource: Self.resource, issuer: Self.issuer, dataDirectory: directory,
-            maxBodyBytes: Self.maxBodyBytes
+            maxBodyBytes: Self.maxBodyBytes, rateLimits: rateLimits
         )
         environment = try await ResourceServerEnvironment.open(settings, registry: ToolRegistry(tools: Self.tools, pageSize: pageSize))
     }
@@ -67,11 +67,12 @@ struct TestHouse {
     }
 
     func token(
-        scope: String = "", audience: String = Self.resource, tenant: String = Tenant.defaultID, expiresIn: Int64 = 600, grantID: String = "grant-1"
+        scope: String = "", audience: String = Self.resource, tenant: String = Tenant.defaultID, expiresIn: Int64 = 600, grantID: String = "grant-1",
+        subject: String = "usr_1"
     ) throws -> String {
         let now = Int64(Date().timeIntervalSince1970)
         let claims = AccessTokenClaims(
-            issuer: Self.issuer, subject: "usr_1", audience: audience, clientID: "client-1", scope: scope, issuedAt: now,
+            issuer: Self.issuer, subject: subject, audience: audience, clientID: "client-1", scope: scope, issuedAt: now,
             expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: grantID, tenantID: tenant, role: "technician"
         )
         return try AccessTokenSigner(keyID: keyID, privateKey: signingKey).sign(claims)

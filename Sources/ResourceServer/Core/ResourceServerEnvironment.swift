@@ -21,10 +21,10 @@ public struct ResourceServerEnvironment: Sendable {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let storage = try SQLiteResourceStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
         try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
+        let audit = AuditRecorder(store: storage.serviceDesk, logger: Logger(label: "resource-server.audit"))
         return Self(
             settings: settings, storage: storage, serviceDesk: storage.serviceDesk,
-            registry: registry ?? .standard(serviceDesk: storage.serviceDesk),
-            audit: AuditRecorder(store: storage.serviceDesk, logger: Logger(label: "resource-server.audit")),
+            registry: registry ?? .standard(serviceDesk: storage.serviceDesk, audit: audit), audit: audit,
             rateLimits: ToolRateLimits(limits: settings.rateLimits)
         )
     }
@@ -32,7 +32,7 @@ public struct ResourceServerEnvironment: Sendable {
 
 extension ToolRegistry {
     /// The tools this server offers: whoami and the service desk's.
-    public static func standard(serviceDesk: any ServiceDeskStore) -> ToolRegistry {
-        ToolRegistry(tools: [WhoAmITool.tool] + ServiceDeskTools(store: serviceDesk).all)
+    public static func standard(serviceDesk: any ServiceDeskStore, audit: AuditRecorder) -> ToolRegistry {
+        ToolRegistry(tools: [WhoAmITool.tool] + ServiceDeskTools(store: serviceDesk, audit: audit).all)
     }
 }

@@ -9,7 +9,7 @@ public struct ResourceServerCommand: AsyncParsableCommand {
         commandName: "resource-server",
         abstract: "Gatehouse MCP resource server.",
         discussion: "Settings come from GATEHOUSE_<KEY> environment variables and the file named by GATEHOUSE_CONFIG.",
-        subcommands: [Serve.self, SeedDemoCommand.self],
+        subcommands: [Serve.self, SeedDemoCommand.self, AdminCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -19,30 +19,21 @@ public struct ResourceServerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the resource server (the default).")
 
         func run() async throws {
-            let settings: ResourceServerSettings
-            do {
-                settings = try ResourceServerSettings.load()
-            } catch {
-                CommandLineFailure.exit(error)
-            }
+            let settings = CommandEnvironment.settings()
             LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
             let logger = Logger(label: "resource-server")
-            let environment: ResourceServerEnvironment
-            do {
-                environment = try await ResourceServerEnvironment.open(settings)
-            } catch let error as ConfigurationError {
-                CommandLineFailure.exit(error)
-            } catch {
-                CommandLineFailure.exit(message: "cannot open the data folder '\(settings.dataDirectory)': \(error)")
-            }
+            let environment = await CommandEnvironment.open(settings)
             let app = try await ResourceServerApplication.make(environment: environment, logger: logger) { port in
                 logger.info("resource-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "resource": "\(settings.resource)"])
             }
             do {
                 try await app.runService()
             } catch {
+                await environment.audit.flush()
                 CommandLineFailure.exit(message: "resource-server stopped: \(error)")
             }
+            // The read calls' entries still waiting for their batch.
+            await environment.audit.flush()
         }
     }
 }

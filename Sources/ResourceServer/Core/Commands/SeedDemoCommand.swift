@@ -20,23 +20,7 @@ struct SeedDemoCommand: AsyncParsableCommand {
     @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
     func run() async throws {
-        let settings: ResourceServerSettings
-        do {
-            settings = try ResourceServerSettings.load()
-        } catch {
-            CommandLineFailure.exit(error)
-        }
-        let environment: ResourceServerEnvironment
-        do {
-            environment = try await ResourceServerEnvironment.open(settings)
-        } catch let error as ConfigurationError {
-            CommandLineFailure.exit(error)
-        } catch {
-            CommandLineFailure.exit(message: "cannot open the data folder '\(settings.dataDirectory)': \(error)")
-        }
-        guard try await environment.storage.allTenants().contains(where: { $0.id == tenant }) else {
-            CommandLineFailure.exit(message: "no tenant '\(tenant)' in \(settings.dataDirectory)", status: 2)
-        }
+        let environment = try await CommandEnvironment.open(tenant: tenant)
         let started = ContinuousClock.now
         let records = DemoDataSet.make(tenantID: tenant, now: Date())
         do {

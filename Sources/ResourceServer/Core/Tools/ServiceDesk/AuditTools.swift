@@ -20,6 +20,7 @@ extension ServiceDeskTools {
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("ticket_id")!
+                await audit.flush()
                 guard let page = try await store.auditEntries(ticketID: id, page: arguments.page, scope: scope) else {
                     throw Self.notFound("ticket", id, hint: Self.ticketNotFoundHint)
                 }

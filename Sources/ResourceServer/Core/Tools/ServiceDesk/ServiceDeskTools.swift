@@ -5,11 +5,14 @@ import Shared
 /// so every query it runs is limited to the tenant and, for a company user, to their company.
 public struct ServiceDeskTools: Sendable {
     let store: any ServiceDeskStore
+    /// Flushed before the log is read, so a caller sees every call made so far.
+    let audit: AuditRecorder
     /// The clock "within N days" and "since" defaults are measured from.
     let now: @Sendable () -> Date
 
-    public init(store: any ServiceDeskStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any ServiceDeskStore, audit: AuditRecorder, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.audit = audit
         self.now = now
     }
 

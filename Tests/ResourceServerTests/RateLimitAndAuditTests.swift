@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+
+@testable import ResourceServerCore
+
+@Suite("Rate limits on tools/call")
+struct RateLimitTests {
+    static func call(_ tool: String) -> String { #"{"jsonrpc":"2.0","id":"r1","method":"tools/call","params":{"name":"\#(tool)","arguments":{"text":"hi"}}}"# }
+
+    @Test("Over the reads limit: 429 with Retry-After and a JSON-RPC error outside the reserved ranges carrying retryAfterSeconds")
+    func readsLimited() async throws {
+        let house = try await TestHouse(rateLimits: ToolRateLimits.Limits(readsPerMinute: 3, writesPerMinute: 2))
+        try await house.test { client in
+            let token = try house.token()
+            for _ in 0..<3 { #expect(try await client.mcp(Self.call("echo"), token: token).status == .ok) }
+            let limited = try await client.mcp(Self.call("echo"), token: token)
+            #expect(limited.status == .tooManyRequests)
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap(Int.init))
+            #expect((1...20).contains(retryAfter), "one read comes back every 20 s at 3 a minute")
+            #expect(limited.errorCode == Int64(JSONRPCError.rateLimitedCode) && JSONRPCError.rateLimitedCode > -32000)
+            #expect(limited.json?["id"] == "r1")
+            #expect(limited.json?["error"]?["data"]?["retryAfterSeconds"] == .int(Int64(retryAfter)))
+
+            // Writes have their own allowance; tools/list is not a tool call.
+            #expect(try await client.mcp(Self.call("explode"), token: token).status == .ok)
+            #expect(try await client.mcp(#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#, token: token).status == .ok)
+            // Another grant of the same person shares the person's bucket; another person is not affected.
+            #expect(try await client.mcp(Self.call("echo"), token: try house.token(grantID: "grant-2")).status == .tooManyRequests)
+            #expect(try await client.mcp(Self.call("echo"), token: try house.token(grantID: "grant-3", subject: "usr_2")).status == .ok)
+        }
+    }
+
+    @Test("A bucket refills at the configured pace and holds at most a minute's allowance")
+    func refill() {
+        let limits = ToolRateLimits(limits: ToolRateLimits.Limits(readsPerMinute: 60, writesPerMinute: 6))
+        let caller = Caller(
+            claims: AccessTokenClaims(
+                issuer: "i", subject: "s", audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: "g", tenantID: "d"
+            ),
+            tokenKind: .accessToken
+        )
+        for _ in 0..<6 { #expect(limits.take(caller, kind: .write, now: 1000) == nil) }
+        #expect(limits.take(caller, kind: .write, now: 1000) == 10, "one write every 10 s")
+        #expect(limits.take(caller, kind: .highTrust, now: 1005) == 5, "high-trust tools count as writes")
+        #expect(limits.take(caller, kind: .write, now: 1010) == nil)
+        #expect(limits.take(caller, kind: .write, now: 1010) == 10)
+        // A long pause refills to the full minute's allowance, no more.
+        for _ in 0..<6 { #expect(limits.take(caller, kind: .write, now: 5000) == nil) }
+        #expect(limits.take(caller, kind: .write, now: 5000) != nil)
+        #expect(limits.take(caller, kind: .read, now: 5000) == nil)
+    }
+}
+
+@Suite("The audit log")
+struct AuditLogTests {
+    @Test("Every tools/call leaves an entry, reads and refusals included, with a digest of the arguments and never the arguments")
+    func everyCallAudited() async throws {
+        let desk = try await SeededDesk.writable.value
+        let ticket = try #require(desk.tickets(of: desk.companyB).first)
+        try await desk.session { client in
+            let secret = "hunter2-\(UUID().uuidString)"
+            _ = try await client.call("get_ticket", ["ticket_id": .string(ticket.id)], as: desk.technician)
+            // Refused: the scope is missing (403), then the role does not allow the tool.
+            _ = try await client.call("reply_to_ticket", ["ticket_id": .string(ticket.id), "body": .string(secret)], as: desk.technician)
+            _ = try await client.call("add_internal_note", ["ticket_id": .string(ticket.id), "body": .string(secret)], as: desk.userB, scope: "notes:write")
+            let log = try await client.call("get_audit_log_for_ticket", ["ticket_id": .string(ticket.id), "limit": 100], as: desk.admin)
+            let entries = log.items("entries")
+            let read = try #require(entries.first { $0["tool"] == "get_ticket" && $0["subject"] == "usr_tech" })
+            #expect(read["outcome"] == "ok" && read["dry_run"] == false && read["customer_id"] == nil)
+            #expect(read["argument_digest"] == .string(AuditTrail.digest(["ticket_id": .string(ticket.id)])))
+            let refusals = entries.filter { $0["tool"] == "reply_to_ticket" || $0["tool"] == "add_internal_note" }
+            #expect(refusals.count == 2 && refusals.allSatisfy { $0["outcome"] == "refused" })
+
+            let all = try await desk.environment.serviceDesk.auditLog(tenantID: Tenant.defaultID, after: 0, limit: 100_000)
+            #expect(!all.isEmpty && all.map(\.position) == all.map(\.position).sorted())
+            let stored = String(decoding: try JSONEncoder().encode(all.map(\.entry)), as: UTF8.self)
+            #expect(!stored.contains(secret))
+            let next = try await desk.environment.serviceDesk.auditLog(tenantID: Tenant.defaultID, after: all[0].position, limit: 1)
+            #expect(next.map(\.position) == [all[1].position])
+            #expect(try await desk.environment.serviceDesk.auditLog(tenantID: "other", after: 0, limit: 10).isEmpty)
+        }
+    }
+}
