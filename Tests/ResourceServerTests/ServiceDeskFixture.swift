@@ -80,6 +80,14 @@ final class SeededDesk: Sendable {
         return try AccessTokenSigner(keyID: "desk-key", privateKey: signingKey).sign(claims)
     }
 
+    /// The caller the server makes of this person's token, as the endpoint would verify it.
+    func verifiedCaller(_ person: DeskPerson, scope: String) async throws -> Caller? {
+        let token = try self.token(person, scope: scope)
+        let claims = try AccessTokenVerifier(issuer: TestHouse.issuer, audience: TestHouse.resource, tenantID: Tenant.defaultID)
+            .verify(try AccessTokenVerifier.parse(token), key: signingKey.publicKey)
+        return Caller(claims: claims, tokenKind: .accessToken)
+    }
+
     func caller(_ person: DeskPerson) -> Caller {
         Caller(
             claims: AccessTokenClaims(
