@@ -148,6 +148,22 @@ class Gatehouse:
             [binary("auth-server"), "admin", *args], env=self.auth_env(), input=stdin, capture_output=True, text=True, timeout=60
         )
 
+    def resource_command(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Runs `resource-server <args>` (seed-demo, admin …) on the resource-server's data folder."""
+        return subprocess.run(
+            [binary("resource-server"), *args], env=env or self.resource_env(), capture_output=True, text=True, timeout=120
+        )
+
+    def add_company_user(self, email: str, company: str) -> Person:
+        """A customer's person, who sees only their company (the id is one of the demo seed's customers)."""
+        added = self.admin(
+            "user", "add", "--email", email, "--role", "company", "--company", company, "--password-stdin", stdin=PASSWORD + "\n"
+        )
+        assert added.returncode == 0, added.stderr
+        match = re.search(r"\(id (usr_[A-Za-z0-9_-]+)\)", added.stdout)
+        assert match, added.stdout
+        return Person(email=email, password=PASSWORD, subject=match.group(1))
+
     def pin_cimd_document(self, name: str, document: dict) -> None:
         """Stands a client metadata document in for its client_id URL, as GATEHOUSE_CIMD_PINNED_DIR does."""
         self.cimd_pinned_dir.mkdir(exist_ok=True)
@@ -216,6 +232,9 @@ def gatehouse():
         # Pinned before the start, so it does not matter whether the server reads the folder once or per lookup.
         house.pin_cimd_document("e2e", CIMD_TEST_DOCUMENT)
         house.start("auth-server", house.auth_env(), f"{house.issuer}/healthz")
+        # The demo service desk, as Deploy/run seeds it on first start.
+        seeded = house.resource_command("seed-demo")
+        assert seeded.returncode == 0, seeded.stderr
         house.start("resource-server", house.resource_env(), f"http://127.0.0.1:{house.resource_port}/healthz")
         yield house
     finally:
