@@ -71,15 +71,15 @@ enum MetadataDocumentTestServer {
         }
         router.get("/slow-head") { request, _ in
             _ = await record.hit("/slow-head")
-            try await Task.sleep(for: .seconds(8))
+            try await Task.sleep(for: .seconds(30))
             return json(document(for: request))
         }
         router.get("/trickle") { _, _ in
             _ = await record.hit("/trickle")
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
-                for _ in 0..<30 {
+                for _ in 0..<60 {
                     try await writer.write(ByteBuffer(string: " "))
-                    try await Task.sleep(for: .milliseconds(400))
+                    try await Task.sleep(for: .milliseconds(500))
                 }
                 try await writer.finish(nil)
             })

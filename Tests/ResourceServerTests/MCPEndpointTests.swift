@@ -336,6 +336,12 @@ struct HTTPRulesTests {
             #expect(document["authorization_servers"] == [.string(TestHouse.issuer)])
             #expect(document["bearer_methods_supported"] == ["header"])
             #expect(document["scopes_supported"] == ["things:read"])
+            // Each tool with its scopes and kind, for whoever must say what a grant allows.
+            #expect(document["gatehouse_tools"]?.arrayValues.first { $0["name"] == "list_things" } == ["name": "list_things", "scopes": ["things:read"], "kind": "read"])
+            #expect(document["gatehouse_tools"]?.arrayValues.count == TestHouse.tools.count)
+            let listed = try await client.mcp(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#, token: try house.token(scope: "things:read"))
+            let things = listed.json?["result"]?["tools"]?.arrayValues.first { $0["name"] == "list_things" }
+            #expect(things?["_meta"] == ["gatehouse/scopes": ["things:read"], "gatehouse/kind": "read"])
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
         }

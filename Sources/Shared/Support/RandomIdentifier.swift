@@ -2,6 +2,8 @@
 public enum RandomIdentifier {
     public static func make(bytes: Int = 16) -> String {
         var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        // Eight bytes per draw: each draw is a getrandom call, and every audited tool call makes an id.
+        var words = (0..<(bytes + 7) / 8).map { _ in generator.next() as UInt64 }
+        return words.withUnsafeMutableBytes { Base64URL.encode(Array($0.prefix(bytes))) }
     }
 }

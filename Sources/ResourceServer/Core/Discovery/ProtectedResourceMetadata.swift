@@ -3,12 +3,21 @@ import Foundation
 /// RFC 9728 §2 protected-resource metadata, served identically at the root and path-inserted
 /// well-known URLs (R3). `resource` is byte-identical to the configured MCP URL (R4) and names one
 /// authorization server (R9); tokens are accepted only in the Authorization header (R10).
+/// Beyond RFC 9728's members (§2 allows more), `gatehouse_tools` names each tool with its scopes and
+/// kind, so a consent page or an operator can say what a grant of some scopes lets an app do.
 struct ProtectedResourceMetadata: Codable, Equatable {
     var resource: String
     var authorizationServers: [String]
     var bearerMethodsSupported: [String]
     var scopesSupported: [String]?
     var resourceName: String
+    var tools: [PublishedTool]
+
+    struct PublishedTool: Codable, Equatable {
+        var name: String
+        var scopes: [String]
+        var kind: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case resource
@@ -16,14 +25,18 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         case bearerMethodsSupported = "bearer_methods_supported"
         case scopesSupported = "scopes_supported"
         case resourceName = "resource_name"
+        case tools = "gatehouse_tools"
     }
 
-    init(resource: String, issuer: String, scopes: [String]) {
+    /// `scopes_supported` holds every tool scope and never the second factor's `mfa`, which clients must
+    /// only ask for when challenged (R60).
+    init(resource: String, issuer: String, registry: ToolRegistry) {
         self.resource = resource
         self.authorizationServers = [issuer]
         self.bearerMethodsSupported = ["header"]
-        self.scopesSupported = scopes.isEmpty ? nil : scopes
+        self.scopesSupported = registry.allScopes.isEmpty ? nil : registry.allScopes
         self.resourceName = "Gatehouse"
+        self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind.rawValue) }
     }
 
     static let wellKnownPrefix = "/.well-known/oauth-protected-resource"

@@ -41,7 +41,7 @@ public enum ResourceServerApplication {
             metadata.get(RouterPath(path)) { _, context in
                 guard let tenant = context.tenant else { throw HTTPError(.notFound) }
                 return try JSONResponse.make(
-                    ProtectedResourceMetadata(resource: tenant.resource, issuer: tenant.issuer, scopes: environment.registry.allScopes),
+                    ProtectedResourceMetadata(resource: tenant.resource, issuer: tenant.issuer, registry: environment.registry),
                     cacheControl: "max-age=300"
                 )
             }

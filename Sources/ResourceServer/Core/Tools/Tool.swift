@@ -54,6 +54,8 @@ public struct Tool: Sendable {
         var entry: [String: JSONValue] = [
             "name": .string(name), "title": .string(title), "description": .string(description), "inputSchema": inputSchema,
             "annotations": ["readOnlyHint": .bool(kind == .read), "destructiveHint": .bool(kind == .highTrust), "openWorldHint": false],
+            // What a grant needs for this tool, for hosts that show it (the metadata's gatehouse_tools says the same).
+            "_meta": ["gatehouse/scopes": .array(requiredScopes.map(JSONValue.string)), "gatehouse/kind": .string(kind.rawValue)],
         ]
         if let outputSchema { entry["outputSchema"] = outputSchema }
         return .object(entry)
