@@ -13,8 +13,14 @@ struct AuthServerHTTPTests {
     static let resource = "https://acme.example.com/mcp"
 
     /// `configure` changes the settings before the server starts, e.g. to pin test metadata documents.
+    /// What the resource-server publishes in these tests, instead of fetching it.
+    static let publishedTools: ResourceToolCatalog = ResourceToolCatalog { _ in
+        Data(#"{"resource":"https://acme.example.com/mcp","gatehouse_tools":[{"name":"whoami","scopes":[],"kind":"read"},{"name":"get_ticket","scopes":["tickets:read"],"kind":"read"},{"name":"close_ticket","scopes":["tickets:write"],"kind":"high-trust"},{"name":"get_customer_status_snapshot","scopes":["customers:read","tickets:read"],"kind":"read"}]}"#.utf8)
+    }
+
     static func withApplication(
         configure: (inout AuthServerSettings) -> Void = { _ in },
+        resourceTools: ResourceToolCatalog = publishedTools,
         _ body: @escaping @Sendable (AuthServerEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = try TemporaryDirectory(creating: false)
@@ -22,7 +28,7 @@ struct AuthServerHTTPTests {
         var settings = AuthServerSettings(listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path)
         configure(&settings)
         let environment = try await AuthServerEnvironment.open(settings, reconcile: true)
-        let app = Application(router: try await AuthServerApplication.router(environment: environment))
+        let app = Application(router: try await AuthServerApplication.router(environment: environment, resourceTools: resourceTools))
         try await app.test(.router) { client in try await body(environment, client) }
     }
 

@@ -6,7 +6,11 @@ import Shared
 /// routes (metadata, JWKS, token, revocation, registration) carry CORS for browser-based clients; the
 /// pages and the browser side of OAuth (authorize, consent, connected apps) carry the session instead.
 public enum AuthServerApplication {
-    public static func router(environment: AuthServerEnvironment, logger: Logger = Logger(label: "auth-server")) async throws -> Router<AuthRequestContext> {
+    /// - Parameter resourceTools: where the consent page learns which tools a scope opens; by default the
+    ///   resource-server's metadata over HTTP.
+    public static func router(
+        environment: AuthServerEnvironment, logger: Logger = Logger(label: "auth-server"), resourceTools: ResourceToolCatalog = ResourceToolCatalog()
+    ) async throws -> Router<AuthRequestContext> {
         let tenants = try await environment.storage.allTenants()
         let documents = try CIMDClientResolver.make(settings: environment.settings, logger: logger)
         let keyCache = ClientJWKSCache(logger: logger) { url in
@@ -26,7 +30,7 @@ public enum AuthServerApplication {
         RevocationFeedRoutes.add(to: router, storage: environment.storage)
         let pages = try await PageServices(storage: environment.storage)
         PageRoutes.add(to: router, pages: pages)
-        OAuthBrowserRoutes.add(to: router, services: services, pages: pages)
+        OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)
         return router
     }
 

@@ -78,7 +78,7 @@ enum OAuthAPIRoutes {
 /// The browser side: /oauth/authorize, the consent page and connected apps. Added after the page
 /// middleware, so they see the session and may throw `ErrorPage`.
 enum OAuthBrowserRoutes {
-    static func add(to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices) {
+    static func add(to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices, resourceTools: ResourceToolCatalog) {
         router.get(RouterPath(AuthServerPaths.authorize)) { request, context in
             let tenant = try context.pageTenant()
             let person = context.signedIn.map { AuthorizationFlow.Person(user: $0.user, authTime: $0.session.authTime) }
@@ -98,11 +98,19 @@ enum OAuthBrowserRoutes {
             guard let requestID = request.uri.queryParameters["request"].map(String.init),
                 let (pending, client) = try await services.flow.pendingConsent(requestID: requestID, tenant: tenant, user: signedIn.user, now: Date())
             else { throw ErrorPage.consentExpired }
+            let tools = await resourceTools.tools(forResource: tenant.resource)
             return pages.renderer.response(
                 ConsentPage(
                     clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
                     isLoopbackRedirect: RedirectURIPolicy.isLoopback(pending.redirectURI),
-                    scopes: pending.scopes.map { ConsentPage.Scope(name: $0, description: ScopeCatalog.definition(named: $0)?.consentText ?? $0) },
+                    scopes: pending.scopes.map { scope in
+                        ConsentPage.Scope(
+                            name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,
+                            tools: ResourceToolCatalog.tools(tools, openedBy: scope, within: Set(pending.scopes)).map {
+                                ConsentPage.Tool(name: $0.name, needsSecondFactor: $0.kind == "high-trust")
+                            }
+                        )
+                    },
                     email: signedIn.user.email, requestID: requestID, csrfToken: signedIn.csrfToken
                 )
             )

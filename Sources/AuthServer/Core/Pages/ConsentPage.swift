@@ -4,14 +4,27 @@
 public struct ConsentPage: Page {
     public static let template = PageTemplate.consent
 
-    /// One requested scope: its name and what it lets the client do, in plain words.
+    /// One requested scope: its name, what it lets the client do in plain words, and the tools it opens.
     public struct Scope: Sendable, Equatable {
         public var name: String
         public var description: String
+        public var tools: [Tool]
 
-        public init(name: String, description: String) {
+        public init(name: String, description: String, tools: [Tool] = []) {
             self.name = name
             self.description = description
+            self.tools = tools
+        }
+    }
+
+    /// A tool of the resource-server that the scope opens; high-trust ones still ask for a second factor.
+    public struct Tool: Sendable, Equatable {
+        public var name: String
+        public var needsSecondFactor: Bool
+
+        public init(name: String, needsSecondFactor: Bool) {
+            self.name = name
+            self.needsSecondFactor = needsSecondFactor
         }
     }
 

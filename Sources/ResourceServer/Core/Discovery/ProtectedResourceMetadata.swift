@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// RFC 9728 §2 protected-resource metadata, served identically at the root and path-inserted
 /// well-known URLs (R3). `resource` is byte-identical to the configured MCP URL (R4) and names one
@@ -39,15 +40,7 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind.rawValue) }
     }
 
-    static let wellKnownPrefix = "/.well-known/oauth-protected-resource"
+    static let wellKnownPrefix = ProtectedResourceMetadataLocation.wellKnownPrefix
 
-    /// RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
-    static func url(forResource resource: String) -> String {
-        guard let components = URLComponents(string: resource), let scheme = components.scheme, let host = components.host else {
-            return resource
-        }
-        let port = components.port.map { ":\($0)" } ?? ""
-        let path = components.path == "/" ? "" : components.path
-        return "\(scheme)://\(host)\(port)\(wellKnownPrefix)\(path)"
-    }
+    static func url(forResource resource: String) -> String { ProtectedResourceMetadataLocation.url(forResource: resource) }
 }

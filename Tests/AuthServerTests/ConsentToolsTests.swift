@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Shared
+import Synchronization
+import Testing
+
+@testable import AuthServerCore
+
+/// The consent page names the tools each scope opens, from the resource-server's published metadata.
+@Suite("Tools on the consent page")
+struct ConsentToolsTests {
+    static let tools = [
+        ResourceToolCatalog.Tool(name: "whoami", scopes: [], kind: "read"),
+        ResourceToolCatalog.Tool(name: "get_ticket", scopes: ["tickets:read"], kind: "read"),
+        ResourceToolCatalog.Tool(name: "snapshot", scopes: ["customers:read", "tickets:read"], kind: "read"),
+        ResourceToolCatalog.Tool(name: "close_ticket", scopes: ["tickets:write"], kind: "high-trust"),
+    ]
+
+    @Test("A scope opens the tools that need it and whose other scopes are granted too; scope-less tools are not named")
+    func openedTools() {
+        #expect(ResourceToolCatalog.tools(Self.tools, openedBy: "tickets:read", within: ["tickets:read"]).map(\.name) == ["get_ticket"])
+        #expect(ResourceToolCatalog.tools(Self.tools, openedBy: "tickets:read", within: ["tickets:read", "customers:read"]).map(\.name)
+            == ["get_ticket", "snapshot"])
+        #expect(ResourceToolCatalog.tools(Self.tools, openedBy: "offline_access", within: ["offline_access"]).isEmpty)
+    }
+
+    @Test("The metadata is read from the RFC 9728 URL of the resource, kept five minutes, and a failure is retried after half a minute")
+    func caching() async {
+        let fetched = Mutex<[String]>([])
+        let failing = Mutex(false)
+        let catalog = ResourceToolCatalog { url in
+            fetched.withLock { $0.append(url) }
+            if failing.withLock({ $0 }) { throw CancellationError() }
+            return Data(#"{"gatehouse_tools":[{"name":"get_ticket","scopes":["tickets:read"],"kind":"read"}]}"#.utf8)
+        }
+        let start = Date()
+        let resource = "https://acme.example.com/mcp"
+        #expect(await catalog.tools(forResource: resource, now: start).map(\.name) == ["get_ticket"])
+        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(299)).map(\.name) == ["get_ticket"])
+        #expect(fetched.withLock { $0 } == ["https://acme.example.com/.well-known/oauth-protected-resource/mcp"])
+        failing.withLock { $0 = true }
+        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(301)).isEmpty)
+        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(330)).isEmpty)
+        #expect(fetched.withLock { $0.count } == 2, "a failure is not retried for 30 s")
+        failing.withLock { $0 = false }
+        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(332)).map(\.name) == ["get_ticket"])
+    }
+
+    @Test("The consent page lists each scope's tools, and says a high-trust tool asks for the second factor")
+    func consentPageNamesTools() async throws {
+        try await AuthServerHTTPTests.withApplication { environment, client in
+            let person = try await environment.addPerson(email: "tech@example.com")
+            let app = Client(
+                tenantID: Tenant.defaultID, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: "Desk CLI",
+                redirectURIs: ["http://127.0.0.1/callback"], authMethod: .none, createdAt: wholeSecond())
+            try await environment.storage.saveClient(app)
+            let browser = Browser(client: client)
+            try await browser.signIn(email: person.email, returnTo: "/account")
+            let authorize = "/oauth/authorize?response_type=code&client_id=\(app.id)&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback"
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=tickets%3Aread%20tickets%3Awrite"
+            let consent = try #require(try await browser.get(authorize).location)
+            let page = try await browser.get(consent)
+            #expect(page.status == .ok)
+            #expect(page.body.contains(#"<code class="tool">get_ticket</code>"#))
+            #expect(page.body.contains(#"<code class="tool">close_ticket</code> (asks for your second factor each time)"#))
+            #expect(!page.body.contains("get_customer_status_snapshot"), "it also needs customers:read, which is not asked for")
+            #expect(!page.body.contains(">whoami<"))
+        }
+    }
+}
