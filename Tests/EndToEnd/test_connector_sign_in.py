@@ -327,6 +327,8 @@ def assert_consent_page(page: ConsentPage, client_name: str, client_host: str) -
     assert client_host in page.text
     assert "127.0.0.1" in page.text
     assert LOOPBACK_WARNING.search(page.text), page.text
+    # The tools a scope opens, as the resource-server publishes them (gatehouse_tools in its metadata).
+    assert "Tools:" in page.text and "get_ticket" in page.text, page.text
 
 
 def test_metadata_names_the_connector_endpoints(gatehouse):
