@@ -53,6 +53,26 @@ struct RateLimitTests {
         #expect(limits.take(caller, kind: .write, now: 5000) != nil)
         #expect(limits.take(caller, kind: .read, now: 5000) == nil)
     }
+
+    @Test("Past its capacity the table drops the buckets of callers who have been idle long enough to be full again, reads and writes alike")
+    func bounded() {
+        let limits = ToolRateLimits(limits: ToolRateLimits.Limits(readsPerMinute: 60, writesPerMinute: 6), capacity: 4)
+        func caller(_ name: String) -> Caller {
+            Caller(
+                claims: AccessTokenClaims(
+                    issuer: "i", subject: name, audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: name,
+                    tenantID: "d"
+                ),
+                tokenKind: .accessToken
+            )
+        }
+        #expect(limits.take(caller("a"), kind: .write, now: 0) == nil)
+        #expect(limits.take(caller("b"), kind: .read, now: 0) == nil)
+        #expect(limits.bucketCount == 4, "a grant and a person each")
+        // A minute later both are full again and make way; the busy caller's buckets stay.
+        #expect(limits.take(caller("c"), kind: .read, now: 61) == nil)
+        #expect(limits.bucketCount == 2)
+    }
 }
 
 @Suite("The audit log")

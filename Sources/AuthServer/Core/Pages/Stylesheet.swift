@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Shared
 
 /// The pages' one stylesheet, read once at start and served from memory at `/assets/gatehouse.css`, cacheable
 /// for `AuthPolicy.Pages.stylesheetMaxAge` and revalidated by its ETag (a hash of its bytes).
@@ -16,7 +17,7 @@ public struct Stylesheet: Sendable {
         }
         let data = try Data(contentsOf: url)
         css = ByteBuffer(bytes: data)
-        etag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        etag = "\"" + Hex.encode(SHA256.hash(data: data).prefix(12)) + "\""
     }
 
     public func response(_ request: Request) -> Response {

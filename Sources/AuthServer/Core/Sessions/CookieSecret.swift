@@ -21,6 +21,6 @@ public struct CookieSecret: Sendable, Equatable {
 
     /// Lower-case hex SHA-256 of the value: the key the stores look it up by.
     public var hash: String {
-        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(value.utf8)))
     }
 }

@@ -41,7 +41,7 @@ public final class AuditTrail: Sendable {
     /// SHA-256 of the arguments as canonical JSON (sorted keys), hex: equal arguments, equal digest.
     public static func digest(_ arguments: [String: JSONValue]) -> String {
         let bytes = JSONValue.object(arguments).serialized
-        return SHA256.hash(data: bytes.readableBytesView).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: bytes.readableBytesView))
     }
 
     /// Names the ticket and customer the call turned out to concern.

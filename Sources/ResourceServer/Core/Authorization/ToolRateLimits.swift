@@ -4,8 +4,8 @@ import Synchronization
 /// Token buckets for `tools/call`, one per grant and one per person, each for reads and for writes
 /// (high-trust tools count as writes). A bucket holds a minute's allowance and refills continuously,
 /// so a client may burst and then keeps the configured pace. In memory, per process: each instance
-/// limits on its own. The table is bounded; past `capacity` keys, buckets that are full again (idle
-/// callers) are dropped, which forgets nothing that matters.
+/// limits on its own. Keys come only from verified tokens; past `capacity` keys, buckets that are full
+/// again (idle callers) are dropped, which forgets nothing that matters.
 public final class ToolRateLimits: Sendable {
     public struct Limits: Sendable, Equatable {
         public var readsPerMinute: Int
@@ -43,6 +43,14 @@ public final class ToolRateLimits: Sendable {
         self.capacity = capacity
     }
 
+    /// How many buckets are kept.
+    var bucketCount: Int { buckets.withLock { $0.count } }
+
+    private func isFull(_ bucket: Bucket, isWrite: Bool, now: Double) -> Bool {
+        let perMinute = Double(isWrite ? limits.writesPerMinute : limits.readsPerMinute)
+        return bucket.tokens + (now - bucket.updated) * perMinute / 60 >= perMinute
+    }
+
     /// Takes one call from the caller's grant and person buckets for the tool's kind. nil when the call
     /// may go ahead; otherwise nothing is taken and the answer is the whole seconds until it may.
     public func take(_ caller: Caller, kind: Tool.Kind, now: Double = Date().timeIntervalSince1970) -> Int? {
@@ -55,7 +63,7 @@ public final class ToolRateLimits: Sendable {
             Key(holder: claims.subject, tenant: claims.tenantID, isGrant: false, isWrite: isWrite),
         ]
         return buckets.withLock { buckets in
-            if buckets.count >= capacity { buckets = buckets.filter { $0.value.tokens + (now - $0.value.updated) * perSecond < perMinute } }
+            if buckets.count >= capacity { buckets = buckets.filter { !isFull($0.value, isWrite: $0.key.isWrite, now: now) } }
             var refilled = keys.map { key in
                 var bucket = buckets[key] ?? Bucket(tokens: perMinute, updated: now)
                 bucket.tokens = min(perMinute, bucket.tokens + max(0, now - bucket.updated) * perSecond)

@@ -20,15 +20,8 @@ extension ServiceDeskTools {
             outputSchema: Self.writeOutputSchema,
             requiredScopes: ["rules:run"], kind: .highTrust
         ) { invocation in
-            do {
-                return try await write(invocation) { arguments, _ in
-                    .runRule(ruleID: arguments.string("rule_id")!, customerID: arguments.string("customer_id"))
-                }
-            } catch let error as ToolError where error.message.hasPrefix("No rule ") {
-                // A model has no other way to find rule ids, so the refusal lists them.
-                let rules = try await store.rules(tenantID: invocation.tenant.id)
-                let list = rules.map { "- \($0.id): \($0.name)\($0.enabled ? "" : " (disabled)"), \($0.trigger) → \($0.action)" }.joined(separator: "\n")
-                throw ToolError(error.message + (rules.isEmpty ? " This service desk has no rules." : " The rules are:\n" + list))
+            try await write(invocation) { arguments, _ in
+                .runRule(ruleID: arguments.string("rule_id")!, customerID: arguments.string("customer_id"))
             }
         }
     }

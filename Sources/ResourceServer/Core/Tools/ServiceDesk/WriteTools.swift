@@ -80,20 +80,25 @@ extension ServiceDeskTools {
         do {
             return Self.writeOutput(try await store.perform(write, audit: invocation.audit), tool: invocation.audit.tool)
         } catch let error as DeskWriteError {
-            throw Self.message(for: error, key: write.idempotency?.key)
+            throw await message(for: error, key: write.idempotency?.key, tenantID: scope.tenantID)
         }
     }
 
-    static func message(for error: DeskWriteError, key: String?) -> ToolError {
+    func message(for error: DeskWriteError, key: String?, tenantID: String) async -> ToolError {
         switch error {
+        case .notFound("rule", let id):
+            // A model has no other way to find rule ids, so the refusal lists them.
+            let rules = (try? await store.rules(tenantID: tenantID)) ?? []
+            let list = rules.map { "- \($0.id): \($0.name)\($0.enabled ? "" : " (disabled)"), \($0.trigger) → \($0.action)" }
+            return Self.notFound("rule", id, hint: rules.isEmpty ? "This service desk has no rules." : "The rules are:\n" + list.joined(separator: "\n"))
         case .notFound(let kind, let id):
             let hint = switch kind {
-            case "ticket": ticketNotFoundHint
+            case "ticket": Self.ticketNotFoundHint
             case "alert": "Call list_alerts to find alert ids."
-            case "customer": customerNotFoundHint
+            case "customer": Self.customerNotFoundHint
             default: "Check the id with the matching list tool."
             }
-            return notFound(kind, id, hint: hint)
+            return Self.notFound(kind, id, hint: hint)
         case .conflict(let reason): return ToolError("Nothing was changed: \(reason).")
         case .idempotencyKeyReused:
             return ToolError(
