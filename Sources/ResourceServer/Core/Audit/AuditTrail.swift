@@ -40,9 +40,21 @@ public final class AuditTrail: Sendable {
 
     /// SHA-256 of the arguments as canonical JSON (sorted keys), hex: equal arguments, equal digest.
     public static func digest(_ arguments: [String: JSONValue]) -> String {
-        let bytes = JSONValue.object(arguments).serialized
-        return Hex.encode(SHA256.hash(data: bytes.readableBytesView))
+        if arguments.isEmpty { return emptyDigest }
+        return Hex.encode(SHA256.hash(data: JSONValue.object(arguments).serialized.readableBytesView))
     }
+
+    /// `{}`, the arguments of most calls of argument-less tools such as whoami.
+    private static let emptyDigest = Hex.encode(SHA256.hash(data: Array("{}".utf8)))
+
+    /// Ids unique by construction, without a random draw or a unique index per entry: a random prefix
+    /// per process and a counter.
+    static func nextID() -> String {
+        "aud_" + idPrefix + String(idCounter.add(1, ordering: .relaxed).newValue, radix: 36)
+    }
+
+    private static let idPrefix = RandomIdentifier.make(bytes: 9) + "."
+    private static let idCounter = Atomic<UInt64>(0)
 
     /// Names the ticket and customer the call turned out to concern.
     public func concerns(ticketID: String?, companyID: String?) {
@@ -63,7 +75,7 @@ public final class AuditTrail: Sendable {
             return (state.ticketID, state.companyID)
         }
         return AuditEntry(
-            tenantID: tenantID, id: "aud_" + RandomIdentifier.make(), occurredAt: occurredAt, tool: tool, subject: caller.claims.subject,
+            tenantID: tenantID, id: Self.nextID(), occurredAt: occurredAt, tool: tool, subject: caller.claims.subject,
             clientID: caller.claims.clientID, grantID: caller.claims.grantID, tokenKind: caller.tokenKind.rawValue,
             argumentDigest: argumentDigest, outcome: outcome.rawValue, dryRun: dryRun, durationMilliseconds: milliseconds,
             ticketID: ticketID, companyID: companyID

@@ -29,7 +29,7 @@ public struct SQLiteResourceStorage: ResourceStorage {
         migrator.registerMigration("v2: service desk") { db in
             try ServiceDeskSchema.create(db)
         }
-        migrator.registerMigration("v3: idempotency, confirmations, desk settings") { db in
+        migrator.registerMigration("v3: idempotency, confirmations, desk settings, leaner audit log") { db in
             try ServiceDeskSchema.createWriteTables(db)
         }
         return migrator

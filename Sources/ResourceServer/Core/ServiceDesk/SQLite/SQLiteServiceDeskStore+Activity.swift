@@ -57,7 +57,6 @@ extension SQLiteServiceDeskStore {
                 var conditions = SQLConditions()
                 let sql: String
                 // Whether the SQL starts with the excerpt's own MATCH parameter.
-                var excerptMatch = false
                 switch kind {
                 case .customer:
                     conditions.scope(scope, table: "company", companyColumn: "id")
@@ -76,41 +75,34 @@ extension SQLiteServiceDeskStore {
                     conditions.add("ticket_search MATCH ?", [query.matchExpression])
                     conditions.scope(scope, table: "ticket")
                     sql = """
-                        SELECT hit.*, (SELECT snippet(ticket_search, -1, '[', ']', '…', 64) FROM ticket_search
-                            WHERE ticket_search MATCH ? AND ticket_search.rowid = hit.seq) AS excerpt
-                        FROM (
-                            SELECT 'ticket' AS kind, ticket.seq, ticket.id, ticket.company_id, ticket.number || ' ' || ticket.subject AS title,
-                                bm25(ticket_search, 10.0, 8.0, 4.0) AS rank
-                            FROM ticket_search CROSS JOIN ticket ON ticket.seq = ticket_search.rowid \(conditions.sql)
-                            ORDER BY rank, ticket.seq LIMIT ?
-                        ) hit ORDER BY hit.rank, hit.seq
+                        SELECT 'ticket' AS kind, ticket.*, ticket.number || ' ' || ticket.subject AS title, bm25(ticket_search, 10.0, 8.0, 4.0) AS rank
+                        FROM ticket_search CROSS JOIN ticket ON ticket.seq = ticket_search.rowid \(conditions.sql)
+                        ORDER BY rank, ticket.seq LIMIT ?
                         """
-                    excerptMatch = true
                 case .note:
                     conditions.add("note_search MATCH ?", [query.matchExpression])
                     conditions.add("ticket_note.tenant_id = ?", [scope.tenantID])
                     conditions.scope(scope, table: "ticket")
                     if !scope.seesInternalNotes { conditions.add("ticket_note.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
                     sql = """
-                        SELECT hit.*, (SELECT snippet(note_search, 0, '[', ']', '…', 64) FROM note_search
-                            WHERE note_search MATCH ? AND note_search.rowid = hit.seq) AS excerpt
-                        FROM (
-                            SELECT 'note' AS kind, ticket_note.seq, ticket_note.id, ticket.company_id, ticket.number || ' ' || ticket.subject AS title,
-                                ticket.id AS ticket_id, bm25(note_search) AS rank
-                            FROM note_search
-                            CROSS JOIN ticket_note ON ticket_note.seq = note_search.rowid
-                            CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id
-                            \(conditions.sql) ORDER BY rank, ticket_note.seq LIMIT ?
-                        ) hit ORDER BY hit.rank, hit.seq
+                        SELECT 'note' AS kind, ticket_note.seq, ticket_note.id, ticket.company_id, ticket.number || ' ' || ticket.subject AS title,
+                            ticket.id AS ticket_id, ticket_note.body AS note_body, bm25(note_search) AS rank
+                        FROM note_search
+                        CROSS JOIN ticket_note ON ticket_note.seq = note_search.rowid
+                        CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id
+                        \(conditions.sql) ORDER BY rank, ticket_note.seq LIMIT ?
                         """
-                    excerptMatch = true
                 }
-                var arguments: StatementArguments = excerptMatch ? [query.matchExpression] : []
-                arguments += conditions.arguments
+                var arguments = conditions.arguments
                 arguments += [limitPerKind]
                 hits += try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                    GlobalSearchHit(
-                        kind: kind, id: row["id"], companyID: row["company_id"], title: row["title"], ticketID: row["ticket_id"], excerpt: row["excerpt"]
+                    let excerpt: String? = switch kind {
+                    case .ticket: SearchExcerpt.make(ticket: try Ticket(row: row), terms: query.terms)
+                    case .note: SearchExcerpt.make(row["note_body"] ?? "", terms: query.terms)
+                    default: nil
+                    }
+                    return GlobalSearchHit(
+                        kind: kind, id: row["id"], companyID: row["company_id"], title: row["title"], ticketID: row["ticket_id"], excerpt: excerpt
                     )
                 }
             }

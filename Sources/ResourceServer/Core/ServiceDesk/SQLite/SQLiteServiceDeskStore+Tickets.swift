@@ -64,23 +64,16 @@ extension SQLiteServiceDeskStore {
             // Subject and number weigh most; a match only in the thread ranks below one in the ticket itself.
             // min(rank) takes matched_in and source_seq from the best row (SQLite's bare columns with min()).
             // CROSS JOIN keeps the index the outer loop: left to itself the planner scans it once per note.
-            // Excerpts are made for the page only, not for every match. With trigrams a token is about a
-            // character, so their length is counted in characters.
+            // Excerpts are made for the page only, from the matched note's body or the ticket's own fields.
             let noteVisibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
             let match = query.matchExpression
-            var arguments: StatementArguments = [match, match, match, match, scope.tenantID]
+            var arguments: StatementArguments = [match, match, scope.tenantID]
             arguments += conditions.arguments
             arguments += [limit]
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT ranked.*,
-                        CASE ranked.matched_in
-                        WHEN 'ticket' THEN (SELECT snippet(ticket_search, -1, '[', ']', '…', 64) FROM ticket_search
-                            WHERE ticket_search MATCH ? AND ticket_search.rowid = ranked.source_seq)
-                        ELSE (SELECT snippet(note_search, 0, '[', ']', '…', 64) FROM note_search
-                            WHERE note_search MATCH ? AND note_search.rowid = ranked.source_seq)
-                        END AS excerpt
+                    SELECT ranked.*, CASE ranked.matched_in WHEN 'note' THEN (SELECT body FROM ticket_note WHERE seq = ranked.source_seq) END AS note_body
                     FROM (
                         SELECT ticket.*, hits.rank AS search_rank, hits.matched_in, hits.source_seq FROM (
                             SELECT ticket_seq, min(rank) AS rank, matched_in, source_seq FROM (
@@ -102,7 +95,12 @@ extension SQLiteServiceDeskStore {
                 arguments: arguments
             )
             let hits = try rows.map { row in
-                TicketSearchHit(ticket: try Ticket(row: row), matchedIn: TicketSearchHit.Field(rawValue: row["matched_in"]) ?? .ticket, excerpt: row["excerpt"] ?? "")
+                let ticket = try Ticket(row: row)
+                let noteBody: String? = row["note_body"]
+                return TicketSearchHit(
+                    ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
+                    excerpt: noteBody.map { SearchExcerpt.make($0, terms: query.terms) } ?? SearchExcerpt.make(ticket: ticket, terms: query.terms)
+                )
             }
             return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.ticket.companyID), scope: scope))
         }
