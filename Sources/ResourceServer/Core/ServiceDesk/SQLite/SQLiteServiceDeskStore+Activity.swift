@@ -23,16 +23,14 @@ extension SQLiteServiceDeskStore {
             arguments += alerts.arguments
             arguments += outer.arguments
             arguments += [request.limit + 1]
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT * FROM (
                         SELECT 'ticket' AS kind, id, company_id, number || ' ' || subject AS title, status, updated_at AS changed_at
                         FROM ticket \(tickets.sql)
                         UNION ALL
                         SELECT 'alert', id, company_id, title, status, updated_at FROM alert \(alerts.sql)
                     ) \(outer.sql) \(Self.changeOrder.orderBy) LIMIT ?
-                    """,
+                    """),
                 arguments: arguments
             )
             let changes = rows.prefix(request.limit).map { row in
@@ -95,7 +93,7 @@ extension SQLiteServiceDeskStore {
                 }
                 var arguments = conditions.arguments
                 arguments += [limitPerKind]
-                hits += try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                hits += try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
                     let excerpt: String? = switch kind {
                     case .ticket: SearchExcerpt.make(ticket: try Ticket(row: row), terms: query.terms)
                     case .note: SearchExcerpt.make(row["note_body"] ?? "", terms: query.terms)

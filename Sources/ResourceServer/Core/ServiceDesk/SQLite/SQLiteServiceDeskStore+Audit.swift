@@ -21,8 +21,7 @@ extension SQLiteServiceDeskStore {
 
     public func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] {
         try await database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?", arguments: [tenantID, position, limit]
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"), arguments: [tenantID, position, limit]
             ).map { PositionedAuditEntry(position: $0["seq"], entry: try AuditEntry(row: $0)) }
         }
     }

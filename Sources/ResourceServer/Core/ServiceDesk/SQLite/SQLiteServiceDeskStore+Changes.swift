@@ -20,19 +20,18 @@ extension SQLiteServiceDeskStore {
         var customer = SQLConditions()
         customer.scope(scope, table: "company", companyColumn: "id")
         customer.add("company.id = ?", [new.customerID])
-        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM company \(customer.sql)", arguments: customer.arguments) == 1 else {
+        guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM company \(customer.sql)"), arguments: customer.arguments) == 1 else {
             throw DeskWriteError.notFound(kind: "customer", id: new.customerID)
         }
         if let assetID = new.assetID {
             var asset = SQLConditions()
             asset.scope(scope, table: "asset")
             asset.add("asset.id = ? AND asset.company_id = ?", [assetID, new.customerID])
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM asset \(asset.sql)", arguments: asset.arguments) == 1 else {
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM asset \(asset.sql)"), arguments: asset.arguments) == 1 else {
                 throw DeskWriteError.notFound(kind: "device of this customer", id: assetID)
             }
         }
-        let highest = try Int.fetchOne(
-            db, sql: "SELECT max(CAST(substr(number, 3) AS INTEGER)) FROM ticket WHERE tenant_id = ? AND number LIKE 'T-%'", arguments: [scope.tenantID]
+        let highest = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(CAST(substr(number, 3) AS INTEGER)) FROM ticket WHERE tenant_id = ? AND number LIKE 'T-%'"), arguments: [scope.tenantID]
         ) ?? 10_000
         let ticket = Ticket(
             tenantID: scope.tenantID, id: "tkt_" + RandomIdentifier.make(bytes: 9), number: "T-\(highest + 1)", companyID: new.customerID,
@@ -113,7 +112,7 @@ extension SQLiteServiceDeskStore {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "alert")
         conditions.add("alert.id = ?", [alertID])
-        guard var alert = try Alert.fetchOne(db, sql: "SELECT * FROM alert \(conditions.sql)", arguments: conditions.arguments) else {
+        guard var alert = try Alert.fetchOne(db.cachedStatement(sql: "SELECT * FROM alert \(conditions.sql)"), arguments: conditions.arguments) else {
             throw DeskWriteError.notFound(kind: "alert", id: alertID)
         }
         let previous = alert.status
@@ -145,7 +144,7 @@ extension SQLiteServiceDeskStore {
     }
 
     private static func runRule(_ ruleID: String, customerID: String?, db: Database, scope: ServiceDeskScope, actor: String, now: Date) throws -> DeskWriteReport {
-        guard let rule = try Rule.fetchOne(db, sql: "SELECT * FROM rule WHERE tenant_id = ? AND id = ?", arguments: [scope.tenantID, ruleID]) else {
+        guard let rule = try Rule.fetchOne(db.cachedStatement(sql: "SELECT * FROM rule WHERE tenant_id = ? AND id = ?"), arguments: [scope.tenantID, ruleID]) else {
             throw DeskWriteError.notFound(kind: "rule", id: ruleID)
         }
         guard rule.enabled else { throw DeskWriteError.conflict("rule \"\(rule.name)\" is disabled; an administrator must enable it before it runs") }
@@ -155,7 +154,7 @@ extension SQLiteServiceDeskStore {
             var customer = SQLConditions()
             customer.scope(scope, table: "company", companyColumn: "id")
             customer.add("company.id = ?", [target])
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM company \(customer.sql)", arguments: customer.arguments) == 1 else {
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM company \(customer.sql)"), arguments: customer.arguments) == 1 else {
                 throw DeskWriteError.notFound(kind: "customer", id: target)
             }
         }
@@ -176,7 +175,7 @@ extension SQLiteServiceDeskStore {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "ticket")
         conditions.add("ticket.id = ?", [id])
-        guard let ticket = try Ticket.fetchOne(db, sql: "SELECT * FROM ticket \(conditions.sql)", arguments: conditions.arguments) else {
+        guard let ticket = try Ticket.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket \(conditions.sql)"), arguments: conditions.arguments) else {
             throw DeskWriteError.notFound(kind: "ticket", id: id)
         }
         return ticket

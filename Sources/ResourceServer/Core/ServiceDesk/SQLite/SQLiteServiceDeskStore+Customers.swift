@@ -45,12 +45,10 @@ extension SQLiteServiceDeskStore {
                 db, select: "SELECT alert.* FROM alert", conditions: alertConditions, order: Self.alertOrder, page: top, keyValues: Self.alertKey
             )
 
-            let backups = try BackupJob.fetchAll(
-                db, sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ? ORDER BY last_run_at DESC, id",
+            let backups = try BackupJob.fetchAll(db.cachedStatement(sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ? ORDER BY last_run_at DESC, id"),
                 arguments: [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince]
             )
-            let contracts = try Contract.fetchAll(
-                db, sql: "SELECT * FROM contract WHERE tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ? ORDER BY ends_on, id",
+            let contracts = try Contract.fetchAll(db.cachedStatement(sql: "SELECT * FROM contract WHERE tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ? ORDER BY ends_on, id"),
                 arguments: [scope.tenantID, detail.company.id, now, contractsEndingBefore]
             )
             return CustomerSnapshot(
@@ -63,14 +61,13 @@ extension SQLiteServiceDeskStore {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "company", companyColumn: "id")
         conditions.add("company.id = ?", [id])
-        guard let company = try Company.fetchOne(db, sql: "SELECT * FROM company \(conditions.sql)", arguments: conditions.arguments) else {
+        guard let company = try Company.fetchOne(db.cachedStatement(sql: "SELECT * FROM company \(conditions.sql)"), arguments: conditions.arguments) else {
             return nil
         }
         let key: StatementArguments = [company.tenantID, company.id]
-        let contacts = try CompanyContact.fetchAll(
-            db, sql: "SELECT * FROM company_contact WHERE tenant_id = ? AND company_id = ? ORDER BY is_primary DESC, name, id", arguments: key
+        let contacts = try CompanyContact.fetchAll(db.cachedStatement(sql: "SELECT * FROM company_contact WHERE tenant_id = ? AND company_id = ? ORDER BY is_primary DESC, name, id"), arguments: key
         )
-        let sites = try CompanySite.fetchAll(db, sql: "SELECT * FROM company_site WHERE tenant_id = ? AND company_id = ? ORDER BY name, id", arguments: key)
+        let sites = try CompanySite.fetchAll(db.cachedStatement(sql: "SELECT * FROM company_site WHERE tenant_id = ? AND company_id = ? ORDER BY name, id"), arguments: key)
 
         func countOf(_ table: String, _ column: String, in values: [String]) throws -> Int {
             var conditions = SQLConditions()
@@ -78,12 +75,10 @@ extension SQLiteServiceDeskStore {
             conditions.any(column, in: values)
             return try count(db, from: table, conditions)
         }
-        let contracts = try Row.fetchOne(
-            db,
-            sql: """
+        let contracts = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) AS active, coalesce(sum(value_cents), 0) AS value, min(ends_on) AS next_end FROM contract
                 WHERE tenant_id = ? AND company_id = ? AND starts_on <= ? AND ends_on >= ?
-                """,
+                """),
             arguments: [company.tenantID, company.id, now, now]
         )!
         let rollup = CustomerRollup(

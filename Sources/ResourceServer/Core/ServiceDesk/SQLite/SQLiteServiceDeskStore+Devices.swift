@@ -33,14 +33,13 @@ extension SQLiteServiceDeskStore {
             var conditions = SQLConditions()
             conditions.scope(scope, table: "alert")
             conditions.add("alert.id = ?", [id])
-            guard let alert = try Alert.fetchOne(db, sql: "SELECT * FROM alert \(conditions.sql)", arguments: conditions.arguments) else { return nil }
+            guard let alert = try Alert.fetchOne(db.cachedStatement(sql: "SELECT * FROM alert \(conditions.sql)"), arguments: conditions.arguments) else { return nil }
             let assetName = try alert.assetID.flatMap {
-                try String.fetchOne(db, sql: "SELECT name FROM asset WHERE tenant_id = ? AND id = ? AND company_id = ?", arguments: [alert.tenantID, $0, alert.companyID])
+                try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM asset WHERE tenant_id = ? AND id = ? AND company_id = ?"), arguments: [alert.tenantID, $0, alert.companyID])
             }
             return AlertDetail(
                 alert: alert, customerName: try customerNames(db, ids: [alert.companyID], scope: scope)[alert.companyID] ?? "", assetName: assetName,
-                history: try AlertEvent.fetchAll(
-                    db, sql: "SELECT * FROM alert_event WHERE tenant_id = ? AND alert_id = ? ORDER BY occurred_at, id", arguments: [alert.tenantID, alert.id]
+                history: try AlertEvent.fetchAll(db.cachedStatement(sql: "SELECT * FROM alert_event WHERE tenant_id = ? AND alert_id = ? ORDER BY occurred_at, id"), arguments: [alert.tenantID, alert.id]
                 )
             )
         }
@@ -69,10 +68,9 @@ extension SQLiteServiceDeskStore {
             var conditions = SQLConditions()
             conditions.scope(scope, table: "asset")
             conditions.add("asset.id = ?", [id])
-            guard let asset = try Asset.fetchOne(db, sql: "SELECT * FROM asset \(conditions.sql)", arguments: conditions.arguments) else { return nil }
+            guard let asset = try Asset.fetchOne(db.cachedStatement(sql: "SELECT * FROM asset \(conditions.sql)"), arguments: conditions.arguments) else { return nil }
             let siteName = try asset.siteID.flatMap {
-                try String.fetchOne(
-                    db, sql: "SELECT name FROM company_site WHERE tenant_id = ? AND id = ? AND company_id = ?", arguments: [asset.tenantID, $0, asset.companyID]
+                try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM company_site WHERE tenant_id = ? AND id = ? AND company_id = ?"), arguments: [asset.tenantID, $0, asset.companyID]
                 )
             }
             var alerts = SQLConditions()
@@ -80,9 +78,8 @@ extension SQLiteServiceDeskStore {
             alerts.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
             return AssetDetail(
                 asset: asset, customerName: try customerNames(db, ids: [asset.companyID], scope: scope)[asset.companyID] ?? "", siteName: siteName,
-                activeAlerts: try Alert.fetchAll(db, sql: "SELECT * FROM alert \(alerts.sql) \(Self.alertOrder.orderBy)", arguments: alerts.arguments),
-                backupJobs: try BackupJob.fetchAll(
-                    db, sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND asset_id = ? ORDER BY name, id", arguments: [asset.tenantID, asset.id]
+                activeAlerts: try Alert.fetchAll(db.cachedStatement(sql: "SELECT * FROM alert \(alerts.sql) \(Self.alertOrder.orderBy)"), arguments: alerts.arguments),
+                backupJobs: try BackupJob.fetchAll(db.cachedStatement(sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND asset_id = ? ORDER BY name, id"), arguments: [asset.tenantID, asset.id]
                 )
             )
         }

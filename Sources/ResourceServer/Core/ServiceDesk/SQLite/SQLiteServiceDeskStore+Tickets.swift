@@ -40,7 +40,7 @@ extension SQLiteServiceDeskStore {
             var conditions = SQLConditions()
             conditions.scope(scope, table: "ticket")
             conditions.add("ticket.id = ?", [id])
-            guard let ticket = try Ticket.fetchOne(db, sql: "SELECT * FROM ticket \(conditions.sql)", arguments: conditions.arguments) else {
+            guard let ticket = try Ticket.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket \(conditions.sql)"), arguments: conditions.arguments) else {
                 return nil
             }
             var notes = SQLConditions()
@@ -51,7 +51,7 @@ extension SQLiteServiceDeskStore {
             return TicketDetail(
                 ticket: ticket,
                 customerName: try customerNames(db, ids: [ticket.companyID], scope: scope)[ticket.companyID] ?? "",
-                notes: try TicketNote.fetchAll(db, sql: "SELECT * FROM ticket_note \(notes.sql) ORDER BY created_at DESC, seq DESC LIMIT ?", arguments: arguments),
+                notes: try TicketNote.fetchAll(db.cachedStatement(sql: "SELECT * FROM ticket_note \(notes.sql) ORDER BY created_at DESC, seq DESC LIMIT ?"), arguments: arguments),
                 visibleNoteCount: try count(db, from: "ticket_note", notes)
             )
         }
@@ -70,9 +70,7 @@ extension SQLiteServiceDeskStore {
             var arguments: StatementArguments = [match, match, scope.tenantID]
             arguments += conditions.arguments
             arguments += [limit]
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT ranked.*, CASE ranked.matched_in WHEN 'note' THEN (SELECT body FROM ticket_note WHERE seq = ranked.source_seq) END AS note_body
                     FROM (
                         SELECT ticket.*, hits.rank AS search_rank, hits.matched_in, hits.source_seq FROM (
@@ -91,7 +89,7 @@ extension SQLiteServiceDeskStore {
                         ORDER BY hits.rank, ticket.seq LIMIT ?
                     ) ranked
                     ORDER BY ranked.search_rank, ranked.seq
-                    """,
+                    """),
                 arguments: arguments
             )
             let hits = try rows.map { row in
@@ -118,8 +116,7 @@ extension SQLiteServiceDeskStore {
             try order.restrict(&conditions, after: request.cursor)
             var arguments = conditions.arguments
             arguments += [request.limit + 1]
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT audit_log.* FROM audit_log \(conditions.sql) \(order.orderBy) LIMIT ?", arguments: arguments
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT audit_log.* FROM audit_log \(conditions.sql) \(order.orderBy) LIMIT ?"), arguments: arguments
             )
             let entries = try rows.prefix(request.limit).map { try AuditEntry(row: $0) }
             let next = rows.count > request.limit ? order.cursor(after: [.int(rows[request.limit - 1]["seq"])]) : nil

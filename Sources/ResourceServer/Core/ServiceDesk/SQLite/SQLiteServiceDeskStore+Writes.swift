@@ -59,13 +59,13 @@ extension SQLiteServiceDeskStore {
 
     public func rules(tenantID: String) async throws -> [Rule] {
         try await database.read { db in
-            try Rule.fetchAll(db, sql: "SELECT * FROM rule WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id", arguments: [tenantID])
+            try Rule.fetchAll(db.cachedStatement(sql: "SELECT * FROM rule WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id"), arguments: [tenantID])
         }
     }
 
     public func settings(tenantID: String) async throws -> DeskSettings {
         try await database.read { db in
-            let confirm = try Bool.fetchOne(db, sql: "SELECT confirm_writes FROM desk_settings WHERE tenant_id = ?", arguments: [tenantID])
+            let confirm = try Bool.fetchOne(db.cachedStatement(sql: "SELECT confirm_writes FROM desk_settings WHERE tenant_id = ?"), arguments: [tenantID])
             return DeskSettings(confirmWrites: confirm ?? false)
         }
     }
@@ -88,8 +88,7 @@ extension SQLiteServiceDeskStore {
     /// the same; a different call with the key is refused, so a key can never do two different things.
     private static func rememberedWrite(_ db: Database, claim: IdempotencyClaim, write: DeskWrite) throws -> DeskWriteReport? {
         let oldest = write.now.addingTimeInterval(-IdempotencyClaim.lifetime)
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT tool, argument_digest, report FROM idempotency_record WHERE tenant_id = ? AND subject = ? AND key = ? AND created_at >= ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tool, argument_digest, report FROM idempotency_record WHERE tenant_id = ? AND subject = ? AND key = ? AND created_at >= ?"),
             arguments: [write.scope.tenantID, write.fingerprint.subject, claim.key, oldest]
         ) else { return nil }
         guard row["tool"] == write.fingerprint.tool, row["argument_digest"] == write.fingerprint.argumentDigest else {
@@ -119,8 +118,7 @@ extension SQLiteServiceDeskStore {
     }
 
     private static func spendConfirmation(_ db: Database, id: String, write: DeskWrite) throws {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT subject, tool, argument_digest, expires_at, used_at FROM pending_write WHERE tenant_id = ? AND id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT subject, tool, argument_digest, expires_at, used_at FROM pending_write WHERE tenant_id = ? AND id = ?"),
             arguments: [write.scope.tenantID, id]
         ), row["subject"] == write.fingerprint.subject else {
             throw DeskWriteError.confirmation("confirm '\(id)' is not a confirmation id you were given. Call the tool without confirm to get one.")

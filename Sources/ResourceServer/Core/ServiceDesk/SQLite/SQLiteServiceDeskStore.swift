@@ -17,7 +17,7 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
         try order.restrict(&conditions, after: page.cursor)
         var arguments = conditions.arguments
         arguments += [page.limit + 1]
-        var items = try Item.fetchAll(db, sql: "\(select) \(conditions.sql) \(order.orderBy) LIMIT ?", arguments: arguments)
+        var items = try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(order.orderBy) LIMIT ?"), arguments: arguments)
         guard items.count > page.limit else { return (items, nil) }
         items.removeLast(items.count - page.limit)
         return (items, order.cursor(after: keyValues(items[items.count - 1])))
@@ -30,18 +30,18 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "company", companyColumn: "id")
         conditions.any("company.id", in: unique)
-        let rows = try Row.fetchAll(db, sql: "SELECT id, name FROM company \(conditions.sql)", arguments: conditions.arguments)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, name FROM company \(conditions.sql)"), arguments: conditions.arguments)
         return Dictionary(rows.map { ($0["id"], $0["name"]) }, uniquingKeysWith: { first, _ in first })
     }
 
     func count(_ db: Database, from table: String, _ conditions: SQLConditions) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) \(conditions.sql)", arguments: conditions.arguments) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table) \(conditions.sql)"), arguments: conditions.arguments) ?? 0
     }
 
     public func counts(tenantID: String) async throws -> ServiceDeskCounts {
         try await database.read { db in
             func count(_ table: String) throws -> Int {
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE tenant_id = ?", arguments: [tenantID]) ?? 0
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table) WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
             }
             var counts = ServiceDeskCounts()
             counts.companies = try count("company")
@@ -63,7 +63,7 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
 
     public func importRecords(_ records: ServiceDeskRecords, intoEmptyTenant tenantID: String) async throws {
         try await database.write { db in
-            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM company WHERE tenant_id = ?", arguments: [tenantID]) ?? 0
+            let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM company WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
             guard existing == 0 else { throw TenantNotEmptyError(tenantID: tenantID, customers: existing) }
             func insert<Record: PersistableRecord>(_ rows: [Record], tenant: KeyPath<Record, String>) throws {
                 for row in rows {
