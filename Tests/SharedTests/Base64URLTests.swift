@@ -33,4 +33,15 @@ struct Base64URLTests {
             #expect(Base64URL.decode(encoded) == Data(bytes), "length \(length)")
         }
     }
+
+    @Test("encode agrees with Foundation's base64, in the URL alphabet without padding, for every length up to 64")
+    func agreesWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...64 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected, "length \(length)")
+        }
+    }
 }
