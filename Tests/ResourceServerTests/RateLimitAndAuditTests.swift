@@ -104,4 +104,26 @@ struct AuditLogTests {
             #expect(try await desk.environment.serviceDesk.auditLog(tenantID: "other", after: 0, limit: 10).isEmpty)
         }
     }
+
+    @Test("A batch of any size is stored whole and in order, across the statements it is split into")
+    func batches() async throws {
+        let house = try await TestHouse()
+        let store = house.environment.serviceDesk
+        let caller = Caller(
+            claims: AccessTokenClaims(
+                issuer: "i", subject: "usr_b", audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: "g",
+                tenantID: Tenant.defaultID
+            ),
+            tokenKind: .accessToken
+        )
+        let entries = (0..<150).map { index in
+            AuditTrail(tenantID: Tenant.defaultID, tool: "tool_\(index)", caller: caller, arguments: ["n": .int(Int64(index))]).entry(outcome: .ok, dryRun: false)
+        }
+        try await store.appendAudit(Array(entries.prefix(129)))
+        try await store.appendAudit(Array(entries.dropFirst(129)))
+        let stored = try await store.auditLog(tenantID: Tenant.defaultID, after: 0, limit: 1000).map(\.entry)
+        #expect(stored.map(\.id) == entries.map(\.id))
+        #expect(Set(stored.map(\.id)).count == 150, "ids are unique by construction")
+        #expect(stored[77].argumentDigest == AuditTrail.digest(["n": 77]) && stored[77].tool == "tool_77")
+    }
 }

@@ -1,22 +1,37 @@
 import GRDB
 
 extension SQLiteServiceDeskStore {
-    /// One cached statement for the batch: the recorder stores every read call's entry through here.
+    /// The recorder's batches, up to 64 rows per statement: every read call's entry comes through here, and
+    /// one statement per row cost more than the rows themselves.
     public func appendAudit(_ entries: [AuditEntry]) async throws {
         try await database.write { db in
-            for entry in entries { try Self.insert(entry, db) }
+            for start in stride(from: 0, to: entries.count, by: Self.auditRowsPerStatement) {
+                let chunk = entries[start..<min(start + Self.auditRowsPerStatement, entries.count)]
+                let statement = try db.cachedStatement(sql: Self.auditInsert(rows: chunk.count))
+                var arguments = StatementArguments()
+                for entry in chunk { arguments += Self.auditArguments(entry) }
+                try statement.execute(arguments: arguments)
+            }
         }
     }
 
     static func insert(_ entry: AuditEntry, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO audit_log (tenant_id, id, occurred_at, tool, subject, client_id, grant_id, token_kind, argument_digest, outcome,
-                dry_run, duration_ms, ticket_id, company_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [
+        try db.cachedStatement(sql: auditInsert(rows: 1)).execute(arguments: auditArguments(entry))
+    }
+
+    static let auditRowsPerStatement = 64
+
+    static func auditInsert(rows: Int) -> String {
+        "INSERT INTO audit_log (tenant_id, id, occurred_at, tool, subject, client_id, grant_id, token_kind, argument_digest, outcome, dry_run, "
+            + "duration_ms, ticket_id, company_id) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    static func auditArguments(_ entry: AuditEntry) -> StatementArguments {
+        [
             entry.tenantID, entry.id, entry.occurredAt, entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
             entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID,
-        ])
+        ]
     }
 
     public func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] {
