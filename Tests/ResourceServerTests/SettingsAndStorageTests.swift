@@ -45,9 +45,9 @@ struct SettingsAndStorageTests {
 
     @Test("RFC 9728 §3.1: the metadata URL puts the well-known segment before the resource path")
     func metadataURL() {
-        #expect(ProtectedResourceMetadata.url(forResource: "https://a.example/mcp") == "https://a.example/.well-known/oauth-protected-resource/mcp")
+        #expect(ProtectedResourceMetadataLocation.url(forResource: "https://a.example/mcp") == "https://a.example/.well-known/oauth-protected-resource/mcp")
         #expect(
-            ProtectedResourceMetadata.url(forResource: "http://127.0.0.1:9001/t/mcp")
+            ProtectedResourceMetadataLocation.url(forResource: "http://127.0.0.1:9001/t/mcp")
                 == "http://127.0.0.1:9001/.well-known/oauth-protected-resource/t/mcp")
     }
 }

@@ -39,8 +39,4 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         self.resourceName = "Gatehouse"
         self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind.rawValue) }
     }
-
-    static let wellKnownPrefix = ProtectedResourceMetadataLocation.wellKnownPrefix
-
-    static func url(forResource resource: String) -> String { ProtectedResourceMetadataLocation.url(forResource: resource) }
 }

@@ -23,7 +23,7 @@ public enum ResourceServerApplication {
             revoked: revoked
         )
         let challenge = BearerChallenge(
-            resourceMetadataURL: ProtectedResourceMetadata.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
+            resourceMetadataURL: ProtectedResourceMetadataLocation.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
         )
         let endpoint = MCPEndpoint(
             dispatcher: MCPDispatcher(registry: environment.registry, audit: environment.audit), challenge: challenge,
@@ -37,7 +37,7 @@ public enum ResourceServerApplication {
 
         let metadata = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
         let resourcePath = URLComponents(string: tenant.resource)?.path ?? "/mcp"
-        for path in Set([ProtectedResourceMetadata.wellKnownPrefix, ProtectedResourceMetadata.wellKnownPrefix + resourcePath]) {
+        for path in Set([ProtectedResourceMetadataLocation.wellKnownPrefix, ProtectedResourceMetadataLocation.wellKnownPrefix + resourcePath]) {
             metadata.get(RouterPath(path)) { _, context in
                 guard let tenant = context.tenant else { throw HTTPError(.notFound) }
                 return try JSONResponse.make(
