@@ -15,7 +15,7 @@ struct AuthServerHTTPTests {
     /// `configure` changes the settings before the server starts, e.g. to pin test metadata documents.
     /// What the resource-server publishes in these tests, instead of fetching it.
     static let publishedTools: ResourceToolCatalog = ResourceToolCatalog { _ in
-        Data(#"{"resource":"https://acme.example.com/mcp","gatehouse_tools":[{"name":"whoami","scopes":[],"kind":"read"},{"name":"get_ticket","scopes":["tickets:read"],"kind":"read"},{"name":"close_ticket","scopes":["tickets:write"],"kind":"high-trust"},{"name":"get_customer_status_snapshot","scopes":["customers:read","tickets:read"],"kind":"read"}]}"#.utf8)
+        Data(#"{"resource":"https://acme.example.com/mcp","gatehouse_tools":[{"name":"whoami","scopes":[],"kind":"read"},{"name":"get_ticket","scopes":["tickets:read"],"kind":"read"},{"name":"close_ticket","scopes":["tickets:write"],"kind":"high-trust"},{"name":"update_ticket_status","scopes":["tickets:write"],"kind":"write","roles":["admin","technician"]},{"name":"get_customer_status_snapshot","scopes":["customers:read","tickets:read"],"kind":"read"}]}"#.utf8)
     }
 
     static func withApplication(

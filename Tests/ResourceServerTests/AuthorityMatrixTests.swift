@@ -77,6 +77,12 @@ struct AuthorityMatrixTests {
     func coversRegistry() async throws {
         let desk = try await SeededDesk.writable.value
         #expect(Self.table.map(\.tool) == desk.environment.registry.tools.map(\.name))
+        // The metadata publishes each tool's roles, so the consent page promises a person only what they may use.
+        let published = ProtectedResourceMetadata(resource: "https://rs.example/mcp", issuer: "https://as.example", registry: desk.environment.registry).tools
+        for (row, tool) in zip(Self.table, published) {
+            #expect(tool.roles.map(Set.init) == row.roles.map { Set($0.map(\.rawValue)) }, "\(row.tool)")
+            #expect(tool.scopes == row.scopes && (tool.kind == "high-trust") == row.highTrust, "\(row.tool)")
+        }
         try await desk.session { client in
             for (person, role) in Self.people(desk) {
                 let listed = try await client.listedTools(as: person, scope: SeededDesk.everyScope + " mfa")
@@ -105,14 +111,15 @@ struct AuthorityMatrixTests {
                     for elevated in row.highTrust ? [false, true] : [false] {
                         let result = try await client.call(row.tool, arguments, as: person, scope: scope, secondFactorAge: elevated ? 60 : nil)
                         let context = "\(row.tool) as \(person.label), scopes \(holdsScopes), elevated \(elevated): \(result.status) \(result.text)"
-                        if !holdsScopes {
+                        // A role refusal comes first whatever the scopes: asking for scopes would not help.
+                        if !roleAllows {
+                            #expect(result.status == .ok && result.isError, "\(context)")
+                            #expect(result.text.contains(" is for ") || result.text.contains("not linked to a customer"), "\(context)")
+                        } else if !holdsScopes {
                             let needed = (row.scopes + (row.highTrust && !elevated ? ["mfa"] : [])).joined(separator: " ")
                             #expect(result.status == .forbidden, "\(context)")
                             #expect(result.challenge?.contains(#"error="insufficient_scope", error_description="#) == true, "\(context)")
                             #expect(result.challenge?.contains("scope=\"\(needed)\"") == true, "\(context): \(result.challenge ?? "")")
-                        } else if !roleAllows {
-                            #expect(result.status == .ok && result.isError, "\(context)")
-                            #expect(result.text.contains(" is for ") || result.text.contains("not linked to a customer"), "\(context)")
                         } else if row.highTrust && !elevated {
                             #expect(result.status == .forbidden && result.challenge?.contains("scope=\"\(row.scopes.joined(separator: " ")) mfa\"") == true, "\(context)")
                         } else {

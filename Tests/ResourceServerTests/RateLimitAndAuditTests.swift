@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Shared
+import Synchronization
 import Testing
 
 @testable import ResourceServerCore
@@ -37,12 +39,7 @@ struct RateLimitTests {
     @Test("A bucket refills at the configured pace and holds at most a minute's allowance")
     func refill() {
         let limits = ToolRateLimits(limits: ToolRateLimits.Limits(readsPerMinute: 60, writesPerMinute: 6))
-        let caller = Caller(
-            claims: AccessTokenClaims(
-                issuer: "i", subject: "s", audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: "g", tenantID: "d"
-            ),
-            tokenKind: .accessToken
-        )
+        let caller = bareCaller("s")
         for _ in 0..<6 { #expect(limits.take(caller, kind: .write, now: 1000) == nil) }
         #expect(limits.take(caller, kind: .write, now: 1000) == 10, "one write every 10 s")
         #expect(limits.take(caller, kind: .highTrust, now: 1005) == 5, "high-trust tools count as writes")
@@ -57,21 +54,17 @@ struct RateLimitTests {
     @Test("Past its capacity the table drops the buckets of callers who have been idle long enough to be full again, reads and writes alike")
     func bounded() {
         let limits = ToolRateLimits(limits: ToolRateLimits.Limits(readsPerMinute: 60, writesPerMinute: 6), capacity: 4)
-        func caller(_ name: String) -> Caller {
-            Caller(
-                claims: AccessTokenClaims(
-                    issuer: "i", subject: name, audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: name,
-                    tenantID: "d"
-                ),
-                tokenKind: .accessToken
-            )
-        }
-        #expect(limits.take(caller("a"), kind: .write, now: 0) == nil)
-        #expect(limits.take(caller("b"), kind: .read, now: 0) == nil)
+        func caller(_ name: String) -> Caller { bareCaller(name, grant: name) }
+        // A write refills at 0.1 a second: taken at 45 s, the idle caller's bucket is not full at 50 s but is at 61 s.
+        #expect(limits.take(caller("idle"), kind: .write, now: 45) == nil)
+        for _ in 0..<30 { #expect(limits.take(caller("busy"), kind: .read, now: 50) == nil) }
         #expect(limits.bucketCount == 4, "a grant and a person each")
-        // A minute later both are full again and make way; the busy caller's buckets stay.
-        #expect(limits.take(caller("c"), kind: .read, now: 61) == nil)
-        #expect(limits.bucketCount == 2)
+        // At 61 s the idle caller's buckets are full again and make way; the busy caller's stay.
+        #expect(limits.take(caller("new"), kind: .read, now: 61) == nil)
+        #expect(limits.bucketCount == 4, "the idle caller's two dropped, the newcomer's two added")
+        // Kept, not reset: 30 of 60 left at 50 s, 11 more by 61 s, and nothing beyond.
+        for _ in 0..<41 { #expect(limits.take(caller("busy"), kind: .read, now: 61) == nil) }
+        #expect(limits.take(caller("busy"), kind: .read, now: 61) == 1)
     }
 }
 
@@ -105,17 +98,56 @@ struct AuditLogTests {
         }
     }
 
+    @Test("Malformed calls are audited too: an unknown tool (a hostile name cut to 64 characters) and arguments that are not an object")
+    func malformedCallsAudited() async throws {
+        let desk = try await SeededDesk.writable.value
+        let ticket = try #require(desk.tickets(of: desk.companyA).first)
+        try await desk.session { client in
+            let subject = desk.technician.subject
+            let unknown = try await client.call("no_such_tool", ["ticket_id": .string(ticket.id)], as: desk.technician)
+            #expect(unknown.errorCode == -32602)
+            let hostileName = String(repeating: "x", count: 10_000)
+            #expect(try await client.call(hostileName, as: desk.technician).errorCode == -32602)
+            let notObject = try await client.call("get_ticket", arguments: [.string(ticket.id)], as: desk.technician)
+            #expect(notObject.errorCode == -32602)
+
+            await desk.environment.audit.flush()
+            let all = try await desk.environment.serviceDesk.auditLog(tenantID: Tenant.defaultID, after: 0, limit: 100_000).map(\.entry)
+            let mine = all.filter { $0.subject == subject && $0.outcome == "error" }
+            let named = try #require(mine.last { $0.tool == "no_such_tool" })
+            #expect(named.ticketID == ticket.id && named.argumentDigest == AuditTrail.digest(["ticket_id": .string(ticket.id)]))
+            #expect(mine.contains { $0.tool == String(repeating: "x", count: 64) })
+            #expect(mine.contains { $0.tool == "get_ticket" && $0.argumentDigest == AuditTrail.digest([.string(ticket.id)]) })
+        }
+    }
+
+    @Test("flush returns only when every entry recorded before it is stored, even those a concurrent flush took, in order")
+    func flushWaitsForEarlierBatches() async throws {
+        let store = SlowAuditStore()
+        let recorder = AuditRecorder(store: store, logger: Logger(label: "test"), delay: .seconds(3600))
+        let caller = bareCaller("usr_f")
+        func entry(_ index: Int) -> AuditEntry {
+            AuditTrail(tenantID: Tenant.defaultID, tool: "tool_\(index)", caller: caller, arguments: [:]).entry(outcome: .ok, dryRun: false)
+        }
+        recorder.record(entry(0))
+        // The first flush takes entry 0 and is held inside the store; the second must wait for it.
+        let first = Task { await recorder.flush() }
+        await store.waitUntilHeld()
+        recorder.record(entry(1))
+        let second = Task { await recorder.flush() }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(store.stored.isEmpty, "nothing stored while the first batch is held")
+        store.release()
+        await second.value
+        #expect(store.stored.map(\.tool) == ["tool_0", "tool_1"], "the second flush returned after both batches, in order")
+        await first.value
+    }
+
     @Test("A batch of any size is stored whole and in order, across the statements it is split into")
     func batches() async throws {
         let house = try await TestHouse()
         let store = house.environment.serviceDesk
-        let caller = Caller(
-            claims: AccessTokenClaims(
-                issuer: "i", subject: "usr_b", audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: "g",
-                tenantID: Tenant.defaultID
-            ),
-            tokenKind: .accessToken
-        )
+        let caller = bareCaller("usr_b")
         let entries = (0..<150).map { index in
             AuditTrail(tenantID: Tenant.defaultID, tool: "tool_\(index)", caller: caller, arguments: ["n": .int(Int64(index))]).entry(outcome: .ok, dryRun: false)
         }
@@ -125,5 +157,63 @@ struct AuditLogTests {
         #expect(stored.map(\.id) == entries.map(\.id))
         #expect(Set(stored.map(\.id)).count == 150, "ids are unique by construction")
         #expect(stored[77].argumentDigest == AuditTrail.digest(["n": 77]) && stored[77].tool == "tool_77")
+    }
+}
+
+/// A verified caller with nothing but a subject and a grant, for the limits and the log below the HTTP layer.
+private func bareCaller(_ subject: String, grant: String = "g") -> Caller {
+    Caller(
+        claims: AccessTokenClaims(
+            issuer: "i", subject: subject, audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: grant,
+            tenantID: Tenant.defaultID
+        ),
+        tokenKind: .accessToken
+    )
+}
+
+/// An audit store whose first append waits until released, to hold a batch in flight.
+private final class SlowAuditStore: AuditLogStore, Sendable {
+    private struct State {
+        var stored: [AuditEntry] = []
+        var held = false
+        var release: CheckedContinuation<Void, Never>?
+        var released = false
+    }
+
+    private let state = Mutex(State())
+
+    var stored: [AuditEntry] { state.withLock { $0.stored } }
+
+    func appendAudit(_ entries: [AuditEntry]) async throws {
+        let holdThisOne = state.withLock { state in
+            defer { state.held = true }
+            return !state.held
+        }
+        if holdThisOne {
+            await withCheckedContinuation { continuation in
+                let releaseNow = state.withLock { state in
+                    if state.released { return true }
+                    state.release = continuation
+                    return false
+                }
+                if releaseNow { continuation.resume() }
+            }
+        }
+        state.withLock { $0.stored += entries }
+    }
+
+    func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] { [] }
+
+    func waitUntilHeld() async {
+        while state.withLock({ $0.release == nil }) { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    func release() {
+        let continuation = state.withLock { state in
+            state.released = true
+            defer { state.release = nil }
+            return state.release
+        }
+        continuation?.resume()
     }
 }

@@ -62,6 +62,15 @@ struct ServiceDeskWriteTests {
             #expect(entry["outcome"] == "ok" && entry["dry_run"] == false && entry["subject"] == "usr_tech" && entry["grant_id"] == "grant-1")
             #expect(entry["customer_id"] == .string(desk.companyA.id) && entry["token_kind"] == "access_token")
             #expect(entry["argument_digest"]?.stringValue?.count == 64)
+
+            // A dry run's ticket was rolled back: its entry names the customer, not an id that never existed.
+            let dry = try await write(client, "create_ticket", [
+                "customer_id": .string(desk.companyA.id), "subject": "Only a dry run", "description": "Nothing kept.", "dry_run": true,
+            ], as: desk.technician)
+            let dryID = try #require(dry.structured?["ticket"]?["id"]?.stringValue)
+            let log = try await desk.environment.serviceDesk.auditLog(tenantID: Tenant.defaultID, after: 0, limit: 100_000).map(\.entry)
+            let dryEntry = try #require(log.last { $0.tool == "create_ticket" && $0.dryRun })
+            #expect(dryEntry.ticketID == nil && dryEntry.companyID == desk.companyA.id && !log.contains { $0.ticketID == dryID })
         }
     }
 
@@ -127,10 +136,15 @@ struct ServiceDeskWriteTests {
             let conflict = try await write(client, "create_ticket", changed, as: desk.technician)
             #expect(conflict.isError && conflict.text.contains("idempotency_key '4f1c2b9e-key' was used in the last 24 hours for a different call"))
 
-            // A dry run with the key neither replays nor spends it.
-            var dry = changed
+            // A dry run with a key neither replays nor spends it: the real call with that key then does the work.
+            var fresh = changed
+            fresh["idempotency_key"] = "dry-first-key"
+            var dry = fresh
             dry["dry_run"] = true
             #expect(try await write(client, "create_ticket", dry, as: desk.technician).structured?["status"] == "dry_run")
+            #expect(try await write(client, "create_ticket", dry, as: desk.technician).structured?["status"] == "dry_run")
+            let afterDry = try await write(client, "create_ticket", fresh, as: desk.technician)
+            #expect(afterDry.structured?["status"] == "done", "\(afterDry.text)")
 
             // Keys belong to a person: the same key from someone else is theirs to use.
             let other = try await write(client, "create_ticket", arguments, as: desk.admin)
@@ -147,40 +161,57 @@ struct ServiceDeskWriteTests {
         let desk = try await SeededDesk.writable.value
         let store = desk.environment.serviceDesk
         let ticket = try openTicket(desk, of: desk.companyA, skip: 1)
-        try await store.saveSettings(DeskSettings(confirmWrites: true), tenantID: Tenant.defaultID)
-        defer { Task { try await store.saveSettings(DeskSettings(confirmWrites: false), tenantID: Tenant.defaultID) } }
-        try await desk.session { client in
-            let arguments: [String: JSONValue] = ["ticket_id": .string(ticket.id), "status": "waiting_on_customer", "note": "Please reboot it."]
-            let before = try #require(try await noteCount(client, ticket: ticket.id))
-            let preview = try await write(client, "update_ticket_status", arguments, as: desk.technician)
-            #expect(preview.structured?["status"] == "awaiting_confirmation", "\(preview.text)")
-            let id = try #require(preview.structured?["confirmation_id"]?.stringValue)
-            #expect(try await detail(client, ticket: ticket.id, as: desk.admin).structured?["status"] == .string(ticket.status.rawValue))
-            #expect(try await noteCount(client, ticket: ticket.id) == before)
+        try await withConfirmWrites(store) {
+            try await desk.session { client in
+                let arguments: [String: JSONValue] = ["ticket_id": .string(ticket.id), "status": "waiting_on_customer", "note": "Please reboot it."]
+                let before = try #require(try await noteCount(client, ticket: ticket.id))
+                let preview = try await write(client, "update_ticket_status", arguments, as: desk.technician)
+                #expect(preview.structured?["status"] == "awaiting_confirmation", "\(preview.text)")
+                let id = try #require(preview.structured?["confirmation_id"]?.stringValue)
+                #expect(try await detail(client, ticket: ticket.id, as: desk.admin).structured?["status"] == .string(ticket.status.rawValue))
+                #expect(try await noteCount(client, ticket: ticket.id) == before)
 
-            var other = arguments
-            other["status"] = "resolved"
-            other["confirm"] = .string(id)
-            let mismatch = try await write(client, "update_ticket_status", other, as: desk.technician)
-            #expect(mismatch.isError && mismatch.text.contains("was given for a different call"))
-            var confirmed = arguments
-            confirmed["confirm"] = .string(id)
-            let stranger = try await write(client, "update_ticket_status", confirmed, as: desk.admin)
-            #expect(stranger.isError && stranger.text.contains("is not a confirmation id you were given"))
+                var other = arguments
+                other["status"] = "resolved"
+                other["confirm"] = .string(id)
+                let mismatch = try await write(client, "update_ticket_status", other, as: desk.technician)
+                #expect(mismatch.isError && mismatch.text.contains("was given for a different call"))
+                var confirmed = arguments
+                confirmed["confirm"] = .string(id)
+                let stranger = try await write(client, "update_ticket_status", confirmed, as: desk.admin)
+                #expect(stranger.isError && stranger.text.contains("is not a confirmation id you were given"))
 
-            let done = try await write(client, "update_ticket_status", confirmed, as: desk.technician)
-            #expect(done.structured?["status"] == "done", "\(done.text)")
-            #expect(try await detail(client, ticket: ticket.id, as: desk.admin).structured?["status"] == "waiting_on_customer")
-            #expect(try await noteCount(client, ticket: ticket.id) == before + 1)
-            let again = try await write(client, "update_ticket_status", confirmed, as: desk.technician)
-            #expect(again.isError && again.text.contains("was already used"))
+                let done = try await write(client, "update_ticket_status", confirmed, as: desk.technician)
+                #expect(done.structured?["status"] == "done", "\(done.text)")
+                #expect(try await detail(client, ticket: ticket.id, as: desk.admin).structured?["status"] == "waiting_on_customer")
+                #expect(try await noteCount(client, ticket: ticket.id) == before + 1)
+                // The confirming call repeated (its answer was lost, say) gets that answer again, and changes nothing.
+                let again = try await write(client, "update_ticket_status", confirmed, as: desk.technician)
+                #expect(again.structured?["status"] == "replayed" && again.text.contains("earlier call with this confirmation"), "\(again.text)")
+                #expect(again.structured?["ticket"] == done.structured?["ticket"] && again.structured?["changes"] == done.structured?["changes"])
+                #expect(try await noteCount(client, ticket: ticket.id) == before + 1)
+                let reused = try await write(client, "update_ticket_status", other, as: desk.technician)
+                #expect(reused.isError && reused.text.contains("was already used for another change"), "\(reused.text)")
 
-            let dry = try await write(client, "update_ticket_status", ["ticket_id": .string(ticket.id), "status": "open", "dry_run": true], as: desk.technician)
-            #expect(dry.structured?["status"] == "dry_run", "a dry run needs no confirmation")
+                let dry = try await write(client, "update_ticket_status", ["ticket_id": .string(ticket.id), "status": "open", "dry_run": true], as: desk.technician)
+                #expect(dry.structured?["status"] == "dry_run", "a dry run needs no confirmation")
+            }
         }
     }
 
-    @Test("A confirmation expires after 10 minutes")
+    /// Runs `body` with the tenant's `confirm_writes` on, and turns it off again before returning or throwing.
+    func withConfirmWrites(_ store: any ServiceDeskStore, _ body: () async throws -> Void) async throws {
+        try await store.saveSettings(DeskSettings(confirmWrites: true), tenantID: Tenant.defaultID)
+        do {
+            try await body()
+        } catch {
+            try await store.saveSettings(DeskSettings(confirmWrites: false), tenantID: Tenant.defaultID)
+            throw error
+        }
+        try await store.saveSettings(DeskSettings(confirmWrites: false), tenantID: Tenant.defaultID)
+    }
+
+    @Test("A confirmation expires after 10 minutes; once spent, repeating the same call replays its answer even past that")
     func confirmationExpires() async throws {
         let desk = try await SeededDesk.writable.value
         let store = desk.environment.serviceDesk
@@ -197,10 +228,15 @@ struct ServiceDeskWriteTests {
         )
         guard case .awaitingConfirmation(_, let id, _) = preview else { Issue.record("no preview: \(preview)"); return }
         let late = DeskWrite(change: change, scope: scope, actor: "t", now: now.addingTimeInterval(601), mode: .commit(confirmation: id), fingerprint: fingerprint)
-        await #expect(throws: DeskWriteError.self) { try await store.perform(late, audit: trail()) }
+        let refusal = await #expect(throws: DeskWriteError.self) { try await store.perform(late, audit: trail()) }
+        guard case .confirmation(let reason)? = refusal else { Issue.record("not a confirmation refusal: \(String(describing: refusal))"); return }
+        #expect(reason.contains("has expired"))
         var inTime = late
         inTime.now = now.addingTimeInterval(599)
-        guard case .done = try await store.perform(inTime, audit: trail()) else { Issue.record("not done in time"); return }
+        guard case .done(let report) = try await store.perform(inTime, audit: trail()) else { Issue.record("not done in time"); return }
+        var retried = late
+        retried.now = now.addingTimeInterval(3600)
+        #expect(try await store.perform(retried, audit: trail()) == .replayed(report, by: .confirmation))
     }
 
     @Test("update_ticket_status refuses a no-op and is for staff; add_internal_note is never shown to the company")

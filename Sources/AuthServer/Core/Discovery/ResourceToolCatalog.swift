@@ -11,16 +11,20 @@ import Synchronization
 public final class ResourceToolCatalog: Sendable {
     public typealias Fetch = @Sendable (_ url: String) async throws -> Data
 
-    /// One published tool: its name, the scopes it needs and its kind (`read`, `write`, `high-trust`).
+    /// One published tool: its name, the scopes it needs, its kind (`read`, `write`, `high-trust`) and
+    /// the roles it is for (nil: every role). Roles stay text, so a role this server does not know yet
+    /// hides a tool instead of the whole catalogue.
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
         public var scopes: [String]
         public var kind: String
+        public var roles: [String]?
 
-        public init(name: String, scopes: [String], kind: String) {
+        public init(name: String, scopes: [String], kind: String, roles: [String]? = nil) {
             self.name = name
             self.scopes = scopes
             self.kind = kind
+            self.roles = roles
         }
     }
 
@@ -59,10 +63,13 @@ public final class ResourceToolCatalog: Sendable {
         return tools ?? []
     }
 
-    /// The tools a grant of `scopes` lets an app call, under `scope`: those that need it and whose other
-    /// scopes are granted too. Tools that need no scope are not named: every grant has them.
-    public static func tools(_ tools: [Tool], openedBy scope: String, within scopes: Set<String>) -> [Tool] {
-        tools.filter { $0.scopes.contains(scope) && Set($0.scopes).isSubset(of: scopes) }
+    /// The tools a grant of `scopes` lets an app call for a person of `role`, under `scope`: those that
+    /// need it, whose other scopes are granted too and that are for the role. Tools that need no scope
+    /// are not named: every grant has them.
+    public static func tools(_ tools: [Tool], openedBy scope: String, within scopes: Set<String>, for role: Role) -> [Tool] {
+        tools.filter { tool in
+            tool.scopes.contains(scope) && Set(tool.scopes).isSubset(of: scopes) && (tool.roles?.contains(role.rawValue) ?? true)
+        }
     }
 
     /// Our own resource-server, on its public URL: a trusted peer, so no SSRF guard, but a short deadline.

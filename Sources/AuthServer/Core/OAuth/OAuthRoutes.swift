@@ -106,7 +106,7 @@ enum OAuthBrowserRoutes {
                     scopes: pending.scopes.map { scope in
                         ConsentPage.Scope(
                             name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,
-                            tools: ResourceToolCatalog.tools(tools, openedBy: scope, within: Set(pending.scopes)).map {
+                            tools: ResourceToolCatalog.tools(tools, openedBy: scope, within: Set(pending.scopes), for: signedIn.user.role).map {
                                 ConsentPage.Tool(name: $0.name, needsSecondFactor: $0.kind == "high-trust")
                             }
                         )

@@ -9,6 +9,9 @@ public final class AuditRecorder: Sendable {
     private struct Pending {
         var entries: [AuditEntry] = []
         var flushScheduled = false
+        /// The newest batch; each batch waits for the one before, so batches are stored in order and a
+        /// finished `flush` means everything recorded before it is stored, even what another flush took.
+        var lastBatch: Task<Void, Never>?
     }
 
     private let store: any AuditLogStore
@@ -37,6 +40,19 @@ public final class AuditRecorder: Sendable {
 
     /// Stores everything recorded so far.
     public func flush() async {
+        let batch = pending.withLock { pending in
+            let previous = pending.lastBatch
+            let batch = Task {
+                await previous?.value
+                await self.storePending()
+            }
+            pending.lastBatch = batch
+            return batch
+        }
+        await batch.value
+    }
+
+    private func storePending() async {
         let entries = pending.withLock { pending in
             defer {
                 pending.entries = []

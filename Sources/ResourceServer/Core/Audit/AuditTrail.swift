@@ -23,7 +23,8 @@ public final class AuditTrail: Sendable {
     private let started = ContinuousClock.now
     private let state = Mutex(State())
 
-    public init(tenantID: String, tool: String, caller: Caller, arguments: [String: JSONValue], now: Date = Date()) {
+    /// `arguments` as the call sent them, whatever their shape: a malformed call is audited too.
+    public init(tenantID: String, tool: String, caller: Caller, arguments: JSONValue, now: Date = Date()) {
         self.tenantID = tenantID
         self.tool = tool
         self.caller = caller
@@ -39,9 +40,9 @@ public final class AuditTrail: Sendable {
     }
 
     /// SHA-256 of the arguments as canonical JSON (sorted keys), hex: equal arguments, equal digest.
-    public static func digest(_ arguments: [String: JSONValue]) -> String {
-        if arguments.isEmpty { return emptyDigest }
-        return Hex.encode(SHA256.hash(data: JSONValue.object(arguments).serialized.readableBytesView))
+    public static func digest(_ arguments: JSONValue) -> String {
+        if arguments == [:] { return emptyDigest }
+        return Hex.encode(SHA256.hash(data: arguments.serialized.readableBytesView))
     }
 
     /// `{}`, the arguments of most calls of argument-less tools such as whoami.

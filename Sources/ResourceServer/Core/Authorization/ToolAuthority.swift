@@ -1,9 +1,13 @@
 import Foundation
 import Shared
 
-/// Whether a caller may use a tool, decided in the order the house fixes: the token's scopes, then the
-/// person's role and company, then the tool's kind (a high-trust tool needs a fresh second factor).
-/// `tools/list` and every `tools/call` ask here, so what is listed and what runs cannot disagree.
+/// Whether a caller may use a tool: the token's scopes, the person's role and company, and the tool's
+/// kind (a high-trust tool needs a fresh second factor) must all allow it. `tools/list` and every
+/// `tools/call` ask here, so what is listed and what runs cannot disagree.
+///
+/// A refusal names what the caller can fix first: a role or company refusal comes before missing scopes,
+/// because no grant could cure it and a 403 asking for scopes would send a connector into step-up after
+/// step-up; missing scopes come before the second factor, so one challenge asks for everything (R55).
 public enum ToolAuthority {
     public enum Verdict: Sendable, Equatable {
         case allowed
@@ -17,11 +21,11 @@ public enum ToolAuthority {
     }
 
     public static func verdict(_ tool: Tool, for caller: Caller, now: Date) -> Verdict {
+        if let refusal = roleRefusal(tool, caller) { return .roleRefused(refusal) }
         let highTrustPending = tool.kind == .highTrust && !SecondFactor.isFresh(caller, now: now)
         if !caller.holds(tool.requiredScopes) {
             return .missingScopes(needed: tool.requiredScopes + (highTrustPending ? [SecondFactor.scope] : []))
         }
-        if let refusal = roleRefusal(tool, caller) { return .roleRefused(refusal) }
         if highTrustPending { return .needsSecondFactor(needed: tool.requiredScopes + [SecondFactor.scope]) }
         return .allowed
     }

@@ -4,8 +4,9 @@ import Shared
 /// RFC 9728 §2 protected-resource metadata, served identically at the root and path-inserted
 /// well-known URLs (R3). `resource` is byte-identical to the configured MCP URL (R4) and names one
 /// authorization server (R9); tokens are accepted only in the Authorization header (R10).
-/// Beyond RFC 9728's members (§2 allows more), `gatehouse_tools` names each tool with its scopes and
-/// kind, so a consent page or an operator can say what a grant of some scopes lets an app do.
+/// Beyond RFC 9728's members (§2 allows more), `gatehouse_tools` names each tool with its scopes, kind
+/// and, when not everyone's, the roles it is for, so a consent page or an operator can say what a grant
+/// of some scopes lets an app do for a given person.
 struct ProtectedResourceMetadata: Codable, Equatable {
     var resource: String
     var authorizationServers: [String]
@@ -18,6 +19,8 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         var name: String
         var scopes: [String]
         var kind: String
+        /// nil: for every role.
+        var roles: [String]?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -37,6 +40,6 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         self.bearerMethodsSupported = ["header"]
         self.scopesSupported = registry.allScopes.isEmpty ? nil : registry.allScopes
         self.resourceName = "Gatehouse"
-        self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind.rawValue) }
+        self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind.rawValue, roles: $0.roleNames) }
     }
 }

@@ -80,17 +80,19 @@ public struct MCPDispatcher: Sendable {
     }
 
     private func callTool(_ request: MCPRequest, caller: Caller, tenant: Tenant, logger: Logger) async throws -> [String: JSONValue] {
-        guard let name = request.toolName else { throw JSONRPCError.invalidParams("name must be a string") }
-        guard let tool = registry.tool(named: name), caller.holds(tool.requiredScopes) else {
-            throw JSONRPCError.invalidParams("Unknown tool: \(name)")
+        let trail = Self.auditTrail(of: request, caller: caller, tenant: tenant)
+        guard let name = request.toolName else {
+            audit.record(trail.entry(outcome: .error, dryRun: false))
+            throw JSONRPCError.invalidParams("name must be a string")
         }
-        let arguments: [String: JSONValue]
-        switch request.params["arguments"] {
-        case nil, .null?: arguments = [:]
-        case .object(let members)?: arguments = members
-        default: throw JSONRPCError.invalidParams("arguments must be an object")
+        guard let tool = registry.tool(named: name) else {
+            audit.record(trail.entry(outcome: .error, dryRun: false))
+            throw JSONRPCError.invalidParams("Unknown tool: \(trail.tool). Call tools/list for the tools this token can use.")
         }
-        let trail = AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: arguments)
+        guard let arguments = request.callArguments.objectValue else {
+            audit.record(trail.entry(outcome: .error, dryRun: false))
+            throw JSONRPCError.invalidParams("arguments must be an object")
+        }
         switch ToolAuthority.verdict(tool, for: caller, now: Date()) {
         case .allowed: break
         case .missingScopes, .needsSecondFactor:
@@ -123,9 +125,14 @@ public struct MCPDispatcher: Sendable {
 
     /// A call refused before it ran leaves its entry too: refusals are what an auditor looks for.
     func recordRefusal(_ request: MCPRequest, caller: Caller, tenant: Tenant, outcome: AuditOutcome) {
-        guard let name = request.toolName else { return }
-        let arguments = request.params["arguments"]?.objectValue ?? [:]
-        audit.record(AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: arguments).entry(outcome: outcome, dryRun: false))
+        audit.record(Self.auditTrail(of: request, caller: caller, tenant: tenant).entry(outcome: outcome, dryRun: false))
+    }
+
+    /// The entry a `tools/call` will leave, malformed ones included: the tool as named (cut to the longest
+    /// valid tool name, so a hostile name cannot bloat the log; `-` when there is none).
+    private static func auditTrail(of request: MCPRequest, caller: Caller, tenant: Tenant) -> AuditTrail {
+        let name = request.toolName.map { String($0.prefix(Tool.maximumNameLength)) } ?? "-"
+        return AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: request.callArguments)
     }
 
     static func elevationRequired(_ tool: Tool, issuer: String) -> JSONRPCError {

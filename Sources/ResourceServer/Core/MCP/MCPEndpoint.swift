@@ -99,7 +99,7 @@ struct MCPEndpoint: Sendable {
             let limit = tool.kind == .read ? rateLimits.limits.readsPerMinute : rateLimits.limits.writesPerMinute
             let error = JSONRPCError(
                 code: JSONRPCError.rateLimitedCode,
-                message: "Rate limit: at most \(limit) \(tool.kind == .read ? "reads" : "writes") a minute per connection and per person. "
+                message: "Rate limit: at most \(limit) \(tool.kind == .read ? "reads" : "writes") a minute for each grant (connected app or personal access token) and for each person. "
                     + "Try again in \(retryAfter) s.",
                 data: ["retryAfterSeconds": .int(Int64(retryAfter))]
             )

@@ -7,6 +7,13 @@ struct MCPRequest: Sendable {
 
     /// The tool a `tools/call` names, if any.
     var toolName: String? { method == "tools/call" ? params["name"]?.stringValue : nil }
+    /// A `tools/call`'s arguments as sent; absent or null means none.
+    var callArguments: JSONValue {
+        switch params["arguments"] {
+        case nil, .null?: [:]
+        case let arguments?: arguments
+        }
+    }
 }
 
 /// What one posted JSON-RPC message is (JSON-RPC 2.0 §4, §5).

@@ -32,6 +32,9 @@ public struct SQLiteResourceStorage: ResourceStorage {
         migrator.registerMigration("v3: idempotency, confirmations, desk settings, leaner audit log") { db in
             try ServiceDeskSchema.createWriteTables(db)
         }
+        migrator.registerMigration("v4: spent confirmations keep their answer") { db in
+            try ServiceDeskSchema.rememberConfirmedReports(db)
+        }
         return migrator
     }
 

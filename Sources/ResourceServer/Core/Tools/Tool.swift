@@ -21,9 +21,11 @@ public struct Tool: Sendable {
     public let roles: Set<Role>?
     public let run: @Sendable (ToolInvocation) async throws -> ToolOutput
 
+    public static let maximumNameLength = 64
+
     /// Claude refuses every tool of a server when one name breaks `^[a-zA-Z0-9_-]{1,64}$` (requirements R80).
     public static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count)
+        (1...maximumNameLength).contains(name.utf8.count)
             && name.utf8.allSatisfy { Base62.isBase62($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
@@ -49,13 +51,20 @@ public struct Tool: Sendable {
              requiredScopes: requiredScopes, kind: kind, roles: roles, run: run)
     }
 
+    /// The roles the tool is for, in the catalogue's order; nil when it is for everyone.
+    var roleNames: [String]? {
+        roles.map { roles in Role.allCases.filter(roles.contains).map(\.rawValue) }
+    }
+
     /// The `tools/list` entry (MCP server/tools §Tool).
     var listing: JSONValue {
+        // What a grant needs for this tool, for hosts that show it (the metadata's gatehouse_tools says the same).
+        var meta: [String: JSONValue] = ["gatehouse/scopes": .array(requiredScopes.map(JSONValue.string)), "gatehouse/kind": .string(kind.rawValue)]
+        meta["gatehouse/roles"] = roleNames.map { .array($0.map(JSONValue.string)) }
         var entry: [String: JSONValue] = [
             "name": .string(name), "title": .string(title), "description": .string(description), "inputSchema": inputSchema,
             "annotations": ["readOnlyHint": .bool(kind == .read), "destructiveHint": .bool(kind == .highTrust), "openWorldHint": false],
-            // What a grant needs for this tool, for hosts that show it (the metadata's gatehouse_tools says the same).
-            "_meta": ["gatehouse/scopes": .array(requiredScopes.map(JSONValue.string)), "gatehouse/kind": .string(kind.rawValue)],
+            "_meta": .object(meta),
         ]
         if let outputSchema { entry["outputSchema"] = outputSchema }
         return .object(entry)

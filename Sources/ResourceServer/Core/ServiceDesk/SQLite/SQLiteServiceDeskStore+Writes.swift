@@ -11,11 +11,11 @@ extension SQLiteServiceDeskStore {
             let tenantID = write.scope.tenantID
             let isDryRun = write.mode == .dryRun
             if let claim = write.idempotency, !isDryRun, let earlier = try Self.rememberedWrite(db, claim: claim, write: write) {
-                audit.concerns(ticketID: earlier.ticket?.id, companyID: earlier.customerID)
-                try Self.insert(audit.entry(outcome: .replayed, dryRun: false), db)
-                return .replayed(earlier)
+                return try Self.replay(earlier, by: .idempotencyKey, audit: audit, db)
             }
-            if case .commit(let confirmation?) = write.mode { try Self.spendConfirmation(db, id: confirmation, write: write) }
+            if case .commit(let confirmation?) = write.mode, let earlier = try Self.checkConfirmation(db, id: confirmation, write: write) {
+                return try Self.replay(earlier, by: .confirmation, audit: audit, db)
+            }
 
             var report: DeskWriteReport?
             try db.inSavepoint {
@@ -24,7 +24,9 @@ extension SQLiteServiceDeskStore {
                 return Self.isCommit(write.mode) ? .commit : .rollback
             }
             guard let report else { throw DeskWriteError.conflict("the change produced no report") }
-            audit.concerns(ticketID: report.ticket?.id, companyID: report.customerID)
+            // A new ticket that was worked out and rolled back has no id worth naming; its customer is real.
+            let keptTicketID = if case .createTicket = write.change, !Self.isCommit(write.mode) { String?.none } else { report.ticket?.id }
+            audit.concerns(ticketID: keptTicketID, companyID: report.customerID)
 
             let result: DeskWriteResult
             switch write.mode {
@@ -40,16 +42,39 @@ extension SQLiteServiceDeskStore {
                         """,
                     arguments: [tenantID, id, write.fingerprint.subject, write.fingerprint.tool, write.fingerprint.argumentDigest, write.now, expiresAt]
                 )
-                try db.execute(sql: "DELETE FROM pending_write WHERE tenant_id = ? AND expires_at < ?", arguments: [tenantID, write.now])
+                try db.execute(
+                    sql: "DELETE FROM pending_write WHERE tenant_id = ? AND expires_at < ?",
+                    arguments: [tenantID, write.now.addingTimeInterval(-DeskSettings.spentConfirmationMemory)]
+                )
                 result = .awaitingConfirmation(report, confirmationID: id, expiresAt: expiresAt)
                 try Self.insert(audit.entry(outcome: .awaitingConfirmation, dryRun: true), db)
-            case .commit:
+            case .commit(let confirmation):
                 if let claim = write.idempotency { try Self.remember(db, claim: claim, write: write, report: report) }
+                if let confirmation {
+                    try db.execute(
+                        sql: "UPDATE pending_write SET used_at = ?, report = ? WHERE tenant_id = ? AND id = ?",
+                        arguments: [write.now, try Self.encoded(report), tenantID, confirmation]
+                    )
+                }
                 result = .done(report)
                 try Self.insert(audit.entry(outcome: .ok, dryRun: false), db)
             }
             return result
         }
+    }
+
+    private static func replay(_ earlier: DeskWriteReport, by replay: DeskWriteResult.Replay, audit: AuditTrail, _ db: Database) throws -> DeskWriteResult {
+        audit.concerns(ticketID: earlier.ticket?.id, companyID: earlier.customerID)
+        try Self.insert(audit.entry(outcome: .replayed, dryRun: false), db)
+        return .replayed(earlier, by: replay)
+    }
+
+    private static func encoded(_ report: DeskWriteReport) throws -> String {
+        String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+    }
+
+    private static func decoded(_ text: String) throws -> DeskWriteReport {
+        try JSONDecoder().decode(DeskWriteReport.self, from: Data(text.utf8))
     }
 
     private static func isCommit(_ mode: DeskWrite.Mode) -> Bool {
@@ -94,8 +119,7 @@ extension SQLiteServiceDeskStore {
         guard row["tool"] == write.fingerprint.tool, row["argument_digest"] == write.fingerprint.argumentDigest else {
             throw DeskWriteError.idempotencyKeyReused
         }
-        let text: String = row["report"]
-        return try JSONDecoder().decode(DeskWriteReport.self, from: Data(text.utf8))
+        return try decoded(row["report"])
     }
 
     private static func remember(_ db: Database, claim: IdempotencyClaim, write: DeskWrite, report: DeskWriteReport) throws {
@@ -112,28 +136,32 @@ extension SQLiteServiceDeskStore {
                 """,
             arguments: [
                 tenantID, write.fingerprint.subject, claim.key, write.fingerprint.tool, write.fingerprint.argumentDigest,
-                String(decoding: try JSONEncoder().encode(report), as: UTF8.self), write.now,
+                try encoded(report), write.now,
             ]
         )
     }
 
-    private static func spendConfirmation(_ db: Database, id: String, write: DeskWrite) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT subject, tool, argument_digest, expires_at, used_at FROM pending_write WHERE tenant_id = ? AND id = ?"),
+    /// Checks that a confirmation may be spent on this call: it is the caller's, open and given for these
+    /// arguments. A confirmation the caller already spent on this same call returns the answer it got.
+    private static func checkConfirmation(_ db: Database, id: String, write: DeskWrite) throws -> DeskWriteReport? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT subject, tool, argument_digest, expires_at, used_at, report FROM pending_write WHERE tenant_id = ? AND id = ?"),
             arguments: [write.scope.tenantID, id]
         ), row["subject"] == write.fingerprint.subject else {
             throw DeskWriteError.confirmation("confirm '\(id)' is not a confirmation id you were given. Call the tool without confirm to get one.")
         }
-        guard (row["used_at"] as Date?) == nil else {
-            throw DeskWriteError.confirmation("confirmation \(id) was already used. Call the tool without confirm to get a new one.")
+        let sameCall = row["tool"] == write.fingerprint.tool && row["argument_digest"] == write.fingerprint.argumentDigest
+        if (row["used_at"] as Date?) != nil {
+            if sameCall, let report = row["report"] as String? { return try decoded(report) }
+            throw DeskWriteError.confirmation("confirmation \(id) was already used for another change. Call the tool without confirm to get a new one.")
         }
         guard (row["expires_at"] as Date) >= write.now else {
             throw DeskWriteError.confirmation("confirmation \(id) has expired (they last 10 minutes). Call the tool without confirm to get a new one.")
         }
-        guard row["tool"] == write.fingerprint.tool, row["argument_digest"] == write.fingerprint.argumentDigest else {
+        guard sameCall else {
             throw DeskWriteError.confirmation(
                 "confirmation \(id) was given for a different call. Repeat exactly the arguments of the preview, with confirm added."
             )
         }
-        try db.execute(sql: "UPDATE pending_write SET used_at = ? WHERE tenant_id = ? AND id = ?", arguments: [write.now, write.scope.tenantID, id])
+        return nil
     }
 }

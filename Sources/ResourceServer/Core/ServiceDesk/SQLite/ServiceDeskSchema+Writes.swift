@@ -64,4 +64,10 @@ extension ServiceDeskSchema {
             );
             """)
     }
+
+    /// A spent confirmation keeps the answer it got, so a confirming call repeated after a lost answer
+    /// gets that answer again instead of a refusal.
+    static func rememberConfirmedReports(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE pending_write ADD COLUMN report TEXT")
+    }
 }

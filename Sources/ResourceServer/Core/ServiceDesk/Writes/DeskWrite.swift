@@ -95,8 +95,17 @@ public enum DeskWriteResult: Sendable, Equatable {
     case done(DeskWriteReport)
     case dryRun(DeskWriteReport)
     case awaitingConfirmation(DeskWriteReport, confirmationID: String, expiresAt: Date)
-    /// An earlier call with the same idempotency key and arguments made this change; nothing new happened.
-    case replayed(DeskWriteReport)
+    /// An earlier call made this change and this one repeats it; nothing new happened.
+    case replayed(DeskWriteReport, by: Replay)
+
+    /// What tied the repeated call to the earlier one.
+    public enum Replay: Sendable, Equatable {
+        /// The same idempotency key with the same arguments.
+        case idempotencyKey
+        /// The same confirmation id, already spent by the same person on the same call: a retry after
+        /// an answer that was lost on its way back.
+        case confirmation
+    }
 }
 
 /// Why the store refused a write; each case says what the caller can do about it.
@@ -117,4 +126,7 @@ public struct DeskSettings: Sendable, Equatable {
 
     /// How long a confirmation id stays good.
     public static let confirmationLifetime: TimeInterval = 600
+    /// How long a spent confirmation is kept, so that repeating the confirming call gets its first answer
+    /// instead of a refusal that would tempt a model into previewing and committing the change again.
+    public static let spentConfirmationMemory: TimeInterval = IdempotencyClaim.lifetime
 }

@@ -74,7 +74,7 @@ extension ServiceDeskTools {
             idempotency: arguments.string(WriteControl.idempotencyKey).map(IdempotencyClaim.init(key:)),
             fingerprint: WriteFingerprint(
                 subject: invocation.caller.claims.subject, tool: invocation.audit.tool,
-                argumentDigest: AuditTrail.digest(invocation.arguments.filter { !WriteControl.all.contains($0.key) })
+                argumentDigest: AuditTrail.digest(.object(invocation.arguments.filter { !WriteControl.all.contains($0.key) }))
             )
         )
         do {
@@ -131,10 +131,11 @@ extension ServiceDeskTools {
             structured["confirmation_expires_at"] = .string(ToolDates.instant(expiresAt))
             lead = "Not done yet: this service desk confirms every write. This call would: \(report.summary)."
             tail = "To carry it out, call \(tool) again with the same arguments and confirm \"\(id)\" before \(ToolDates.instant(expiresAt))."
-        case .replayed(let earlier):
+        case .replayed(let earlier, let replay):
             report = earlier
             structured["status"] = "replayed"
-            lead = "Already done by an earlier call with this idempotency_key; nothing was changed now. That call: \(report.summary)."
+            let control = replay == .idempotencyKey ? "idempotency_key" : "confirmation"
+            lead = "Already done by an earlier call with this \(control); nothing was changed now. That call: \(report.summary)."
         }
         structured["summary"] = .string(report.summary)
         structured["changes"] = .array(report.changes.map(Self.fieldChangeJSON))
