@@ -19,6 +19,11 @@ struct AuthorityMatrixTests {
         var arguments: @Sendable (SeededDesk) throws -> [String: JSONValue] = { _ in [:] }
     }
 
+    /// The scopes a person of each role can never be granted (the auth-server narrows them away).
+    static let neverGranted: [Role: Set<String>] = [
+        .admin: [], .technician: ["billing:read", "rules:run"], .company: ["notes:write", "alerts:write", "audit:read", "rules:run"],
+    ]
+
     static let everyone: Set<Role> = Set(Role.allCases)
     static let staff: Set<Role> = [.admin, .technician]
 
@@ -102,6 +107,9 @@ struct AuthorityMatrixTests {
             for (person, role) in Self.people(desk) {
                 // A person's role allows the tool when the table says so; a role-less or company-less account never uses a service-desk tool.
                 let roleAllows = row.roles.map { roles in role.map(roles.contains) ?? false } ?? true
+                // Asking for a scope the role can never hold would loop, so such a call is refused by role first.
+                let claimRole = person.role.flatMap(Role.init(rawValue:))
+                let scopesUnreachable = claimRole.map { !Self.neverGranted[$0]!.isDisjoint(with: row.scopes) } ?? true
                 for holdsScopes in row.scopes.isEmpty ? [true] : [true, false] {
                     let scope = (holdsScopes ? everything : everything.filter { !row.scopes.contains($0) }).joined(separator: " ")
                     let caller = try #require(try await desk.verifiedCaller(person, scope: scope))
@@ -111,8 +119,7 @@ struct AuthorityMatrixTests {
                     for elevated in row.highTrust ? [false, true] : [false] {
                         let result = try await client.call(row.tool, arguments, as: person, scope: scope, secondFactorAge: elevated ? 60 : nil)
                         let context = "\(row.tool) as \(person.label), scopes \(holdsScopes), elevated \(elevated): \(result.status) \(result.text)"
-                        // A role refusal comes first whatever the scopes: asking for scopes would not help.
-                        if !roleAllows {
+                        if !roleAllows && (holdsScopes || scopesUnreachable) {
                             #expect(result.status == .ok && result.isError, "\(context)")
                             #expect(result.text.contains(" is for ") || result.text.contains("not linked to a customer"), "\(context)")
                         } else if !holdsScopes {

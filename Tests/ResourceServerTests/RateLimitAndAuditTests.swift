@@ -33,6 +33,10 @@ struct RateLimitTests {
             // Another grant of the same person shares the person's bucket; another person is not affected.
             #expect(try await client.mcp(Self.call("echo"), token: try house.token(grantID: "grant-2")).status == .tooManyRequests)
             #expect(try await client.mcp(Self.call("echo"), token: try house.token(grantID: "grant-3", subject: "usr_2")).status == .ok)
+            // Calls of unknown tools are audited, so they spend reads too: no free way to flood the log.
+            let other = try house.token(grantID: "grant-4", subject: "usr_4")
+            for _ in 0..<3 { #expect(try await client.mcp(Self.call("no_such_tool"), token: other).errorCode == -32602) }
+            #expect(try await client.mcp(Self.call("no_such_tool"), token: other).status == .tooManyRequests)
         }
     }
 
@@ -98,7 +102,7 @@ struct AuditLogTests {
         }
     }
 
-    @Test("Malformed calls are audited too: an unknown tool (a hostile name cut to 64 characters) and arguments that are not an object")
+    @Test("Malformed calls are audited too: an unknown tool (a hostile name cut to 64 characters, ids only when they can be ids) and arguments that are not an object")
     func malformedCallsAudited() async throws {
         let desk = try await SeededDesk.writable.value
         let ticket = try #require(desk.tickets(of: desk.companyA).first)
@@ -110,14 +114,18 @@ struct AuditLogTests {
             #expect(try await client.call(hostileName, as: desk.technician).errorCode == -32602)
             let notObject = try await client.call("get_ticket", arguments: [.string(ticket.id)], as: desk.technician)
             #expect(notObject.errorCode == -32602)
+            let hugeID = String(repeating: "t", count: 100_000)
+            #expect(try await client.call("no_such_tool", ["ticket_id": .string(hugeID), "customer_id": 7], as: desk.technician).errorCode == -32602)
 
             await desk.environment.audit.flush()
             let all = try await desk.environment.serviceDesk.auditLog(tenantID: Tenant.defaultID, after: 0, limit: 100_000).map(\.entry)
             let mine = all.filter { $0.subject == subject && $0.outcome == "error" }
-            let named = try #require(mine.last { $0.tool == "no_such_tool" })
-            #expect(named.ticketID == ticket.id && named.argumentDigest == AuditTrail.digest(["ticket_id": .string(ticket.id)]))
+            let named = try #require(mine.last { $0.tool == "no_such_tool" && $0.argumentDigest == AuditTrail.digest(["ticket_id": .string(ticket.id)]) })
+            #expect(named.ticketID == ticket.id)
             #expect(mine.contains { $0.tool == String(repeating: "x", count: 64) })
             #expect(mine.contains { $0.tool == "get_ticket" && $0.argumentDigest == AuditTrail.digest([.string(ticket.id)]) })
+            let hugeEntry = try #require(mine.last { $0.argumentDigest == AuditTrail.digest(["ticket_id": .string(hugeID), "customer_id": 7]) })
+            #expect(hugeEntry.ticketID == nil && hugeEntry.companyID == nil, "what cannot be an id is not stored as one")
         }
     }
 

@@ -239,6 +239,29 @@ struct ServiceDeskWriteTests {
         #expect(try await store.perform(retried, audit: trail()) == .replayed(report, by: .confirmation))
     }
 
+    @Test("A replay is not shown to a person who has since moved to another company")
+    func replayFollowsTheCompany() async throws {
+        let desk = try await SeededDesk.writable.value
+        let store = desk.environment.serviceDesk
+        let caller = desk.caller(desk.userA)
+        let now = Date()
+        func trail() -> AuditTrail { AuditTrail(tenantID: Tenant.defaultID, tool: "create_ticket", caller: caller, arguments: [:]) }
+        let change = DeskChange.createTicket(NewTicket(
+            customerID: desk.companyA.id, subject: "Moved", description: "Before the move.", priority: .low, requesterEmail: "a@example.com", assetID: nil
+        ))
+        var write = DeskWrite(
+            change: change, scope: ServiceDeskScope(tenantID: Tenant.defaultID, companyID: desk.companyA.id), actor: "a", now: now,
+            mode: .commit(confirmation: nil), idempotency: IdempotencyClaim(key: "move-key"),
+            fingerprint: WriteFingerprint(subject: desk.userA.subject, tool: "create_ticket", argumentDigest: "d-move")
+        )
+        guard case .done(let report) = try await store.perform(write, audit: trail()) else { Issue.record("not done"); return }
+        #expect(try await store.perform(write, audit: trail()) == .replayed(report, by: .idempotencyKey))
+        write.scope = ServiceDeskScope(tenantID: Tenant.defaultID, companyID: desk.companyB.id)
+        let refusal = await #expect(throws: DeskWriteError.self) { try await store.perform(write, audit: trail()) }
+        guard case .conflict(let reason)? = refusal else { Issue.record("not a conflict: \(String(describing: refusal))"); return }
+        #expect(reason.contains("can no longer see"))
+    }
+
     @Test("update_ticket_status refuses a no-op and is for staff; add_internal_note is never shown to the company")
     func statusAndInternalNotes() async throws {
         let desk = try await SeededDesk.writable.value

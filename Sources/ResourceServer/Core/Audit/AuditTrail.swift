@@ -30,13 +30,19 @@ public final class AuditTrail: Sendable {
         self.caller = caller
         self.argumentDigest = Self.digest(arguments)
         self.occurredAt = now
-        // Ids named in the arguments are what a call concerns until the tool knows better.
-        let ticketID = arguments["ticket_id"]?.stringValue
-        let companyID = arguments["customer_id"]?.stringValue
+        // Ids named in the arguments are what a call concerns until the tool knows better; only what
+        // could be an id is kept, so a call with a huge or odd "id" cannot bloat the log.
+        let ticketID = Self.plausibleID(arguments["ticket_id"])
+        let companyID = Self.plausibleID(arguments["customer_id"])
         state.withLock {
             $0.ticketID = ticketID
             $0.companyID = companyID
         }
+    }
+
+    private static func plausibleID(_ value: JSONValue?) -> String? {
+        guard let id = value?.stringValue, !id.isEmpty, id.utf8.count <= ToolPolicy.maximumIDLength else { return nil }
+        return id
     }
 
     /// SHA-256 of the arguments as canonical JSON (sorted keys), hex: equal arguments, equal digest.

@@ -5,9 +5,10 @@ import Shared
 /// kind (a high-trust tool needs a fresh second factor) must all allow it. `tools/list` and every
 /// `tools/call` ask here, so what is listed and what runs cannot disagree.
 ///
-/// A refusal names what the caller can fix first: a role or company refusal comes before missing scopes,
-/// because no grant could cure it and a 403 asking for scopes would send a connector into step-up after
-/// step-up; missing scopes come before the second factor, so one challenge asks for everything (R55).
+/// Refusals come in that order, with one exception: when a missing scope is one the person's role can
+/// never hold, the role refusal comes first, because the auth-server would narrow that scope away and a
+/// 403 asking for it would send a connector into step-up after step-up. Missing scopes come before the
+/// second factor, so one challenge asks for everything (R55).
 public enum ToolAuthority {
     public enum Verdict: Sendable, Equatable {
         case allowed
@@ -21,11 +22,14 @@ public enum ToolAuthority {
     }
 
     public static func verdict(_ tool: Tool, for caller: Caller, now: Date) -> Verdict {
-        if let refusal = roleRefusal(tool, caller) { return .roleRefused(refusal) }
+        let refusal = roleRefusal(tool, caller)
         let highTrustPending = tool.kind == .highTrust && !SecondFactor.isFresh(caller, now: now)
-        if !caller.holds(tool.requiredScopes) {
+        let missing = tool.requiredScopes.filter { !caller.scopes.contains($0) }
+        if !missing.isEmpty {
+            if let refusal, !canEverHold(missing, caller) { return .roleRefused(refusal) }
             return .missingScopes(needed: tool.requiredScopes + (highTrustPending ? [SecondFactor.scope] : []))
         }
+        if let refusal { return .roleRefused(refusal) }
         if highTrustPending { return .needsSecondFactor(needed: tool.requiredScopes + [SecondFactor.scope]) }
         return .allowed
     }
@@ -34,6 +38,12 @@ public enum ToolAuthority {
     /// never hides a tool: a client must see a high-trust tool to step up for it.
     public static func isListed(_ tool: Tool, for caller: Caller) -> Bool {
         caller.holds(tool.requiredScopes) && roleRefusal(tool, caller) == nil
+    }
+
+    /// Whether a grant for this person could carry all of `scopes` (the catalogue's roles per scope).
+    private static func canEverHold(_ scopes: [String], _ caller: Caller) -> Bool {
+        guard let role = caller.claims.role.flatMap(Role.init(rawValue:)) else { return false }
+        return ScopeCatalog.narrow(scopes, to: role).count == scopes.count
     }
 
     private static func roleRefusal(_ tool: Tool, _ caller: Caller) -> String? {

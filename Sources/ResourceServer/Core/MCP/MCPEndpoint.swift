@@ -78,9 +78,13 @@ struct MCPEndpoint: Sendable {
     /// call is over its rate limit. nil when every call may run.
     private func gate(_ prepared: [Prepared], caller: Caller, tenant: Tenant, sse: Bool) -> Response? {
         let now = Date()
-        var calls: [(MCPRequest, Tool)] = []
-        for case .request(let call) in prepared {
-            guard call.method == "tools/call", let name = call.toolName, let tool = dispatcher.registry.tool(named: name) else { continue }
+        var calls: [(MCPRequest, Tool.Kind)] = []
+        for case .request(let call) in prepared where call.method == "tools/call" {
+            // A call of no known tool is answered -32602 and audited, so it costs a read like any other.
+            guard let name = call.toolName, let tool = dispatcher.registry.tool(named: name) else {
+                calls.append((call, .read))
+                continue
+            }
             switch ToolAuthority.verdict(tool, for: caller, now: now) {
             case .missingScopes(let needed):
                 dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
@@ -90,16 +94,16 @@ struct MCPEndpoint: Sendable {
                 return challenge.insufficientScope(
                     needed: needed, description: "The tool \(name) needs a second factor from the last 15 minutes (scope \(SecondFactor.scope))"
                 )
-            default: calls.append((call, tool))
+            default: calls.append((call, tool.kind))
             }
         }
-        for (call, tool) in calls {
-            guard let retryAfter = rateLimits.take(caller, kind: tool.kind, now: now.timeIntervalSince1970) else { continue }
+        for (call, kind) in calls {
+            guard let retryAfter = rateLimits.take(caller, kind: kind, now: now.timeIntervalSince1970) else { continue }
             dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .rateLimited)
-            let limit = tool.kind == .read ? rateLimits.limits.readsPerMinute : rateLimits.limits.writesPerMinute
+            let limit = kind == .read ? rateLimits.limits.readsPerMinute : rateLimits.limits.writesPerMinute
             let error = JSONRPCError(
                 code: JSONRPCError.rateLimitedCode,
-                message: "Rate limit: at most \(limit) \(tool.kind == .read ? "reads" : "writes") a minute for each grant (connected app or personal access token) and for each person. "
+                message: "Rate limit: at most \(limit) \(kind == .read ? "reads" : "writes") a minute for each grant (connected app or personal access token) and for each person. "
                     + "Try again in \(retryAfter) s.",
                 data: ["retryAfterSeconds": .int(Int64(retryAfter))]
             )

@@ -11,10 +11,10 @@ extension SQLiteServiceDeskStore {
             let tenantID = write.scope.tenantID
             let isDryRun = write.mode == .dryRun
             if let claim = write.idempotency, !isDryRun, let earlier = try Self.rememberedWrite(db, claim: claim, write: write) {
-                return try Self.replay(earlier, by: .idempotencyKey, audit: audit, db)
+                return try Self.replay(earlier, by: .idempotencyKey, scope: write.scope, audit: audit, db)
             }
             if case .commit(let confirmation?) = write.mode, let earlier = try Self.checkConfirmation(db, id: confirmation, write: write) {
-                return try Self.replay(earlier, by: .confirmation, audit: audit, db)
+                return try Self.replay(earlier, by: .confirmation, scope: write.scope, audit: audit, db)
             }
 
             var report: DeskWriteReport?
@@ -63,7 +63,13 @@ extension SQLiteServiceDeskStore {
         }
     }
 
-    private static func replay(_ earlier: DeskWriteReport, by replay: DeskWriteResult.Replay, audit: AuditTrail, _ db: Database) throws -> DeskWriteResult {
+    private static func replay(
+        _ earlier: DeskWriteReport, by replay: DeskWriteResult.Replay, scope: ServiceDeskScope, audit: AuditTrail, _ db: Database
+    ) throws -> DeskWriteResult {
+        // The person may have moved to another company since: the earlier answer is then not theirs to see.
+        if let company = scope.companyID, earlier.customerID != company {
+            throw DeskWriteError.conflict("the earlier call this repeats concerned a customer you can no longer see; make a new call")
+        }
         audit.concerns(ticketID: earlier.ticket?.id, companyID: earlier.customerID)
         try Self.insert(audit.entry(outcome: .replayed, dryRun: false), db)
         return .replayed(earlier, by: replay)
@@ -152,6 +158,10 @@ extension SQLiteServiceDeskStore {
         let sameCall = row["tool"] == write.fingerprint.tool && row["argument_digest"] == write.fingerprint.argumentDigest
         if (row["used_at"] as Date?) != nil {
             if sameCall, let report = row["report"] as String? { return try decoded(report) }
+            if sameCall {
+                // Spent before answers were kept (migration v4): done, but there is no answer to repeat.
+                throw DeskWriteError.conflict("confirmation \(id) was already used for this very change, which was carried out. Read the record to see it")
+            }
             throw DeskWriteError.confirmation("confirmation \(id) was already used for another change. Call the tool without confirm to get a new one.")
         }
         guard (row["expires_at"] as Date) >= write.now else {
