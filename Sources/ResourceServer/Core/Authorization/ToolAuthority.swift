@@ -24,9 +24,8 @@ public enum ToolAuthority {
     public static func verdict(_ tool: Tool, for caller: Caller, now: Date) -> Verdict {
         let refusal = roleRefusal(tool, caller)
         let highTrustPending = tool.kind == .highTrust && !SecondFactor.isFresh(caller, now: now)
-        let missing = tool.requiredScopes.filter { !caller.scopes.contains($0) }
-        if !missing.isEmpty {
-            if let refusal, !canEverHold(missing, caller) { return .roleRefused(refusal) }
+        if !caller.holds(tool.requiredScopes) {
+            if let refusal, !canEverHold(tool.requiredScopes.filter { !caller.scopes.contains($0) }, caller) { return .roleRefused(refusal) }
             return .missingScopes(needed: tool.requiredScopes + (highTrustPending ? [SecondFactor.scope] : []))
         }
         if let refusal { return .roleRefused(refusal) }

@@ -81,18 +81,16 @@ public struct MCPDispatcher: Sendable {
 
     private func callTool(_ request: MCPRequest, caller: Caller, tenant: Tenant, logger: Logger) async throws -> [String: JSONValue] {
         let trail = Self.auditTrail(of: request, caller: caller, tenant: tenant)
-        guard let name = request.toolName else {
+        // A malformed call is answered -32602, after its entry is recorded.
+        func malformed(_ message: String) -> JSONRPCError {
             audit.record(trail.entry(outcome: .error, dryRun: false))
-            throw JSONRPCError.invalidParams("name must be a string")
+            return .invalidParams(message)
         }
+        guard let name = request.toolName else { throw malformed("name must be a string") }
         guard let tool = registry.tool(named: name) else {
-            audit.record(trail.entry(outcome: .error, dryRun: false))
-            throw JSONRPCError.invalidParams("Unknown tool: \(trail.tool). Call tools/list for the tools this token can use.")
+            throw malformed("Unknown tool: \(trail.tool). Call tools/list for the tools this token can use.")
         }
-        guard let arguments = request.callArguments.objectValue else {
-            audit.record(trail.entry(outcome: .error, dryRun: false))
-            throw JSONRPCError.invalidParams("arguments must be an object")
-        }
+        guard let arguments = request.callArguments.objectValue else { throw malformed("arguments must be an object") }
         switch ToolAuthority.verdict(tool, for: caller, now: Date()) {
         case .allowed: break
         case .missingScopes, .needsSecondFactor:

@@ -157,12 +157,14 @@ extension SQLiteServiceDeskStore {
         }
         let sameCall = row["tool"] == write.fingerprint.tool && row["argument_digest"] == write.fingerprint.argumentDigest
         if (row["used_at"] as Date?) != nil {
-            if sameCall, let report = row["report"] as String? { return try decoded(report) }
-            if sameCall {
-                // Spent before answers were kept (migration v4): done, but there is no answer to repeat.
+            guard sameCall else {
+                throw DeskWriteError.confirmation("confirmation \(id) was already used for another change. Call the tool without confirm to get a new one.")
+            }
+            // Spent before answers were kept (migration v4): done, but there is no answer to repeat.
+            guard let report = row["report"] as String? else {
                 throw DeskWriteError.conflict("confirmation \(id) was already used for this very change, which was carried out. Read the record to see it")
             }
-            throw DeskWriteError.confirmation("confirmation \(id) was already used for another change. Call the tool without confirm to get a new one.")
+            return try decoded(report)
         }
         guard (row["expires_at"] as Date) >= write.now else {
             throw DeskWriteError.confirmation("confirmation \(id) has expired (they last 10 minutes). Call the tool without confirm to get a new one.")
