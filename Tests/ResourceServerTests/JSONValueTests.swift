@@ -47,8 +47,14 @@ struct JSONValueTests {
 
     @Test("The writer escapes quotes, backslashes and control characters, sorts keys and writes no non-finite numbers")
     func writer() {
-        let value: JSONValue = ["b": "quote\" slash\\ nl\n ctl\u{01}", "a": .double(.infinity), "c": .double(1.5)]
-        #expect(String(buffer: value.serialized) == #"{"a":null,"b":"quote\" slash\\ nl\n ctl\u0001","c":1.5}"#)
+        let value: JSONValue = [
+            "b": "quote\" slash\\ nl\n ctl\u{01}", "a": .double(.infinity), "c": .double(1.5), "d": [0, -7, .int(.min), .int(.max)],
+            "é": "ünï ✓\u{1F}",
+        ]
+        #expect(
+            String(buffer: value.serialized)
+                == #"{"a":null,"b":"quote\" slash\\ nl\n ctl\u0001","c":1.5,"d":[0,-7,-9223372036854775808,9223372036854775807],"é":"ünï ✓\u001f"}"#
+        )
     }
 }
 

@@ -23,9 +23,8 @@ public enum AuthServerApplication {
 
         let router = Router(context: AuthRequestContext.self)
         router.add(middleware: TenantMiddleware<AuthRequestContext>(directory: TenantDirectory(tenants: tenants, url: \.issuer)))
-        router.get(RouterPath(AuthServerPaths.health)) { _, _ in
-            try JSONResponse.make(HealthResponse(service: "auth-server"))
-        }
+        let health = try HealthResponse.response(service: "auth-server")
+        router.get(RouterPath(AuthServerPaths.health)) { _, _ in health }
         OAuthAPIRoutes.add(to: router, services: services)
         RevocationFeedRoutes.add(to: router, storage: environment.storage)
         let pages = try await PageServices(storage: environment.storage)

@@ -48,7 +48,7 @@ public final class AuditTrail: Sendable {
     /// SHA-256 of the arguments as canonical JSON (sorted keys), hex: equal arguments, equal digest.
     public static func digest(_ arguments: JSONValue) -> String {
         if arguments == [:] { return emptyDigest }
-        return Hex.encode(SHA256.hash(data: arguments.serialized.readableBytesView))
+        return Hex.encode(SHA256.hash(data: arguments.jsonBytes))
     }
 
     /// `{}`, the arguments of most calls of argument-less tools such as whoami.

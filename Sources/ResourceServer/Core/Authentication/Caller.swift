@@ -1,7 +1,9 @@
 import Shared
 
-/// Who is calling: the verified token's claims and what kind of credential carried them.
-public struct Caller: Sendable, Equatable {
+/// Who is calling: the verified token's claims and what kind of credential carried them. A class, so
+/// the copies a request makes (context, invocation, audit trail) share one value instead of copying
+/// every claim; it never changes once made.
+public final class Caller: Sendable, Equatable {
     public enum TokenKind: String, Sendable {
         case accessToken = "access_token"
         case personalAccessToken = "pat"
@@ -21,4 +23,6 @@ public struct Caller: Sendable, Equatable {
     }
 
     public func holds(_ required: [String]) -> Bool { required.allSatisfy(scopes.contains) }
+
+    public static func == (lhs: Caller, rhs: Caller) -> Bool { lhs.claims == rhs.claims && lhs.tokenKind == rhs.tokenKind }
 }

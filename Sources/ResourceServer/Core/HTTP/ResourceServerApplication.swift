@@ -33,7 +33,8 @@ public enum ResourceServerApplication {
 
         let router = Router(context: ResourceRequestContext.self)
         router.add(middleware: TenantMiddleware<ResourceRequestContext>(directory: directory))
-        router.get("/healthz") { _, _ in try JSONResponse.make(HealthResponse(service: "resource-server")) }
+        let health = try HealthResponse.response(service: "resource-server")
+        router.get("/healthz") { _, _ in health }
 
         let metadata = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
         let resourcePath = URLComponents(string: tenant.resource)?.path ?? "/mcp"

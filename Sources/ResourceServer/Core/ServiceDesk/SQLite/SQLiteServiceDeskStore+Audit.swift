@@ -29,7 +29,7 @@ extension SQLiteServiceDeskStore {
 
     static func auditArguments(_ entry: AuditEntry) -> StatementArguments {
         [
-            entry.tenantID, entry.id, entry.occurredAt, entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
+            entry.tenantID, entry.id, SQLiteTimestamp.text(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
             entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID,
         ]
     }
