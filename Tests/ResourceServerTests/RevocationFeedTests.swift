@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -64,6 +65,31 @@ struct RevocationFeedTests {
         let calls = asked.withLock { $0 }
         #expect(Array(calls.prefix(3)) == [0, 2, 2])
         #expect(calls.dropFirst(3).allSatisfy { $0 == 3 })
+    }
+
+    @Test("a graceful shutdown cancels the poll in flight instead of waiting it out")
+    func stopsPromptly() async throws {
+        let started = Mutex(false)
+        let cancelled = Mutex(false)
+        let poller = RevocationFeedPoller(
+            fetch: { _ in
+                started.withLock { $0 = true }
+                do {
+                    try await Task.sleep(for: .seconds(30))
+                } catch {
+                    cancelled.withLock { $0 = true }
+                    throw error
+                }
+                return RevocationFeedPage(events: [], next: 0)
+            },
+            revoked: RevokedGrants(), cache: VerifiedTokenCache(), logger: Logger(label: "test")
+        )
+        let group = ServiceGroup(configuration: .init(services: [poller], logger: Logger(label: "test")))
+        let running = Task { try await group.run() }
+        for _ in 0..<200 where !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(cancelled.withLock { $0 })
     }
 
     @Test("revoked grants are forgotten once no token of theirs can still be valid")

@@ -28,10 +28,16 @@ public struct RevocationFeedPoller: Service {
         { after in try await connection.getJSON("\(RevocationFeedPage.path)?after=\(after)", as: RevocationFeedPage.self, limit: 1 << 20) }
     }
 
+    /// Shutdown cancels the poll in flight and the pause after it: waiting them out would hold up a
+    /// stop by seconds when the auth-server is stopping too.
     public func run() async throws {
+        await cancelWhenGracefulShutdown { await poll() }
+    }
+
+    private func poll() async {
         var position: Int64 = 0
         var failing = false
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+        while !Task.isCancelled {
             do {
                 let page = try await fetch(position)
                 position = apply(page, after: position)
@@ -39,6 +45,8 @@ public struct RevocationFeedPoller: Service {
                 failing = false
                 // A full page means more is waiting: read on without pausing.
                 if page.events.count >= RevocationFeedPage.pageSize { continue }
+            } catch where Task.isCancelled {
+                return
             } catch {
                 if !failing { logger.warning("cannot read the auth-server's revocation feed", metadata: ["error": "\(error)"]) }
                 failing = true
