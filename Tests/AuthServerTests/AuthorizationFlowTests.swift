@@ -21,7 +21,7 @@ struct OAuthHouse {
 
     /// Resolves no metadata documents: these tests use registered clients.
     struct NoDocuments: ClientMetadataResolving {
-        func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client? { nil }
+        func client(forID id: String, tenantID: String, address: ClientAddress?, now: Date) async throws -> Client? { nil }
     }
 
     /// - Parameter environment: an environment to use instead of a fresh one, e.g. one an HTTP test serves.

@@ -24,7 +24,7 @@ struct MetadataFetchLimitTests {
                 clock: clock)
             let cached = "http://127.0.0.1:\(port)/doc"
             let missing = "http://127.0.0.1:\(port)/not-found"
-            let attacker = "198.51.100.7"
+            let attacker = ClientAddress(IPAddress("198.51.100.7")!)
             _ = try await resolver.resolve(cached, onBehalfOf: attacker)
             for _ in 1..<Self.limit {
                 await #expect(throws: CIMDResolutionError.fetchFailed(missing, .status(404))) { try await resolver.resolve(missing, onBehalfOf: attacker) }
@@ -36,7 +36,7 @@ struct MetadataFetchLimitTests {
             #expect(try await resolver.resolve(pinnedURL, onBehalfOf: attacker).clientName == "Pinned")
             #expect(await record.count("/doc") == 1)
             // Another address, and requests whose address is unknown, have their own allowance.
-            await #expect(throws: CIMDResolutionError.fetchFailed(missing, .status(404))) { try await resolver.resolve(missing, onBehalfOf: "203.0.113.9") }
+            await #expect(throws: CIMDResolutionError.fetchFailed(missing, .status(404))) { try await resolver.resolve(missing, onBehalfOf: ClientAddress(IPAddress("203.0.113.9")!)) }
             await #expect(throws: CIMDResolutionError.fetchFailed(missing, .status(404))) { try await resolver.resolve(missing, onBehalfOf: nil) }
             // An hour later the address may fetch again.
             clock.advance(3600)

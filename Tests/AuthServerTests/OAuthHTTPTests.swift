@@ -95,33 +95,65 @@ struct OAuthHTTPTests {
         try await HTTP.withApplication { _, client in
             let request = #"{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none","client_name":"Claude Code (desk)"}"#
             let (_, first) = try await Self.register(client, request)
-            let (_, second) = try await Self.register(client, request)
+            let (status, second) = try await Self.register(client, request)
+            #expect(status == .created)
             #expect(first["client_id"] as? String == second["client_id"] as? String)
-            #expect(first["registration_access_token"] as? String != second["registration_access_token"] as? String)
+            #expect(second["client_name"] as? String == "Claude Code (desk)")
             let (_, other) = try await Self.register(client, request.replacingOccurrences(of: "desk", with: "other"))
             #expect(other["client_id"] as? String != first["client_id"] as? String)
         }
     }
 
-    @Test("R33/R36: a repeated confidential registration folds into one client whose secrets all work")
-    func foldingConfidential() async throws {
-        try await HTTP.withApplication { _, client in
+    @Test("a replayed public registration cannot read, change or delete the client: the fold hands out no registration access token")
+    func foldGivesNoControl() async throws {
+        try await HTTP.withApplication { environment, client in
+            let request = #"{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none","client_name":"Claude Code"}"#
+            let (_, first) = try await Self.register(client, request)
+            let id = try #require(first["client_id"] as? String)
+            let token = try #require(first["registration_access_token"] as? String)
+            let before = try #require(try await environment.storage.client(tenantID: Tenant.defaultID, id: id))
+
+            let (_, replayed) = try await Self.register(client, request)
+            #expect(replayed["client_id"] as? String == id)
+            #expect(replayed["registration_access_token"] == nil && replayed["registration_client_uri"] == nil && replayed["client_secret"] == nil)
+            #expect(try await environment.storage.client(tenantID: Tenant.defaultID, id: id) == before, "the stored client did not change")
+            // Whatever the replayer tries, without the first registrant's token the client stays.
+            for attempt in [nil, "Bearer ", "Bearer \(token.dropLast())"] {
+                let headers: HTTPFields = attempt.map { [.authorization: $0] } ?? [:]
+                try await client.execute(uri: "/oauth/register/\(id)", method: .get, headers: headers) { #expect($0.status == .unauthorized) }
+                try await client.execute(uri: "/oauth/register/\(id)", method: .delete, headers: headers) { #expect($0.status == .unauthorized) }
+            }
+            #expect(try await environment.storage.client(tenantID: Tenant.defaultID, id: id) == before)
+            // The first registrant keeps control.
+            try await client.execute(uri: "/oauth/register/\(id)", method: .get, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("a replayed confidential registration makes a new client and leaves the first one's secret and registration token working")
+    func confidentialRegistrationsNeverFold() async throws {
+        try await HTTP.withApplication { environment, client in
             let request = #"{"redirect_uris":["https://claude.ai/api/mcp/auth_callback"],"token_endpoint_auth_method":"client_secret_post","grant_types":["authorization_code","refresh_token"]}"#
             let (_, first) = try await Self.register(client, request)
             let (_, second) = try await Self.register(client, request)
             let id = try #require(first["client_id"] as? String)
-            #expect(second["client_id"] as? String == id)
-            for registered in [first, second] {
-                let secret = try #require(registered["client_secret"] as? String)
-                let answer = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=\(id)&client_secret=\(secret)")
+            let secondID = try #require(second["client_id"] as? String)
+            #expect(secondID != id)
+            let firstSecret = try #require(first["client_secret"] as? String)
+            let secondSecret = try #require(second["client_secret"] as? String)
+            #expect(try await environment.storage.client(tenantID: Tenant.defaultID, id: id)?.secretHashes.count == 1)
+            for (clientID, secret) in [(id, firstSecret), (secondID, secondSecret)] {
+                let answer = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=\(clientID)&client_secret=\(secret)")
                 #expect(try HTTP.json(answer)["error"] as? String == "invalid_grant")  // authenticated; only the token is bad
             }
-            let wrong = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=\(id)&client_secret=gatehouse_cs_wrong")
-            #expect(try HTTP.json(wrong)["error"] as? String == "invalid_client")
+            // Neither secret opens the other client.
+            let crossed = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=\(id)&client_secret=\(secondSecret)")
+            #expect(try HTTP.json(crossed)["error"] as? String == "invalid_client")
+            let token = try #require(first["registration_access_token"] as? String)
+            try await client.execute(uri: "/oauth/register/\(id)", method: .get, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok) }
         }
     }
 
-    @Test("folding is per address: the same request from elsewhere cannot obtain the client's registration access token")
+    @Test("folding is per address: the same request from elsewhere makes a client of its own")
     func foldingPerAddress() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -130,11 +162,35 @@ struct OAuthHTTPTests {
         try await storage.saveTenant(tenant)
         let registration = DynamicClientRegistration(storage: storage, logger: Logger(label: "test"))
         let body = Data(#"{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}"#.utf8)
-        let mine = try await registration.register(body: body, tenant: tenant, address: "198.51.100.7", now: Date())
-        let again = try await registration.register(body: body, tenant: tenant, address: "198.51.100.7", now: Date())
-        let theirs = try await registration.register(body: body, tenant: tenant, address: "203.0.113.9", now: Date())
+        let here = ClientAddress(IPAddress("198.51.100.7")!)
+        let mine = try await registration.register(body: body, tenant: tenant, address: here, now: Date())
+        let again = try await registration.register(body: body, tenant: tenant, address: here, now: Date())
+        let theirs = try await registration.register(body: body, tenant: tenant, address: ClientAddress(IPAddress("203.0.113.9")!), now: Date())
         #expect(again.clientID == mine.clientID)
         #expect(theirs.clientID != mine.clientID)
+    }
+
+    @Test("only registrations that create a client count against the per-address limit; folds are free")
+    func registrationLimitCountsCreations() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let storage = try SQLiteAuthStorage(path: directory.file("auth.sqlite"))
+        let tenant = Tenant(id: Tenant.defaultID, issuer: HTTP.issuer, resource: HTTP.resource)
+        try await storage.saveTenant(tenant)
+        let registration = DynamicClientRegistration(storage: storage, registrationsPerHour: 3, logger: Logger(label: "test"))
+        let office = ClientAddress(IPAddress("2001:db8:1:2::10")!)
+        let neighbour = ClientAddress(IPAddress("2001:db8:1:2::99")!)  // the same /64
+        func body(_ index: Int) -> Data { Data(#"{"redirect_uris":["http://127.0.0.1/cb\#(index)"],"token_endpoint_auth_method":"none"}"#.utf8) }
+        let now = Date()
+        let first = try await registration.register(body: body(0), tenant: tenant, address: office, now: now)
+        for _ in 0..<10 { #expect(try await registration.register(body: body(0), tenant: tenant, address: office, now: now).clientID == first.clientID) }
+        _ = try await registration.register(body: body(1), tenant: tenant, address: office, now: now)
+        _ = try await registration.register(body: body(2), tenant: tenant, address: neighbour, now: now)
+        await #expect(throws: OAuthError.self) { try await registration.register(body: body(3), tenant: tenant, address: office, now: now) }
+        // A fold still answers past the limit; another address has its own allowance; an hour later the limit is new.
+        #expect(try await registration.register(body: body(1), tenant: tenant, address: office, now: now).clientID != first.clientID)
+        _ = try await registration.register(body: body(3), tenant: tenant, address: ClientAddress(IPAddress("198.51.100.7")!), now: now)
+        _ = try await registration.register(body: body(4), tenant: tenant, address: office, now: now.addingTimeInterval(3601))
     }
 
     @Test(
@@ -162,7 +218,7 @@ struct OAuthHTTPTests {
 
     @Test("registration: wrong media type, oversized body, and the per-address limit")
     func registrationLimits() async throws {
-        try await HTTP.withApplication { _, client in
+        try await HTTP.withApplication(configure: { $0.registrationsPerHour = 5 }) { _, client in
             try await client.execute(uri: "/oauth/register", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "{}")) {
                 #expect($0.status == .badRequest)
             }
@@ -170,11 +226,19 @@ struct OAuthHTTPTests {
             let (status, _) = try await Self.register(client, huge)
             #expect(status == .contentTooLarge)
             var statuses: [HTTPResponse.Status] = []
-            for index in 0...AuthPolicy.registrationsPerAddressPerHour {
+            for index in 0..<5 {
                 statuses.append(try await Self.register(client, #"{"redirect_uris":["https://a.example/cb\#(index)"],"token_endpoint_auth_method":"none"}"#).0)
             }
-            #expect(statuses.last == .tooManyRequests)
-            #expect(statuses.filter { $0 == .created }.count < statuses.count)
+            #expect(statuses == Array(repeating: .created, count: 5))
+            try await client.execute(
+                uri: "/oauth/register", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"redirect_uris":["https://a.example/cb9"],"token_endpoint_auth_method":"none"}"#)
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 3500)
+                let body = try HTTP.json(response)
+                #expect(body["error"] as? String == "slow_down")
+            }
         }
     }
 

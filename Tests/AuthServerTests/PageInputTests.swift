@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Testing
 
 @testable import AuthServerCore
@@ -81,7 +82,7 @@ struct PageInputTests {
         var verdicts: [SignInThrottle.Verdict] = []
         for index in 0..<AuthPolicy.SignInThrottle.lockoutFailuresPerAccount {
             let now = start.addingTimeInterval(Double(index))
-            verdicts.append(throttle.verdict(for: [key], at: now))
+            verdicts.append(throttle.admit([key], at: now))
             throttle.recordFailure(for: [key], at: now)
         }
         #expect(verdicts == [
@@ -90,40 +91,69 @@ struct PageInputTests {
             .allow(delay: .seconds(8)),
         ])
         // Locked until the first failure is a window old.
-        #expect(throttle.verdict(for: [key], at: start.addingTimeInterval(10)) == .refuse(retryAfter: .seconds(890)))
-        #expect(throttle.verdict(for: [key], at: start.addingTimeInterval(899)) == .refuse(retryAfter: .seconds(1)))
-        #expect(throttle.verdict(for: [key], at: start.addingTimeInterval(900)) == .allow(delay: .seconds(8)))
-        #expect(throttle.verdict(for: [key], at: start.addingTimeInterval(2000)) == .allow(delay: .zero))
+        #expect(throttle.admit([key], at: start.addingTimeInterval(10)) == .refuse(retryAfter: .seconds(890)))
+        #expect(throttle.admit([key], at: start.addingTimeInterval(899)) == .refuse(retryAfter: .seconds(1)))
+        #expect(throttle.admit([key], at: start.addingTimeInterval(900)) == .allow(delay: .seconds(8)))
+        #expect(throttle.admit([key], at: start.addingTimeInterval(2000)) == .allow(delay: .zero))
         // Another account and another tenant's same email are counted apart.
-        #expect(throttle.verdict(for: [.account(tenantID: "t", email: "bob@example.com")], at: start.addingTimeInterval(10)) == .allow(delay: .zero))
-        #expect(throttle.verdict(for: [.account(tenantID: "u", email: "alice@example.com")], at: start.addingTimeInterval(10)) == .allow(delay: .zero))
+        #expect(throttle.admit([.account(tenantID: "t", email: "bob@example.com")], at: start.addingTimeInterval(10)) == .allow(delay: .zero))
+        #expect(throttle.admit([.account(tenantID: "u", email: "alice@example.com")], at: start.addingTimeInterval(10)) == .allow(delay: .zero))
         // A success clears the account.
         throttle.recordSuccess(for: key)
-        #expect(throttle.verdict(for: [key], at: start.addingTimeInterval(10)) == .allow(delay: .zero))
+        #expect(throttle.admit([key], at: start.addingTimeInterval(10)) == .allow(delay: .zero))
     }
 
     @Test("throttle: an address gets more room than an account, and the strictest key wins")
     func throttleAddresses() {
         let throttle = SignInThrottle()
         let now = Date(timeIntervalSince1970: 1_000_000)
-        let office: SignInThrottle.Key = .address("203.0.113.7")
+        let office = SignInThrottle.Key.client(ClientAddress(IPAddress("203.0.113.7")!))
         for index in 0..<AuthPolicy.SignInThrottle.freeFailuresPerAddress {
             throttle.recordFailure(for: [.account(tenantID: "t", email: "user\(index)@example.com"), office], at: now)
         }
         let fresh: SignInThrottle.Key = .account(tenantID: "t", email: "new@example.com")
-        #expect(throttle.verdict(for: [fresh, office], at: now) == .allow(delay: .seconds(1)))
-        #expect(throttle.verdict(for: [fresh, .address("198.51.100.1")], at: now) == .allow(delay: .zero))
-        #expect(throttle.verdict(for: [fresh, .address(nil)], at: now) == .allow(delay: .zero))
+        let locked: SignInThrottle.Key = .account(tenantID: "t", email: "user0@example.com")
+        for _ in 0..<AuthPolicy.SignInThrottle.lockoutFailuresPerAccount { throttle.recordFailure(for: [locked], at: now) }
+        #expect(throttle.admit([fresh, .client(ClientAddress(IPAddress("198.51.100.1")!))], at: now) == .allow(delay: .zero))
+        #expect(throttle.admit([fresh, .client(nil)], at: now) == .allow(delay: .zero))
+        #expect(throttle.admit([locked, office], at: now) == .refuse(retryAfter: .seconds(900)), "the locked account wins")
+        #expect(throttle.admit([fresh, office], at: now) == .allow(delay: .zero), "a refused attempt took no turn")
+        #expect(throttle.admit([fresh, office], at: now) == .allow(delay: .seconds(1)))
+    }
+
+    @Test("throttle: an address past its free failures is spaced out, however many attempts arrive at once, and never locked")
+    func throttleSpacesAddresses() {
+        let throttle = SignInThrottle()
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        let office = SignInThrottle.Key.client(ClientAddress(IPAddress("2001:db8:5:6::1")!))
+        let sameSubnet = SignInThrottle.Key.client(ClientAddress(IPAddress("2001:db8:5:6:ffff::2")!))
+        #expect(office == sameSubnet, "an IPv6 address counts by its /64")
+        for _ in 0..<AuthPolicy.SignInThrottle.freeFailuresPerAddress { throttle.recordFailure(for: [office], at: start) }
+        // A burst at one instant: each attempt gets the next turn, a second apart, until the wait would pass the cap.
+        let waitCap = Int(AuthPolicy.SignInThrottle.maximumAddressWait.components.seconds)
+        let burst = (0...waitCap).map { _ in throttle.admit([office], at: start) }
+        #expect(burst == (0...waitCap).map { .allow(delay: .seconds($0)) })
+        #expect(throttle.admit([office], at: start) == .refuse(retryAfter: .seconds(waitCap + 1)))
+        // Seconds later, not a window later, the address is let in again.
+        #expect(throttle.admit([office], at: start.addingTimeInterval(Double(waitCap + 1))) == .allow(delay: .zero))
+        // More failures space turns further apart, up to the longest delay.
+        for _ in 0..<10 { throttle.recordFailure(for: [office], at: start.addingTimeInterval(100)) }
+        #expect(throttle.admit([office], at: start.addingTimeInterval(200)) == .allow(delay: .zero))
+        #expect(throttle.admit([office], at: start.addingTimeInterval(200)) == .allow(delay: AuthPolicy.SignInThrottle.maximumDelay))
+        // Once the failures leave the window, nothing is held against the address.
+        let later = start.addingTimeInterval(100 + AuthPolicy.SignInThrottle.window)
+        #expect(throttle.admit([office], at: later) == .allow(delay: .zero))
+        #expect(throttle.admit([office], at: later) == .allow(delay: .zero))
     }
 
     @Test("throttle memory is bounded: past the key limit the stalest keys are forgotten")
     func throttleIsBounded() {
         let throttle = SignInThrottle(maximumTrackedKeys: 8)
         let start = Date(timeIntervalSince1970: 1_000_000)
-        let first: SignInThrottle.Key = .address("192.0.2.1")
-        for _ in 0..<AuthPolicy.SignInThrottle.freeFailuresPerAddress { throttle.recordFailure(for: [first], at: start) }
-        #expect(throttle.verdict(for: [first], at: start) == .allow(delay: .seconds(1)))
+        let first: SignInThrottle.Key = .account(tenantID: "t", email: "first@example.com")
+        for _ in 0..<AuthPolicy.SignInThrottle.freeFailuresPerAccount { throttle.recordFailure(for: [first], at: start) }
+        #expect(throttle.admit([first], at: start) == .allow(delay: .seconds(1)))
         for index in 0..<8 { throttle.recordFailure(for: [.address("192.0.2.\(index + 2)")], at: start.addingTimeInterval(1)) }
-        #expect(throttle.verdict(for: [first], at: start.addingTimeInterval(1)) == .allow(delay: .zero), "the stalest key made room")
+        #expect(throttle.admit([first], at: start.addingTimeInterval(1)) == .allow(delay: .zero), "the stalest key made room")
     }
 }

@@ -99,3 +99,9 @@ extension Setting where Value == Logger.Level {
             ?? .failure(SettingProblem("must be one of trace, debug, info, notice, warning, error, critical; got '\(raw)'"))
     }
 }
+
+extension Setting where Value == TrustedProxies {
+    /// `GATEHOUSE_TRUSTED_PROXIES`: addresses and CIDR ranges of the reverse proxies in front; none by default,
+    /// so a forwarded address is never believed unless the operator says where it comes from.
+    public static let trustedProxies = Setting("TRUSTED_PROXIES", default: "") { TrustedProxies.parse($0) }
+}

@@ -21,8 +21,8 @@ public final class RateLimiter: Sendable {
         self.capacity = capacity
     }
 
-    /// Counts one event for `key`; false when the key is over its limit in the current window.
-    public func allow(_ key: String, now: Date = Date()) -> Bool {
+    /// Counts one event for `key`; nil when it is within the limit, else how long until the window ends.
+    public func admit(_ key: String, now: Date = Date()) -> Duration? {
         windows.withLock { windows in
             if windows[key] == nil, windows.count >= capacity {
                 windows = windows.filter { now.timeIntervalSince($0.value.start) < window }
@@ -34,7 +34,8 @@ public final class RateLimiter: Sendable {
             if now.timeIntervalSince(current.start) >= window { current = Window(start: now, count: 0) }
             current.count += 1
             windows[key] = current
-            return current.count <= limit
+            guard current.count > limit else { return nil }
+            return .seconds(max(1, (window - now.timeIntervalSince(current.start)).rounded(.up)))
         }
     }
 }

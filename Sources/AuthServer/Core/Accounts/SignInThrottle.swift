@@ -1,29 +1,46 @@
 import Foundation
+import Shared
 import Synchronization
 
 /// Slows down password and code guessing, per account and per client address (policy and its reasons in
-/// `AuthPolicy.SignInThrottle`). Failures within the window are counted; past the free ones an attempt waits
-/// `firstDelay`, doubling with each further failure up to `maximumDelay`; at the lockout count attempts are
-/// refused, without checking anything, until enough failures have left the window.
+/// `AuthPolicy.SignInThrottle`). Failures within the window are counted.
+///
+/// - An account past its free failures waits `firstDelay`, doubling with each further failure up to
+///   `maximumDelay`; at the lockout count it is refused, without checking anything, until enough failures have
+///   left the window.
+/// - An address is never locked: it may be a whole office behind one NAT. Past its free failures its attempts
+///   are spaced out instead, each one given a turn the same doubling delay after the one before, however many
+///   arrive at once. A turn further off than `maximumAddressWait` is refused with a short Retry-After rather
+///   than queued, so a flood gets answers it cannot use and a person behind the same address waits seconds.
 ///
 /// Unknown emails are counted like known ones, so the throttle tells nothing about who has an account. It is
 /// in memory, per process: several auth-server instances each count on their own, and a restart forgets.
-/// Addresses are as `AuthRequestContext.clientAddress` gives them: behind a proxy, the proxy's.
 public final class SignInThrottle: Sendable {
     public enum Key: Hashable, Sendable {
         /// One account, by tenant and normalised email (whether or not the account exists).
         case account(tenantID: String, email: String)
-        /// One client address; nil (no peer address known) is one shared key.
-        case address(String?)
+        /// One client address, by its `ClientAddress.limitKey` (an IPv6 address by its /64).
+        case address(String)
 
         public static func account(tenantID: String, rawEmail: String) -> Key {
             .account(tenantID: tenantID, email: User.normalise(email: rawEmail))
         }
 
-        var limits: (free: Int, lockout: Int) {
+        /// Requests without a known address share one key.
+        public static func client(_ address: ClientAddress?) -> Key { .address(address?.limitKey ?? ClientAddress.unknownKey) }
+
+        var freeFailures: Int {
             switch self {
-            case .account: (AuthPolicy.SignInThrottle.freeFailuresPerAccount, AuthPolicy.SignInThrottle.lockoutFailuresPerAccount)
-            case .address: (AuthPolicy.SignInThrottle.freeFailuresPerAddress, AuthPolicy.SignInThrottle.lockoutFailuresPerAddress)
+            case .account: AuthPolicy.SignInThrottle.freeFailuresPerAccount
+            case .address: AuthPolicy.SignInThrottle.freeFailuresPerAddress
+            }
+        }
+
+        /// Failure times kept per key: enough to know the lockout, or that the longest delay is reached.
+        var remembered: Int {
+            switch self {
+            case .account: AuthPolicy.SignInThrottle.lockoutFailuresPerAccount
+            case .address: AuthPolicy.SignInThrottle.freeFailuresPerAddress + SignInThrottle.doublingsToMaximum
             }
         }
     }
@@ -35,55 +52,93 @@ public final class SignInThrottle: Sendable {
         case refuse(retryAfter: Duration)
     }
 
-    /// Failure times per key, oldest first, never more than the key's lockout count.
-    private let failures = Mutex<[Key: [Date]]>([:])
+    private struct Record {
+        /// Failure times, oldest first.
+        var failures: [Date] = []
+        /// For an address being spaced out: when the turn after the last one given begins.
+        var nextTurn: Date?
+    }
+
+    private let records = Mutex<[Key: Record]>([:])
     private let maximumTrackedKeys: Int
 
     public init(maximumTrackedKeys: Int = AuthPolicy.SignInThrottle.maximumTrackedKeys) {
         self.maximumTrackedKeys = maximumTrackedKeys
     }
 
-    /// The strictest verdict over the keys.
-    public func verdict(for keys: [Key], at now: Date) -> Verdict {
-        failures.withLock { failures in
+    /// The strictest verdict over the keys. An allowed attempt from a spaced-out address takes its turn now.
+    public func admit(_ keys: [Key], at now: Date) -> Verdict {
+        records.withLock { records in
             var delay = Duration.zero
             var retryAfter: Duration?
+            var turns: [(Key, Date)] = []
             for key in keys {
-                let recent = Self.recent(failures[key] ?? [], at: now)
-                let (free, lockout) = key.limits
-                if recent.count >= lockout {
-                    let freedAt = recent[recent.count - lockout].addingTimeInterval(AuthPolicy.SignInThrottle.window)
-                    let wait = Duration.seconds(max(1, freedAt.timeIntervalSince(now).rounded(.up)))
-                    retryAfter = max(retryAfter ?? .zero, wait)
-                } else if recent.count >= free {
-                    delay = max(delay, Self.delay(afterExtraFailures: recent.count - free))
+                let recent = Self.recent(records[key]?.failures ?? [], at: now)
+                let extra = recent.count - key.freeFailures
+                switch key {
+                case .account:
+                    if recent.count >= AuthPolicy.SignInThrottle.lockoutFailuresPerAccount {
+                        let lockout = AuthPolicy.SignInThrottle.lockoutFailuresPerAccount
+                        let freedAt = recent[recent.count - lockout].addingTimeInterval(AuthPolicy.SignInThrottle.window)
+                        retryAfter = max(retryAfter ?? .zero, Self.seconds(until: freedAt, from: now))
+                    } else if extra >= 0 {
+                        delay = max(delay, Self.delay(afterExtraFailures: extra))
+                    }
+                case .address:
+                    guard extra >= 0 else { continue }
+                    let turn = max(now, records[key]?.nextTurn ?? now)
+                    let wait = Duration.seconds(turn.timeIntervalSince(now))
+                    if wait > AuthPolicy.SignInThrottle.maximumAddressWait {
+                        retryAfter = max(retryAfter ?? .zero, Self.seconds(until: turn, from: now))
+                    } else {
+                        delay = max(delay, wait)
+                        turns.append((key, turn.addingTimeInterval(Self.delay(afterExtraFailures: extra).timeInterval)))
+                    }
                 }
             }
-            return retryAfter.map { .refuse(retryAfter: $0) } ?? .allow(delay: delay)
+            if let retryAfter { return .refuse(retryAfter: retryAfter) }
+            for (key, next) in turns { records[key, default: Record()].nextTurn = next }
+            return .allow(delay: delay)
         }
     }
 
     public func recordFailure(for keys: [Key], at now: Date) {
-        failures.withLock { failures in
+        records.withLock { records in
             for key in keys {
-                if failures[key] == nil, failures.count >= maximumTrackedKeys {
-                    Self.makeRoom(in: &failures, limit: maximumTrackedKeys, at: now)
+                if records[key] == nil, records.count >= maximumTrackedKeys {
+                    Self.makeRoom(in: &records, limit: maximumTrackedKeys, at: now)
                 }
-                var recent = Self.recent(failures[key] ?? [], at: now)
-                recent.append(now)
-                failures[key] = Array(recent.suffix(key.limits.lockout))
+                var record = records[key] ?? Record()
+                record.failures = Array((Self.recent(record.failures, at: now) + [now]).suffix(key.remembered))
+                records[key] = record
             }
         }
     }
 
     /// A right password clears the account's count; the address keeps its own.
     public func recordSuccess(for key: Key) {
-        _ = failures.withLock { $0.removeValue(forKey: key) }
+        _ = records.withLock { $0.removeValue(forKey: key) }
     }
 
     private static func recent(_ times: [Date], at now: Date) -> [Date] {
         times.filter { now.timeIntervalSince($0) < AuthPolicy.SignInThrottle.window }
     }
+
+    /// Whole seconds, at least one, as Retry-After counts them.
+    private static func seconds(until date: Date, from now: Date) -> Duration {
+        .seconds(max(1, date.timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// How many doublings take `firstDelay` to `maximumDelay`: past that, more failures change nothing.
+    static let doublingsToMaximum: Int = {
+        var delay = AuthPolicy.SignInThrottle.firstDelay
+        var count = 0
+        while delay < AuthPolicy.SignInThrottle.maximumDelay {
+            delay *= 2
+            count += 1
+        }
+        return count + 1
+    }()
 
     private static func delay(afterExtraFailures extra: Int) -> Duration {
         let maximum = AuthPolicy.SignInThrottle.maximumDelay
@@ -93,11 +148,19 @@ public final class SignInThrottle: Sendable {
         return min(delay, maximum)
     }
 
-    /// Forgets keys with no failure in the window, then, if still full, the quarter seen least recently.
-    private static func makeRoom(in failures: inout [Key: [Date]], limit: Int, at now: Date) {
-        failures = failures.filter { !recent($0.value, at: now).isEmpty }
-        guard failures.count >= limit else { return }
-        let stalest = failures.sorted { ($0.value.last ?? .distantPast) < ($1.value.last ?? .distantPast) }
-        for (key, _) in stalest.prefix(max(1, limit / 4)) { failures.removeValue(forKey: key) }
+    /// Forgets keys with no failure in the window and no turn ahead, then, if still full, the quarter seen least recently.
+    private static func makeRoom(in records: inout [Key: Record], limit: Int, at now: Date) {
+        records = records.filter { !recent($0.value.failures, at: now).isEmpty || ($0.value.nextTurn ?? .distantPast) > now }
+        guard records.count >= limit else { return }
+        let stalest = records.sorted { ($0.value.failures.last ?? .distantPast) < ($1.value.failures.last ?? .distantPast) }
+        for (key, _) in stalest.prefix(max(1, limit / 4)) { records.removeValue(forKey: key) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as `Date` arithmetic takes it.
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

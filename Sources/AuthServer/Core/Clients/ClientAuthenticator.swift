@@ -18,7 +18,7 @@ struct ClientAuthenticator: Sendable {
     }
 
     /// - Parameter address: where the request came from, charged for any metadata-document fetch.
-    func authenticate(authorization: String?, form: FormParameters, tenant: Tenant, address: String?, now: Date) async throws -> Client {
+    func authenticate(authorization: String?, form: FormParameters, tenant: Tenant, address: ClientAddress?, now: Date) async throws -> Client {
         let usedBasic = authorization != nil
         func refuse(_ reason: String) -> Failure { Failure(error: .invalidClient(reason), usedBasic: usedBasic) }
         let credentials: ClientCredentials

@@ -23,7 +23,7 @@ public struct ClientDirectory: Sendable {
     }
 
     /// - Parameter address: where the request came from, charged for any metadata-document fetch.
-    public func client(id: String, tenantID: String, address: String?, now: Date) async throws -> Client {
+    public func client(id: String, tenantID: String, address: ClientAddress?, now: Date) async throws -> Client {
         if let resolved = try await documents.client(forID: id, tenantID: tenantID, address: address, now: now) {
             let stored = try await storage.client(tenantID: tenantID, id: id)
             var client = resolved
@@ -44,5 +44,5 @@ public struct ClientDirectory: Sendable {
 /// a URL but cannot be used (malformed, unreachable, invalid document), and `.tooManyFetches` when
 /// `address` may not make the server fetch another document yet.
 public protocol ClientMetadataResolving: Sendable {
-    func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client?
+    func client(forID id: String, tenantID: String, address: ClientAddress?, now: Date) async throws -> Client?
 }

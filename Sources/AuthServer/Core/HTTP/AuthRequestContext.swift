@@ -2,21 +2,22 @@ import Hummingbird
 import Shared
 
 /// Per-request state of the auth-server: the tenant the request's host picked, who is signed in through
-/// the browser, and the address the connection comes from.
-public struct AuthRequestContext: TenantRequestContext {
+/// the browser, and the address the request comes from.
+public struct AuthRequestContext: TenantRequestContext, ClientAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var tenant: Tenant?
     /// Set by `BrowserSessionMiddleware` when the request carries a live session cookie.
     public var signedIn: SignedInSession?
-    /// The connection's peer address (IP without port). Behind a reverse proxy this is the proxy, not the
-    /// browser: per-address limits then count the proxy as one address until trusted-proxy handling is added.
-    public let clientAddress: String?
+    public let peerAddress: IPAddress?
+    /// Set by `ClientAddressMiddleware`; the peer until then.
+    public var clientAddress: ClientAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         tenant = nil
         signedIn = nil
-        clientAddress = source.channel.remoteAddress?.ipAddress
+        peerAddress = source.channel.remoteAddress?.peerIPAddress
+        clientAddress = peerAddress.map(ClientAddress.init)
     }
 
     func requireTenant() throws -> Tenant {

@@ -23,6 +23,7 @@ public enum AuthServerApplication {
 
         let router = Router(context: AuthRequestContext.self)
         router.add(middleware: TenantMiddleware<AuthRequestContext>(directory: TenantDirectory(tenants: tenants, url: \.issuer)))
+        router.add(middleware: ClientAddressMiddleware<AuthRequestContext>(proxies: environment.settings.trustedProxies))
         let health = try HealthResponse.response(service: "auth-server")
         router.get(RouterPath(AuthServerPaths.health)) { _, _ in health }
         OAuthAPIRoutes.add(to: router, services: services)

@@ -33,7 +33,7 @@ public struct AuthorizationFlow: Sendable {
     }
 
     /// - Parameter address: where the request came from, charged for any metadata-document fetch.
-    public func authorize(query: String?, tenant: Tenant, person: Person?, address: String?, now: Date) async throws -> Outcome {
+    public func authorize(query: String?, tenant: Tenant, person: Person?, address: ClientAddress?, now: Date) async throws -> Outcome {
         let request: AuthorizationRequest
         switch try await AuthorizationRequest.parse(query: query, tenant: tenant, clients: clients, address: address, now: now) {
         case .failure(.untrusted(let message)): return .errorPage(message)

@@ -26,7 +26,7 @@ public struct AuthorizationRequest: Sendable, Equatable {
     }
 
     /// - Parameter address: where the request came from, charged for any metadata-document fetch.
-    public static func parse(query: String?, tenant: Tenant, clients: ClientDirectory, address: String?, now: Date) async throws -> Result<Self, Failure> {
+    public static func parse(query: String?, tenant: Tenant, clients: ClientDirectory, address: ClientAddress?, now: Date) async throws -> Result<Self, Failure> {
         let form: FormParameters
         do {
             form = try FormParameters(query: query)

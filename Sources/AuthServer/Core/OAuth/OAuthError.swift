@@ -8,10 +8,13 @@ import Shared
 public struct OAuthError: Error, Equatable, Sendable {
     public let code: String
     public let description: String
+    /// Set on a rate-limit refusal: the answer is 429 with this Retry-After.
+    public let retryAfter: Duration?
 
-    public init(_ code: String, _ description: String) {
+    public init(_ code: String, _ description: String, retryAfter: Duration? = nil) {
         self.code = code
         self.description = description
+        self.retryAfter = retryAfter
     }
 
     public static func invalidRequest(_ description: String) -> Self { Self("invalid_request", description) }
@@ -27,11 +30,19 @@ public struct OAuthError: Error, Equatable, Sendable {
     public static func invalidRedirectURI(_ description: String) -> Self { Self("invalid_redirect_uri", description) }
     public static func slowDown(_ description: String) -> Self { Self("slow_down", description) }
 
-    /// §5.2: 400, except `invalid_client`, which is 401 with a challenge when the client used HTTP Basic.
+    /// Over a rate limit: 429 (RFC 6585 §4) with Retry-After, and `slow_down`, the code RFC 8628 §3.5 gives a
+    /// client that must come back later, so a polling client also lengthens its interval.
+    public static func tooManyRequests(_ description: String, retryAfter: Duration) -> Self {
+        Self("slow_down", description, retryAfter: retryAfter)
+    }
+
+    /// §5.2: 400, except `invalid_client`, which is 401 with a challenge when the client used HTTP Basic, and
+    /// a rate-limit refusal, which is 429.
     public func response(basicChallenge: Bool = false, status: HTTPResponse.Status? = nil) -> Response {
         var headers: HTTPFields = [:]
         if code == "invalid_client", basicChallenge { headers[.wwwAuthenticate] = #"Basic realm="gatehouse""# }
-        let status = status ?? (code == "invalid_client" && basicChallenge ? .unauthorized : .badRequest)
+        if let retryAfter { headers[.retryAfter] = String(retryAfter.components.seconds + (retryAfter.components.attoseconds > 0 ? 1 : 0)) }
+        let status = status ?? (retryAfter != nil ? .tooManyRequests : code == "invalid_client" && basicChallenge ? .unauthorized : .badRequest)
         struct Body: Encodable {
             let error: String
             let error_description: String

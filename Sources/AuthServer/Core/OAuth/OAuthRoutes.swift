@@ -25,7 +25,7 @@ enum OAuthAPIRoutes {
                     body: Data(buffer: body), tenant: tenant, address: context.clientAddress, now: Date())
                 return try JSONResponse.make(registered, status: .created)
             } catch let error as OAuthError {
-                return error.response(status: error.code == "slow_down" ? .tooManyRequests : nil)
+                return error.response()
             } catch is NIOTooManyBytesError {
                 return OAuthError.invalidClientMetadata("The body is larger than \(AuthPolicy.registrationBodyLimit) bytes")
                     .response(status: .contentTooLarge)

@@ -25,7 +25,7 @@ struct OAuthServices: Sendable {
             logger: logger
         )
         revocation = RevocationEndpoint(storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
-        registration = DynamicClientRegistration(storage: storage, logger: logger)
+        registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)
     }
 }

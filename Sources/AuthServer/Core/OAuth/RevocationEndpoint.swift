@@ -14,7 +14,7 @@ struct RevocationEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let logger: Logger
 
-    func handle(_ request: Request, tenant: Tenant, address: String?, now: Date = Date()) async -> Response {
+    func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("revocation", logger: logger) {
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             try await revoke(form, authorization: request.headers[.authorization], tenant: tenant, address: address, now: now)
@@ -25,7 +25,7 @@ struct RevocationEndpoint: Sendable {
     /// Authenticates the client and ends the grant behind `token` if it is a live token of that client.
     /// Returns the grant it ended, nil when there was none to end (which the client is not told).
     @discardableResult
-    func revoke(_ form: FormParameters, authorization: String?, tenant: Tenant, address: String?, now: Date) async throws -> String? {
+    func revoke(_ form: FormParameters, authorization: String?, tenant: Tenant, address: ClientAddress?, now: Date) async throws -> String? {
         let client = try await authenticator.authenticate(authorization: authorization, form: form, tenant: tenant, address: address, now: now)
         guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
         guard let grantID = try await grantID(of: token, client: client, tenant: tenant, now: now),

@@ -11,7 +11,7 @@ struct TokenEndpoint: Sendable {
     let refreshToken: RefreshTokenGrant
     let logger: Logger
 
-    func handle(_ request: Request, tenant: Tenant, address: String?, now: Date = Date()) async -> Response {
+    func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("token", logger: logger) {
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             let grantType = try form.single("grant_type")

@@ -41,7 +41,7 @@ struct AccountRoutes {
         if let problem = PasswordRules.problem(new: new, confirmation: form["confirm_password"] ?? "", current: current) {
             return refusal(problem.message)
         }
-        let keys: [SignInThrottle.Key] = [.account(tenantID: tenant.id, email: signedIn.user.email), .address(context.clientAddress)]
+        let keys: [SignInThrottle.Key] = [.account(tenantID: tenant.id, email: signedIn.user.email), .client(context.clientAddress)]
         if let retryAfter = try await pages.applyThrottle(to: keys) {
             return refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
         }

@@ -43,7 +43,7 @@ struct SignInRoutes {
         }
 
         let account = SignInThrottle.Key.account(tenantID: tenant.id, rawEmail: email)
-        let keys = [account, .address(context.clientAddress)]
+        let keys = [account, .client(context.clientAddress)]
         if let retryAfter = try await pages.applyThrottle(to: keys) {
             return pages.renderer.response(
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,
@@ -85,7 +85,7 @@ struct SignInRoutes {
         func page(_ message: String) -> SecondFactorPage { SecondFactorPage(csrfToken: CSRFToken.make(boundTo: secret), message: message) }
 
         let account = SignInThrottle.Key.account(tenantID: tenant.id, email: user.email)
-        let keys = [account, .address(context.clientAddress)]
+        let keys = [account, .client(context.clientAddress)]
         if let retryAfter = try await pages.applyThrottle(to: keys) {
             return pages.renderer.response(
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,

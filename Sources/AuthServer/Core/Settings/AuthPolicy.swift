@@ -39,13 +39,12 @@ public enum AuthPolicy {
     public static let formBodyLimit = 64 * 1024
     public static let registrationBodyLimit = 16 * 1024
 
-    /// Dynamic registration is open to anyone (RFC 7591 §3), and Claude registers on every fresh
-    /// connection, sometimes twice (R36): generous for real clients, a wall for a script.
-    public static let registrationsPerAddressPerHour = 30
-
-    /// Secrets kept for one client folded from repeated registrations: Claude registers twice per
-    /// connection (R36); a handful covers that without letting one client collect secrets forever.
-    public static let maxSecretsPerClient = 5
+    /// Registrations that create a client, per client address and hour (`GATEHOUSE_REGISTRATIONS_PER_HOUR`).
+    /// Registration is open to anyone (RFC 7591 §3), and hosted connectors register from a handful of their own
+    /// addresses: a Monday morning of an MSP's staff connecting ChatGPT is hundreds an hour from one of them.
+    /// Folded re-registrations are free, and unused clients are reaped, so the limit only has to stop a script
+    /// from filling the table quickly.
+    public static let registrationsPerAddressPerHour = 600
 
     /// Dynamically registered clients nobody has used for this long are deleted with their grants (R36).
     public static let unusedClientLifetime: TimeInterval = 30 * 24 * 3600
@@ -81,9 +80,12 @@ public enum AuthPolicy {
         public static let freeFailuresPerAccount = 5
         /// Ten answers per quarter hour and account in all: with the delays, a few dozen guesses an hour at most.
         public static let lockoutFailuresPerAccount = 10
-        /// An address may be a whole office behind one NAT, so it gets more room than one account.
+        /// An address may be a whole office behind one NAT, so it gets more room than one account, and is never
+        /// locked out: past its free failures its attempts are spaced out instead.
         public static let freeFailuresPerAddress = 20
-        public static let lockoutFailuresPerAddress = 50
+        /// A spaced-out address is told to come back rather than queued past this: a person behind it waits no
+        /// longer than this, and a flood cannot pile up waiting requests.
+        public static let maximumAddressWait: Duration = .seconds(30)
         /// The first slowed answer waits a second, each next one twice as long, never more than 8 s: enough to make
         /// scripts crawl, little enough for a person.
         public static let firstDelay: Duration = .seconds(1)

@@ -20,6 +20,10 @@ public struct AuthServerSettings: Sendable {
     /// Lets metadata documents (and client JWKS) be fetched from loopback, over plain http too. For
     /// local tests only: it opens the server's own machine to whoever names a client_id.
     public var cimdAllowLoopback: Bool
+    /// Reverse proxies whose X-Forwarded-For names the client address that limits count.
+    public var trustedProxies: TrustedProxies
+    /// Registrations that create a client, allowed per client address and hour.
+    public var registrationsPerHour: Int
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -39,14 +43,19 @@ public struct AuthServerSettings: Sendable {
         }
     }
 
+    static let registrationsSetting = Setting<Int>.integer(
+        "REGISTRATIONS_PER_HOUR", default: AuthPolicy.registrationsPerAddressPerHour, range: 1...1_000_000)
+
     public static let knownKeys: Set<String> = [
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
+        "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR",
     ]
 
     public init(
         listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: String? = nil,
         refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
-        cimdAllowLoopback: Bool = false
+        cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
+        registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -58,6 +67,8 @@ public struct AuthServerSettings: Sendable {
         self.logLevel = logLevel
         self.cimdPinnedDirectory = cimdPinnedDirectory
         self.cimdAllowLoopback = cimdAllowLoopback
+        self.trustedProxies = trustedProxies
+        self.registrationsPerHour = registrationsPerHour
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -72,7 +83,9 @@ public struct AuthServerSettings: Sendable {
             logFormat: try Setting.logFormat.read(from: source),
             logLevel: try Setting.logLevel.read(from: source),
             cimdPinnedDirectory: source.value("CIMD_PINNED_DIR") == nil ? .shipped : try cimdPinnedDirSetting.read(from: source),
-            cimdAllowLoopback: try cimdAllowLoopbackSetting.read(from: source)
+            cimdAllowLoopback: try cimdAllowLoopbackSetting.read(from: source),
+            trustedProxies: try Setting.trustedProxies.read(from: source),
+            registrationsPerHour: try registrationsSetting.read(from: source)
         )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Which kind of `client_id` a request names (CIMD draft § Client Identifier; requirements R21, R22).
 /// A client_id that is an https URL with a path names a Client ID Metadata Document. Anything else
@@ -88,7 +89,7 @@ public enum CIMDClientIdentifier {
         if segments.contains(where: isDotSegment) { return .dotSegment }
         if host.hasPrefix("["), IPAddress(String(host))?.isIPv4 != false { return .malformed }
         guard let components = URLComponents(string: clientID), components.host?.isEmpty == false else { return .malformed }
-        if clientID.hasPrefix("http://"), !isLoopbackHost(String(host)) { return .notHTTPS }
+        if clientID.hasPrefix("http://"), !LoopbackHost.contains(String(host)) { return .notHTTPS }
         return nil
     }
 
@@ -112,8 +113,4 @@ public enum CIMDClientIdentifier {
         return decoded == "." || decoded == ".."
     }
 
-    /// `localhost`, an IPv4 loopback literal or `[::1]`: the hosts allow-loopback mode accepts over http.
-    static func isLoopbackHost(_ host: String) -> Bool {
-        host.lowercased() == "localhost" || (IPAddress(host)?.isLoopback ?? false)
-    }
 }

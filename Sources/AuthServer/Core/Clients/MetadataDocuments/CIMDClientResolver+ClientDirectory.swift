@@ -1,9 +1,10 @@
 import Foundation
+import Shared
 
 /// Lets the client directory resolve metadata-document client ids: the document becomes a client of
 /// kind `.metadataDocument`, public (`none`) or authenticating with `private_key_jwt`.
 extension CIMDClientResolver: ClientMetadataResolving {
-    public func client(forID id: String, tenantID: String, address: String?, now: Date) async throws -> Client? {
+    public func client(forID id: String, tenantID: String, address: ClientAddress?, now: Date) async throws -> Client? {
         if case .plain = kind(of: id) { return nil }
         let document: ClientMetadataDocument
         do {

@@ -50,7 +50,7 @@ public actor CIMDClientResolver {
     /// The client's document. Call it for client_ids that `kind(of:)` calls `.metadataDocument`; any
     /// other id is refused here as well. `address` is where the request came from (nil: unknown, which
     /// counts as one address); a fetch it starts is charged to it.
-    public func resolve(_ clientID: String, onBehalfOf address: String?) async throws(CIMDResolutionError) -> ClientMetadataDocument {
+    public func resolve(_ clientID: String, onBehalfOf address: ClientAddress?) async throws(CIMDResolutionError) -> ClientMetadataDocument {
         switch kind(of: clientID) {
         case .metadataDocument: break
         case .plain: throw .invalidClientID(clientID, .notHTTPS)
@@ -62,7 +62,7 @@ public actor CIMDClientResolver {
             cache[clientID] = nil
         }
         if let running = inFlight[clientID] { return try await running.value.get() }
-        guard fetchesPerAddress.allow(address ?? "unknown", now: now()) else {
+        guard fetchesPerAddress.admit(address?.limitKey ?? ClientAddress.unknownKey, now: now()) == nil else {
             logger.notice("client metadata document not fetched: address over its limit", metadata: ["client_id": "\(clientID)"])
             throw .tooManyFetches(clientID)
         }

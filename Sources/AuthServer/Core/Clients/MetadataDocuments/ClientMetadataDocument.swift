@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// A client as its Client ID Metadata Document describes it (CIMD draft § Client Metadata, members from
 /// RFC 7591 §2; requirements R25-R27). Read tolerantly: members we do not use are ignored, and the
@@ -122,7 +123,7 @@ public struct ClientMetadataDocument: Sendable, Equatable {
         if ["javascript", "data", "vbscript", "file"].contains(scheme) { return "uses the \(scheme): scheme" }
         guard scheme == "http" || scheme == "https" else { return nil }
         guard let host = components.host, !host.isEmpty else { return "has no host" }
-        if scheme == "http", !CIMDClientIdentifier.isLoopbackHost(host) { return "uses plain http to a host other than loopback" }
+        if scheme == "http", !LoopbackHost.contains(host) { return "uses plain http to a host other than loopback" }
         return nil
     }
 
@@ -132,7 +133,7 @@ public struct ClientMetadataDocument: Sendable, Equatable {
         else { return nil }
         switch components.scheme?.lowercased() {
         case "https": break
-        case "http" where allowLoopbackHTTP && CIMDClientIdentifier.isLoopbackHost(host): break
+        case "http" where allowLoopbackHTTP && LoopbackHost.contains(host): break
         default: return nil
         }
         return URL(string: text)

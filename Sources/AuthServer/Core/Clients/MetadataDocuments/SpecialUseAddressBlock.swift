@@ -1,3 +1,5 @@
+import Shared
+
 /// Address blocks a fetch of a client-supplied URL must never reach (CIMD draft § Server-Side Request
 /// Forgery; requirements R24): the IANA special-purpose registries that RFC 6890 set up, plus their
 /// later entries (RFC 7526 6to4, RFC 8215 local NAT64, RFC 9602 SRv6, RFC 9637 documentation).
@@ -12,30 +14,28 @@ public struct SpecialUseAddressBlock: Sendable, Equatable, CustomStringConvertib
     public let name: String
     /// The block in CIDR notation.
     public let range: String
-    let network: IPAddress
-    let prefixLength: Int
+    let block: IPAddressRange
 
     /// A block of this file's tables, written as CIDR.
     init(_ name: String, _ range: String) {
-        let parts = range.split(separator: "/")
-        self.init(name: name, range: range, network: IPAddress(String(parts[0]))!, prefixLength: Int(parts[1])!)
+        self.init(name: name, range: range, block: IPAddressRange(range)!)
     }
 
-    private init(name: String, range: String, network: IPAddress, prefixLength: Int) {
+    private init(name: String, range: String, block: IPAddressRange) {
         self.name = name
         self.range = range
-        self.network = network
-        self.prefixLength = prefixLength
+        self.block = block
     }
 
     /// An IPv4 block reached through an IPv6 carrier block, named after both.
     func carried(by carrier: Self) -> Self {
-        Self(name: "\(name), \(carrier.name)", range: "\(carrier.range) carrying \(range)", network: carrier.network, prefixLength: carrier.prefixLength)
+        Self(name: "\(name), \(carrier.name)", range: "\(carrier.range) carrying \(range)", block: carrier.block)
     }
 
     public var description: String { "\(name) (\(range))" }
 
-    func contains(_ address: IPAddress) -> Bool { address.hasPrefix(network.bytes, length: prefixLength) }
+    /// Exactly the block: an IPv4-mapped address is not in an IPv4 block here, it is judged through its carrier.
+    func contains(_ address: IPAddress) -> Bool { address.hasPrefix(block.network.bytes, length: block.prefixLength) }
 
     static let loopbackV4 = Self("loopback", "127.0.0.0/8")
     static let loopbackV6 = Self("loopback", "::1/128")
@@ -89,7 +89,7 @@ public struct SpecialUseAddressBlock: Sendable, Equatable, CustomStringConvertib
     ]
 
     static let globalUnicast = Self("global unicast", "2000::/3")
-    static let outsideGlobalUnicast = Self(name: "not global unicast", range: "outside 2000::/3", network: globalUnicast.network, prefixLength: 3)
+    static let outsideGlobalUnicast = Self(name: "not global unicast", range: "outside 2000::/3", block: globalUnicast.block)
 }
 
 extension IPAddress {
@@ -101,12 +101,5 @@ extension IPAddress {
         }
         if let block = SpecialUseAddressBlock.ipv6.first(where: { $0.contains(self) }) { return block }
         return SpecialUseAddressBlock.globalUnicast.contains(self) ? nil : .outsideGlobalUnicast
-    }
-
-    /// 127.0.0.0/8, ::1, or an IPv4-mapped 127.0.0.0/8: what GATEHOUSE_CIMD_ALLOW_LOOPBACK lets through.
-    public var isLoopback: Bool {
-        if isIPv4 { return SpecialUseAddressBlock.loopbackV4.contains(self) }
-        if SpecialUseAddressBlock.ipv4Carriers[0].contains(self) { return lastFourBytes.isLoopback }
-        return SpecialUseAddressBlock.loopbackV6.contains(self)
     }
 }

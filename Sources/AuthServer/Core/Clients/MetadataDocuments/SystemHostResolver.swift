@@ -1,4 +1,5 @@
 import Dispatch
+import Shared
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Shared
 
 /// Fetches a JSON document from a URL a client supplied: a Client ID Metadata Document, a client's
 /// `jwks_uri`. Whoever types the URL picks the destination, so (CIMD draft § Client Information

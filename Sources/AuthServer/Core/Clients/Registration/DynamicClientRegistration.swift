@@ -6,19 +6,23 @@ import Shared
 import Synchronization
 
 /// RFC 7591 dynamic registration at /oauth/register, and RFC 7592 read and delete at
-/// /oauth/register/{client_id} with the registration access token. Registration is open, so it is
-/// limited per address; a byte-identical re-registration from the same address is folded into the
-/// client it already made (Claude registers on every fresh connection, R36), and clients nobody has
-/// used for `AuthPolicy.unusedClientLifetime` are reaped.
+/// /oauth/register/{client_id} with the registration access token. Registration is open, so the
+/// registrations that create a client are limited per client address. A byte-identical public
+/// registration from the same address is folded into the client it already made (Claude registers on
+/// every fresh connection): the fold answers with the client's id and metadata only, never a
+/// registration access token or a secret, and never changes the stored client, so replaying someone's
+/// registration body gains nothing (docs/security.md § Registration takeover). Clients nobody has used
+/// for `AuthPolicy.unusedClientLifetime` are reaped.
 final class DynamicClientRegistration: Sendable {
     let storage: any AuthStorage
     let logger: Logger
-    let limiter = RateLimiter(limit: AuthPolicy.registrationsPerAddressPerHour, per: 3600)
+    let limiter: RateLimiter
     private let lastReap = Mutex<Date>(.distantPast)
 
-    init(storage: any AuthStorage, logger: Logger) {
+    init(storage: any AuthStorage, registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, logger: Logger) {
         self.storage = storage
         self.logger = logger
+        limiter = RateLimiter(limit: registrationsPerHour, per: 3600)
     }
 
     struct Registered: Encodable {
@@ -27,7 +31,8 @@ final class DynamicClientRegistration: Sendable {
         var clientSecret: String?
         var clientSecretExpiresAt: Int64?
         var registrationAccessToken: String?
-        var registrationClientURI: String
+        /// Only with a registration access token: without one the URI is of no use (RFC 7592 §3).
+        var registrationClientURI: String?
         var metadata: RegisteredClientMetadata
 
         enum CodingKeys: String, CodingKey {
@@ -47,7 +52,7 @@ final class DynamicClientRegistration: Sendable {
             try container.encodeIfPresent(clientSecret, forKey: .clientSecret)
             try container.encodeIfPresent(clientSecretExpiresAt, forKey: .clientSecretExpiresAt)
             try container.encodeIfPresent(registrationAccessToken, forKey: .registrationAccessToken)
-            try container.encode(registrationClientURI, forKey: .registrationClientURI)
+            try container.encodeIfPresent(registrationClientURI, forKey: .registrationClientURI)
         }
     }
 
@@ -55,32 +60,26 @@ final class DynamicClientRegistration: Sendable {
         issuer + AuthServerPaths.registration + "/" + (clientID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? clientID)
     }
 
-    func register(body: Data, tenant: Tenant, address: String?, now: Date) async throws -> Registered {
-        guard limiter.allow(address ?? "unknown", now: now) else {
-            throw OAuthError("slow_down", "Too many registrations from this address; try again later")
-        }
+    func register(body: Data, tenant: Tenant, address: ClientAddress?, now: Date) async throws -> Registered {
         try await reapIfDue(now: now)
         let request = try ClientRegistrationRequest(json: body)
         let metadata = request.metadata
         let method = ClientAuthMethod(rawValue: metadata.tokenEndpointAuthMethod)!
-        // Folding is per address: a re-registration hands out a new registration access token for the
-        // client, which must not let someone elsewhere copy a request and take over (or delete) the client.
-        let fingerprint = Base64URL.encode(Array(SHA256.hash(data: Data((address ?? "unknown").utf8) + [0] + body)))
-        let registrationToken = OpaqueToken.make(.registrationAccessToken)
-
-        let secret = method.usesSecret ? ClientSecret.generate() : nil
-        if var existing = try await storage.client(tenantID: tenant.id, fingerprint: fingerprint) {
-            // The same client asking again: one client, a fresh registration access token, and for a
-            // confidential client one more secret, the earlier ones still good (whichever the client keeps).
-            existing.registrationTokenHash = registrationToken.hash
-            if let secret { existing.secretHashes = Array((existing.secretHashes + [secret.storedHash]).suffix(AuthPolicy.maxSecretsPerClient)) }
-            try await storage.saveClient(existing)
+        // Only public clients fold: they hold no secret, and a fold hands out nothing but the public client id.
+        // The fingerprint includes the address, so two people elsewhere sending the same body get clients of
+        // their own, which one registrant's DELETE cannot take from the other.
+        let fingerprint = method == .none ? Self.fingerprint(body: body, address: address) : nil
+        if let fingerprint, let existing = try await storage.client(tenantID: tenant.id, fingerprint: fingerprint) {
             return Registered(
-                clientID: existing.id, clientIDIssuedAt: Int64(existing.createdAt.timeIntervalSince1970), clientSecret: secret?.value,
-                clientSecretExpiresAt: secret == nil ? nil : 0, registrationAccessToken: registrationToken.value,
-                registrationClientURI: Self.configurationURI(issuer: tenant.issuer, clientID: existing.id), metadata: metadata
+                clientID: existing.id, clientIDIssuedAt: Int64(existing.createdAt.timeIntervalSince1970),
+                metadata: existing.registeredMetadata ?? metadata
             )
         }
+        if let retryAfter = limiter.admit(address?.limitKey ?? ClientAddress.unknownKey, now: now) {
+            throw OAuthError.tooManyRequests("Too many registrations from this address; try again later", retryAfter: retryAfter)
+        }
+        let secret = method.usesSecret ? ClientSecret.generate() : nil
+        let registrationToken = OpaqueToken.make(.registrationAccessToken)
         let client = Client(
             tenantID: tenant.id, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: metadata.clientName ?? "An unnamed app",
             redirectURIs: metadata.redirectURIs, authMethod: method, secretHashes: secret.map { [$0.storedHash] } ?? [],
@@ -97,12 +96,15 @@ final class DynamicClientRegistration: Sendable {
         )
     }
 
+    private static func fingerprint(body: Data, address: ClientAddress?) -> String {
+        let place = address?.limitKey ?? ClientAddress.unknownKey
+        return Base64URL.encode(Array(SHA256.hash(data: Data(place.utf8) + [0] + body)))
+    }
+
     /// RFC 7592 §2.1: the registration as it stands; secrets are never shown again.
     func read(clientID: String, registrationToken: Substring?, tenant: Tenant) async throws -> Registered {
         let client = try await authorised(clientID: clientID, registrationToken: registrationToken, tenant: tenant)
-        guard let json = client.metadataJSON, let metadata = try? JSONDecoder().decode(RegisteredClientMetadata.self, from: Data(json.utf8)) else {
-            throw OAuthError.invalidClientMetadata("The registration has no stored metadata")
-        }
+        guard let metadata = client.registeredMetadata else { throw OAuthError.invalidClientMetadata("The registration has no stored metadata") }
         return Registered(
             clientID: client.id, clientIDIssuedAt: Int64(client.createdAt.timeIntervalSince1970),
             clientSecretExpiresAt: client.secretHashes.isEmpty ? nil : 0,
@@ -135,5 +137,12 @@ final class DynamicClientRegistration: Sendable {
         guard due else { return }
         let reaped = try await storage.reapDynamicClients(unusedSince: now.addingTimeInterval(-AuthPolicy.unusedClientLifetime))
         if reaped > 0 { logger.info("unused registered clients reaped", metadata: ["count": "\(reaped)"]) }
+    }
+}
+
+extension Client {
+    /// The metadata as registered, echoed by RFC 7592 reads and by folded registrations.
+    var registeredMetadata: RegisteredClientMetadata? {
+        metadataJSON.flatMap { try? JSONDecoder().decode(RegisteredClientMetadata.self, from: Data($0.utf8)) }
     }
 }

@@ -33,10 +33,20 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The IPv4 address an IPv6 address carries in its last 32 bits.
-    var lastFourBytes: IPAddress { IPAddress(bytes: Array(bytes.suffix(4)))! }
+    public var lastFourBytes: IPAddress { IPAddress(bytes: Array(bytes.suffix(4)))! }
+
+    /// An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, how a dual-stack socket reports an IPv4 peer) as the
+    /// IPv4 address it is; any other address as itself.
+    public var unmapped: IPAddress { IPAddressRange.ipv4Mapped.contains(self) ? lastFourBytes : self }
+
+    /// 127.0.0.0/8, ::1, or an IPv4-mapped 127.0.0.0/8.
+    public var isLoopback: Bool {
+        let address = unmapped
+        return address.isIPv4 ? IPAddressRange.loopbackV4.contains(address) : IPAddressRange.loopbackV6.contains(address)
+    }
 
     /// Whether the first `length` bits equal those of `prefix`.
-    func hasPrefix(_ prefix: [UInt8], length: Int) -> Bool {
+    public func hasPrefix(_ prefix: [UInt8], length: Int) -> Bool {
         guard prefix.count == bytes.count else { return false }
         var remaining = length
         for (byte, expected) in zip(bytes, prefix) where remaining > 0 {
