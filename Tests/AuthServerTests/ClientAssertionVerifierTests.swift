@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import Logging
 import Shared
 import Testing
 
@@ -297,5 +298,29 @@ struct ClientAssertionVerifierTests {
         ] {
             await harness.expectRefusal(.malformed, try F.rs256(F.claims(overrides)))
         }
+    }
+}
+
+/// One client flooding the token endpoint with valid assertions of its own must not lock out another
+/// (docs/security.md § Replay-store exhaustion).
+@Suite("Client assertion replay store under a flood")
+struct ClientAssertionFloodTests {
+    @Test("a client that floods with fresh valid assertions reaches its own cap; another client's assertions keep working")
+    func floodLeavesOthersWorking() async throws {
+        let document = try AssertionFixture.standardJWKS()
+        let host = FakeJWKSHost(document: document)
+        let verifier = ClientAssertionVerifier(
+            keyCache: ClientJWKSCache(logger: Logger(label: "test")) { url in try await host.serve(url) },
+            replayStore: InMemoryClientAssertionReplayStore(capacity: 1000, perClientCapacity: 5))
+        let attacker = "https://attacker.example/client.json"
+        func verify(_ clientID: String) async throws(ClientAssertionError) {
+            let claims = AssertionFixture.claims(["iss": clientID, "sub": clientID])
+            try await verifier.verify(
+                assertionType: ClientAssertionVerifier.assertionType, assertion: try! AssertionFixture.rs256(claims), clientID: clientID,
+                acceptedAudiences: AssertionFixture.audiences, keys: .jwks(document), now: AssertionFixture.now)
+        }
+        for _ in 0..<5 { try await verify(attacker) }
+        await #expect(throws: ClientAssertionError.replayCheckUnavailable) { try await verify(attacker) }
+        for _ in 0..<5 { try await verify(AssertionFixture.clientID) }
     }
 }

@@ -242,6 +242,43 @@ struct OAuthHTTPTests {
         }
     }
 
+    @Test("the token and revocation endpoints answer 429 with Retry-After past the per-address allowance, before reading the request")
+    func tokenEndpointRateLimit() async throws {
+        try await HTTP.withApplication(configure: { $0.tokenRequestsPerMinute = 3 }) { _, client in
+            for _ in 0..<3 {
+                let answer = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&refresh_token=x&client_id=nobody")
+                #expect(answer.status == .unauthorized || answer.status == .badRequest)
+            }
+            for path in ["/oauth/token", "/oauth/revoke"] {
+                let refused = try await Self.form(client, path, "grant_type=refresh_token&refresh_token=x&client_id=nobody")
+                #expect(refused.status == .tooManyRequests)
+                #expect((1...60).contains(Int(refused.headers[.retryAfter] ?? "") ?? 0))
+                #expect(try HTTP.json(refused)["error"] as? String == "slow_down")
+                #expect(refused.headers[.cacheControl] == "no-store")
+            }
+        }
+    }
+
+    @Test("request limits: each address and each authenticated client has its own allowance")
+    func clientRequestLimits() throws {
+        let limits = ClientRequestLimits(requestsPerMinute: 2)
+        let now = Date()
+        let flooding = ClientAddress(IPAddress("198.51.100.7")!)
+        let other = ClientAddress(IPAddress("203.0.113.9")!)
+        try limits.admit(address: flooding, now: now)
+        try limits.admit(address: flooding, now: now)
+        #expect(throws: OAuthError.self) { try limits.admit(address: flooding, now: now) }
+        try limits.admit(address: other, now: now)
+        try limits.admit(address: flooding, now: now.addingTimeInterval(60))
+        func client(_ id: String) -> Client {
+            Client(tenantID: "t", id: id, kind: .dynamic, name: id, redirectURIs: [], authMethod: .none, createdAt: now)
+        }
+        try limits.admit(client: client("attacker"), now: now)
+        try limits.admit(client: client("attacker"), now: now)
+        #expect(throws: OAuthError.self) { try limits.admit(client: client("attacker"), now: now) }
+        try limits.admit(client: client("chatgpt"), now: now)
+    }
+
     @Test("R43: the token endpoint takes forms only and answers RFC 6749 JSON errors with no-store")
     func tokenErrors() async throws {
         try await HTTP.withApplication { _, client in

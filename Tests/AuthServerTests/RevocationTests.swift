@@ -13,7 +13,7 @@ extension OAuthHouse {
             replayStore: InMemoryClientAssertionReplayStore())
         let clients = ClientDirectory(storage: environment.storage, documents: NoDocuments())
         return RevocationEndpoint(
-            storage: environment.storage, keyRing: environment.keyRing, authenticator: ClientAuthenticator(clients: clients, assertions: assertions),
+            limits: ClientRequestLimits(requestsPerMinute: AuthPolicy.TokenEndpoint.requestsPerMinute), storage: environment.storage, keyRing: environment.keyRing, authenticator: ClientAuthenticator(clients: clients, assertions: assertions),
             logger: Logger(label: "test"))
     }
 

@@ -18,7 +18,12 @@ public enum AuthServerApplication {
         }
         let services = OAuthServices(
             environment: environment, documents: documents,
-            assertions: ClientAssertionVerifier(keyCache: keyCache, replayStore: InMemoryClientAssertionReplayStore()), logger: logger
+            assertions: ClientAssertionVerifier(
+                keyCache: keyCache,
+                replayStore: InMemoryClientAssertionReplayStore(
+                    perClientCapacity: ClientAuthenticationPolicy.replayEntriesPerClient(
+                        tokenRequestsPerMinute: environment.settings.tokenRequestsPerMinute))
+            ), logger: logger
         )
 
         let router = Router(context: AuthRequestContext.self)

@@ -16,15 +16,16 @@ struct OAuthServices: Sendable {
         let clients = ClientDirectory(storage: storage, documents: documents)
         let authenticator = ClientAuthenticator(clients: clients, assertions: assertions)
         let minter = TokenMinter(storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
+        let limits = ClientRequestLimits(requestsPerMinute: environment.settings.tokenRequestsPerMinute)
         keyRing = environment.keyRing
         flow = AuthorizationFlow(storage: storage, clients: clients)
         token = TokenEndpoint(
-            authenticator: authenticator,
+            limits: limits, authenticator: authenticator,
             authorizationCode: AuthorizationCodeGrant(storage: storage, minter: minter, logger: logger),
             refreshToken: RefreshTokenGrant(storage: storage, minter: minter, graceSeconds: environment.settings.refreshGraceSeconds, logger: logger),
             logger: logger
         )
-        revocation = RevocationEndpoint(storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
+        revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
         registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)
     }

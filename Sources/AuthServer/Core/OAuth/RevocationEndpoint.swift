@@ -9,6 +9,7 @@ import Shared
 /// 200 (§2.2), so the endpoint tells nobody which tokens exist. `token_type_hint` is ignored (§2.1
 /// allows it): both kinds are looked up whatever it says.
 struct RevocationEndpoint: Sendable {
+    let limits: ClientRequestLimits
     let storage: any AuthStorage
     let keyRing: SigningKeyRing
     let authenticator: ClientAuthenticator
@@ -16,6 +17,7 @@ struct RevocationEndpoint: Sendable {
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("revocation", logger: logger) {
+            try limits.admit(address: address, now: now)
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             try await revoke(form, authorization: request.headers[.authorization], tenant: tenant, address: address, now: now)
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
@@ -27,6 +29,7 @@ struct RevocationEndpoint: Sendable {
     @discardableResult
     func revoke(_ form: FormParameters, authorization: String?, tenant: Tenant, address: ClientAddress?, now: Date) async throws -> String? {
         let client = try await authenticator.authenticate(authorization: authorization, form: form, tenant: tenant, address: address, now: now)
+        try limits.admit(client: client, now: now)
         guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
         guard let grantID = try await grantID(of: token, client: client, tenant: tenant, now: now),
             try await storage.revokeGrant(tenantID: tenant.id, id: grantID, reason: "revoked by the client", at: now)

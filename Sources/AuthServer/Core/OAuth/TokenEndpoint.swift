@@ -6,6 +6,7 @@ import Shared
 /// /oauth/token (RFC 6749 §3.2): form-encoded requests (R43), client authentication, then one handler
 /// per grant type. Answers are JSON with `Cache-Control: no-store` (§5.1), errors per §5.2.
 struct TokenEndpoint: Sendable {
+    let limits: ClientRequestLimits
     let authenticator: ClientAuthenticator
     let authorizationCode: AuthorizationCodeGrant
     let refreshToken: RefreshTokenGrant
@@ -13,10 +14,12 @@ struct TokenEndpoint: Sendable {
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("token", logger: logger) {
+            try limits.admit(address: address, now: now)
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             let grantType = try form.single("grant_type")
             let client = try await authenticator.authenticate(
                 authorization: request.headers[.authorization], form: form, tenant: tenant, address: address, now: now)
+            try limits.admit(client: client, now: now)
             let response: TokenResponse
             switch grantType {
             case "authorization_code": response = try await authorizationCode.exchange(form, client: client, tenant: tenant, now: now)

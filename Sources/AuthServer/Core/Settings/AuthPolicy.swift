@@ -46,6 +46,16 @@ public enum AuthPolicy {
     /// from filling the table quickly.
     public static let registrationsPerAddressPerHour = 600
 
+    /// The endpoints clients call with their credentials: token, revocation, introspection.
+    public enum TokenEndpoint {
+        /// Requests per minute allowed per client address and, once authenticated, per client
+        /// (`GATEHOUSE_TOKEN_REQUESTS_PER_MINUTE`). One hosted connector (ChatGPT's shared client) refreshes for
+        /// every person of the MSP from a handful of addresses: a thousand people refreshing hourly is under 20 a
+        /// minute, so 1,200 leaves ample room, while a flood from one address or one client of an attacker's
+        /// own, which would otherwise fill the assertion replay store, is cut off within a minute.
+        public static let requestsPerMinute = 1200
+    }
+
     /// Dynamically registered clients nobody has used for this long are deleted with their grants (R36).
     public static let unusedClientLifetime: TimeInterval = 30 * 24 * 3600
 

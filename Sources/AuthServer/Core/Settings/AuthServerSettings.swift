@@ -24,6 +24,8 @@ public struct AuthServerSettings: Sendable {
     public var trustedProxies: TrustedProxies
     /// Registrations that create a client, allowed per client address and hour.
     public var registrationsPerHour: Int
+    /// Token and revocation requests allowed per minute, per client address and per client.
+    public var tokenRequestsPerMinute: Int
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -46,16 +48,19 @@ public struct AuthServerSettings: Sendable {
     static let registrationsSetting = Setting<Int>.integer(
         "REGISTRATIONS_PER_HOUR", default: AuthPolicy.registrationsPerAddressPerHour, range: 1...1_000_000)
 
+    static let tokenRequestsSetting = Setting<Int>.integer(
+        "TOKEN_REQUESTS_PER_MINUTE", default: AuthPolicy.TokenEndpoint.requestsPerMinute, range: 1...10_000_000)
+
     public static let knownKeys: Set<String> = [
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
-        "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR",
+        "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE",
     ]
 
     public init(
         listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: String? = nil,
         refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
-        registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour
+        registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -69,6 +74,7 @@ public struct AuthServerSettings: Sendable {
         self.cimdAllowLoopback = cimdAllowLoopback
         self.trustedProxies = trustedProxies
         self.registrationsPerHour = registrationsPerHour
+        self.tokenRequestsPerMinute = tokenRequestsPerMinute
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -85,7 +91,8 @@ public struct AuthServerSettings: Sendable {
             cimdPinnedDirectory: source.value("CIMD_PINNED_DIR") == nil ? .shipped : try cimdPinnedDirSetting.read(from: source),
             cimdAllowLoopback: try cimdAllowLoopbackSetting.read(from: source),
             trustedProxies: try Setting.trustedProxies.read(from: source),
-            registrationsPerHour: try registrationsSetting.read(from: source)
+            registrationsPerHour: try registrationsSetting.read(from: source),
+            tokenRequestsPerMinute: try tokenRequestsSetting.read(from: source)
         )
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Shared
 
-/// The limits of client authentication at the token and revocation endpoints, each with its reason.
-/// (Its own type rather than a member of `AuthPolicy`, which several parts of issue 3 extend at once.)
+/// The limits of client authentication at the token and revocation endpoints, each with its reason, kept
+/// beside the code they govern.
 public enum ClientAuthenticationPolicy {
     /// A client assertion is a few hundred bytes (ChatGPT's RS256 assertion is under 1 KB); 8 KB leaves
     /// room for long client ids and extra claims while keeping hostile input from reaching the parser.
@@ -18,9 +18,18 @@ public enum ClientAuthenticationPolicy {
     /// A `jti` is a random id, 16 to 36 characters in practice; the cap bounds what the replay store holds.
     public static let maximumTokenIDLength = 256
 
-    /// `jti` values remembered at once (32 bytes each). Only assertions that passed every other check are
-    /// recorded, so only a client's own key can fill it; a full store refuses rather than forgets.
-    public static let replayStoreCapacity = 100_000
+    /// `jti` values remembered at once, all clients together (about 100 bytes each, so at most ~100 MB, reached
+    /// only if many clients each flood at their own limit). Only assertions that passed every other check are
+    /// recorded, so only a client's own key can add to it; a full store refuses rather than forgets.
+    public static let replayStoreCapacity = 1_000_000
+
+    /// Live `jti` values one client may hold: what its token-endpoint allowance can produce in the longest time
+    /// an assertion stays usable, twice over for the burst a fixed-window limit allows at a window's edge. A
+    /// client within its allowance never meets this cap; a client over it is refused on its own.
+    public static func replayEntriesPerClient(tokenRequestsPerMinute: Int) -> Int {
+        let usable = maximumAssertionLifetimeSeconds + clockLeewaySeconds
+        return 2 * Int((Int64(tokenRequestsPerMinute) * usable + 59) / 60)
+    }
 
     /// A fetched `jwks_uri` is trusted this long: client keys rotate rarely, and a withdrawn key stops
     /// working within ten minutes.
