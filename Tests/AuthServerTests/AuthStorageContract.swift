@@ -227,6 +227,9 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     let live = makeRefreshToken(grant)
     try await store.insertRefreshToken(live)
 
+    #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id) == nil, "never approved")
+    try await store.saveConsent(tenantID: tenant.id, userID: user.id, clientID: client.id, scopes: [], at: now)
+    #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id) == [], "approved for nothing")
     try await store.saveConsent(tenantID: tenant.id, userID: user.id, clientID: client.id, scopes: ["tickets:read", "offline_access"], at: now)
     #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id) == ["tickets:read", "offline_access"])
 
@@ -253,7 +256,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.grant(tenantID: tenant.id, id: grant.id)?.revocationReason == "test")
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: live.tokenHash) == nil)
     #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == nil)
-    #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id).isEmpty)
+    #expect(try await store.consentedScopes(tenantID: tenant.id, userID: user.id, clientID: client.id) == nil)
     #expect(try await store.activeGrants(tenantID: tenant.id, userID: user.id).isEmpty)
     #expect(try await store.activeGrant(tenantID: tenant.id, userID: user.id, clientID: client.id, resource: tenant.resource) == nil)
 

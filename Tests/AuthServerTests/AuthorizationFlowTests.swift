@@ -16,6 +16,8 @@ struct OAuthHouse {
     let minter: TokenMinter
 
     static let redirect = "http://127.0.0.1/callback"
+    /// A web app's redirect (claude.ai's): the host's own, so a returning client is sent straight back.
+    static let webRedirect = "https://claude.ai/api/mcp/auth_callback"
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
@@ -24,9 +26,18 @@ struct OAuthHouse {
         func client(forID id: String, tenantID: String, address: ClientAddress?, now: Date) async throws -> Client? { nil }
     }
 
+    /// Resolves one pinned metadata-document client, as the pinned folder would.
+    struct PinnedDocument: ClientMetadataResolving {
+        let pinned: Client
+        func client(forID id: String, tenantID: String, address: ClientAddress?, now: Date) async throws -> Client? {
+            id == pinned.id ? pinned : nil
+        }
+    }
+
     /// - Parameter environment: an environment to use instead of a fresh one, e.g. one an HTTP test serves.
     static func make(
-        role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"], environment: AuthServerEnvironment? = nil
+        role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"], redirect: String = redirect,
+        pinned: Bool = false, environment: AuthServerEnvironment? = nil
     ) async throws -> OAuthHouse {
         let directory = try TemporaryDirectory(creating: false)
         let environment = if let environment { environment } else {
@@ -38,10 +49,11 @@ struct OAuthHouse {
             companyID: nil, createdAt: wholeSecond())
         try await environment.storage.insertUser(user)
         let client = Client(
-            tenantID: tenant.id, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: "Claude Code (desk)",
-            redirectURIs: [redirect], authMethod: .none, grantTypes: grantTypes, createdAt: wholeSecond())
+            tenantID: tenant.id, id: pinned ? "https://claude.ai/oauth/claude-code-client-metadata" : "gh_" + RandomIdentifier.make(),
+            kind: pinned ? .metadataDocument : .dynamic, name: "Claude Code (desk)",
+            redirectURIs: [redirect], authMethod: .none, grantTypes: grantTypes, isPinned: pinned, createdAt: wholeSecond())
         try await environment.storage.saveClient(client)
-        let clients = ClientDirectory(storage: environment.storage, documents: NoDocuments())
+        let clients = ClientDirectory(storage: environment.storage, documents: pinned ? PinnedDocument(pinned: client) : NoDocuments())
         return OAuthHouse(
             directory: directory, environment: environment, tenant: tenant, user: user, client: client,
             flow: AuthorizationFlow(storage: environment.storage, clients: clients),
@@ -53,7 +65,7 @@ struct OAuthHouse {
 
     func query(_ overrides: [String: String?] = [:]) -> String {
         var parameters: [String: String?] = [
-            "response_type": "code", "client_id": client.id, "redirect_uri": Self.redirect.replacingOccurrences(of: "127.0.0.1", with: "127.0.0.1:50123"),
+            "response_type": "code", "client_id": client.id, "redirect_uri": client.redirectURIs[0].replacingOccurrences(of: "127.0.0.1", with: "127.0.0.1:50123"),
             "code_challenge": Self.challenge, "code_challenge_method": "S256", "state": "xyz", "scope": "tickets:read offline_access",
             "resource": tenant.resource,
         ]
@@ -118,6 +130,7 @@ struct AuthorizationFlowTests {
     func redirected(overrides: [String: String?], error: String) async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
+        _ = try await house.authorizeAndAllow()
         let outcome = try await house.flow.authorize(query: house.query(overrides), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .redirect(let location) = outcome, let url = URLComponents(string: location) else { throw TestFailure("\(outcome)") }
         #expect(url.host == "127.0.0.1" && url.port == 50123)
@@ -127,9 +140,9 @@ struct AuthorizationFlowTests {
         #expect(url.parameter("code") == nil)
     }
 
-    @Test("nobody signed in: sign in first; prompt=none says login_required instead")
+    @Test("nobody signed in: sign in first; prompt=none says login_required instead, to a client the operator pinned")
     func signIn() async throws {
-        let house = try await OAuthHouse.make()
+        let house = try await OAuthHouse.make(pinned: true)
         defer { house.remove() }
         #expect(try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: nil, address: nil, now: Date()) == .signIn)
         let none = try await house.flow.authorize(query: house.query(["prompt": "none"]), tenant: house.tenant, person: nil, address: nil, now: Date())
@@ -137,9 +150,37 @@ struct AuthorizationFlowTests {
         #expect(URLComponents(string: location)?.parameter("error") == "login_required")
     }
 
+    @Test("RFC 9700 §4.11.2: errors for a registered client nobody vouches for are a page, not a redirect, until the person approved it")
+    func noOpenRedirector() async throws {
+        let house = try await OAuthHouse.make(redirect: OAuthHouse.webRedirect)
+        defer { house.remove() }
+        let broken = house.query(["response_type": "token"])
+        for person in [nil, house.person] {
+            let outcome = try await house.flow.authorize(query: broken, tenant: house.tenant, person: person, address: nil, now: Date())
+            guard case .errorPage(let message) = outcome else { throw TestFailure("an unapproved client's error gave \(outcome)") }
+            #expect(message.contains("response_type token is not supported"))
+            let silent = try await house.flow.authorize(query: house.query(["prompt": "none"]), tenant: house.tenant, person: person, address: nil, now: Date())
+            guard case .errorPage = silent else { throw TestFailure("prompt=none for an unapproved client gave \(silent)") }
+        }
+        // Once the person approved it, its errors go back to it; with nobody signed in, still not.
+        _ = try await house.authorizeAndAllow()
+        guard case .redirect(let location) = try await house.flow.authorize(query: broken, tenant: house.tenant, person: house.person, address: nil, now: Date()),
+            URLComponents(string: location)?.parameter("error") == "unsupported_response_type"
+        else { throw TestFailure("an approved client's error was not redirected") }
+        guard case .errorPage = try await house.flow.authorize(query: broken, tenant: house.tenant, person: nil, address: nil, now: Date()) else {
+            throw TestFailure("an error with nobody signed in was redirected")
+        }
+        // Disconnecting the app withdraws the approval.
+        let grant = try #require(try await house.environment.storage.activeGrants(tenantID: house.tenant.id, userID: house.user.id).first)
+        _ = try await house.environment.storage.revokeGrant(tenantID: house.tenant.id, id: grant.id, reason: "test", at: Date())
+        guard case .errorPage = try await house.flow.authorize(query: broken, tenant: house.tenant, person: house.person, address: nil, now: Date()) else {
+            throw TestFailure("an error for a disconnected app was redirected")
+        }
+    }
+
     @Test("consent, then a code with state and iss; a returning client asking no more goes straight back; prompt=consent asks again")
     func consentRemembered() async throws {
-        let house = try await OAuthHouse.make()
+        let house = try await OAuthHouse.make(redirect: OAuthHouse.webRedirect)
         defer { house.remove() }
         let first = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, address: nil, now: Date())
         guard case .consent = first else { throw TestFailure("first visit gave \(first)") }
@@ -157,6 +198,28 @@ struct AuthorizationFlowTests {
         guard case .consent = forced else { throw TestFailure("prompt=consent skipped consent: \(forced)") }
         // One grant per person and client, however often it is authorised.
         #expect(try await house.environment.storage.activeGrants(tenantID: house.tenant.id, userID: house.user.id).count == 1)
+    }
+
+    @Test("RFC 8252 §8.6: a public client redirecting to a loopback port or a private-use scheme is asked every time; a confidential one is not")
+    func nativeClientsAskedEveryTime() async throws {
+        for redirect in [OAuthHouse.redirect, "com.example.desk:/oauth/callback"] {
+            let house = try await OAuthHouse.make(redirect: redirect)
+            defer { house.remove() }
+            _ = try await house.authorizeAndAllow()
+            let again = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, address: nil, now: Date())
+            guard case .consent = again else { throw TestFailure("\(redirect): a returning native client was sent straight back: \(again)") }
+            let silent = try await house.flow.authorize(query: house.query(["prompt": "none"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
+            guard case .redirect(let location) = silent, URLComponents(string: location)?.parameter("error") == "consent_required" else {
+                throw TestFailure("\(redirect): prompt=none gave \(silent)")
+            }
+            // A confidential client proves itself at the token endpoint, so its loopback redirect is not a risk.
+            var confidential = house.client
+            confidential.authMethod = .clientSecretBasic
+            try await house.environment.storage.saveClient(confidential)
+            guard case .redirect = try await house.flow.authorize(query: house.query(), tenant: house.tenant, person: house.person, address: nil, now: Date()) else {
+                throw TestFailure("\(redirect): a returning confidential client was asked again")
+            }
+        }
     }
 
     @Test("deny sends access_denied with state and iss; a consent request works once and only for its person")
@@ -194,7 +257,7 @@ struct AuthorizationFlowTests {
 
     @Test("a request left with no scopes a person could grant still asks for consent; prompt=none then gets consent_required")
     func emptyScopesNeedConsent() async throws {
-        let house = try await OAuthHouse.make(role: .company)
+        let house = try await OAuthHouse.make(role: .company, redirect: OAuthHouse.webRedirect)
         defer { house.remove() }
         for scope in ["claudeai", "rules:run notes:write"] {
             let outcome = try await house.flow.authorize(query: house.query(["scope": scope]), tenant: house.tenant, person: house.person, address: nil, now: Date())
@@ -202,9 +265,7 @@ struct AuthorizationFlowTests {
             #expect(try await house.flow.pendingConsent(requestID: requestID, tenant: house.tenant, user: house.user, now: Date())?.0.scopes == [])
             let silent = try await house.flow.authorize(
                 query: house.query(["scope": scope, "prompt": "none"]), tenant: house.tenant, person: house.person, address: nil, now: Date())
-            guard case .redirect(let location) = silent else { throw TestFailure("\(silent)") }
-            #expect(URLComponents(string: location)?.parameter("error") == "consent_required")
-            #expect(URLComponents(string: location)?.parameter("code") == nil)
+            guard case .errorPage = silent else { throw TestFailure("\(silent)") }
         }
         // Once the person consented to something for this client, an empty request needs no new consent.
         _ = try await house.authorizeAndAllow(["scope": "tickets:read"])
@@ -229,7 +290,7 @@ struct AuthorizationFlowTests {
 
     @Test("R41: ChatGPT's id_token_hint and other unknown parameters on a re-authorization are ignored, not refused")
     func idTokenHintTolerated() async throws {
-        let house = try await OAuthHouse.make()
+        let house = try await OAuthHouse.make(redirect: OAuthHouse.webRedirect)
         defer { house.remove() }
         _ = try await house.authorizeAndAllow()
         let outcome = try await house.flow.authorize(

@@ -242,6 +242,27 @@ struct OAuthHTTPTests {
         }
     }
 
+    @Test("ChatGPT's callback prefix works for the pinned ChatGPT document and nobody else: a registration listing it must match exactly")
+    func chatGPTPrefixOnlyPinned() async throws {
+        try await HTTP.withApplication(configure: { $0.cimdPinnedDirectory = .configured(PinnedDocumentsFolder.shippedPath) }) { _, client in
+            func authorize(_ clientID: String, _ redirect: String) async throws -> HTTPResponse.Status {
+                let query = Browser.formEncode([
+                    ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirect), ("code_challenge", OAuthHouse.challenge),
+                    ("code_challenge_method", "S256"),
+                ])
+                return try await client.execute(uri: "/oauth/authorize?" + query, method: .get) { $0.status }
+            }
+            let callback = "https://chatgpt.com/connector/oauth/cb_123-abc"
+            // Nobody is signed in: a trusted redirect goes on to sign-in (303), an untrusted one is a 400 page.
+            #expect(try await authorize("https://chatgpt.com/oauth/client.json", callback) == .seeOther)
+            let (_, registered) = try await Self.register(
+                client, #"{"redirect_uris":["https://chatgpt.com/connector/oauth/"],"token_endpoint_auth_method":"none"}"#)
+            let id = try #require(registered["client_id"] as? String)
+            #expect(try await authorize(id, callback) == .badRequest)
+            #expect(try await authorize(id, "https://chatgpt.com/connector/oauth/") == .seeOther)
+        }
+    }
+
     @Test("the token and revocation endpoints answer 429 with Retry-After past the per-address allowance, before reading the request")
     func tokenEndpointRateLimit() async throws {
         try await HTTP.withApplication(configure: { $0.tokenRequestsPerMinute = 3 }) { _, client in

@@ -48,18 +48,34 @@ struct RedirectURIPolicyTests {
         #expect(!RedirectURIPolicy.matches(requested: "http://127.0.0.1:1/cb", registered: ["http://localhost/cb"]))
     }
 
-    @Test("ChatGPT's per-connector callbacks match its prefix, on chatgpt.com only (§9 quirks)")
+    @Test("ChatGPT's per-connector callbacks match its prefix, on chatgpt.com only, and only for a pinned document")
     func chatGPTPrefix() {
         let registered = ["https://chatgpt.com/connector/oauth/", "https://chatgpt.com/connector_platform_oauth_redirect"]
-        #expect(RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/abc_DEF-123", registered: registered))
-        #expect(RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector_platform_oauth_redirect", registered: registered))
-        #expect(!RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/", registered: ["https://chatgpt.com/connector/oauth/x"]))
-        #expect(!RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/../evil", registered: registered))
-        #expect(!RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/a/b", registered: registered))
-        #expect(!RedirectURIPolicy.matches(requested: "https://chatgpt.com.evil.com/connector/oauth/abc", registered: registered))
-        #expect(!RedirectURIPolicy.matches(requested: "https://evil.com/connector/oauth/abc", registered: registered))
+        // A registration (or an unpinned document) that lists the bare prefix gets exact matching only.
+        #expect(!RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/abc_DEF-123", registered: registered))
+        #expect(RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/", registered: registered))
+        func matches(requested: String, registered: [String]) -> Bool {
+            RedirectURIPolicy.matches(requested: requested, registered: registered, trustsConnectorPrefix: true)
+        }
+        #expect(matches(requested: "https://chatgpt.com/connector/oauth/abc_DEF-123", registered: registered))
+        #expect(matches(requested: "https://chatgpt.com/connector_platform_oauth_redirect", registered: registered))
+        #expect(!matches(requested: "https://chatgpt.com/connector/oauth/", registered: ["https://chatgpt.com/connector/oauth/x"]))
+        #expect(!matches(requested: "https://chatgpt.com/connector/oauth/../evil", registered: registered))
+        #expect(!matches(requested: "https://chatgpt.com/connector/oauth/a/b", registered: registered))
+        #expect(!matches(requested: "https://chatgpt.com.evil.com/connector/oauth/abc", registered: registered))
+        #expect(!matches(requested: "https://evil.com/connector/oauth/abc", registered: registered))
         // Without the prefix registered, a callback under it is just an unknown URI.
-        #expect(!RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/abc", registered: ["https://claude.ai/cb"]))
+        #expect(!matches(requested: "https://chatgpt.com/connector/oauth/abc", registered: ["https://claude.ai/cb"]))
+    }
+
+    @Test("native-app redirects (RFC 8252 §8.6): loopback and private-use schemes, not https or other http")
+    func nativeAppRedirects() {
+        for uri in ["http://127.0.0.1:5123/cb", "http://localhost/cb", "http://[::1]:9/cb", "com.example.app:/oauth", "cursor://anysphere.cursor-retrieval/cb"] {
+            #expect(RedirectURIPolicy.isNativeApp(uri), "\(uri)")
+        }
+        for uri in ["https://claude.ai/api/mcp/auth_callback", "https://127.0.0.1/cb", "http://example.com/cb", "not a uri"] {
+            #expect(!RedirectURIPolicy.isNativeApp(uri), "\(uri)")
+        }
     }
 }
 

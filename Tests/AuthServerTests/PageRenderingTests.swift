@@ -15,7 +15,7 @@ struct PageRenderingTests {
         scopes: [ConsentPage.Scope] = [.init(name: "tickets:read", description: "Read your tickets")]
     ) -> ConsentPage {
         ConsentPage(
-            clientName: clientName, clientHost: clientHost, redirectHost: redirectHost, isLoopbackRedirect: loopback, scopes: scopes,
+            clientName: clientName, clientHost: clientHost, redirectHost: redirectHost, isNativeAppRedirect: loopback, scopes: scopes,
             email: "alice@example.com", requestID: "req_123", csrfToken: "tok_456")
     }
 
@@ -57,7 +57,7 @@ struct PageRenderingTests {
     func consentEscaping() async throws {
         let renderer = try await PageRenderer()
         let page = ConsentPage(
-            clientName: Self.hostile, clientHost: #""><img src=x>"#, redirectHost: "evil'\"host", isLoopbackRedirect: true,
+            clientName: Self.hostile, clientHost: #""><img src=x>"#, redirectHost: "evil'\"host", isNativeAppRedirect: true,
             scopes: [.init(name: "<b>x</b>", description: "&amp; <i>")], email: "<u>@example.com",
             requestID: #""><script>"#, csrfToken: "'")
         let html = renderer.html(page)

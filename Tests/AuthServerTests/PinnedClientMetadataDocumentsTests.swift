@@ -45,6 +45,7 @@ struct PinnedClientMetadataDocumentsTests {
         #expect(claudeCode.tokenEndpointAuthMethod == .none)
         let chatGPT = try #require(pinned.documents["https://chatgpt.com/oauth/client.json"])
         #expect(chatGPT.tokenEndpointAuthMethod == .privateKeyJWT)
+        #expect(chatGPT.redirectURIs == ["https://chatgpt.com/connector/oauth/", "https://chatgpt.com/connector_platform_oauth_redirect"])
         #expect(chatGPT.tokenEndpointAuthSigningAlgorithm == "RS256")
         #expect(chatGPT.jwksURI == URL(string: "https://chatgpt.com/oauth/jwks.json"))
         for document in pinned.documents.values {

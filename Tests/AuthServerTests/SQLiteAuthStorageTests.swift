@@ -76,7 +76,7 @@ struct SQLiteAuthStorageTests {
                     try Self.tables.filter { try db.tableExists($0) }
                 )
             }
-            #expect(identifiers == ["v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents"])
+            #expect(identifiers == ["v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients"])
             #expect(tables == Self.tables)
         }
     }

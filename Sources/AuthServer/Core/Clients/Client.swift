@@ -32,6 +32,9 @@ public struct Client: Sendable, Equatable {
     public var registrationFingerprint: String?
     /// The client metadata as registered, echoed by RFC 7592 reads.
     public var metadataJSON: String?
+    /// A metadata-document client whose document the operator pinned (`GATEHOUSE_CIMD_PINNED_DIR`): the
+    /// operator vouches for where it sends people.
+    public var isPinned: Bool
     public var createdAt: Date
     public var lastUsedAt: Date?
 
@@ -39,7 +42,7 @@ public struct Client: Sendable, Equatable {
         tenantID: String, id: String, kind: Kind, name: String, redirectURIs: [String], authMethod: ClientAuthMethod,
         secretHashes: [String] = [], registrationTokenHash: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"],
         scope: String? = nil, jwksURI: String? = nil, jwks: String? = nil, registrationFingerprint: String? = nil,
-        metadataJSON: String? = nil, createdAt: Date, lastUsedAt: Date? = nil
+        metadataJSON: String? = nil, isPinned: Bool = false, createdAt: Date, lastUsedAt: Date? = nil
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -55,6 +58,7 @@ public struct Client: Sendable, Equatable {
         self.jwks = jwks
         self.registrationFingerprint = registrationFingerprint
         self.metadataJSON = metadataJSON
+        self.isPinned = isPinned
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
     }
@@ -64,6 +68,10 @@ public struct Client: Sendable, Equatable {
     public var verifiedHost: String? {
         kind == .metadataDocument ? URLComponents(string: id)?.host : nil
     }
+
+    /// Whether the operator vouches for this client's redirect URIs: a first-party client or a pinned
+    /// document. Anyone else's are only as trustworthy as whoever registered or published them.
+    public var isOperatorTrusted: Bool { kind == .firstParty || isPinned }
 }
 
 /// RFC 7591 §2 `token_endpoint_auth_method` values we serve; the metadata advertises exactly these.

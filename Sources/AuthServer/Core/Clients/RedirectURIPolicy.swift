@@ -5,7 +5,8 @@ public enum RedirectURIPolicy {
     /// RFC 8252 §7.3 loopback hosts (plus `localhost`, which Claude Code's metadata document lists, R30).
     static let loopbackHosts: Set<String> = ["127.0.0.1", "[::1]", "::1", "localhost"]
 
-    /// ChatGPT's per-connector callbacks live under this prefix, unknown in advance (§9 quirks table).
+    /// ChatGPT's per-connector callbacks live under this prefix, unknown in advance (docs/clients.md § ChatGPT).
+    /// Only a pinned document may list it: anyone else asks for exact URIs.
     static let chatGPTConnectorPrefix = "https://chatgpt.com/connector/oauth/"
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -40,9 +41,9 @@ public enum RedirectURIPolicy {
     }
 
     /// OAuth 2.1 §4.1.3 exact matching, with two exceptions: loopback redirects match whatever port the
-    /// native app opened (RFC 8252 §7.3, R30), and a client that registered ChatGPT's connector prefix
-    /// matches any callback under it on that host only.
-    public static func matches(requested: String, registered: [String]) -> Bool {
+    /// native app opened (RFC 8252 §7.3), and, for a client the operator pinned (`trustsConnectorPrefix`),
+    /// ChatGPT's connector prefix matches any single callback segment under it on that host.
+    public static func matches(requested: String, registered: [String], trustsConnectorPrefix: Bool = false) -> Bool {
         if registered.contains(requested) { return true }
         guard let request = URLComponents(string: requested), request.fragment == nil else { return false }
         if let host = request.host?.lowercased(), request.scheme?.lowercased() == "http", loopbackHosts.contains(host) {
@@ -53,7 +54,7 @@ public enum RedirectURIPolicy {
                 return candidate.path == request.path && candidate.query == request.query
             }
         }
-        if requested.hasPrefix(chatGPTConnectorPrefix), registered.contains(chatGPTConnectorPrefix) {
+        if trustsConnectorPrefix, requested.hasPrefix(chatGPTConnectorPrefix), registered.contains(chatGPTConnectorPrefix) {
             let rest = requested.dropFirst(chatGPTConnectorPrefix.count)
             return !rest.isEmpty && rest.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
         }
@@ -63,5 +64,13 @@ public enum RedirectURIPolicy {
     public static func isLoopback(_ uri: String) -> Bool {
         guard let components = URLComponents(string: uri), let host = components.host?.lowercased() else { return false }
         return loopbackHosts.contains(host)
+    }
+
+    /// A redirect that lands in a program on the person's own device: a loopback port or a private-use URI
+    /// scheme. Any program there can open an authorize URL with it, so whoever receives the code cannot be
+    /// told apart from the app it claims to be (RFC 8252 §8.6).
+    public static func isNativeApp(_ uri: String) -> Bool {
+        guard let scheme = URLComponents(string: uri)?.scheme?.lowercased() else { return false }
+        return scheme != "https" && (scheme != "http" || isLoopback(uri))
     }
 }

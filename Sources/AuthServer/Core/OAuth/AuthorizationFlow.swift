@@ -1,9 +1,17 @@
 import Foundation
 import Shared
 
-/// What happens to an authorization request once it is parsed: sign-in, consent (skipped when the
-/// person already consented to this client for no fewer scopes, unless `prompt=consent`), then a
-/// code bound to the grant. Route handlers only translate the outcome into HTTP.
+/// What happens to an authorization request once it is parsed: sign-in, consent, then a code bound to the
+/// grant. Route handlers only translate the outcome into HTTP.
+///
+/// Consent is skipped only for a returning client asking for no more than the person approved, and only when
+/// the client's identity can be assured: a public client redirecting to a loopback port or a private-use
+/// scheme can be impersonated by any program on the person's device (RFC 8252 §8.6), so it is asked every time.
+///
+/// Errors found after the redirect URI is known go back to the client only when that redirect is trusted:
+/// the operator pinned the client, or the signed-in person approved it before. Anyone can register a client
+/// or publish a metadata document, so for anyone else our host would be an open redirector (RFC 9700
+/// §4.11.2): the person sees the error instead.
 public struct AuthorizationFlow: Sendable {
     let storage: any AuthStorage
     let clients: ClientDirectory
@@ -38,22 +46,22 @@ public struct AuthorizationFlow: Sendable {
         switch try await AuthorizationRequest.parse(query: query, tenant: tenant, clients: clients, address: address, now: now) {
         case .failure(.untrusted(let message)): return .errorPage(message)
         case .failure(.tooManyFetches(let message)): return .tooManyRequests(message)
-        case .failure(.redirect(let error, let redirectURI, let state)):
-            return .redirect(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: tenant.issuer))
+        case .failure(.redirect(let error, let client, let redirectURI, let state)):
+            return try await refuse(error, client: client, redirectURI: redirectURI, state: state, person: person, tenant: tenant)
         case .success(let parsed): request = parsed
         }
         guard let person, !request.prompt.contains("login") || now.timeIntervalSince(person.authTime) < AuthPolicy.freshSignIn else {
-            if request.prompt.contains("none") { return refuse(request, .init("login_required", "Nobody is signed in"), tenant: tenant) }
+            if request.prompt.contains("none") { return try await refuse(request, .init("login_required", "Nobody is signed in"), person: nil, tenant: tenant) }
             return .signIn
         }
         let scopes = ScopeCatalog.narrow(request.requestedScopes ?? ScopeCatalog.everything(for: person.user.role), to: person.user.role)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
-        // An empty request (only unknown scopes, or none the role allows) is a subset of anything, so a
-        // client the person never approved would get a code, and who they are, without asking.
-        if !request.prompt.contains("consent"), !consented.isEmpty, Set(scopes).isSubset(of: consented) {
+        if !request.prompt.contains("consent"), request.identityAssured, let consented, Set(scopes).isSubset(of: consented) {
             return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, now: now))
         }
-        if request.prompt.contains("none") { return refuse(request, .init("consent_required", "The person has not consented"), tenant: tenant) }
+        if request.prompt.contains("none") {
+            return try await refuse(request, .init("consent_required", "The person has not consented"), person: person, tenant: tenant)
+        }
         let requestID = OpaqueToken.make(.consentRequest)
         try await storage.insertPendingAuthorization(
             PendingAuthorization(
@@ -86,7 +94,7 @@ public struct AuthorizationFlow: Sendable {
                     .accessDenied("The person declined"), redirectURI: pending.redirectURI, state: pending.state, issuer: tenant.issuer)
             )
         }
-        let previous = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: client.id)
+        let previous = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: client.id) ?? []
         try await storage.saveConsent(
             tenantID: tenant.id, userID: person.user.id, clientID: client.id, scopes: previous.union(pending.scopes), at: now)
         let request = AuthorizationRequest(
@@ -121,7 +129,23 @@ public struct AuthorizationFlow: Sendable {
             to: request.redirectURI, parameters: [("code", code.value), ("state", request.state)], issuer: tenant.issuer)
     }
 
-    private func refuse(_ request: AuthorizationRequest, _ error: OAuthError, tenant: Tenant) -> Outcome {
-        .redirect(AuthorizationResponse.error(error, redirectURI: request.redirectURI, state: request.state, issuer: tenant.issuer))
+    private func refuse(_ request: AuthorizationRequest, _ error: OAuthError, person: Person?, tenant: Tenant) async throws -> Outcome {
+        try await refuse(error, client: request.client, redirectURI: request.redirectURI, state: request.state, person: person, tenant: tenant)
+    }
+
+    /// The error goes back to the client if its redirect is trusted, else onto a page of ours.
+    private func refuse(
+        _ error: OAuthError, client: Client, redirectURI: String, state: String?, person: Person?, tenant: Tenant
+    ) async throws -> Outcome {
+        let approved: Bool
+        if client.isOperatorTrusted {
+            approved = true
+        } else if let person {
+            approved = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: client.id) != nil
+        } else {
+            approved = false
+        }
+        guard approved else { return .errorPage("The app's request could not be accepted: \(error.description).") }
+        return .redirect(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: tenant.issuer))
     }
 }

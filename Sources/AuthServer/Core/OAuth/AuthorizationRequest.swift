@@ -21,8 +21,8 @@ public struct AuthorizationRequest: Sendable, Equatable {
         case untrusted(String)
         /// Shown as a 429 page: the client is a metadata document this address may not make us fetch yet.
         case tooManyFetches(String)
-        /// Sent back to the client's redirect URI.
-        case redirect(OAuthError, redirectURI: String, state: String?)
+        /// For the client's redirect URI, if the flow may send it there (see `AuthorizationFlow`).
+        case redirect(OAuthError, client: Client, redirectURI: String, state: String?)
     }
 
     /// - Parameter address: where the request came from, charged for any metadata-document fetch.
@@ -52,7 +52,7 @@ public struct AuthorizationRequest: Sendable, Equatable {
         guard let redirectURI = requestedRedirect ?? (client.redirectURIs.count == 1 ? client.redirectURIs[0] : nil) else {
             return .failure(.untrusted("The request names no redirect_uri, and the client registered more than one."))
         }
-        guard RedirectURIPolicy.matches(requested: redirectURI, registered: client.redirectURIs) else {
+        guard RedirectURIPolicy.matches(requested: redirectURI, registered: client.redirectURIs, trustsConnectorPrefix: client.isPinned) else {
             return .failure(.untrusted("The redirect_uri \(redirectURI) is not one this client registered."))
         }
 
@@ -90,9 +90,16 @@ public struct AuthorizationRequest: Sendable, Equatable {
                 )
             )
         } catch let error as OAuthError {
-            return .failure(.redirect(error, redirectURI: redirectURI, state: state))
+            return .failure(.redirect(error, client: client, redirectURI: redirectURI, state: state))
         }
     }
+}
+
+extension AuthorizationRequest {
+    /// Whether whoever receives the code can only be the client: a confidential client proves it at the
+    /// token endpoint, and an https redirect is the host's own. A public client redirecting to a program on
+    /// the person's device cannot be told apart from any other program there (RFC 8252 §8.6).
+    var identityAssured: Bool { client.authMethod != .none || !RedirectURIPolicy.isNativeApp(redirectURI) }
 }
 
 /// Builds the redirect back to the client (RFC 6749 §4.1.2), always with `iss` (RFC 9207 §2, R40).

@@ -102,7 +102,7 @@ enum OAuthBrowserRoutes {
             return pages.renderer.response(
                 ConsentPage(
                     clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
-                    isLoopbackRedirect: RedirectURIPolicy.isLoopback(pending.redirectURI),
+                    isNativeAppRedirect: RedirectURIPolicy.isNativeApp(pending.redirectURI),
                     scopes: pending.scopes.map { scope in
                         ConsentPage.Scope(
                             name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,

@@ -32,8 +32,9 @@ public struct ConsentPage: Page {
     /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified".
     public var clientHost: String?
     public var redirectHost: String
-    /// The redirect goes to this computer (127.0.0.1, [::1], localhost): any program on it could be the client.
-    public var isLoopbackRedirect: Bool
+    /// The redirect goes to a program on this computer (a loopback port or a private-use scheme): any
+    /// program on it could be the client (RFC 8252 §8.6).
+    public var isNativeAppRedirect: Bool
     public var scopes: [Scope]
     /// Who is signed in, so a person on a shared computer sees whose account they are about to share.
     public var email: String
@@ -42,13 +43,13 @@ public struct ConsentPage: Page {
     public var csrfToken: String
 
     public init(
-        clientName: String, clientHost: String?, redirectHost: String, isLoopbackRedirect: Bool, scopes: [Scope], email: String,
+        clientName: String, clientHost: String?, redirectHost: String, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
         requestID: String, csrfToken: String
     ) {
         self.clientName = clientName
         self.clientHost = clientHost
         self.redirectHost = redirectHost
-        self.isLoopbackRedirect = isLoopbackRedirect
+        self.isNativeAppRedirect = isNativeAppRedirect
         self.scopes = scopes
         self.email = email
         self.requestID = requestID

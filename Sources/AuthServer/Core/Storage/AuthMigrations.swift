@@ -153,6 +153,9 @@ enum AuthMigrations {
             }
             try db.create(index: "revocation_event_tenant", on: "revocation_event", columns: ["tenant_id", "seq"])
         }
+        migrator.registerMigration("v4: pinned clients") { db in
+            try db.alter(table: "client") { t in t.add(column: "pinned", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

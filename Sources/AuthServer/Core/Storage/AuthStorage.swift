@@ -106,8 +106,9 @@ public protocol GrantStore: Sendable {
     /// How many unexpired refresh tokens of the grant are live (not rotated away).
     func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int
 
-    /// Scopes the person has consented to for this client; empty when none.
-    func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>
+    /// Scopes the person has consented to for this client; nil when they never approved it (or the grant it
+    /// rested on was revoked). An approval of no scopes is an empty set, not nil.
+    func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>?
     func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws
 
     /// The revocation feed after `seq`, oldest first, at most `limit` events (deleting or reaping a

@@ -13,19 +13,19 @@ extension SQLiteAuthStorage {
                 sql: """
                     INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
                         registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
-                        created_at, last_used_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        pinned, created_at, last_used_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
                         redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
                         registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
                         scope = excluded.scope, jwks_uri = excluded.jwks_uri, jwks = excluded.jwks,
                         registration_fingerprint = excluded.registration_fingerprint, metadata_json = excluded.metadata_json,
-                        last_used_at = excluded.last_used_at
+                        pinned = excluded.pinned, last_used_at = excluded.last_used_at
                     """,
                 arguments: [
                     client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
                     client.secretHashes.joined(separator: " "), client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
-                    client.registrationFingerprint, client.metadataJSON, client.createdAt, client.lastUsedAt,
+                    client.registrationFingerprint, client.metadataJSON, client.isPinned, client.createdAt, client.lastUsedAt,
                 ]
             )
         }
@@ -244,13 +244,12 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String> {
+    public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>? {
         try await database.read { db in
-            let text = try String.fetchOne(
+            try String.fetchOne(
                 db, sql: "SELECT scopes FROM consent WHERE tenant_id = ? AND user_id = ? AND client_id = ?",
                 arguments: [tenantID, userID, clientID]
-            )
-            return Set(text.map(Self.scopes) ?? [])
+            ).map { Set(Self.scopes($0)) }
         }
     }
 
@@ -337,7 +336,7 @@ extension SQLiteAuthStorage {
             secretHashes: Self.words(row["secret_hashes"]), registrationTokenHash: row["registration_token_hash"],
             grantTypes: try JSONDecoder().decode([String].self, from: Data((row["grant_types"] as String).utf8)), scope: row["scope"],
             jwksURI: row["jwks_uri"], jwks: row["jwks"], registrationFingerprint: row["registration_fingerprint"],
-            metadataJSON: row["metadata_json"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"]
+            metadataJSON: row["metadata_json"], isPinned: row["pinned"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"]
         )
     }
 

@@ -19,7 +19,7 @@ extension CIMDClientResolver: ClientMetadataResolving {
             tenantID: tenantID, id: document.clientID, kind: .metadataDocument, name: document.clientName, redirectURIs: document.redirectURIs,
             authMethod: document.tokenEndpointAuthMethod == .privateKeyJWT ? .privateKeyJWT : .none, grantTypes: document.grantTypes,
             scope: document.scope, jwksURI: document.jwksURI?.absoluteString, jwks: document.jwks.map { String(decoding: $0, as: UTF8.self) },
-            createdAt: now
+            isPinned: pinned.documents[id] != nil, createdAt: now
         )
     }
 }

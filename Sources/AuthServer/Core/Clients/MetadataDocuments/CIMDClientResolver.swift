@@ -17,7 +17,7 @@ public actor CIMDClientResolver {
 
     /// The fetcher for every URL a client supplies; the `jwks_uri` fetch for `private_key_jwt` uses it too.
     public nonisolated let fetcher: UntrustedURLFetcher
-    private let pinned: PinnedClientMetadataDocuments
+    let pinned: PinnedClientMetadataDocuments
     private let now: @Sendable () -> Date
     let logger: Logger
     private var cache: [String: Entry] = [:]
