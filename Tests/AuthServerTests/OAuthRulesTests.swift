@@ -32,7 +32,7 @@ struct RedirectURIPolicyTests {
         #expect(throws: problem) { try RedirectURIPolicy.validateForRegistration(uri) }
     }
 
-    @Test("exact match, and loopback ports ignored for 127.0.0.1, [::1] and localhost (R30)")
+    @Test("exact match, and loopback ports ignored for 127.0.0.1, [::1] and localhost (RFC 8252 §7.3)")
     func loopbackPorts() {
         let registered = ["http://127.0.0.1/callback", "http://localhost/callback", "http://[::1]/cb", "https://app.example.com/cb"]
         #expect(RedirectURIPolicy.matches(requested: "https://app.example.com/cb", registered: registered))
@@ -48,7 +48,7 @@ struct RedirectURIPolicyTests {
         #expect(!RedirectURIPolicy.matches(requested: "http://127.0.0.1:1/cb", registered: ["http://localhost/cb"]))
     }
 
-    @Test("ChatGPT's per-connector callbacks match its prefix, on chatgpt.com only (§9 quirks)")
+    @Test("ChatGPT's per-connector callbacks match its prefix, on chatgpt.com only")
     func chatGPTPrefix() {
         let registered = ["https://chatgpt.com/connector/oauth/", "https://chatgpt.com/connector_platform_oauth_redirect"]
         #expect(RedirectURIPolicy.matches(requested: "https://chatgpt.com/connector/oauth/abc_DEF-123", registered: registered))
@@ -63,7 +63,7 @@ struct RedirectURIPolicyTests {
     }
 }
 
-@Suite("Resource indicators (RFC 8707, R39)")
+@Suite("Resource indicators (RFC 8707)")
 struct ResourceIndicatorTests {
     let resource = "https://desk.example.com/mcp"
 
@@ -107,7 +107,7 @@ struct ResourceIndicatorTests {
     }
 }
 
-@Suite("PKCE (RFC 7636, R37)")
+@Suite("PKCE (RFC 7636)")
 struct PKCETests {
     /// RFC 7636 Appendix B.
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -134,7 +134,7 @@ struct PKCETests {
     }
 }
 
-@Suite("Scopes (RFC 6749 §3.3, R42)")
+@Suite("Scopes (RFC 6749 §3.3)")
 struct ScopeCatalogTests {
     @Test("leading spaces, repeats and unknown scopes: parsed tolerantly, unknown ones dropped")
     func tolerant() throws {
@@ -156,7 +156,7 @@ struct ScopeCatalogTests {
 
 @Suite("Authorization responses (RFC 6749 §4.1.2, RFC 9207)")
 struct AuthorizationResponseTests {
-    @Test("iss on every redirect, state echoed exactly, values form-encoded, existing query kept (R40, R41)")
+    @Test("iss on every redirect, state echoed exactly, values form-encoded, existing query kept (RFC 9207 §2, RFC 6749 §4.1.2)")
     func redirect() {
         let success = AuthorizationResponse.redirect(
             to: "https://app.example.com/cb?tenant=a", parameters: [("code", "c1"), ("state", "a b&c=d/é")], issuer: "https://auth.example.com")

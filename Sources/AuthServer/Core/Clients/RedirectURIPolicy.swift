@@ -2,10 +2,10 @@ import Foundation
 
 /// Which redirect URIs a client may register and how a request's redirect URI is matched against them.
 public enum RedirectURIPolicy {
-    /// RFC 8252 §7.3 loopback hosts (plus `localhost`, which Claude Code's metadata document lists, R30).
+    /// RFC 8252 §7.3 loopback hosts (plus `localhost`, which Claude Code's metadata document lists: docs/clients.md § Claude Code).
     static let loopbackHosts: Set<String> = ["127.0.0.1", "[::1]", "::1", "localhost"]
 
-    /// ChatGPT's per-connector callbacks live under this prefix, unknown in advance (§9 quirks table).
+    /// ChatGPT's per-connector callbacks live under this prefix, unknown in advance (docs/clients.md § ChatGPT).
     static let chatGPTConnectorPrefix = "https://chatgpt.com/connector/oauth/"
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -40,7 +40,7 @@ public enum RedirectURIPolicy {
     }
 
     /// OAuth 2.1 §4.1.3 exact matching, with two exceptions: loopback redirects match whatever port the
-    /// native app opened (RFC 8252 §7.3, R30), and a client that registered ChatGPT's connector prefix
+    /// native app opened (RFC 8252 §7.3), and a client that registered ChatGPT's connector prefix
     /// matches any callback under it on that host only.
     public static func matches(requested: String, registered: [String]) -> Bool {
         if registered.contains(requested) { return true }

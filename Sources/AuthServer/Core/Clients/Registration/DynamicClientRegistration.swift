@@ -8,7 +8,7 @@ import Synchronization
 /// RFC 7591 dynamic registration at /oauth/register, and RFC 7592 read and delete at
 /// /oauth/register/{client_id} with the registration access token. Registration is open, so it is
 /// limited per address; a byte-identical re-registration from the same address is folded into the
-/// client it already made (Claude registers on every fresh connection, R36), and clients nobody has
+/// client it already made (Claude registers on every fresh connection: docs/clients.md § Claude), and clients nobody has
 /// used for `AuthPolicy.unusedClientLifetime` are reaped.
 final class DynamicClientRegistration: Sendable {
     let storage: any AuthStorage
