@@ -5,7 +5,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// Minting RFC 9068 access tokens (requirements R51) bound to the tenant's resource.
+/// Minting RFC 9068 §2 access tokens bound to the tenant's resource.
 @Suite("AccessTokenIssuer")
 struct AccessTokenIssuerTests {
     static let acme = Tenant(id: "acme", issuer: "https://acme.example.com", resource: "https://acme.example.com/mcp")
@@ -36,7 +36,7 @@ struct AccessTokenIssuerTests {
         try #require(try await ring.publishedKeys(tenantID: tenant.id).keys.first { $0.kid == kid }?.publicKey)
     }
 
-    @Test("R51: an issued token verifies against the tenant's issuer, resource and id with its published key")
+    @Test("RFC 9068: an issued token verifies against the tenant's issuer, resource and id with its published key")
     func issuedTokenVerifies() async throws {
         try await Self.withIssuer { setup in
             let now = wholeSecond()
@@ -52,7 +52,7 @@ struct AccessTokenIssuerTests {
         }
     }
 
-    @Test("R51: claims carry iss, aud = resource, sub, client_id, scope, jti, sid, tid, role, company and exp - iat == lifetime")
+    @Test("RFC 9068 §2.2: claims carry iss, aud = resource, sub, client_id, scope, jti, sid, tid, role, company and exp - iat == lifetime")
     func claimsAreComplete() async throws {
         try await Self.withIssuer { setup in
             let now = wholeSecond()
@@ -105,7 +105,7 @@ struct AccessTokenIssuerTests {
         }
     }
 
-    @Test("R53: a token of one tenant is refused by another tenant's verifier and key")
+    @Test("a token of one tenant is refused by another tenant's verifier and key")
     func tokenIsBoundToItsTenant() async throws {
         try await Self.withIssuer { setup in
             let issued = try await setup.issuer.issue(

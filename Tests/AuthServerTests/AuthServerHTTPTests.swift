@@ -46,12 +46,12 @@ struct AuthServerHTTPTests {
         }
     }
 
-    @Test("R13/R16: metadata names the configured issuer byte for byte, jwks_uri under it, no trailing slash anywhere")
+    @Test("RFC 8414 §3.3: metadata names the configured issuer byte for byte, jwks_uri under it, no trailing slash anywhere")
     func authorizationServerMetadata() async throws {
         try await Self.withApplication { _, client in
             let body = try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(response.headers[.contentType] == "application/json")  // R11
+                #expect(response.headers[.contentType] == "application/json")  // RFC 8414 §3.2
                 let metadata = try Self.json(response)
                 #expect(metadata["issuer"] as? String == Self.issuer)
                 #expect(metadata["jwks_uri"] as? String == Self.issuer + "/oauth/jwks.json")
@@ -114,7 +114,7 @@ struct AuthServerHTTPTests {
         }
     }
 
-    @Test("R12: a CORS preflight on the metadata gets Access-Control-Allow-Origin * and the MCP headers, no credentials")
+    @Test("a CORS preflight on the metadata gets Access-Control-Allow-Origin * and the MCP headers, no credentials")
     func corsPreflight() async throws {
         try await Self.withApplication { _, client in
             var headers = HTTPFields()
@@ -132,7 +132,7 @@ struct AuthServerHTTPTests {
         }
     }
 
-    @Test("R12: a cross-origin GET gets Access-Control-Allow-Origin * and exposed headers; a same-origin GET gets none")
+    @Test("a cross-origin GET gets Access-Control-Allow-Origin * and exposed headers; a same-origin GET gets none")
     func corsOnGet() async throws {
         try await Self.withApplication { _, client in
             var headers = HTTPFields()
@@ -153,7 +153,7 @@ struct AuthServerHTTPTests {
     func unknownPath() async throws {
         try await Self.withApplication { _, client in
             try await client.execute(uri: "/.well-known/openid-configuration", method: .get) { response in
-                #expect(response.status == .notFound)  // R15: no half-baked OIDC document
+                #expect(response.status == .notFound)  // no partial OIDC document: one broke ChatGPT (docs/clients.md § ChatGPT)
             }
         }
     }

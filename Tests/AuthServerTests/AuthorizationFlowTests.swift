@@ -119,7 +119,7 @@ struct AuthorizationFlowTests {
     }
 
     @Test(
-        "later errors go back to the client with state and iss (R37, R39, R40)",
+        "later errors go back to the client with state and iss (RFC 6749 §4.1.2.1, RFC 9207 §2)",
         arguments: [
             (["code_challenge": nil], "invalid_request"), (["code_challenge_method": "plain"], "invalid_request"),
             (["code_challenge_method": nil], "invalid_request"), (["code_challenge": "tooshort"], "invalid_request"),
@@ -240,7 +240,7 @@ struct AuthorizationFlowTests {
         #expect(try await house.flow.decide(requestID: requestID, allow: true, tenant: house.tenant, person: house.person, now: Date()) == nil)
     }
 
-    @Test("scopes are narrowed to the role; unknown ones dropped; a missing scope means all the role may hold (R42)")
+    @Test("scopes are narrowed to the role; unknown ones dropped; a missing scope means all the role may hold (RFC 6749 §3.3)")
     func narrowed() async throws {
         let house = try await OAuthHouse.make(role: .company)
         defer { house.remove() }
@@ -274,7 +274,7 @@ struct AuthorizationFlowTests {
         #expect(URLComponents(string: location)?.parameter("code") != nil)
     }
 
-    @Test("R34: scopes at /authorize are not bound to the registration's scope; offline_access and more may be asked for")
+    @Test("scopes at /authorize are not bound to the registration's scope; offline_access and more may be asked for")
     func notBoundToRegistration() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
@@ -288,7 +288,7 @@ struct AuthorizationFlowTests {
         #expect(pending.0.scopes == ["tickets:read", "alerts:read", "offline_access"])
     }
 
-    @Test("R41: ChatGPT's id_token_hint and other unknown parameters on a re-authorization are ignored, not refused")
+    @Test("ChatGPT's id_token_hint and other unknown parameters on a re-authorization are ignored, not refused")
     func idTokenHintTolerated() async throws {
         let house = try await OAuthHouse.make(redirect: OAuthHouse.webRedirect)
         defer { house.remove() }

@@ -2,13 +2,13 @@ import Testing
 
 @testable import AuthServerCore
 
-/// Which client_ids name a metadata document (requirements R21, R22).
+/// Which client_ids name a metadata document (CIMD draft § Client Identifier).
 @Suite("CIMD client identifiers")
 struct CIMDClientIdentifierTests {
     typealias Kind = CIMDClientIdentifier.Kind
 
     static let table: [(String, Kind)] = [
-        // R21/R22: https with a path.
+        // https with a path.
         ("https://claude.ai/oauth/mcp-oauth-client-metadata", .metadataDocument),
         ("https://claude.ai/oauth/claude-code-client-metadata", .metadataDocument),
         ("https://chatgpt.com/oauth/client.json", .metadataDocument),
@@ -57,7 +57,7 @@ struct CIMDClientIdentifierTests {
         ("http://127.0.0.1:8080/client.json", .invalidURL(.notHTTPS)),
     ]
 
-    @Test("R21/R22: client_id classification", arguments: table)
+    @Test("CIMD § Client Identifier: client_id classification", arguments: table)
     func classification(clientID: String, expected: Kind) {
         #expect(CIMDClientIdentifier.classify(clientID, allowLoopbackHTTP: false) == expected, "\(clientID)")
     }

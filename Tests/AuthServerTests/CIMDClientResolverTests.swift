@@ -5,7 +5,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// Pinned copies, then the cache, then a fetch (requirements R28, R29), against a real local server.
+/// Pinned copies, then the cache, then a fetch (CIMD draft § Metadata Caching), against a real local server.
 @Suite("CIMD client resolver")
 struct CIMDClientResolverTests {
     /// A clock the test moves by hand.
@@ -29,7 +29,7 @@ struct CIMDClientResolverTests {
         }
     }
 
-    @Test("R28: a document is reused while its max-age lasts, and fetched again after")
+    @Test("a document is reused while its max-age lasts, and fetched again after")
     func maxAgeHonoured() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let clock = Clock()
@@ -45,7 +45,7 @@ struct CIMDClientResolverTests {
         }
     }
 
-    @Test("R28: without cache headers the default lifetime applies; no-store is used once and never kept")
+    @Test("without cache headers the default lifetime applies; no-store is used once and never kept")
     func defaultAndNoStore() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let clock = Clock()
@@ -66,7 +66,7 @@ struct CIMDClientResolverTests {
         }
     }
 
-    @Test("R28: fetch errors are not cached: the next request fetches again and can succeed")
+    @Test("fetch errors are not cached: the next request fetches again and can succeed")
     func errorsNotCached() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let resolver = Self.resolver()
@@ -78,7 +78,7 @@ struct CIMDClientResolverTests {
         }
     }
 
-    @Test("R25/R28: an invalid document is refused with the URL and not cached")
+    @Test("an invalid document is refused with the URL and not cached")
     func invalidNotCached() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let resolver = Self.resolver()
@@ -104,7 +104,7 @@ struct CIMDClientResolverTests {
         }
     }
 
-    @Test("R29: a pinned document is used instead of fetching")
+    @Test("a pinned document is used instead of fetching")
     func pinnedWins() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let url = "http://127.0.0.1:\(port)/doc"
@@ -127,7 +127,7 @@ struct CIMDClientResolverTests {
         #expect(message.hasPrefix("The client_id 'https://example.com/' has no path"))
     }
 
-    @Test("R24: a fetch refused for its address says so on the page without naming the address")
+    @Test("a fetch refused for its address says so on the page without naming the address")
     func forbiddenMessage() {
         let error = CIMDResolutionError.fetchFailed("https://evil.example/c.json", .forbiddenAddress(SpecialUseAddressBlock("private network", "10.0.0.0/8")))
         #expect("\(error)" == "The client's metadata document at https://evil.example/c.json may not be fetched: its host resolves to a private network address, not a public one.")

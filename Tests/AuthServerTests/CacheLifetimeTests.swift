@@ -3,7 +3,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// How long a fetched metadata document is kept (requirements R28; RFC 9111 §4.2.1).
+/// How long a fetched metadata document is kept (CIMD draft § Metadata Caching; RFC 9111 §4.2.1).
 @Suite("CIMD cache lifetime")
 struct CacheLifetimeTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)

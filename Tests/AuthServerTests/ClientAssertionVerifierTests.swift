@@ -7,7 +7,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// `private_key_jwt` client assertions (RFC 7523 §3, requirements R44): what passes, and each rule's
+/// `private_key_jwt` client assertions (RFC 7523 §3): what passes, and each rule's
 /// failing case.
 @Suite("ClientAssertionVerifier")
 struct ClientAssertionVerifierTests {
@@ -15,14 +15,14 @@ struct ClientAssertionVerifierTests {
 
     // MARK: - Accepted assertions
 
-    @Test("R44: an RS256 assertion with aud = token endpoint, signed by the client's jwks_uri key, verifies")
+    @Test("an RS256 assertion with aud = token endpoint, signed by the client's jwks_uri key, verifies")
     func rs256Verifies() async throws {
         let harness = try AssertionHarness.standard()
         try await harness.verify(try F.rs256())
         #expect(await harness.host.fetches == 1)
     }
 
-    @Test("R44: aud = issuer passes, and so does an aud array holding one accepted audience among others")
+    @Test("aud = issuer passes, and so does an aud array holding one accepted audience among others")
     func bothAudienceFormsPass() async throws {
         let harness = try AssertionHarness.standard()
         try await harness.verify(try F.rs256(F.claims(["aud": F.issuer])))
@@ -80,7 +80,7 @@ struct ClientAssertionVerifierTests {
 
     // MARK: - Algorithms (RFC 8725 §3.1, §3.2)
 
-    @Test("R44: alg none with an empty signature is refused")
+    @Test("alg none with an empty signature is refused")
     func algNoneIsRefused() async throws {
         let harness = try AssertionHarness.standard()
         for alg in ["none", "None", "NONE"] {
@@ -89,7 +89,7 @@ struct ClientAssertionVerifierTests {
         #expect(await harness.host.fetches == 0)
     }
 
-    @Test("R44: HS256 keyed with the client's RSA public key bytes (key confusion) is refused")
+    @Test("HS256 keyed with the client's RSA public key bytes (key confusion) is refused")
     func hs256WithPublicKeyIsRefused() async throws {
         let harness = try AssertionHarness.standard()
         let publicKey = F.rsa.publicKey
@@ -103,7 +103,7 @@ struct ClientAssertionVerifierTests {
         }
     }
 
-    @Test("R44: the header alg is not trusted alone: an RSA key cannot verify ES256, an EC key cannot verify RS256")
+    @Test("the header alg is not trusted alone: an RSA key cannot verify ES256, an EC key cannot verify RS256")
     func algorithmMustFitTheKeyType() async throws {
         // JWKs without an alg member, so the key type alone must decide.
         let bare = try F.jwks([
@@ -165,7 +165,7 @@ struct ClientAssertionVerifierTests {
 
     // MARK: - Claims (RFC 7523 §3)
 
-    @Test("R44: iss and sub must both be the client_id")
+    @Test("iss and sub must both be the client_id")
     func issuerAndSubjectMustBeTheClient() async throws {
         let harness = try AssertionHarness.standard()
         await harness.expectRefusal(.wrongIssuer, try F.rs256(F.claims(["iss": "https://evil.example.com/client.json"])))
@@ -176,7 +176,7 @@ struct ClientAssertionVerifierTests {
         await #expect(throws: ClientAssertionError.wrongIssuer) { try await harness.verify(try F.rs256(), clientID: "other-client") }
     }
 
-    @Test("R44: aud must name our issuer or our token endpoint, exactly")
+    @Test("aud must name our issuer or our token endpoint, exactly")
     func audienceMustNameUs() async throws {
         let harness = try AssertionHarness.standard()
         for audience in [
@@ -189,7 +189,7 @@ struct ClientAssertionVerifierTests {
         await harness.expectRefusal(.wrongAudience, try F.rs256(F.claims(["aud": NSNull()])))
     }
 
-    @Test("R44: exp is required and must not be past, with 30 s leeway")
+    @Test("exp is required and must not be past, with 30 s leeway")
     func expiryIsChecked() async throws {
         let harness = try AssertionHarness.standard()
         await harness.expectRefusal(.missingExpiry, try F.rs256(F.claims(["exp": NSNull()])))
@@ -198,7 +198,7 @@ struct ClientAssertionVerifierTests {
         try await harness.verify(try F.rs256(F.claims(["iat": issued, "exp": F.nowSeconds - 29])))
     }
 
-    @Test("R44: an assertion living longer than 5 minutes is refused, measured from iat or, without iat, from now")
+    @Test("an assertion living longer than 5 minutes is refused, measured from iat or, without iat, from now")
     func longLivedAssertionIsRefused() async throws {
         let harness = try AssertionHarness.standard()
         await harness.expectRefusal(.lifetimeTooLong, try F.rs256(F.claims(["exp": F.nowSeconds + 301])))
@@ -216,7 +216,7 @@ struct ClientAssertionVerifierTests {
         try await harness.verify(try F.rs256(F.claims(["nbf": F.nowSeconds + 30, "iat": F.nowSeconds + 30, "exp": F.nowSeconds + 90])))
     }
 
-    @Test("R44: jti is required, non-empty and of bounded length")
+    @Test("jti is required, non-empty and of bounded length")
     func tokenIDIsRequired() async throws {
         let harness = try AssertionHarness.standard()
         await harness.expectRefusal(.missingTokenID, try F.rs256(F.claims(["jti": NSNull()])))
@@ -225,7 +225,7 @@ struct ClientAssertionVerifierTests {
         try await harness.verify(try F.rs256(F.claims(["jti": String(repeating: "j", count: 256)])))
     }
 
-    @Test("R44: a jti is single-use: the same assertion presented twice is refused the second time")
+    @Test("a jti is single-use: the same assertion presented twice is refused the second time")
     func replayedAssertionIsRefused() async throws {
         let harness = try AssertionHarness.standard()
         let assertion = try F.rs256()
@@ -261,7 +261,7 @@ struct ClientAssertionVerifierTests {
 
     // MARK: - Hostile and malformed input
 
-    @Test("R44: client_assertion_type must be the jwt-bearer URN")
+    @Test("client_assertion_type must be the jwt-bearer URN")
     func assertionTypeIsChecked() async throws {
         let harness = try AssertionHarness.standard()
         let jwtBearer = ClientAssertionVerifier.assertionType
@@ -302,7 +302,7 @@ struct ClientAssertionVerifierTests {
 }
 
 /// One client flooding the token endpoint with valid assertions of its own must not lock out another
-/// (docs/security.md § Replay-store exhaustion).
+/// (docs/security.md § Threats).
 @Suite("Client assertion replay store under a flood")
 struct ClientAssertionFloodTests {
     @Test("a client that floods with fresh valid assertions reaches its own cap; another client's assertions keep working")

@@ -6,7 +6,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// Fetching and caching clients' `jwks_uri` keys (requirements R44 "Refetch JWKS on unknown kid"), and
+/// Fetching and caching clients' `jwks_uri` keys (an unknown kid means a rotated key, OIDC Core §10.1.1), and
 /// reading JWK Sets leniently.
 @Suite("ClientJWKSCache")
 struct ClientJWKSCacheTests {
@@ -19,7 +19,7 @@ struct ClientJWKSCacheTests {
 
     static func time(_ offset: Int64) -> Date { F.now.addingTimeInterval(TimeInterval(offset)) }
 
-    @Test("R44: an unknown kid refetches the jwks_uri once and then verifies with the rotated key")
+    @Test("an unknown kid refetches the jwks_uri once and then verifies with the rotated key")
     func unknownKidRefetchesAndFindsRotatedKey() async throws {
         let harness = try AssertionHarness.standard()
         try await harness.verify(try Self.assertion(at: 0, kid: "rsa-1", key: F.rsa))
@@ -29,7 +29,7 @@ struct ClientJWKSCacheTests {
         #expect(await harness.host.fetches == 2)
     }
 
-    @Test("R44: a second unknown kid within 30 s of the last fetch does not refetch; after 30 s it may")
+    @Test("a second unknown kid within 30 s of the last fetch does not refetch; after 30 s it may")
     func unknownKidRefetchIsRateLimited() async throws {
         let harness = try AssertionHarness.standard()
         try await harness.verify(try Self.assertion(at: 0, kid: "rsa-1", key: F.rsa))

@@ -3,7 +3,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// What a metadata document must say, and what it must not (requirements R25-R27).
+/// What a metadata document must say, and what it must not (CIMD draft § Client Metadata Document).
 @Suite("Client metadata documents")
 struct ClientMetadataDocumentTests {
     typealias Problem = ClientMetadataDocument.Problem
@@ -44,7 +44,7 @@ struct ClientMetadataDocumentTests {
         #expect(document.jwksURI == nil && document.jwks == nil && document.scope == nil && document.logoURI == nil)
     }
 
-    @Test("R27: ChatGPT's document shape, with members that are not client metadata, is accepted")
+    @Test("ChatGPT's document shape, with members that are not client metadata, is accepted")
     func chatGPTShape() throws {
         let url = "https://chatgpt.com/oauth/tU1UVEq8rRTK/client.json"
         let json = Data("""
@@ -65,7 +65,7 @@ struct ClientMetadataDocumentTests {
     }
 
     @Test(
-        "R27, R44: without token_endpoint_auth_method, the methods a document lists are a choice (RP Metadata Choices): private_key_jwt when it has keys",
+        "without token_endpoint_auth_method, the methods a document lists are a choice (RP Metadata Choices): private_key_jwt when it has keys",
         arguments: [
             (["none", "private_key_jwt"], true, .privateKeyJWT), (["private_key_jwt"], true, .privateKeyJWT),
             (["none", "private_key_jwt"], false, .none), (["none"], true, .none), ([], false, .none),
@@ -97,7 +97,7 @@ struct ClientMetadataDocumentTests {
                 ])))?.tokenEndpointAuthMethod == ClientMetadataDocument.AuthenticationMethod.none)
     }
 
-    @Test("R25: client_id must equal the URL byte for byte")
+    @Test("client_id must equal the URL byte for byte")
     func clientIDMismatch() {
         for other in [Self.url + "/", "https://CLIENT.example/oauth/client.json", "https://client.example/oauth/client.json?x", "https://evil.example/c.json"] {
             #expect(Self.problem(Self.document(["client_id": other])) == .clientIDMismatch(found: other))
@@ -106,7 +106,7 @@ struct ClientMetadataDocumentTests {
         #expect(Self.problem(Self.document(["client_id": 42])) == .wrongType("client_id", expected: "a string"))
     }
 
-    @Test("R25: client_name and a non-empty redirect_uris are required")
+    @Test("client_name and a non-empty redirect_uris are required")
     func requiredMembers() {
         #expect(Self.problem(Self.document(["client_name": nil])) == .missing("client_name"))
         #expect(Self.problem(Self.document(["client_name": "  "])) == .missing("client_name"))
@@ -119,7 +119,7 @@ struct ClientMetadataDocumentTests {
             == .wrongType("redirect_uris", expected: "an array of strings"))
     }
 
-    @Test("R26: shared-secret methods and client_secret members are refused")
+    @Test("shared-secret methods and client_secret members are refused")
     func sharedSecrets() {
         for method in ["client_secret_basic", "client_secret_post", "client_secret_jwt"] {
             #expect(Self.problem(Self.document(["token_endpoint_auth_method": method])) == .sharedSecretMethod(method))
@@ -130,7 +130,7 @@ struct ClientMetadataDocumentTests {
         #expect(Self.problem(Self.document(["token_endpoint_auth_method": ["none"]])) == .wrongType("token_endpoint_auth_method", expected: "a string"))
     }
 
-    @Test("R26: private_key_jwt needs exactly one of jwks_uri and jwks, and public keys only")
+    @Test("private_key_jwt needs exactly one of jwks_uri and jwks, and public keys only")
     func privateKeyJWTKeys() throws {
         let method = "token_endpoint_auth_method"
         #expect(Self.problem(Self.document([method: "private_key_jwt"])) == .keysMissing)

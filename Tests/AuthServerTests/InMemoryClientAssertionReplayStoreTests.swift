@@ -3,13 +3,13 @@ import Testing
 
 @testable import AuthServerCore
 
-/// The single-instance `jti` store behind RFC 7523 §3 item 7 (requirements R44 "jti single-use").
+/// The single-instance `jti` store behind RFC 7523 §3 item 7.
 @Suite("InMemoryClientAssertionReplayStore")
 struct InMemoryClientAssertionReplayStoreTests {
     static let now = Date(timeIntervalSince1970: 1_750_000_000)
     static let later = now.addingTimeInterval(90)
 
-    @Test("R44: a jti is accepted once until it expires, then may be recorded again")
+    @Test("a jti is accepted once until it expires, then may be recorded again")
     func firstUseOnlyUntilExpiry() async throws {
         let store = InMemoryClientAssertionReplayStore()
         #expect(try await store.recordFirstUse(clientID: "c", tokenID: "j", expiresAt: Self.later, now: Self.now))

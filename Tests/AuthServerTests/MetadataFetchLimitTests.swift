@@ -7,9 +7,10 @@ import Testing
 
 @testable import AuthServerCore
 
-/// R24 abuse protection: anyone can make us fetch a URL by naming it as a client_id, so each address may
-/// start only `AuthPolicy.MetadataDocuments.fetchesPerAddressPerHour` fetches an hour.
-@Suite("Metadata document fetch limit (R24)")
+/// Abuse protection (MCP authorization spec (2025-11-25) § Authorization Server Abuse Protection): anyone can make us
+/// fetch a URL by naming it as a client_id, so each address may start only
+/// `AuthPolicy.MetadataDocuments.fetchesPerAddressPerHour` fetches an hour.
+@Suite("Metadata document fetch limit")
 struct MetadataFetchLimitTests {
     static let limit = AuthPolicy.MetadataDocuments.fetchesPerAddressPerHour
 

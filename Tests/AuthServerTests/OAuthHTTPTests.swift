@@ -25,7 +25,7 @@ struct OAuthHTTPTests {
         return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) { $0 }
     }
 
-    @Test("R17-R19, R40, R45: metadata names every endpoint built, S256 only, the auth methods and offline_access")
+    @Test("RFC 8414: metadata names every endpoint built, S256 only, the auth methods and offline_access")
     func metadata() async throws {
         try await HTTP.withApplication { _, client in
             try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get) { response in
@@ -45,19 +45,19 @@ struct OAuthHTTPTests {
                 #expect((metadata["revocation_endpoint_auth_methods_supported"] as? [String])?.contains("private_key_jwt") == true)
                 #expect(metadata["revocation_endpoint_auth_signing_alg_values_supported"] as? [String] == ClientAssertionAlgorithm.allCases.map(\.rawValue))
             }
-            // R15: no half-baked OpenID document.
+            // No partial OpenID document: one broke ChatGPT (docs/clients.md § ChatGPT).
             try await client.execute(uri: "/.well-known/openid-configuration", method: .get) { #expect($0.status == .notFound) }
         }
     }
 
-    @Test("R32-R35: registration honours client_secret_post, accepts no scope, omits unset fields and returns registration_client_uri")
+    @Test("RFC 7591: registration honours client_secret_post, accepts no scope, omits unset fields and returns registration_client_uri")
     func registration() async throws {
         try await HTTP.withApplication { environment, client in
             let (status, body) = try await Self.register(
                 client, #"{"redirect_uris":["https://claude.ai/api/mcp/auth_callback"],"token_endpoint_auth_method":"client_secret_post","grant_types":["authorization_code","refresh_token"],"response_types":["code"],"client_name":"Claude","logo_uri":null,"client_uri":""}"#)
             #expect(status == .created)
             let clientID = try #require(body["client_id"] as? String)
-            #expect(!clientID.hasPrefix("https://"))  // R21: never a metadata-document-shaped id
+            #expect(!clientID.hasPrefix("https://"))  // never a metadata-document-shaped id (CIMD draft)
             #expect(body["token_endpoint_auth_method"] as? String == "client_secret_post")
             #expect((body["client_secret"] as? String)?.hasPrefix("gatehouse_cs_") == true)
             #expect(body["client_secret_expires_at"] as? Int == 0)
@@ -90,7 +90,7 @@ struct OAuthHTTPTests {
         }
     }
 
-    @Test("R35/R36: a byte-identical public registration is folded into one client; a different one is not")
+    @Test("a byte-identical public registration is folded into one client; a different one is not")
     func folding() async throws {
         try await HTTP.withApplication { _, client in
             let request = #"{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none","client_name":"Claude Code (desk)"}"#
@@ -300,7 +300,7 @@ struct OAuthHTTPTests {
         try limits.admit(client: client("chatgpt"), now: now)
     }
 
-    @Test("R43: the token endpoint takes forms only and answers RFC 6749 JSON errors with no-store")
+    @Test("the token endpoint takes forms only and answers RFC 6749 JSON errors with no-store")
     func tokenErrors() async throws {
         try await HTTP.withApplication { _, client in
             let json = try await Self.form(client, "/oauth/token", #"{"grant_type":"authorization_code"}"#, headers: [.contentType: "application/json"])
@@ -316,7 +316,7 @@ struct OAuthHTTPTests {
             #expect(try HTTP.json(deadCode)["error"] as? String == "invalid_grant")
             let deadRefresh = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&client_id=\(clientID)&refresh_token=gatehouse_rt_x")
             #expect(try HTTP.json(deadRefresh)["error"] as? String == "invalid_grant")
-            // R45: refresh tokens only for clients that registered the grant type (RFC 7591 §2 defaults to the code alone).
+            // Refresh tokens only for clients that registered the grant type (RFC 7591 §2 defaults to the code alone).
             let (_, codeOnly) = try await Self.register(client, #"{"redirect_uris":["http://127.0.0.1/cb2"],"token_endpoint_auth_method":"none"}"#)
             let codeOnlyID = try #require(codeOnly["client_id"] as? String)
             let refused = try await Self.form(client, "/oauth/token", "grant_type=refresh_token&client_id=\(codeOnlyID)&refresh_token=gatehouse_rt_x")

@@ -32,7 +32,7 @@ struct RedirectURIPolicyTests {
         #expect(throws: problem) { try RedirectURIPolicy.validateForRegistration(uri) }
     }
 
-    @Test("exact match, and loopback ports ignored for 127.0.0.1, [::1] and localhost (R30)")
+    @Test("exact match, and loopback ports ignored for 127.0.0.1, [::1] and localhost (RFC 8252 §7.3)")
     func loopbackPorts() {
         let registered = ["http://127.0.0.1/callback", "http://localhost/callback", "http://[::1]/cb", "https://app.example.com/cb"]
         #expect(RedirectURIPolicy.matches(requested: "https://app.example.com/cb", registered: registered))
@@ -79,7 +79,7 @@ struct RedirectURIPolicyTests {
     }
 }
 
-@Suite("Resource indicators (RFC 8707, R39)")
+@Suite("Resource indicators (RFC 8707)")
 struct ResourceIndicatorTests {
     let resource = "https://desk.example.com/mcp"
 
@@ -123,7 +123,7 @@ struct ResourceIndicatorTests {
     }
 }
 
-@Suite("PKCE (RFC 7636, R37)")
+@Suite("PKCE (RFC 7636)")
 struct PKCETests {
     /// RFC 7636 Appendix B.
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -150,7 +150,7 @@ struct PKCETests {
     }
 }
 
-@Suite("Scopes (RFC 6749 §3.3, R42)")
+@Suite("Scopes (RFC 6749 §3.3)")
 struct ScopeCatalogTests {
     @Test("leading spaces, repeats and unknown scopes: parsed tolerantly, unknown ones dropped")
     func tolerant() throws {
@@ -172,7 +172,7 @@ struct ScopeCatalogTests {
 
 @Suite("Authorization responses (RFC 6749 §4.1.2, RFC 9207)")
 struct AuthorizationResponseTests {
-    @Test("iss on every redirect, state echoed exactly, values form-encoded, existing query kept (R40, R41)")
+    @Test("iss on every redirect, state echoed exactly, values form-encoded, existing query kept (RFC 9207 §2, RFC 6749 §4.1.2)")
     func redirect() {
         let success = AuthorizationResponse.redirect(
             to: "https://app.example.com/cb?tenant=a", parameters: [("code", "c1"), ("state", "a b&c=d/é")], issuer: "https://auth.example.com")

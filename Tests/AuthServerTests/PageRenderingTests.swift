@@ -19,7 +19,7 @@ struct PageRenderingTests {
             email: "alice@example.com", requestID: "req_123", csrfToken: "tok_456")
     }
 
-    @Test("R31: consent shows client name, verified host, redirect host, scopes in words, and the exact form")
+    @Test("consent shows client name, verified host, redirect host, scopes in words, and the exact form")
     func consentPage() async throws {
         let renderer = try await PageRenderer()
         let response = renderer.response(Self.consent())
@@ -41,7 +41,7 @@ struct PageRenderingTests {
         #expect(!html.contains("runs on this computer"))
     }
 
-    @Test("R31: a DCR client is shown as unverified, and a loopback redirect gets the warning")
+    @Test("a DCR client is shown as unverified, and a loopback redirect gets the warning")
     func consentWarnings() async throws {
         let renderer = try await PageRenderer()
         let html = renderer.html(Self.consent(clientHost: nil, redirectHost: "127.0.0.1", loopback: true))

@@ -5,7 +5,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// The pinned-document folder and its two settings (requirements R29).
+/// The pinned-document folder and its two settings (CIMD draft § Pre-Registering Client ID Metadata Document URLs).
 @Suite("Pinned client metadata documents")
 struct PinnedClientMetadataDocumentsTests {
     /// Deploy/cimd-pinned in this checkout, found from this file's path rather than the working directory.
@@ -28,7 +28,7 @@ struct PinnedClientMetadataDocumentsTests {
         #expect(FileManager.default.createFile(atPath: file, contents: Data(text.utf8)))
     }
 
-    @Test("R29: the shipped copies of Claude's, Claude Code's and ChatGPT's documents all load and validate")
+    @Test("the shipped copies of Claude's, Claude Code's and ChatGPT's documents all load and validate")
     func shippedDocuments() throws {
         let pinned = try PinnedClientMetadataDocuments.load(.configured(Self.shippedFolder), allowLoopbackHTTP: false)
         #expect(pinned.documents.keys.sorted() == [

@@ -7,10 +7,10 @@ import Testing
 
 @testable import AuthServerCore
 
-/// ChatGPT's path end to end through the real routes (R44): a metadata-document client pinned like
+/// ChatGPT's path end to end through the real routes (RFC 7523; docs/clients.md § ChatGPT): a metadata-document client pinned like
 /// GATEHOUSE_CIMD_PINNED_DIR, authenticating at /oauth/token and /oauth/revoke with `private_key_jwt`
 /// signed by an RS256 key from its inline `jwks`.
-@Suite("private_key_jwt over HTTP (R44)")
+@Suite("private_key_jwt over HTTP (RFC 7523)")
 struct PrivateKeyJWTHTTPTests {
     typealias HTTP = AuthServerHTTPTests
 

@@ -114,7 +114,7 @@ struct SQLiteAuthStorageTests {
         }
     }
 
-    @Test("R16: two tenants cannot share one issuer")
+    @Test("two tenants cannot share one issuer")
     func issuerIsUnique() async throws {
         try await Self.withStorage { storage, _ in
             try await storage.saveTenant(Tenant(id: "a", issuer: "https://same.example.com", resource: "https://a.example.com/mcp"))

@@ -2,10 +2,10 @@ import Testing
 
 @testable import AuthServerCore
 
-/// RFC 6749 §3.3 scope syntax, parsed tolerantly (requirements R42).
+/// RFC 6749 §3.3 scope syntax, parsed tolerantly (docs/clients.md § Claude).
 @Suite("ScopeList")
 struct ScopeListTests {
-    @Test("R42: extra whitespace is tolerated and duplicates are dropped, keeping first-seen order")
+    @Test("extra whitespace is tolerated and duplicates are dropped, keeping first-seen order")
     func toleratesWhitespaceAndDuplicates() {
         #expect(ScopeList.parse(" offline_access") == ["offline_access"])
         #expect(ScopeList.parse("  records:read   records:write\trecords:read\n") == ["records:read", "records:write"])

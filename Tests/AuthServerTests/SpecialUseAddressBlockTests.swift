@@ -3,7 +3,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// Which resolved addresses a client-supplied fetch may reach (requirements R24, RFC 6890).
+/// Which resolved addresses a client-supplied fetch may reach (CIMD draft § Server Side Request Forgery (SSRF) Attacks, RFC 6890).
 @Suite("Special-use addresses")
 struct SpecialUseAddressBlockTests {
     /// Address, and the block name it must be refused under (nil: public, allowed).
@@ -66,7 +66,7 @@ struct SpecialUseAddressBlockTests {
         ("2001:4860:4860::8888", nil),
     ]
 
-    @Test("R24: every special-use block is refused, public addresses pass", arguments: table)
+    @Test("every special-use block is refused, public addresses pass", arguments: table)
     func classification(address: String, expected: String?) throws {
         let parsed = try #require(IPAddress(address), "\(address) did not parse")
         #expect(parsed.specialUseBlock?.name == expected, "\(address)")

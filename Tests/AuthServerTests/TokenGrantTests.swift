@@ -39,7 +39,7 @@ extension OAuthHouse {
 
 @Suite("Authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)")
 struct AuthorizationCodeGrantTests {
-    @Test("a code buys an access token bound to the resource with sid = the grant, and a refresh token (R45, R51)")
+    @Test("a code buys an access token bound to the resource with sid = the grant, and a refresh token (RFC 9068)")
     func exchange() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
@@ -98,7 +98,7 @@ struct AuthorizationCodeGrantTests {
         }
     }
 
-    @Test("a missing resource on the token request is the grant's resource (R39)")
+    @Test("a missing resource on the token request is the grant's resource (RFC 8707 §2.2)")
     func resourceDefault() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
@@ -143,7 +143,7 @@ struct AuthorizationCodeGrantTests {
     }
 }
 
-@Suite("Refresh token grant (RFC 6749 §6, OAuth 2.1 §4.3.1, R46-R48)")
+@Suite("Refresh token grant (RFC 6749 §6, OAuth 2.1 §4.3.1)")
 struct RefreshTokenGrantTests {
     func refresh(_ house: OAuthHouse, _ token: String, grace: Int = 90, at now: Date = Date(), extra: [String: String] = [:]) async throws -> TokenResponse {
         let form = try house.form(["grant_type": "refresh_token", "refresh_token": token].merging(extra) { $1 })
@@ -164,7 +164,7 @@ struct RefreshTokenGrantTests {
         _ = try await refresh(house, try #require(second.refreshToken))
     }
 
-    @Test("parallel refreshes within the grace window all get the same new pair (R47)")
+    @Test("parallel refreshes within the grace window all get the same new pair")
     func parallel() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }
@@ -235,7 +235,7 @@ struct RefreshTokenGrantTests {
         _ = try await refresh(house, token)
     }
 
-    @Test("R36: a client that only refreshes counts as used, so reaping unused clients leaves it alone")
+    @Test("a client that only refreshes counts as used, so reaping unused clients leaves it alone")
     func refreshKeepsClient() async throws {
         let house = try await OAuthHouse.make()
         defer { house.remove() }

@@ -4,7 +4,8 @@ import Testing
 
 @testable import AuthServerCore
 
-/// The fetcher for client-supplied URLs, against a real server on a loopback port (requirements R23, R24).
+/// The fetcher for client-supplied URLs, against a real server on a loopback port (CIMD draft § Client Information
+/// Discovery, § Server Side Request Forgery (SSRF) Attacks).
 @Suite("UntrustedURLFetcher")
 struct UntrustedURLFetcherTests {
     static let limit = AuthPolicy.MetadataDocuments.maxDocumentBytes
@@ -19,7 +20,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R23: a 200 JSON document comes back with its body and cache headers")
+    @Test("a 200 JSON document comes back with its body and cache headers")
     func ok() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let response = try await Self.loopback.fetchJSON("http://127.0.0.1:\(port)/cache/max-age-120", maxBytes: Self.limit)
@@ -30,7 +31,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R23: application/*+json with parameters is JSON too")
+    @Test("application/*+json with parameters is JSON too")
     func vendorJSON() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             let response = try await Self.loopback.fetchJSON("http://127.0.0.1:\(port)/vendor-type", maxBytes: Self.limit)
@@ -38,7 +39,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R23: a redirect is an error and is not followed")
+    @Test("a redirect is an error and is not followed")
     func redirectNotFollowed() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/redirect") == .redirect(status: 302))
@@ -47,21 +48,21 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R23: any status but 200 is an error")
+    @Test("any status but 200 is an error")
     func notFound() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/not-found") == .status(404))
         }
     }
 
-    @Test("R23: a body that is not JSON by its Content-Type is refused")
+    @Test("a body that is not JSON by its Content-Type is refused")
     func wrongContentType() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/html") == .contentType("text/html"))
         }
     }
 
-    @Test("R23: a streamed body is refused as soon as it passes the limit, without reading the rest")
+    @Test("a streamed body is refused as soon as it passes the limit, without reading the rest")
     func oversizedStreamStopsReading() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             let started = ContinuousClock.now
@@ -72,7 +73,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R23: a declared Content-Length over the limit is refused before the body is read")
+    @Test("a declared Content-Length over the limit is refused before the body is read")
     func oversizedDeclared() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/declared-large") == .tooLarge(limit: Self.limit))
@@ -111,7 +112,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R24: with allow-loopback off, loopback is refused before any connection, by https and by name")
+    @Test("with allow-loopback off, loopback is refused before any connection, by https and by name")
     func loopbackRefusedWhenOff() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             let strict = UntrustedURLFetcher(allowLoopback: false)
@@ -133,7 +134,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R24: allow-loopback lets loopback through and nothing else private; plain http only to loopback")
+    @Test("allow-loopback lets loopback through and nothing else private; plain http only to loopback")
     func allowLoopbackIsNarrow() async throws {
         let fakeDNS: UntrustedURLFetcher.Resolve = { host in
             switch host {
@@ -154,7 +155,7 @@ struct UntrustedURLFetcherTests {
         }
     }
 
-    @Test("R24: the connection goes to the checked address, with the URL's host name in the Host header")
+    @Test("the connection goes to the checked address, with the URL's host name in the Host header")
     func pinnedAddress() async throws {
         try await MetadataDocumentTestServer.with { port, record in
             // No DNS server knows this name; only the pinned address can reach the test server.

@@ -43,8 +43,8 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 # The client metadata document the CIMD test stands for (draft-ietf-oauth-client-id-metadata-document).
 # Its host is reserved (RFC 6761 .invalid), so nothing can ever be fetched from it: the auth-server finds
-# the document in GATEHOUSE_CIMD_PINNED_DIR instead (R29). Its loopback redirect URI has no port; the
-# client listens on an ephemeral one (R30, RFC 8252 §7.3).
+# the document in GATEHOUSE_CIMD_PINNED_DIR instead (docs/clients.md). Its loopback redirect URI has no port; the
+# client listens on an ephemeral one (RFC 8252 §7.3).
 CIMD_CLIENT_ID = "https://cimd.test.gatehouse.invalid/clients/e2e.json"
 CIMD_TEST_DOCUMENT = {
     "client_id": CIMD_CLIENT_ID,

@@ -42,7 +42,8 @@ EMAIL = (By.CSS_SELECTOR, "input[name=email]")
 PASSWORD_INPUT = (By.CSS_SELECTOR, "input[name=password]")
 ALLOW = (By.CSS_SELECTOR, "button[name=decision][value=allow]")
 REVOKE_FORMS = (By.CSS_SELECTOR, "form[action$='/account/apps/revoke']")
-# R31: the consent page warns when the redirect goes to this machine. The wording is the page's; this
+# The consent page warns when the redirect goes to this machine (MCP authorization spec (2025-11-25)
+# § Localhost Redirect URI Risks). The wording is the page's; this
 # accepts the usual ways of saying it.
 LOOPBACK_WARNING = re.compile(r"loopback|this (computer|device|machine)", re.IGNORECASE)
 BROWSER_WAIT_SECONDS = 20
@@ -166,7 +167,7 @@ class Connector:
         self.house.keep_out_of_logs(received.get("code"))
         if "error" in received:
             raise AuthorizationRefused(received["error"])
-        # RFC 9207: the SDK checks iss against the metadata's issuer when it is given (R40).
+        # RFC 9207: the SDK checks iss against the metadata's issuer when it is given.
         return AuthorizationCodeResult(code=received["code"], state=received.get("state"), iss=received.get("iss"))
 
     def _person_signs_in_and_decides(self, authorization_url: str) -> None:
@@ -253,7 +254,7 @@ def assert_whoami(who: dict, person: Person, client_id: str, requested_scope: st
     assert who["token_kind"] == "access_token"
     assert who["tenant"] == "default"
     assert who["role"] == "technician"
-    # R42: granted scopes are what was asked for, narrowed to the role, never more.
+    # Granted scopes are what was asked for, narrowed to the role, never more.
     assert set(who["scopes"]) <= set(requested_scope.split())
 
 
@@ -269,21 +270,21 @@ async def connect_and_refresh(connector: Connector) -> None:
 
     authorize = connector.authorize_requests[0]
     assert authorize["client_id"] == client_id
-    assert authorize["code_challenge_method"] == "S256"  # R37
-    assert authorize["resource"] == house.resource  # R39
+    assert authorize["code_challenge_method"] == "S256"  # RFC 7636 §4.3
+    assert authorize["resource"] == house.resource  # RFC 8707 §2.1
     assert_whoami(who, person, client_id, authorize["scope"])
 
     received = connector.callbacks[0]
-    assert received["state"] == authorize["state"]  # R41
-    assert received["iss"] == house.issuer  # R40: exactly the issuer, on the success response too
+    assert received["state"] == authorize["state"]  # RFC 6749 §4.1.2
+    assert received["iss"] == house.issuer  # RFC 9207 §2: exactly the issuer, on the success response too
 
     exchange = connector.token_calls()[0]
     assert (exchange.form["grant_type"], exchange.status) == ("authorization_code", 200)
-    assert exchange.form["code_verifier"]  # R37: PKCE checked at the token endpoint
+    assert exchange.form["code_verifier"]  # RFC 7636 §4.5: PKCE checked at the token endpoint
     first = connector.storage.tokens
-    assert first.refresh_token, "R45: a refresh token is issued to a client that registered refresh_token"
+    assert first.refresh_token, "a refresh token is issued to a client that registered refresh_token"
     claims = jwt_claims(first.access_token)
-    assert claims["aud"] == house.resource and claims["iss"] == house.issuer  # R51
+    assert claims["aud"] == house.resource and claims["iss"] == house.issuer  # RFC 9068 §2.2
     assert claims["sub"] == person.subject and claims["client_id"] == client_id
 
     # The same token serves the 2026-07-28 era: no second sign-in.
@@ -292,7 +293,8 @@ async def connect_and_refresh(connector: Connector) -> None:
     assert_whoami(who, person, client_id, authorize["scope"])
     assert len(connector.authorize_requests) == 1
 
-    # An hour on: the SDK refreshes before its next request (R46: rotated; R48: same grant and resource).
+    # An hour on: the SDK refreshes before its next request (rotated, OAuth 2.1 §4.3.1;
+    # same grant and resource, RFC 8707 §2.2).
     connector.expire_access_token()
     tools, who = await connector.whoami("legacy")
     assert_whoami(who, person, client_id, authorize["scope"])
@@ -302,24 +304,24 @@ async def connect_and_refresh(connector: Connector) -> None:
     assert refresh.form["resource"] == house.resource
     second = connector.storage.tokens
     assert second.access_token != first.access_token
-    assert second.refresh_token and second.refresh_token != first.refresh_token, "R46: the refresh token rotates"
+    assert second.refresh_token and second.refresh_token != first.refresh_token, "the refresh token rotates"
     refreshed = jwt_claims(second.access_token)
     assert refreshed["sid"] == claims["sid"] and refreshed["aud"] == house.resource
     assert len(connector.authorize_requests) == 1, "a refresh needs no person"
 
-    # R47: the just-rotated refresh token still works within the grace window and gives the same new pair,
+    # The just-rotated refresh token still works within the grace window and gives the same new pair,
     # so parallel refreshes from one connector all succeed.
     retry = dict(refresh.form)
     async with httpx2.AsyncClient(timeout=30) as http:
         again = await http.post(f"{house.issuer}{TOKEN_PATH}", data=retry)
     assert again.status_code == 200, again.text
-    assert "no-store" in again.headers["cache-control"]  # R43
+    assert "no-store" in again.headers["cache-control"]  # RFC 6749 §5.1
     house.keep_out_of_logs(again.json().get("access_token"), again.json().get("refresh_token"))
     assert again.json()["refresh_token"] == second.refresh_token
 
 
 def assert_consent_page(page: ConsentPage, client_name: str, client_host: str) -> None:
-    """R31: the consent page names the client, its host, the redirect host, and warns that the redirect
+    """The consent page names the client, its host, the redirect host, and warns that the redirect
     goes to this machine."""
     url = urlsplit(page.url)
     assert url.path == "/consent" and "request" in parse_qs(url.query), page.url
@@ -332,7 +334,7 @@ def assert_consent_page(page: ConsentPage, client_name: str, client_host: str) -
 
 
 def test_metadata_names_the_connector_endpoints(gatehouse):
-    """R17, R18, R19, R40: what the SDK, Claude and ChatGPT read before they register."""
+    """RFC 8414 §2, RFC 9207 §3: what the SDK, Claude and ChatGPT read before they register."""
     metadata = httpx2.get(f"{gatehouse.issuer}{METADATA_PATH}").json()
     issuer = gatehouse.issuer
     assert metadata["authorization_endpoint"] == f"{issuer}/oauth/authorize"
@@ -350,8 +352,8 @@ def test_metadata_names_the_connector_endpoints(gatehouse):
 
 @pytest.mark.parametrize("auth_method", ["none", "client_secret_post"])
 def test_dcr_connector_signs_in_calls_whoami_and_refreshes(gatehouse, browser, callback, person, artifacts, auth_method):
-    """DCR (R32-R35): the SDK registers at the advertised endpoint with the method it asks for
-    (client_secret_post is what claude.ai asks for when it is advertised, R33), the person signs in and
+    """DCR (RFC 7591): the SDK registers at the advertised endpoint with the method it asks for
+    (client_secret_post is what claude.ai asks for when it is advertised: docs/clients.md § Claude), the person signs in and
     allows, and the connector works in both eras and refreshes."""
     connector = Connector(gatehouse, browser, callback, person, f"dcr-{auth_method}", artifacts, auth_method=auth_method)
     run(connect_and_refresh(connector))
@@ -359,12 +361,12 @@ def test_dcr_connector_signs_in_calls_whoami_and_refreshes(gatehouse, browser, c
     [registration] = connector.registrations()
     assert registration.status == 201
     body = registration.body
-    assert body["token_endpoint_auth_method"] == auth_method  # R33: honoured, not replaced
-    assert not any(value is None or value == "" for value in body.values()), body  # R35: unset fields omitted
-    assert body["registration_client_uri"]  # R35
+    assert body["token_endpoint_auth_method"] == auth_method  # honoured, not replaced
+    assert not any(value is None or value == "" for value in body.values()), body  # unset fields omitted
+    assert body["registration_client_uri"]  # RFC 7592; claude.ai needs it
     assert body["redirect_uris"] == [callback.redirect_uri]
     if auth_method == "client_secret_post":
-        assert body["client_secret"] and "client_secret_expires_at" in body  # R33
+        assert body["client_secret"] and "client_secret_expires_at" in body  # RFC 7591 §3.2.1
         assert connector.token_calls()[0].form["client_secret"] == body["client_secret"]
     else:
         assert "client_secret" not in body
@@ -376,23 +378,23 @@ def test_dcr_connector_signs_in_calls_whoami_and_refreshes(gatehouse, browser, c
 def test_cimd_connector_with_pinned_document_signs_in_calls_whoami_and_refreshes(
     gatehouse, browser, callback, person, artifacts
 ):
-    """CIMD (R21, R25, R29): the client_id is the document's https URL, found in the pinned folder, never
+    """CIMD: the client_id is the document's https URL, found in the pinned folder, never
     fetched; the document lists http://127.0.0.1/callback without a port and the client listens on an
-    ephemeral one (R30)."""
+    ephemeral one (RFC 8252 §7.3)."""
     connector = Connector(gatehouse, browser, callback, person, "cimd", artifacts, client_metadata_url=CIMD_CLIENT_ID)
     run(connect_and_refresh(connector))
 
     assert connector.storage.client_info.client_id == CIMD_CLIENT_ID  # so whoami's client_id is the URL
     assert connector.registrations() == []  # no DCR when the server takes metadata documents
-    # R30: the document says http://127.0.0.1/callback; the client was sent back to its own port.
+    # The document says http://127.0.0.1/callback; the client was sent back to its own port.
     assert connector.authorize_requests[0]["redirect_uri"] == callback.redirect_uri
-    # R31: the client's host is the document URL's host; the name is the document's.
+    # The client's host is the document URL's host (CIMD draft § OAuth Phishing Attacks); the name is the document's.
     assert_consent_page(connector.consent_pages[0], CIMD_TEST_DOCUMENT["client_name"], "cimd.test.gatehouse.invalid")
     assert connector.screenshot.stat().st_size > 0
 
 
 def test_denied_consent_redirects_access_denied_with_state_and_iss(gatehouse, browser, callback, person, artifacts):
-    """RFC 6749 §4.1.2.1 with R40, R41: a person who denies sends the client access_denied, its state
+    """RFC 6749 §4.1.2.1 and RFC 9207 §2: a person who denies sends the client access_denied, its state
     unchanged and the issuer, and no code."""
     connector = Connector(gatehouse, browser, callback, person, "dcr-deny", artifacts, decision="deny")
     errors = run(failure_of(connector.whoami("legacy")))
@@ -407,8 +409,8 @@ def test_denied_consent_redirects_access_denied_with_state_and_iss(gatehouse, br
 
 
 def test_refresh_after_revoking_on_connected_apps_is_invalid_grant(gatehouse, browser, callback, person, artifacts):
-    """Issue item 9 with R46: Revoke on /account/apps ends the grant at once; the connector's next refresh
-    gets invalid_grant, and the SDK then asks the person to sign in again."""
+    """Revoke on /account/apps ends the grant at once; the connector's next refresh gets invalid_grant
+    (RFC 6749 §5.2), and the SDK then asks the person to sign in again."""
     connector = Connector(gatehouse, browser, callback, person, "dcr-revoke", artifacts)
     run(connector.whoami("legacy"))
     grant = jwt_claims(connector.storage.tokens.access_token)["sid"]
@@ -431,7 +433,7 @@ def test_refresh_after_revoking_on_connected_apps_is_invalid_grant(gatehouse, br
     assert still_listed == [], "the revoked grant is still listed with a Revoke button"
 
     # The access token it already holds stops working at the resource-server too, through the
-    # revocation feed, within a few of its one-second polls (DESIGN "Tokens").
+    # revocation feed, within a few of its one-second polls (docs/tokens.md § Grants and revocation).
     access_token = connector.storage.tokens.access_token
     deadline = time.monotonic() + 10
     while True:

@@ -28,7 +28,7 @@ async def whoami_through_sdk(url: str, token: str, mode: str):
 
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28", "auto"])
 def test_sdk_lists_tools_and_calls_whoami(gatehouse, mode):
-    """R63-R78: one endpoint serves the handshake era and the 2026-07-28 era to the same client library."""
+    """One endpoint serves the handshake era and the 2026-07-28 era to the same client library."""
     token = gatehouse.issue_token(scope="tickets:read")
     _, tools, result = run(whoami_through_sdk(gatehouse.resource, token, mode))
     # The token's scope decides what is listed: the ticket tools and whoami, nothing of other areas.
@@ -46,14 +46,14 @@ def test_sdk_lists_tools_and_calls_whoami(gatehouse, mode):
 
 
 def test_sdk_also_works_on_trailing_slash_url(gatehouse):
-    """R6: /mcp/ is served directly, not redirected."""
+    """/mcp/ is served directly, not redirected (redirects lose the Authorization header in some clients)."""
     token = gatehouse.issue_token()
     _, _, result = run(whoami_through_sdk(gatehouse.resource + "/", token, "legacy"))
     assert result.structured_content["token_kind"] == "access_token"
 
 
 def test_no_token_is_401_with_resource_metadata(gatehouse):
-    """R2, R54: a missing token gets 401 and a challenge naming the protected-resource metadata."""
+    """RFC 9728 §5.1, RFC 6750 §3.1: a missing token gets 401 and a challenge naming the protected-resource metadata."""
     response = httpx2.post(gatehouse.resource, json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
     assert response.status_code == 401
     challenge = response.headers["www-authenticate"]
@@ -80,7 +80,7 @@ def test_sdk_without_token_fails(gatehouse):
 
 
 def test_token_for_another_audience_is_401(gatehouse):
-    """R52, R53: a second resource (another MCP URL, same issuer) refuses a token made for the first."""
+    """RFC 9068 §4: a second resource (another MCP URL, same issuer) refuses a token made for the first."""
     other_port = free_port()
     gatehouse.start("resource-server", gatehouse.resource_env(other_port, data="other-resource-data"), f"http://127.0.0.1:{other_port}/healthz")
     token = gatehouse.issue_token()
@@ -109,7 +109,7 @@ def test_tampered_and_expired_tokens_are_401(gatehouse):
 
 
 def test_authorization_server_metadata_and_jwks(gatehouse):
-    """R16: the issuer string is byte-identical in the AS metadata and the PRM; the JWKS is where the metadata says."""
+    """RFC 8414 §3.3: the issuer string is byte-identical in the AS metadata and the PRM; the JWKS is where the metadata says."""
     metadata = httpx2.get(f"{gatehouse.issuer}/.well-known/oauth-authorization-server").json()
     assert metadata["issuer"] == gatehouse.issuer
     jwks = httpx2.get(metadata["jwks_uri"]).json()

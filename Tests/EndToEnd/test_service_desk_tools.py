@@ -117,7 +117,7 @@ def test_company_user_stays_in_their_company(gatehouse, customers):
 
 
 def test_high_trust_tool_asks_for_the_second_factor(gatehouse, customers):
-    """R55/R60: close_ticket without a fresh second factor is a 403 insufficient_scope naming mfa, before dispatch."""
+    """docs/tokens.md § MFA elevation: close_ticket without a fresh second factor is a 403 insufficient_scope naming mfa, before dispatch."""
     token = gatehouse.issue_token(scope="tickets:read tickets:write mfa")
     ticket = call_http(gatehouse.resource, token, "list_open_tickets", {"limit": 1}).json()["result"]["structuredContent"]["tickets"][0]
     response = call_http(gatehouse.resource, token, "close_ticket", {"ticket_id": ticket["id"]})
@@ -127,7 +127,7 @@ def test_high_trust_tool_asks_for_the_second_factor(gatehouse, customers):
     assert f'resource_metadata="http://127.0.0.1:{gatehouse.resource_port}/.well-known/oauth-protected-resource/mcp"' in challenge
     after = call_http(gatehouse.resource, token, "get_ticket", {"ticket_id": ticket["id"]}).json()["result"]["structuredContent"]
     assert after["status"] == ticket["status"]
-    # The protected-resource metadata names every tool scope, never mfa (R60).
+    # The protected-resource metadata names every tool scope, never mfa, which clients ask for only when challenged.
     metadata = httpx2.get(f"http://127.0.0.1:{gatehouse.resource_port}/.well-known/oauth-protected-resource/mcp").json()
     assert {"tickets:write", "notes:write", "alerts:write", "rules:run", "billing:read"} <= set(metadata["scopes_supported"])
     assert "mfa" not in metadata["scopes_supported"]

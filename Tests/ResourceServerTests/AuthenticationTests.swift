@@ -11,7 +11,7 @@ import Testing
 
 @Suite("Bearer authentication at the HTTP layer")
 struct AuthenticationTests {
-    @Test("R2, R7, R54: no token gets 401 naming the metadata and the scopes, without an error code")
+    @Test("RFC 6750 §3.1, RFC 9728 §5.1: no token gets 401 naming the metadata and the scopes, without an error code")
     func missingToken() async throws {
         let house = try await TestHouse()
         try await house.test { client in
@@ -24,7 +24,7 @@ struct AuthenticationTests {
         }
     }
 
-    @Test("R54: bad tokens get 401 invalid_token with a reason", arguments: [
+    @Test("RFC 6750 §3.1: bad tokens get 401 invalid_token with a reason", arguments: [
         ("wrong audience", "https://other.example.com/mcp", Tenant.defaultID, Int64(600), "another resource"),
         ("wrong tenant", TestHouse.resource, "other", Int64(600), "another tenant"),
         ("expired", TestHouse.resource, Tenant.defaultID, Int64(-120), "expired"),

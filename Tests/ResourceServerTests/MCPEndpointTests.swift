@@ -10,7 +10,7 @@ import Testing
 
 @Suite("MCP endpoint: handshake era (2025-03-26 to 2025-11-25)")
 struct HandshakeEraTests {
-    @Test("R71: initialize echoes a version we serve, else offers our latest; no session id is minted (R68)", arguments: [
+    @Test("initialize echoes a version we serve, else offers our latest; no session id is minted", arguments: [
         ("2025-06-18", "2025-06-18"), ("2025-03-26", "2025-03-26"), ("2024-01-01", "2025-11-25"),
     ])
     func initialize(requested: String, expected: String) async throws {
@@ -28,7 +28,7 @@ struct HandshakeEraTests {
         }
     }
 
-    @Test("R72: ping answers {}; notifications and responses get 202 with no body (R65)")
+    @Test("ping answers {}; notifications and responses get 202 with no body")
     func pingAndNotifications() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -43,7 +43,7 @@ struct HandshakeEraTests {
         }
     }
 
-    @Test("R69: a missing or newer-dated MCP-Protocol-Version header is tolerated; nonsense is 400", arguments: [
+    @Test("a missing or newer-dated MCP-Protocol-Version header is tolerated; nonsense is 400", arguments: [
         (nil as String?, HTTPResponse.Status.ok), ("2026-07-28", .ok), ("2025-11-25", .ok), ("banana", .badRequest),
     ])
     func protocolVersionHeader(header: String?, status: HTTPResponse.Status) async throws {
@@ -58,7 +58,7 @@ struct HandshakeEraTests {
         }
     }
 
-    @Test("R65: batches only in 2025-03-26, answered as an array without the notifications")
+    @Test("batches only in 2025-03-26, answered as an array without the notifications")
     func batches() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -110,7 +110,7 @@ struct HandshakeEraTests {
 
 @Suite("MCP endpoint: 2026-07-28 era")
 struct ModernEraTests {
-    @Test("R74: server/discover lists both eras' versions, capabilities, server info and caching fields")
+    @Test("server/discover lists both eras' versions, capabilities, server info and caching fields")
     func discover() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -127,7 +127,7 @@ struct ModernEraTests {
         }
     }
 
-    @Test("R76: tools/list and tools/call carry resultType; the list is private to the token")
+    @Test("tools/list and tools/call carry resultType; the list is private to the token")
     func listAndCall() async throws {
         let house = try await TestHouse()
         let token = try house.token(scope: "things:read")
@@ -143,7 +143,7 @@ struct ModernEraTests {
         }
     }
 
-    @Test("R75: headers that disagree with the body are 400 with -32020", arguments: [
+    @Test("headers that disagree with the body are 400 with -32020", arguments: [
         MCPEndpoint.Header.method, MCPEndpoint.Header.protocolVersion, MCPEndpoint.Header.name,
     ])
     func headerMismatch(header: HTTPField.Name) async throws {
@@ -163,7 +163,7 @@ struct ModernEraTests {
         }
     }
 
-    @Test("R75: a routing header sent twice is -32020, even when both copies agree with the body")
+    @Test("a routing header sent twice is -32020, even when both copies agree with the body")
     func duplicatedHeader() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -177,7 +177,7 @@ struct ModernEraTests {
         }
     }
 
-    @Test("R75: Mcp-Name may arrive base64-encoded")
+    @Test("Mcp-Name may arrive base64-encoded")
     func base64Name() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -228,7 +228,7 @@ struct ModernEraTests {
 
 @Suite("MCP endpoint: HTTP rules")
 struct HTTPRulesTests {
-    @Test("Wrong content type is 415; an Accept without JSON or SSE is 406; JSON is never refused (R64)")
+    @Test("Wrong content type is 415; an Accept without JSON or SSE is 406; JSON is never refused")
     func negotiation() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -273,7 +273,7 @@ struct HTTPRulesTests {
         }
     }
 
-    @Test("R67, R73: GET and DELETE are 405 with Allow: POST")
+    @Test("GET and DELETE are 405 with Allow: POST")
     func otherMethods() async throws {
         let house = try await TestHouse()
         try await house.test { client in
@@ -285,7 +285,7 @@ struct HTTPRulesTests {
         }
     }
 
-    @Test("R6: /mcp/ is served directly")
+    @Test("/mcp/ is served directly")
     func trailingSlash() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -295,7 +295,7 @@ struct HTTPRulesTests {
         }
     }
 
-    @Test("R70, R12: a foreign Origin is 403; hosted connectors' origins pass and get CORS headers")
+    @Test("a foreign Origin is 403; hosted connectors' origins pass and get CORS headers")
     func origins() async throws {
         let house = try await TestHouse()
         let token = try house.token()
@@ -322,7 +322,7 @@ struct HTTPRulesTests {
         }
     }
 
-    @Test("R1, R3, R4, R9, R10: protected-resource metadata is identical at both paths and readable cross-origin")
+    @Test("RFC 9728: protected-resource metadata is identical at both paths and readable cross-origin")
     func metadata() async throws {
         let house = try await TestHouse()
         try await house.test { client in

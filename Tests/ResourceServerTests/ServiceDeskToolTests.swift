@@ -49,7 +49,7 @@ struct ServiceDeskToolTests {
             #expect(!tool.requiredScopes.isEmpty && tool.requiredScopes.allSatisfy { ScopeCatalog.definition(named: $0) != nil }, "\(tool.name)")
             #expect(tool.description.count > 100, "\(tool.name): a description a model can choose by")
         }
-        // The scopes the issue names, one per area and access; `mfa` is asked for by challenge only (R60).
+        // The scopes the issue names, one per area and access; `mfa` is asked for by challenge only (docs/tokens.md § MFA elevation).
         #expect(desk.environment.registry.allScopes == [
             "alerts:read", "alerts:write", "assets:read", "audit:read", "billing:read", "contracts:read", "customers:read", "notes:write", "rules:run",
             "search:read", "tickets:read", "tickets:write",

@@ -331,7 +331,7 @@ struct ServiceDeskWriteTests {
                 #expect(refused.challenge?.contains(#"scope="tickets:write mfa""#) == true, "\(refused.challenge ?? "")")
                 #expect(refused.challenge?.contains(#"resource_metadata="https://acme.example.com/.well-known/oauth-protected-resource/mcp""#) == true)
             }
-            // Without the tool's own scope too, one challenge names everything (R55).
+            // Without the tool's own scope too, one challenge names everything.
             let bare = try await client.call("close_ticket", ["ticket_id": .string(ticket.id)], as: desk.technician, scope: "tickets:read")
             #expect(bare.status == .forbidden && bare.challenge?.contains(#"scope="tickets:write mfa""#) == true)
 

@@ -26,7 +26,7 @@ struct ToolTests {
         }
     }
 
-    @Test("R79: pagination walks every tool once with opaque cursors; a bad cursor is -32602")
+    @Test("pagination walks every tool once with opaque cursors; a bad cursor is -32602")
     func pagination() async throws {
         let house = try await TestHouse(pageSize: 2)
         let token = try house.token(scope: "things:read")
@@ -49,7 +49,7 @@ struct ToolTests {
         }
     }
 
-    @Test("R55: calling a tool without its scope is 403 insufficient_scope naming the scope, before dispatch")
+    @Test("calling a tool without its scope is 403 insufficient_scope naming the scope, before dispatch")
     func insufficientScope() async throws {
         let house = try await TestHouse()
         try await house.test { client in
@@ -64,7 +64,7 @@ struct ToolTests {
         }
     }
 
-    @Test("R81: unknown tools and non-object arguments are -32602; bad arguments and failures are isError results", arguments: [
+    @Test("unknown tools and non-object arguments are -32602; bad arguments and failures are isError results", arguments: [
         ("nope", "{}", "-32602"), ("whoami", "[1]", "-32602"), ("whoami", #"{"x":1}"#, "arguments.x is not a known argument"),
         ("echo", "{}", "arguments.text is required"), ("echo", #"{"text":5}"#, "arguments.text must be of type string"),
         ("echo", #"{"text":"01234567890"}"#, "arguments.text must be at most 10 characters"),
@@ -102,7 +102,7 @@ struct ToolTests {
         }
     }
 
-    @Test("R80: tool names follow ^[a-zA-Z0-9_-]{1,64}$", arguments: [
+    @Test("tool names follow ^[a-zA-Z0-9_-]{1,64}$", arguments: [
         ("get_ticket-2", true), ("", false), ("a.b", false), ("has space", false), (String(repeating: "a", count: 64), true),
         (String(repeating: "a", count: 65), false), ("é", false),
     ])

@@ -3,14 +3,14 @@ import Foundation
 import Shared
 import Testing
 
-/// RFC 9068 §4 validation as the resource-server performs it (requirements R51, R52, R53).
+/// RFC 9068 §4 validation as the resource-server performs it.
 @Suite("AccessTokenVerifier")
 struct AccessTokenVerifierTests {
     let fixture = TokenFixture()
 
     // MARK: - Accepted tokens
 
-    @Test("R51/R52: a token signed by AccessTokenSigner verifies and returns its claims")
+    @Test("a token signed by AccessTokenSigner verifies and returns its claims")
     func correctlySignedTokenVerifies() throws {
         let claims = fixture.claims()
         let token = try fixture.signed(claims)
@@ -24,7 +24,7 @@ struct AccessTokenVerifierTests {
         #expect(verified.company == "cust-42")
     }
 
-    @Test("R51: the signer writes the RFC 9068 §2.1 header: alg ES256, typ at+jwt, kid")
+    @Test("the signer writes the RFC 9068 §2.1 header: alg ES256, typ at+jwt, kid")
     func signerWritesAccessTokenHeader() throws {
         let token = try fixture.signed(fixture.claims())
         let headerPart = try #require(token.split(separator: ".").first)
@@ -36,7 +36,7 @@ struct AccessTokenVerifierTests {
         #expect(header["crit"] == nil)
     }
 
-    @Test("R51: typ application/at+jwt (the full media type, any case) is accepted")
+    @Test("typ application/at+jwt (the full media type, any case) is accepted")
     func fullMediaTypeIsAccepted() throws {
         let claims = fixture.claims()
         for typ in ["application/at+jwt", "Application/AT+JWT", "AT+JWT"] {
@@ -64,9 +64,9 @@ struct AccessTokenVerifierTests {
         #expect(throws: TokenVerificationError.malformed) { try fixture.verify(token) }
     }
 
-    // MARK: - Algorithm confusion (RFC 8725 §3.1, R51 "never alg: none")
+    // MARK: - Algorithm confusion (RFC 8725 §3.1)
 
-    @Test("R51: alg none with an empty signature is refused as unsupportedAlgorithm")
+    @Test("alg none with an empty signature is refused as unsupportedAlgorithm")
     func algNoneIsRefused() throws {
         let payload = try fixture.payload(fixture.claims())
         let bare = Base64URL.encode(Data(#"{"alg":"none"}"#.utf8)) + "." + Base64URL.encode(payload) + "."
@@ -114,7 +114,7 @@ struct AccessTokenVerifierTests {
 
     // MARK: - Token type (RFC 9068 §4)
 
-    @Test("R51: typ JWT (an ID token or other JWT) is refused as wrongType")
+    @Test("typ JWT (an ID token or other JWT) is refused as wrongType")
     func typJWTIsWrongType() throws {
         let token = try fixture.handmade(
             header: #"{"alg":"ES256","typ":"JWT","kid":"\#(fixture.keyID)"}"#, payload: fixture.payload(fixture.claims()),
@@ -122,7 +122,7 @@ struct AccessTokenVerifierTests {
         #expect(throws: TokenVerificationError.wrongType) { try fixture.verify(token) }
     }
 
-    @Test("R51: a header without typ is refused as wrongType")
+    @Test("a header without typ is refused as wrongType")
     func missingTypIsWrongType() throws {
         let token = try fixture.handmade(
             header: #"{"alg":"ES256","kid":"\#(fixture.keyID)"}"#, payload: fixture.payload(fixture.claims()), sign: fixture.es256)
@@ -137,15 +137,15 @@ struct AccessTokenVerifierTests {
         #expect(throws: TokenVerificationError.malformed) { try AccessTokenVerifier.parse(token) }
     }
 
-    // MARK: - Claims (R52, R53)
+    // MARK: - Claims (RFC 9068 §4)
 
-    @Test("R52/R16: iss of another authorization server is refused as wrongIssuer")
+    @Test("iss of another authorization server is refused as wrongIssuer")
     func wrongIssuerIsRefused() throws {
         let token = try fixture.signed(fixture.claims(issuer: "https://acme.example.com/"))
         #expect(throws: TokenVerificationError.wrongIssuer) { try fixture.verify(token) }
     }
 
-    @Test("R53: aud of another resource is refused as wrongAudience")
+    @Test("aud of another resource is refused as wrongAudience")
     func wrongAudienceIsRefused() throws {
         let token = try fixture.signed(fixture.claims(audience: "https://globex.example.com/mcp"))
         #expect(throws: TokenVerificationError.wrongAudience) { try fixture.verify(token) }
@@ -157,7 +157,7 @@ struct AccessTokenVerifierTests {
         #expect(throws: TokenVerificationError.wrongTenant) { try fixture.verify(token) }
     }
 
-    @Test("R52: a token that expired more than the 30 s leeway ago is refused as expired")
+    @Test("a token that expired more than the 30 s leeway ago is refused as expired")
     func expiredTokenIsRefused() throws {
         let now = fixture.nowSeconds
         for secondsAgo: Int64 in [31, 60, 3600] {
@@ -166,7 +166,7 @@ struct AccessTokenVerifierTests {
         }
     }
 
-    @Test("R52: a token that expired within the 30 s leeway still passes")
+    @Test("a token that expired within the 30 s leeway still passes")
     func recentlyExpiredTokenPassesWithinLeeway() throws {
         #expect(AccessTokenVerifier.leewaySeconds == 30)
         let now = fixture.nowSeconds
@@ -176,7 +176,7 @@ struct AccessTokenVerifierTests {
         }
     }
 
-    @Test("R52: nbf 60 s in the future is refused as notYetValid; within the leeway it passes")
+    @Test("nbf 60 s in the future is refused as notYetValid; within the leeway it passes")
     func notYetValidTokenIsRefused() throws {
         let now = fixture.nowSeconds
         let future = try fixture.signed(fixture.claims(issuedAt: now, notBefore: now + 60, expiresAt: now + 600))
@@ -187,7 +187,7 @@ struct AccessTokenVerifierTests {
 
     // MARK: - Signature
 
-    @Test("R52: one flipped byte of the signature is refused as badSignature")
+    @Test("one flipped byte of the signature is refused as badSignature")
     func flippedSignatureByteIsRefused() throws {
         let token = try fixture.signed(fixture.claims())
         let parts = token.split(separator: ".").map(String.init)
@@ -198,7 +198,7 @@ struct AccessTokenVerifierTests {
         #expect(throws: TokenVerificationError.badSignature) { try fixture.verify(tampered) }
     }
 
-    @Test("R52: a payload changed after signing (here: a raised role) is refused as badSignature")
+    @Test("a payload changed after signing (here: a raised role) is refused as badSignature")
     func changedPayloadIsRefused() throws {
         let token = try fixture.signed(fixture.claims())
         let parts = token.split(separator: ".").map(String.init)

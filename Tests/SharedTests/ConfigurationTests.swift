@@ -119,9 +119,9 @@ struct SettingTests {
         try SettingsSource(environment: environment, knownKeys: [])
     }
 
-    // MARK: canonicalURL (R16: issuer and resource are compared byte for byte)
+    // MARK: canonicalURL (RFC 8414 §3.3, RFC 9728 §3.3: issuer and resource are compared byte for byte)
 
-    @Test("R16: canonicalURL accepts absolute http(s) URLs as written", arguments: [
+    @Test("canonicalURL accepts absolute http(s) URLs as written", arguments: [
         "https://acme.example.com", "https://acme.example.com/mcp", "http://127.0.0.1:9000", "https://acme.example.com:8443/tenants/a",
     ])
     func canonicalURLAccepts(url: String) throws {
@@ -129,7 +129,7 @@ struct SettingTests {
         #expect(value == url)
     }
 
-    @Test("R16: canonicalURL refuses a trailing slash, query, fragment, user info, other schemes and relative URLs", arguments: [
+    @Test("canonicalURL refuses a trailing slash, query, fragment, user info, other schemes and relative URLs", arguments: [
         "https://acme.example.com/", "https://acme.example.com/mcp/", "https://acme.example.com?tenant=a", "https://acme.example.com/mcp?",
         "https://acme.example.com#top", "ftp://acme.example.com", "urn:acme", "/mcp", "acme.example.com", "https://", "",
         "https://user:secret@acme.example.com",

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 import Testing
 
-/// The personal access token format (requirements R50: prefixed so the resource-server can route it
+/// The personal access token format (docs/tokens.md § Personal access tokens: prefixed so the resource-server can route it
 /// without a lookup; a checksum rejects typos before any database is asked).
 @Suite("PersonalAccessToken")
 struct PersonalAccessTokenTests {
@@ -20,7 +20,7 @@ struct PersonalAccessTokenTests {
         return String(characters)
     }
 
-    @Test("R50: a generated token parses back to itself")
+    @Test("a generated token parses back to itself")
     func generatedTokenParses() throws {
         let token = PersonalAccessToken.generate()
         let parsed = try #require(PersonalAccessToken(parsing: token.value))
@@ -28,7 +28,7 @@ struct PersonalAccessTokenTests {
         #expect(PersonalAccessToken(parsing: token.value[...]) == token)
     }
 
-    @Test("R50: a generated token has the prefix gatehouse_pat_ and PersonalAccessToken.length characters")
+    @Test("a generated token has the prefix gatehouse_pat_ and PersonalAccessToken.length characters")
     func generatedTokenShape() {
         let token = PersonalAccessToken.generate()
         #expect(PersonalAccessToken.prefix == "gatehouse_pat_")
@@ -107,15 +107,15 @@ struct PersonalAccessTokenTests {
     }
 }
 
-/// Routing a bearer credential by its shape alone (R50: PAT → database lookup, JWT → signature check).
+/// Routing a bearer credential by its shape alone (PAT → database lookup, JWT → signature check).
 @Suite("BearerCredentialKind")
 struct BearerCredentialKindTests {
-    @Test("R50: a generated personal access token is classified as a PAT")
+    @Test("a generated personal access token is classified as a PAT")
     func patIsRecognised() {
         #expect(BearerCredentialKind(PersonalAccessToken.generate().value) == .personalAccessToken)
     }
 
-    @Test("R50: a real signed access token is classified as a JWT")
+    @Test("a real signed access token is classified as a JWT")
     func signedJWTIsRecognised() throws {
         let fixture = TokenFixture()
         let token = try fixture.signed(fixture.claims())

@@ -40,7 +40,8 @@ extension Setting where Value == ListenAddress {
 extension Setting where Value == String {
     /// An absolute http(s) URL with no query, fragment or trailing slash: issuer and resource strings
     /// are compared byte for byte by clients (RFC 8414 §3.3, RFC 9728 §3.3), so we refuse ambiguity here.
-    /// `allowPath: false` for issuers: our endpoints live at the origin's root (requirements R14 recommends a pathless issuer).
+    /// `allowPath: false` for issuers: our endpoints live at the origin's root, so clients find the metadata at the first URL they try
+    /// (MCP authorization spec (2025-11-25) § Authorization Server Metadata Discovery).
     public static func canonicalURL(_ key: String, default value: String?, allowPath: Bool = true) -> Self {
         Setting(key, default: value) { raw in
             guard let url = URLComponents(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",

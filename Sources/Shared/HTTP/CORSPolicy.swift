@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// CORS for browser-based MCP clients such as MCP Inspector (requirements R12): metadata documents are
+/// CORS for browser-based MCP clients such as MCP Inspector (docs/clients.md § MCP Inspector): metadata documents are
 /// readable from any origin; the MCP endpoint answers only origins it trusts. No credentials either way:
 /// tokens travel in the Authorization header, never in cookies.
 public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The auth-server's revocation feed (DESIGN "Tokens"): every grant ended, in order, so each
+/// The auth-server's revocation feed (docs/tokens.md § Grants and revocation): every grant ended, in order, so each
 /// resource-server instance stops accepting the grant's access tokens within a poll interval instead
 /// of when they expire. Both servers read and write exactly this shape.
 public struct RevocationFeedPage: Codable, Sendable, Equatable {

@@ -11,7 +11,7 @@ public struct ScopeDefinition: Sendable, Equatable {
 
 public enum ScopeCatalog {
     /// RFC 6749 leaves refresh tokens to the server; MCP clients add `offline_access` when the server
-    /// lists it (requirements R45), and we issue refresh tokens with or without it.
+    /// lists it (docs/clients.md § The MCP Python SDK), and we issue refresh tokens with or without it.
     public static let offlineAccess = "offline_access"
 
     public static let all: [ScopeDefinition] = [
@@ -37,7 +37,7 @@ public enum ScopeCatalog {
     public static func definition(named name: String) -> ScopeDefinition? { all.first { $0.name == name } }
 
     /// Keeps the requested scopes this catalogue knows and the role may hold, in request order; unknown
-    /// scopes are dropped rather than refused, because real clients send stray ones (requirements R42).
+    /// scopes are dropped rather than refused, because real clients send stray ones (RFC 6749 §3.3; docs/clients.md § Claude).
     public static func narrow(_ requested: [String], to role: Role) -> [String] {
         requested.filter { definition(named: $0)?.roles.contains(role) ?? false }
     }

@@ -22,13 +22,13 @@ public struct Client: Sendable, Equatable {
     public var secretHashes: [String]
     public var registrationTokenHash: String?
     public var grantTypes: [String]
-    /// The registration's `scope`, informational only: authorize requests are never bound to it (R34).
+    /// The registration's `scope`, informational only: authorize requests are never bound to it (docs/clients.md § Claude Code).
     public var scope: String?
     public var jwksURI: String?
     /// An inline JWKS (RFC 7591 §2 `jwks`), as JSON text.
     public var jwks: String?
     /// SHA-256 of the registrant's address and the exact registration request, so a byte-identical
-    /// re-registration from the same place is folded into the existing client (R36).
+    /// re-registration from the same place is folded into the existing client (docs/clients.md § Claude).
     public var registrationFingerprint: String?
     /// The client metadata as registered, echoed by RFC 7592 reads.
     public var metadataJSON: String?
@@ -64,7 +64,7 @@ public struct Client: Sendable, Equatable {
     }
 
     /// The host a person can trust: a metadata document's URL host is verified by TLS when we fetch it;
-    /// a dynamically registered name is whatever the registrant typed, so it has none (R31).
+    /// a dynamically registered name is whatever the registrant typed, so it has none (CIMD draft § OAuth Phishing Attacks).
     public var verifiedHost: String? {
         kind == .metadataDocument ? URLComponents(string: id)?.host : nil
     }

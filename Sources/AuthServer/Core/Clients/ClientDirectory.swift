@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// Finds the client a request names. A metadata-document client id (an https URL, R21) is resolved
+/// Finds the client a request names. A metadata-document client id (an https URL, CIMD draft § Client Identifier) is resolved
 /// through its document, fetched or pinned, and the row is kept current so account pages can name the
 /// client; any other id must be one we registered.
 public struct ClientDirectory: Sendable {
@@ -11,7 +11,7 @@ public struct ClientDirectory: Sendable {
     public enum LookupError: Error, Equatable, CustomStringConvertible {
         case unknown(String)
         case document(String)
-        /// The requesting address has caused too many metadata-document fetches lately (R24).
+        /// The requesting address has caused too many metadata-document fetches lately (docs/security.md § Rate limits).
         case tooManyFetches(String)
 
         public var description: String {

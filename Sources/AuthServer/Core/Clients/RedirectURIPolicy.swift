@@ -2,7 +2,7 @@ import Foundation
 
 /// Which redirect URIs a client may register and how a request's redirect URI is matched against them.
 public enum RedirectURIPolicy {
-    /// RFC 8252 §7.3 loopback hosts (plus `localhost`, which Claude Code's metadata document lists, R30).
+    /// RFC 8252 §7.3 loopback hosts (plus `localhost`, which Claude Code's metadata document lists: docs/clients.md § Claude Code).
     static let loopbackHosts: Set<String> = ["127.0.0.1", "[::1]", "::1", "localhost"]
 
     /// ChatGPT's per-connector callbacks live under this prefix, unknown in advance (docs/clients.md § ChatGPT).

@@ -2,10 +2,10 @@ import Shared
 
 /// RFC 8414 §2 authorization server metadata. Names only endpoints that exist; every URL is built from
 /// the tenant's issuer string, which is byte-identical to what the protected-resource metadata names
-/// (RFC 8414 §3.3, R16). What MCP clients look for (R17-R20): S256 only, `none` and `private_key_jwt`
+/// (RFC 8414 §3.3). What MCP clients look for (docs/clients.md): S256 only, `none` and `private_key_jwt`
 /// among the auth methods (Claude's and ChatGPT's metadata-document gates), metadata documents
 /// supported, `iss` really sent on every authorization response, and `offline_access` listed.
-/// No OpenID Connect document is served: a partial one broke ChatGPT (R15).
+/// No OpenID Connect document is served: a partial one broke ChatGPT (docs/clients.md § ChatGPT).
 struct AuthorizationServerMetadata: Codable, Equatable {
     var issuer: String
     var authorizationEndpoint: String

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// RFC 6749 §5.1 successful token response. `refresh_token` is always present for MCP clients, with or
-/// without `offline_access` (R45).
+/// without `offline_access` (Claude does not always ask for it: docs/clients.md § Claude).
 public struct TokenResponse: Codable, Sendable, Equatable {
     public var accessToken: String
     public var tokenType = "Bearer"
@@ -20,7 +20,7 @@ public struct TokenResponse: Codable, Sendable, Equatable {
 }
 
 /// The pair that replaced a rotated refresh token, sealed with AES-GCM under a key derived from the
-/// rotated token. Only someone holding that token can open it, so the grace window (R47) can hand
+/// rotated token. Only someone holding that token can open it, so the grace window (docs/tokens.md § Refresh tokens) can hand
 /// parallel refreshes the same pair while the database holds nothing usable.
 enum RefreshTokenSuccessor {
     private static let info = Data("gatehouse refresh-token successor v1".utf8)

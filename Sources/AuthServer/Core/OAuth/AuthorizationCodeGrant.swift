@@ -45,7 +45,7 @@ struct AuthorizationCodeGrant: Sendable {
             user: user, tenant: tenant, grantID: grant.id, clientID: client.id, resource: record.resource, scopes: scopes,
             refreshScopes: scopes, authTime: record.authTime, now: now
         )
-        // Refresh tokens go to every client that registered the grant type, `offline_access` or not (R45).
+        // Refresh tokens go to every client that registered the grant type, `offline_access` or not (docs/clients.md § Claude).
         guard client.grantTypes.contains("refresh_token") else {
             var response = minted.response
             response.refreshToken = nil

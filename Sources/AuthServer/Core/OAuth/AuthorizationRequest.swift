@@ -11,9 +11,9 @@ public struct AuthorizationRequest: Sendable, Equatable {
     public var state: String?
     public var codeChallenge: String
     public var resource: String
-    /// The scopes asked for, parsed tolerantly (R42); nil when the request named none.
+    /// The scopes asked for, parsed tolerantly (RFC 6749 §3.3; docs/clients.md § Claude); nil when the request named none.
     public var requestedScopes: [String]?
-    /// OIDC `prompt` values; `consent` forces the consent page (R41), `login` a fresh sign-in, `none` neither.
+    /// OIDC `prompt` values; `consent` forces the consent page (the MCP Python SDK sends it), `login` a fresh sign-in, `none` neither.
     public var prompt: Set<String>
 
     public enum Failure: Error, Equatable {
@@ -102,7 +102,7 @@ extension AuthorizationRequest {
     var identityAssured: Bool { client.authMethod != .none || !RedirectURIPolicy.isNativeApp(redirectURI) }
 }
 
-/// Builds the redirect back to the client (RFC 6749 §4.1.2), always with `iss` (RFC 9207 §2, R40).
+/// Builds the redirect back to the client (RFC 6749 §4.1.2), always with `iss` (RFC 9207 §2).
 public enum AuthorizationResponse {
     public static func redirect(to redirectURI: String, parameters: [(String, String?)], issuer: String) -> String {
         let pairs = (parameters + [("iss", issuer)]).compactMap { name, value in value.map { "\(name)=\(encode($0))" } }

@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import Shared
 
-/// RFC 6749 error responses: §5.2 at the token endpoint (JSON, never HTML, R43), §4.1.2.1 on redirects,
+/// RFC 6749 error responses: §5.2 at the token endpoint (JSON, never HTML), §4.1.2.1 on redirects,
 /// plus `invalid_target` (RFC 8707 §2), `invalid_client_metadata`/`invalid_redirect_uri` (RFC 7591 §3.2.2)
 /// and `invalid_token` (RFC 6750 §3.1) where those endpoints need them.
 public struct OAuthError: Error, Equatable, Sendable {

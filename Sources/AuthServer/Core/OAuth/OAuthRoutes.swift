@@ -4,7 +4,7 @@ import NIOCore
 import Shared
 
 /// The OAuth endpoints clients call directly: token, revocation and registration, with CORS for
-/// browser-based clients (R12). Handlers only translate between HTTP and the endpoint types.
+/// browser-based clients (docs/clients.md § MCP Inspector). Handlers only translate between HTTP and the endpoint types.
 enum OAuthAPIRoutes {
     static func add(to router: Router<AuthRequestContext>, services: OAuthServices) {
         let api = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, POST, DELETE, OPTIONS"))
@@ -140,7 +140,7 @@ extension ErrorPage {
         message: "The sign-in request was already answered or is too old. Go back to the app and connect again.")
 }
 
-/// The revocation feed the resource-servers poll (DESIGN "Tokens"). It carries grant ids only: they
+/// The revocation feed the resource-servers poll (docs/architecture.md § How the servers talk). It carries grant ids only: they
 /// are no credential (a grant id buys nothing without a valid token of that grant), so the feed needs
 /// no secret of its own and works across hosts without more configuration.
 enum RevocationFeedRoutes {

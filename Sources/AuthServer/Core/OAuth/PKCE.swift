@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import Shared
 
-/// RFC 7636 with the only method OAuth 2.1 §4.1.1 and MCP allow: S256. `plain` is refused (R37).
+/// RFC 7636 with the only method OAuth 2.1 §4.1.1 and MCP allow: S256 (MCP authorization spec (2025-11-25)
+/// § Authorization Code Protection). `plain` is refused.
 public enum PKCE {
     /// §4.2: BASE64URL(SHA256(verifier)) is always 43 characters.
     public static func isValidChallenge(_ challenge: String) -> Bool {

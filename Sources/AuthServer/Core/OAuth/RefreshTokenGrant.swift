@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import Shared
 
-/// RFC 6749 §6 with OAuth 2.1 §4.3.1 rotation for public clients (R46): every use returns a new refresh
-/// token. The just-rotated one keeps answering, with the same new pair, for the grace window, because
-/// hosts refresh from parallel tool calls (R47); presented after the window it is a replay and ends
-/// the grant. The grant's resource and scopes carry over (R48); a `scope` may narrow the access token.
+/// RFC 6749 §6 with OAuth 2.1 §4.3.1 rotation for public clients (MCP authorization spec (2025-11-25) § Token
+/// Theft): every use returns a new refresh token. The just-rotated one keeps answering, with the same new pair,
+/// for the grace window, because hosts refresh from parallel tool calls (docs/tokens.md § Refresh tokens);
+/// presented after the window it is a replay and ends the grant. The grant's resource and scopes carry over
+/// (RFC 8707 §2.2); a `scope` may narrow the access token.
 struct RefreshTokenGrant: Sendable {
     let storage: any AuthStorage
     let minter: TokenMinter
@@ -53,7 +54,7 @@ struct RefreshTokenGrant: Sendable {
             }
             return try await replay(winner, presented: presented, now: now)
         }
-        // A connector that only refreshes is in use: unused-client reaping (R36) must not take it.
+        // A connector that only refreshes is in use: unused-client reaping (docs/security.md § Threats) must not take it.
         try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
         return minted.response
     }

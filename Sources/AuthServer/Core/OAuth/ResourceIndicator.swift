@@ -2,7 +2,7 @@ import Foundation
 
 /// RFC 8707 resource indicators. A client names the MCP server it wants a token for; the tenant has
 /// one resource, so a request either names it or is refused with `invalid_target` (§2). Clients differ
-/// in trivia (R39): scheme and host case, and a trailing slash on a host-only URL (Claude hosted), so
+/// in trivia (docs/clients.md): scheme and host case, and a trailing slash on a host-only URL (Claude hosted), so
 /// both sides are compared after normalising those; anything else must match byte for byte.
 public enum ResourceIndicator {
     public enum Outcome: Equatable, Sendable {
@@ -11,7 +11,7 @@ public enum ResourceIndicator {
     }
 
     /// - Parameter requested: every `resource` parameter of the request (it may repeat, §2).
-    /// A missing one defaults to the tenant's resource, because Claude Code 2.1.251 sends none (R39).
+    /// A missing one defaults to the tenant's resource, because Claude Code 2.1.251 sends none (docs/clients.md § Claude Code).
     public static func resolve(_ requested: [String], tenantResource: String) -> Outcome {
         guard !requested.isEmpty else { return .resource(tenantResource) }
         guard requested.count == 1 else { return .invalidTarget("Only one resource can be requested") }

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import Shared
 
-/// /oauth/token (RFC 6749 §3.2): form-encoded requests (R43), client authentication, then one handler
+/// /oauth/token (RFC 6749 §3.2): form-encoded requests (§4.1.3), client authentication, then one handler
 /// per grant type. Answers are JSON with `Cache-Control: no-store` (§5.1), errors per §5.2.
 struct TokenEndpoint: Sendable {
     let limits: ClientRequestLimits

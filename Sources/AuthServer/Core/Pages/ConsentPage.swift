@@ -1,6 +1,6 @@
-/// Asks the signed-in person whether a client may act for them (requirements R31: the redirect host and the
-/// verified client host are shown, and a loopback redirect is warned about). The form POSTs to /consent with
-/// hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`.
+/// Asks the signed-in person whether a client may act for them (MCP authorization spec (2025-11-25) § Localhost
+/// Redirect URI Risks: the redirect host and the verified client host are shown, and a loopback redirect is warned
+/// about). The form POSTs to /consent with hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`.
 public struct ConsentPage: Page {
     public static let template = PageTemplate.consent
 

@@ -3,8 +3,8 @@ import Shared
 
 /// Every policy default of the auth-server in one place, each with its reason.
 public enum AuthPolicy {
-    /// Access tokens live at most an hour: long enough that connectors which refresh late (requirements
-    /// R48) keep working, short enough that revocation by grant (checked by the resource-server) and key
+    /// Access tokens live at most an hour: long enough that connectors which refresh late (docs/clients.md
+    /// § Claude) keep working, short enough that revocation by grant (checked by the resource-server) and key
     /// rotation catch up quickly.
     public static let accessTokenMaxLifetime: Int64 = 3600
 
@@ -29,7 +29,7 @@ public enum AuthPolicy {
     public static let authorizationCodeLifetime: TimeInterval = 60
 
     /// Refresh tokens slide: each rotation gets a fresh 30 days, so a connector used monthly stays
-    /// connected and an abandoned one ages out (DESIGN "Tokens").
+    /// connected and an abandoned one ages out (docs/tokens.md § Refresh tokens).
     public static let refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
 
     /// How long the consent page may stay open before the request must start again.
@@ -56,16 +56,17 @@ public enum AuthPolicy {
         public static let requestsPerMinute = 1200
     }
 
-    /// Dynamically registered clients nobody has used for this long are deleted with their grants (R36).
+    /// Dynamically registered clients nobody has used for this long are deleted with their grants, so open
+    /// registration cannot fill the database.
     public static let unusedClientLifetime: TimeInterval = 30 * 24 * 3600
 
     /// `prompt=login` is satisfied by a sign-in this recent; older ones send the person to sign in again.
     public static let freshSignIn: TimeInterval = 5 * 60
 
-    /// Room for any real app name ("Claude Code (my-server)", R35) without letting a registration fill a page.
+    /// Room for any real app name ("Claude Code (my-server)") without letting a registration fill a page.
     public static let maxClientNameLength = 200
 
-    /// Browser sessions of the server-rendered pages (DESIGN.md "Pages").
+    /// Browser sessions of the server-rendered pages (docs/security.md § Browser pages).
     public enum Sessions {
         /// A session ends 12 h after sign-in whatever happens: a working day, after which a stolen cookie is worthless.
         public static let absoluteLifetime: TimeInterval = 12 * 3600
@@ -137,7 +138,7 @@ public enum AuthPolicy {
         /// The whole fetch (name resolution, connection, headers and body) ends by then, so a server that
         /// trickles bytes cannot hold an /authorize request open.
         public static let totalTimeout: Duration = .seconds(5)
-        /// Cache bounds (CIMD § Caching): at least a minute, so `max-age=0` cannot turn every sign-in into a
+        /// Cache bounds (CIMD draft § Metadata Caching): at least a minute, so `max-age=0` cannot turn every sign-in into a
         /// fetch; at most a day, so a client's changed redirect URIs are seen the next day at the latest.
         public static let minimumCacheSeconds: Double = 60
         public static let maximumCacheSeconds: Double = 24 * 3600
@@ -147,7 +148,7 @@ public enum AuthPolicy {
         public static let maxCachedDocuments = 1000
         /// Longer client ids are refused before any parsing; real ones are well under 200 characters.
         public static let maxClientIDLength = 2048
-        /// Fetches of documents that are neither pinned nor cached one address may cause per hour (R24: anyone
+        /// Fetches of documents that are neither pinned nor cached one address may cause per hour (anyone
         /// can make us fetch by sending a client_id). A person connecting an app costs one; 120 covers an office
         /// behind one NAT connecting at once, while a script gets two URLs a minute out of us. Behind a reverse
         /// proxy every request shares the proxy's address, which this still leaves room for.

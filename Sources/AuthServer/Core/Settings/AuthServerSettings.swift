@@ -11,11 +11,11 @@ public struct AuthServerSettings: Sendable {
     public var dataDirectory: String
     /// Base64 of 32 bytes; when absent, a key file is created in the data folder.
     public var keyEncryptionKey: String?
-    /// How long a just-rotated refresh token still answers with the pair that replaced it (R47).
+    /// How long a just-rotated refresh token still answers with the pair that replaced it (docs/tokens.md § Refresh tokens).
     public var refreshGraceSeconds: Int
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
-    /// Pinned Client ID Metadata Documents, used instead of fetching (requirements R29).
+    /// Pinned Client ID Metadata Documents, used instead of fetching (docs/clients.md § Pinned metadata documents).
     public var cimdPinnedDirectory: PinnedDocumentsFolder
     /// Lets metadata documents (and client JWKS) be fetched from loopback, over plain http too. For
     /// local tests only: it opens the server's own machine to whoever names a client_id.

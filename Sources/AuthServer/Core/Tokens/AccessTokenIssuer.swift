@@ -28,7 +28,7 @@ public struct AccessTokenIssuer: Sendable {
 }
 
 /// RFC 6749 §3.3 scope syntax: space-delimited tokens of printable ASCII except space, `"` and `\`.
-/// Parsing is tolerant of extra whitespace (requirements R42).
+/// Parsing is tolerant of extra whitespace, which Claude has sent (docs/clients.md § Claude).
 public enum ScopeList {
     public static func parse(_ text: String) -> [String]? {
         let scopes = text.split(whereSeparator: \.isWhitespace).map(String.init)

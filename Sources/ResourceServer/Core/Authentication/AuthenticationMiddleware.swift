@@ -1,8 +1,8 @@
 import Hummingbird
 import Shared
 
-/// Requires a valid bearer token in the Authorization header (never the query string, R10) and puts
-/// the caller into the request context.
+/// Requires a valid bearer token in the Authorization header (never the query string: MCP authorization spec
+/// (2025-11-25) § Token Requirements) and puts the caller into the request context.
 struct AuthenticationMiddleware: RouterMiddleware {
     let authenticator: BearerAuthenticator
     let challenge: BearerChallenge

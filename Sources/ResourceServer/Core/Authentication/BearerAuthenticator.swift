@@ -53,7 +53,7 @@ public struct BearerAuthenticator: Sendable {
 
 extension BearerAuthenticator {
     /// The revocation feed's verdict comes after the signature's: a revoked grant's tokens stay well
-    /// formed and signed, and must still be refused (DESIGN "Tokens").
+    /// formed and signed, and must still be refused (docs/tokens.md § Grants and revocation).
     static func unlessRevoked(_ caller: Caller, _ revoked: RevokedGrants) throws(BearerAuthenticationError) -> Caller {
         guard !revoked.contains(caller.claims.grantID) else { throw .token(.revoked) }
         return caller

@@ -3,7 +3,7 @@ import Shared
 
 /// `WWW-Authenticate: Bearer …` challenges (RFC 6750 §3) pointing at our protected-resource metadata
 /// (RFC 9728 §5.1). Clients start sign-in only from a 401, or a 403 with `insufficient_scope`
-/// (requirements R54-R56), so authentication is always answered here, before any JSON-RPC dispatch.
+/// (docs/clients.md § Claude), so authentication is always answered here, before any JSON-RPC dispatch.
 public struct BearerChallenge: Sendable {
     public let resourceMetadataURL: String
     /// Scopes named in a 401 when no particular call is known: what the server's tools need at most.
@@ -21,7 +21,8 @@ public struct BearerChallenge: Sendable {
             description: error?.description ?? "This MCP server needs an access token")
     }
 
-    /// 403 `insufficient_scope` naming every scope the call needs, in one challenge (R55).
+    /// 403 `insufficient_scope` naming every scope the call needs, in one challenge (MCP authorization spec
+    /// (2025-11-25) § Runtime Insufficient Scope Errors).
     public func insufficientScope(needed: [String], description: String) -> Response {
         response(status: .forbidden, header: header(error: "insufficient_scope", description: description, scopes: needed),
             error: "insufficient_scope", description: description)

@@ -3,12 +3,12 @@ import Shared
 
 /// High-trust tools need a second factor within the last 15 minutes. Real MCP clients ignore RFC 9470
 /// challenges, so elevation is a scope, `mfa`, that we ask for with 403 `insufficient_scope`
-/// (requirements R59-R61): the auth-server grants it only after a fresh second factor and stamps
+/// (docs/tokens.md § MFA elevation): the auth-server grants it only after a fresh second factor and stamps
 /// `auth_time`; this is the one place that decides whether a caller is elevated. Until the auth-server
 /// grants `mfa`, nobody is, and every high-trust call is answered with the challenge.
 public enum SecondFactor {
     /// Listed in the auth-server's scopes, never in the protected-resource metadata, so clients only
-    /// ask for it when challenged (R60).
+    /// ask for it when challenged.
     public static let scope = "mfa"
     /// How old the second factor may be.
     public static let maximumAge: Int64 = 900
@@ -22,6 +22,6 @@ public enum SecondFactor {
     }
 
     /// Where a person elevates a personal access token, which cannot step up through OAuth: the account
-    /// page of the tenant's issuer (DESIGN, Tokens).
+    /// page of the tenant's issuer (docs/tokens.md § MFA elevation).
     public static func elevationURL(issuer: String) -> String { issuer + "/account/security" }
 }

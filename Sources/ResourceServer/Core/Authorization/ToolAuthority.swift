@@ -8,12 +8,12 @@ import Shared
 /// Refusals come in that order, with one exception: when a missing scope is one the person's role can
 /// never hold, the role refusal comes first, because the auth-server would narrow that scope away and a
 /// 403 asking for it would send a connector into step-up after step-up. Missing scopes come before the
-/// second factor, so one challenge asks for everything (R55).
+/// second factor, so one challenge asks for everything (MCP authorization spec (2025-11-25) § Runtime Insufficient Scope Errors).
 public enum ToolAuthority {
     public enum Verdict: Sendable, Equatable {
         case allowed
         /// The token lacks scopes: `needed` is everything the call needs, the second factor included
-        /// when the tool is high-trust and the caller not elevated, so one challenge asks for all (R55).
+        /// when the tool is high-trust and the caller not elevated, so one challenge asks for all.
         case missingScopes(needed: [String])
         /// The person's role or company does not allow the tool; the message says why.
         case roleRefused(String)

@@ -2,8 +2,10 @@ import Foundation
 import Shared
 
 /// RFC 9728 §2 protected-resource metadata, served identically at the root and path-inserted
-/// well-known URLs (R3). `resource` is byte-identical to the configured MCP URL (R4) and names one
-/// authorization server (R9); tokens are accepted only in the Authorization header (R10).
+/// well-known URLs (RFC 9728 §3.1; MCP authorization spec (2025-11-25) § Protected Resource Metadata Discovery Requirements).
+/// `resource` is byte-identical to the configured MCP URL (§3.3) and names one authorization server
+/// (clients use only the first: docs/clients.md § Claude); tokens are accepted only in the Authorization
+/// header (MCP authorization spec (2025-11-25) § Token Requirements).
 /// Beyond RFC 9728's members (§2 allows more), `gatehouse_tools` names each tool with its scopes, kind
 /// and, when not everyone's, the roles it is for, so a consent page or an operator can say what a grant
 /// of some scopes lets an app do for a given person.
@@ -33,7 +35,7 @@ struct ProtectedResourceMetadata: Codable, Equatable {
     }
 
     /// `scopes_supported` holds every tool scope and never the second factor's `mfa`, which clients must
-    /// only ask for when challenged (R60).
+    /// only ask for when challenged (docs/tokens.md § MFA elevation).
     init(resource: String, issuer: String, registry: ToolRegistry) {
         self.resource = resource
         self.authorizationServers = [issuer]

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// DNS-rebinding protection for `/mcp` (transports §Security Warning, R70): a request that carries an
+/// DNS-rebinding protection for `/mcp` (MCP transports (2025-11-25) § Security Warning): a request that carries an
 /// Origin header must come from an allowed origin; requests without one (servers, CLIs) pass.
 struct OriginGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowed: Set<String>

@@ -49,14 +49,15 @@ public enum ResourceServerApplication {
             metadata.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
 
-        // `/mcp` and `/mcp/` are both served directly: redirects lose the Authorization header in some clients (R6).
+        // `/mcp` and `/mcp/` are both served directly: redirects lose the Authorization header in some clients (docs/clients.md).
         let mcpPath = resourcePath.isEmpty ? "/" : resourcePath
         let mcp = router.group(RouterPath(mcpPath))
             .add(middleware: CORSMiddleware(origins: .only { originGuard.isAllowed($0) }, methods: "POST, OPTIONS"))
             .add(middleware: originGuard)
         mcp.on("", method: .options) { _, _ in Response(status: .noContent) }
         for method in [HTTPRequest.Method.get, .delete] {
-            // Stateless server: no standalone SSE stream and no session to end (R67, R73).
+            // Stateless server: no standalone SSE stream and no session to end (MCP transports (2025-11-25) § Listening
+            // for Messages from the Server, § Session Management; 2026-07-28 § Earlier Streamable HTTP Revisions).
             mcp.on("", method: method) { _, _ in Response(status: .methodNotAllowed, headers: [.allow: "POST"]) }
         }
         mcp.add(middleware: AuthenticationMiddleware(authenticator: authenticator, challenge: challenge))

@@ -1,4 +1,4 @@
-/// A JSON-RPC 2.0 error (§5.1) with the codes MCP uses (requirements R82).
+/// A JSON-RPC 2.0 error (§5.1) with the codes MCP uses (MCP basic protocol (2026-07-28) § Error Codes).
 public struct JSONRPCError: Error, Sendable, Equatable {
     public var code: Int
     public var message: String
@@ -22,7 +22,7 @@ public struct JSONRPCError: Error, Sendable, Equatable {
     /// 2026-07-28: the request's protocol version is not one we serve.
     public static let unsupportedProtocolVersionCode = -32022
 
-    // Our own codes, outside both JSON-RPC's reserved -32768…-32000 and MCP's -32020…-32099 (R82).
+    // Our own codes, outside both JSON-RPC's reserved -32768…-32000 and MCP's -32020…-32099 (§ Error Codes).
     /// A high-trust tool called with a personal access token that is not elevated; data carries `elevationUrl`.
     public static let elevationRequiredCode = -31403
     /// Over a rate limit; data carries `retryAfterSeconds`, the HTTP answer is 429 with Retry-After.

@@ -52,7 +52,8 @@ public struct MCPDispatcher: Sendable {
         ]
     }
 
-    /// 2026-07-28 server/discover: both eras' versions, so clients of either can find theirs (R74).
+    /// 2026-07-28 server/discover: both eras' versions, so clients of either can find theirs (MCP versioning
+    /// (2026-07-28) § Backward Compatibility with Initialization-Based Versions).
     private func discover() -> [String: JSONValue] {
         [
             "supportedVersions": .array(ProtocolVersions.all.map(JSONValue.string)), "capabilities": ["tools": ["listChanged": false]],
@@ -72,7 +73,7 @@ public struct MCPDispatcher: Sendable {
         var result: [String: JSONValue] = ["tools": .array(page.tools.map(\.listing))]
         if let next = page.nextCursor { result["nextCursor"] = .string(next) }
         if request.era == .modern {
-            // The list depends on the token's scopes, so no shared cache may keep it (R76).
+            // The list depends on the token's scopes, so no shared cache may keep it (MCP caching (2026-07-28) § Cache Scope Field).
             result["ttlMs"] = .int(listTTLMilliseconds)
             result["cacheScope"] = "private"
         }

@@ -51,7 +51,7 @@ struct MCPEndpoint: Sendable {
             prepared = [prepare(message, headers: request.headers, inBatch: false)]
         }
 
-        // Authorization is decided for the whole body before anything runs (R56), then the rate limits.
+        // Authorization is decided for the whole body before anything runs (docs/clients.md § Claude), then the rate limits.
         if let refusal = gate(prepared, caller: caller, tenant: tenant, sse: sse) { return refusal }
 
         var replies: [Reply] = []
@@ -144,7 +144,7 @@ struct MCPEndpoint: Sendable {
             return .request(MCPRequest(id: id, method: method, params: params, era: .modern))
         }
         // Handshake era: a missing header means 2025-03-26, and a date-shaped unknown one is taken as the
-        // negotiated version, because real clients send both (R69). Only nonsense is refused.
+        // negotiated version, because real clients send both (docs/clients.md § Claude). Only nonsense is refused.
         if let version = headers.value(Header.protocolVersion), !ProtocolVersions.looksLikeVersion(version) {
             return .failed(.invalidRequest("Unsupported MCP-Protocol-Version header: \(version)"), id: id, era: .handshake)
         }
@@ -187,7 +187,7 @@ struct MCPEndpoint: Sendable {
         return nil
     }
 
-    /// nil when the client accepts neither JSON nor SSE; true when it accepts only SSE (R64: never 406 a
+    /// nil when the client accepts neither JSON nor SSE; true when it accepts only SSE (docs/clients.md § Claude Code: never 406 a
     /// client that accepts JSON, and answer JSON whenever it is acceptable).
     static func prefersEventStream(_ accept: String?) -> Bool? {
         guard let accept else { return false }

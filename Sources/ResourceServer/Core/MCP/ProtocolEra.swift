@@ -1,4 +1,5 @@
-/// The two generations of the MCP wire that share our one endpoint (requirements §8).
+/// The two generations of the MCP wire that share our one endpoint (MCP versioning (2026-07-28)
+/// § Backward Compatibility with Initialization-Based Versions).
 public enum ProtocolEra: Sendable, Equatable {
     /// 2025-03-26 … 2025-11-25: an `initialize` handshake, then requests carrying `MCP-Protocol-Version`.
     case handshake
@@ -15,7 +16,8 @@ public enum ProtocolVersions {
 
     /// The only handshake revision that allowed JSON-RPC batches (removed in 2025-06-18).
     public static let batching = "2025-03-26"
-    /// What a handshake-era request without `MCP-Protocol-Version` is taken to speak (R69).
+    /// What a handshake-era request without `MCP-Protocol-Version` is taken to speak (MCP transports
+    /// (2025-11-25) § Protocol Version Header).
     public static let assumedWhenAbsent = "2025-03-26"
 
     public static let metaKey = "io.modelcontextprotocol/protocolVersion"

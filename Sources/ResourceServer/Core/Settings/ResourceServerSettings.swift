@@ -40,7 +40,7 @@ public struct ResourceServerSettings: Sendable {
         self.rateLimits = rateLimits
     }
 
-    /// The hosted connectors' origins (requirements R70).
+    /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
     public static let defaultAllowedOrigins = ["https://claude.ai", "https://claude.com", "https://chatgpt.com"]
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {

@@ -23,7 +23,7 @@ public struct Tool: Sendable {
 
     public static let maximumNameLength = 64
 
-    /// Claude refuses every tool of a server when one name breaks `^[a-zA-Z0-9_-]{1,64}$` (requirements R80).
+    /// Claude refuses every tool of a server when one name breaks `^[a-zA-Z0-9_-]{1,64}$` (docs/clients.md § Claude).
     public static func isValidName(_ name: String) -> Bool {
         (1...maximumNameLength).contains(name.utf8.count)
             && name.utf8.allSatisfy { Base62.isBase62($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }

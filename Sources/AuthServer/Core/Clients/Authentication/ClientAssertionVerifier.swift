@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// Verifies a `private_key_jwt` client assertion (RFC 7523 §3 and §3.2, OIDC Core §9; requirements R44):
+/// Verifies a `private_key_jwt` client assertion (RFC 7523 §3 and §3.2, OIDC Core §9; ChatGPT's method, docs/clients.md § ChatGPT):
 /// a JWS signed with an asymmetric algorithm by one of the client's own keys, `iss` = `sub` = the client,
 /// `aud` naming us, short-lived, and its `jti` used once. Cheap claim checks run before any key is looked
 /// up, so a hostile assertion cannot make us fetch a client's JWK Set; the `jti` is recorded last, so an

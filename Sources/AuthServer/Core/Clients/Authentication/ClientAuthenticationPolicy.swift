@@ -35,8 +35,8 @@ public enum ClientAuthenticationPolicy {
     /// working within ten minutes.
     public static let jwksMaximumAgeSeconds: TimeInterval = 600
 
-    /// An unknown `kid` refetches a `jwks_uri` at most this often (requirements R44), so forged kids cannot
-    /// turn our token endpoint into a flood of requests to the client's host.
+    /// An unknown `kid` refetches a `jwks_uri` at most this often (a new kid means the client rotated, OIDC Core
+    /// §10.1.1), so forged kids cannot turn our token endpoint into a flood of requests to the client's host.
     public static let jwksRefetchIntervalSeconds: TimeInterval = 30
 
     /// After a failed fetch the next may be tried this soon: long enough not to hammer a host that is down,

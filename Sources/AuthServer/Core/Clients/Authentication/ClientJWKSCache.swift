@@ -4,7 +4,7 @@ import Logging
 /// The keys behind clients' `jwks_uri`s, cached per URI. The injected fetch owns the network rules
 /// (SSRF refusal, timeout, size limit); this type owns when to call it: a set is trusted for
 /// `jwksMaximumAgeSeconds`, an unknown `kid` refetches at most once per `jwksRefetchIntervalSeconds`
-/// (requirements R44), a failure is retried after `jwksRetryAfterFailureSeconds`, and concurrent lookups
+/// (OIDC Core §10.1.1), a failure is retried after `jwksRetryAfterFailureSeconds`, and concurrent lookups
 /// of one URI share one fetch. Keys that are too old are never served, even when the host is down: a
 /// client that withdrew a key must be able to rely on that.
 public actor ClientJWKSCache {

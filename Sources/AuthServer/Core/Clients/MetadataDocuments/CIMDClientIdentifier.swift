@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// Which kind of `client_id` a request names (CIMD draft § Client Identifier; requirements R21, R22).
+/// Which kind of `client_id` a request names (CIMD draft § Client Identifier).
 /// A client_id that is an https URL with a path names a Client ID Metadata Document. Anything else
 /// that looks like a URL is refused with the reason, so /authorize can show a page that says what is
 /// wrong; everything else is a plain identifier (DCR or first-party), which never contains "://".
@@ -63,7 +63,7 @@ public enum CIMDClientIdentifier {
         if clientID.count > AuthPolicy.MetadataDocuments.maxClientIDLength { return .tooLong }
         if !clientID.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) { return .invalidCharacters }
         // Exact, lowercase scheme: the document's client_id is compared to this string byte for byte
-        // (R25), so accepting other spellings would only create several ids for one document.
+        // (CIMD draft § Client Metadata Document), so accepting other spellings would only create several ids for one document.
         let rest: Substring
         if clientID.hasPrefix("https://") {
             rest = clientID.dropFirst("https://".count)

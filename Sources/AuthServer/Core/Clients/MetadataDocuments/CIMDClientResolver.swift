@@ -3,11 +3,11 @@ import Logging
 import Shared
 
 /// Turns a metadata-document client_id into a checked `ClientMetadataDocument` (CIMD draft § Client
-/// Information Discovery; requirements R21-R29): its pinned copy if there is one, else a cached fetch,
+/// Information Discovery): its pinned copy if there is one, else a cached fetch,
 /// else a fetch through `UntrustedURLFetcher`. Fetched documents are cached as their HTTP headers allow,
 /// within bounds (`CacheLifetime`); failures and invalid documents are never cached, so the next sign-in
-/// tries again (R28). Concurrent requests for one URL share one fetch. Anyone can name a URL as a
-/// client_id, so each address may start only so many fetches an hour (R24); pinned and cached
+/// tries again (§ Metadata Caching). Concurrent requests for one URL share one fetch. Anyone can name a URL as a
+/// client_id, so each address may start only so many fetches an hour (docs/security.md § Rate limits); pinned and cached
 /// documents, and joining a fetch already under way, cost nothing.
 public actor CIMDClientResolver {
     private struct Entry {

@@ -1,12 +1,12 @@
 /// Why a metadata-document client_id could not be turned into a client. Each message names the URL
-/// and says what was wrong, fit for the 400 page /authorize shows (requirements R28: a failed fetch
+/// and says what was wrong, fit for the 400 page /authorize shows (CIMD draft § Metadata Discovery Errors: a failed fetch
 /// aborts the authorization request); none reveals our addresses or the underlying network error,
 /// which go to the log through `logDetail`.
 public enum CIMDResolutionError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidClientID(String, CIMDClientIdentifier.Problem)
     case fetchFailed(String, URLFetchError)
     case invalidDocument(String, ClientMetadataDocument.Problem)
-    /// Not fetched: the address asking has used up its fetches for now (R24).
+    /// Not fetched: the address asking has used up its fetches for now (docs/security.md § Rate limits).
     case tooManyFetches(String)
 
     public var clientID: String {

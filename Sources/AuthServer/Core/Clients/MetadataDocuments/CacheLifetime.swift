@@ -1,6 +1,6 @@
 import Foundation
 
-/// How long a fetched metadata document may be reused (CIMD draft § Caching; requirements R28):
+/// How long a fetched metadata document may be reused (CIMD draft § Metadata Caching):
 /// the response's freshness lifetime per RFC 9111 §4.2.1 (`max-age`, else `Expires` minus `Date`,
 /// less `Age`), clamped to `AuthPolicy.MetadataDocuments`' bounds, or the default when the response
 /// names none. `no-store` means "use it for this request, keep nothing". `no-cache` (reuse only after

@@ -1,8 +1,8 @@
 import Foundation
 import Shared
 
-/// A client as its Client ID Metadata Document describes it (CIMD draft § Client Metadata, members from
-/// RFC 7591 §2; requirements R25-R27). Read tolerantly: members we do not use are ignored, and the
+/// A client as its Client ID Metadata Document describes it (CIMD draft § Client Metadata Document,
+/// members from RFC 7591 §2). Read tolerantly: members we do not use are ignored, and the
 /// `token_endpoint_auth_methods_supported` list ChatGPT puts in its document is read as a choice offered
 /// to us when the document names no method. Checked strictly: a
 /// document that could make us trust the wrong party or the wrong place is refused whole.
@@ -91,7 +91,7 @@ public struct ClientMetadataDocument: Sendable, Equatable {
     }
 
     /// A document that names no method may list those it can use (OpenID Connect RP Metadata Choices 1.0
-    /// §2, as ChatGPT's does, R27), leaving the choice to us: `private_key_jwt` when listed and the document
+    /// §2, as ChatGPT's does: docs/clients.md § ChatGPT), leaving the choice to us: `private_key_jwt` when listed and the document
     /// names keys, since it proves the client and ChatGPT uses it whenever we advertise it; else `none`.
     private static func chosenMethod(offered: [String]?, hasKeys: Bool) throws(Problem) -> AuthenticationMethod {
         guard let offered, !offered.isEmpty else { return .none }

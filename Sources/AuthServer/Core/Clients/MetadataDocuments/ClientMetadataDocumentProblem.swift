@@ -6,11 +6,13 @@ extension ClientMetadataDocument {
         /// Absent, null or empty.
         case missing(String)
         case wrongType(String, expected: String)
-        /// R25: the document's client_id must equal the URL it was fetched from, byte for byte.
+        /// The document's client_id must equal the URL it was fetched from, byte for byte (CIMD draft
+        /// § Client Metadata Document).
         case clientIDMismatch(found: String)
-        /// R26: `client_secret`, `client_secret_expires_at` and the like have no place in a public document.
+        /// `client_secret`, `client_secret_expires_at` and the like have no place in a public document (CIMD draft
+        /// § Client Metadata Document).
         case clientSecretMember(String)
-        /// R26: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`.
+        /// `client_secret_basic`, `client_secret_post`, `client_secret_jwt`: no secret can be shared through a public document.
         case sharedSecretMethod(String)
         case unsupportedAuthMethod(String)
         case invalidRedirectURI(String, reason: String)

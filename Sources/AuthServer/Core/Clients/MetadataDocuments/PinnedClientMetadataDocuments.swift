@@ -1,8 +1,8 @@
 import Foundation
 import Shared
 
-/// Metadata documents kept on disk and used instead of fetching (CIMD § Pre-Registering Client ID Metadata
-/// Document URLs; requirements R29: claude.ai's document has been behind a bot challenge for datacenter
+/// Metadata documents kept on disk and used instead of fetching (CIMD draft § Pre-Registering Client ID Metadata
+/// Document URLs; docs/clients.md § Claude: claude.ai's document has been behind a bot challenge for datacenter
 /// fetches). Each `*.json` file in the folder stands for the URL in its own `client_id`; other files are
 /// ignored. Every file is checked at start, and one bad file stops the server with its name.
 public struct PinnedClientMetadataDocuments: Sendable {

@@ -1,4 +1,4 @@
-/// Where pinned Client ID Metadata Documents come from (GATEHOUSE_CIMD_PINNED_DIR; requirements R29).
+/// Where pinned Client ID Metadata Documents come from (GATEHOUSE_CIMD_PINNED_DIR; docs/clients.md § Pinned metadata documents).
 public enum PinnedDocumentsFolder: Sendable, Equatable {
     /// The copies shipped in the repository, relative to the working directory (Deploy/run starts the
     /// servers from the repository root). A missing folder means no pins: an install elsewhere still runs.

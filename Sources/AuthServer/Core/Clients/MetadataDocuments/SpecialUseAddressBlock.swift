@@ -1,7 +1,7 @@
 import Shared
 
-/// Address blocks a fetch of a client-supplied URL must never reach (CIMD draft § Server-Side Request
-/// Forgery; requirements R24): the IANA special-purpose registries that RFC 6890 set up, plus their
+/// Address blocks a fetch of a client-supplied URL must never reach (CIMD draft § Server Side Request
+/// Forgery (SSRF) Attacks): the IANA special-purpose registries that RFC 6890 set up, plus their
 /// later entries (RFC 7526 6to4, RFC 8215 local NAT64, RFC 9602 SRv6, RFC 9637 documentation).
 ///
 /// Blocks that carry an IPv4 address inside an IPv6 one (IPv4-mapped, NAT64) are judged by the IPv4

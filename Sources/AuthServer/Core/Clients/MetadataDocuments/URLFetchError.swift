@@ -7,7 +7,7 @@ public enum URLFetchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Plain http, allowed only to loopback when GATEHOUSE_CIMD_ALLOW_LOOPBACK is on.
     case notHTTPS
     case hostNotFound(detail: String)
-    /// The host resolves to an address no client-supplied fetch may reach (R24).
+    /// The host resolves to an address no client-supplied fetch may reach (CIMD draft § Server Side Request Forgery (SSRF) Attacks).
     case forbiddenAddress(SpecialUseAddressBlock)
     /// A 3xx answer; redirects are never followed (CIMD § Client Information Discovery).
     case redirect(status: Int)

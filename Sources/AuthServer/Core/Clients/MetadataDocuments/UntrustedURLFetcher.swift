@@ -4,7 +4,7 @@ import Shared
 
 /// Fetches a JSON document from a URL a client supplied: a Client ID Metadata Document, a client's
 /// `jwks_uri`. Whoever types the URL picks the destination, so (CIMD draft § Client Information
-/// Discovery and § Server-Side Request Forgery; requirements R23, R24):
+/// Discovery, § Server Side Request Forgery (SSRF) Attacks, § Maximum Response Size for Client Metadata Documents):
 ///
 /// - https only; plain http only to loopback, and only with GATEHOUSE_CIMD_ALLOW_LOOPBACK=true, which
 ///   exists for local tests that serve documents from a Hummingbird server on 127.0.0.1.

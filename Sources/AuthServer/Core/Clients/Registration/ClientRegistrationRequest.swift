@@ -78,7 +78,7 @@ struct ClientRegistrationRequest: Sendable {
 }
 
 /// The metadata a registration holds, as RFC 7591 §3.2.1 returns it: unset members are omitted, never
-/// sent as "" or null (Claude's validator refuses those, R35).
+/// sent as "" or null (Claude's validator refuses those: docs/clients.md § Claude).
 struct RegisteredClientMetadata: Codable, Sendable, Equatable {
     var redirectURIs: [String]
     var tokenEndpointAuthMethod: String

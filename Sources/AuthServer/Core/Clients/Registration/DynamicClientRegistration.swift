@@ -11,7 +11,7 @@ import Synchronization
 /// registration from the same address is folded into the client it already made (Claude registers on
 /// every fresh connection): the fold answers with the client's id and metadata only, never a
 /// registration access token or a secret, and never changes the stored client, so replaying someone's
-/// registration body gains nothing (docs/security.md § Registration takeover). Clients nobody has used
+/// registration body gains nothing (docs/security.md § Threats). Clients nobody has used
 /// for `AuthPolicy.unusedClientLifetime` are reaped.
 final class DynamicClientRegistration: Sendable {
     let storage: any AuthStorage
