@@ -25,7 +25,9 @@ struct AuthServerHTTPTests {
     ) async throws {
         let directory = try TemporaryDirectory(creating: false)
         defer { directory.remove() }
-        var settings = AuthServerSettings(listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path)
+        var settings = AuthServerSettings(
+            listen: .init(host: "127.0.0.1", port: 0), issuer: issuer, resource: resource, dataDirectory: directory.path,
+            keyEncryptionKey: AuthServerEnvironmentTests.testKEK)
         configure(&settings)
         let environment = try await AuthServerEnvironment.open(settings, reconcile: true)
         let app = Application(router: try await AuthServerApplication.router(environment: environment, resourceTools: resourceTools))

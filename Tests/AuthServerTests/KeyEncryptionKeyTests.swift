@@ -9,6 +9,50 @@ import Testing
 @Suite("KeyEncryptionKey")
 struct KeyEncryptionKeyTests {
     static func bytes(of key: KeyEncryptionKey) -> Data { key.key.withUnsafeBytes { Data($0) } }
+    static let loopbackIssuer = "http://127.0.0.1:9000"
+
+    @Test("a public issuer refuses the key generated into the data folder, and says which settings to give instead")
+    func publicIssuerNeedsAKeyKeptElsewhere() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for issuer in ["https://acme.example.com", "https://10.0.0.5"] {
+            let error = try #require(throws: ConfigurationError.self) {
+                try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: issuer)
+            }
+            #expect(error.setting == "GATEHOUSE_KEK_FILE")
+            #expect(error.problem.contains("GATEHOUSE_KEK") && error.problem.contains("copy of the folder"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.file(KeyEncryptionKey.fileName)), "nothing generated")
+        for issuer in ["http://127.0.0.1:9000", "https://localhost:9443", "http://desk.localhost"] {
+            _ = try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: issuer)
+        }
+    }
+
+    @Test("GATEHOUSE_KEK_FILE: a 0600 file outside the data folder is used; one inside it, missing or open to others is refused")
+    func keyFileSetting() throws {
+        let data = try TemporaryDirectory()
+        let elsewhere = try TemporaryDirectory()
+        defer { data.remove(); elsewhere.remove() }
+        let raw = Data((0..<32).map { UInt8($0 * 3 & 0xFF) })
+        let path = elsewhere.file("kek")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data((raw.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600]))
+        let kek = try KeyEncryptionKey.load(.file(path), dataDirectory: data.path, issuer: "https://acme.example.com")
+        #expect(Self.bytes(of: kek) == raw)
+
+        let inside = data.file("my-kek")
+        #expect(FileManager.default.createFile(atPath: inside, contents: Data(raw.base64EncodedString().utf8), attributes: [.posixPermissions: 0o600]))
+        for refused in [inside, data.path + "/../" + URL(fileURLWithPath: data.path).lastPathComponent + "/my-kek", elsewhere.file("missing")] {
+            let error = try #require(throws: ConfigurationError.self) {
+                try KeyEncryptionKey.load(.file(refused), dataDirectory: data.path, issuer: "https://acme.example.com")
+            }
+            #expect(error.setting == "GATEHOUSE_KEK_FILE", "\(refused)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        let open = try #require(throws: ConfigurationError.self) {
+            try KeyEncryptionKey.load(.file(path), dataDirectory: data.path, issuer: "https://acme.example.com")
+        }
+        #expect(open.problem.contains("chmod 600"))
+    }
 
     @Test("with no GATEHOUSE_KEK a 0600 kek file is created in the data folder and reused on the next load")
     func keyFileIsCreatedAndReused() throws {
@@ -17,14 +61,14 @@ struct KeyEncryptionKeyTests {
         let path = directory.file(KeyEncryptionKey.fileName)
         #expect(!FileManager.default.fileExists(atPath: path))
 
-        let first = try KeyEncryptionKey.load(configured: nil, dataDirectory: directory.path)
+        let first = try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(try permissions(of: path) == 0o600)
         let stored = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(Data(base64Encoded: stored) == Self.bytes(of: first))
         #expect(Self.bytes(of: first).count == 32)
 
-        let second = try KeyEncryptionKey.load(configured: nil, dataDirectory: directory.path)
+        let second = try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         #expect(Self.bytes(of: second) == Self.bytes(of: first))
         let plaintext = Data("signing key bytes".utf8)
         let sealed = try first.seal(plaintext, context: "ctx")
@@ -37,7 +81,7 @@ struct KeyEncryptionKeyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let raw = Data((0..<32).map { UInt8($0 * 7 & 0xFF) })
-        let kek = try KeyEncryptionKey.load(configured: raw.base64EncodedString(), dataDirectory: directory.path)
+        let kek = try KeyEncryptionKey.load(.value(raw.base64EncodedString()), dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         #expect(Self.bytes(of: kek) == raw)
         #expect(!FileManager.default.fileExists(atPath: directory.file(KeyEncryptionKey.fileName)))
 
@@ -53,7 +97,7 @@ struct KeyEncryptionKeyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let error = try #require(throws: ConfigurationError.self) {
-            try KeyEncryptionKey.load(configured: configured, dataDirectory: directory.path)
+            try KeyEncryptionKey.load(.value(configured), dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         }
         #expect(error.setting == "GATEHOUSE_KEK")
         #expect(error.problem.contains("32 bytes"))
@@ -65,12 +109,12 @@ struct KeyEncryptionKeyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file(KeyEncryptionKey.fileName)
-        _ = try KeyEncryptionKey.load(configured: nil, dataDirectory: directory.path)
+        _ = try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         #expect(try permissions(of: path) == 0o644)
 
         let error = try #require(throws: ConfigurationError.self) {
-            try KeyEncryptionKey.load(configured: nil, dataDirectory: directory.path)
+            try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         }
         #expect(error.setting == "GATEHOUSE_DATA_DIR")
         #expect(error.problem.contains(path))
@@ -85,7 +129,7 @@ struct KeyEncryptionKeyTests {
         let corrupt = Data(Data(count: 16).base64EncodedString().utf8)
         #expect(FileManager.default.createFile(atPath: path, contents: corrupt, attributes: [.posixPermissions: 0o600]))
         let error = try #require(throws: ConfigurationError.self) {
-            try KeyEncryptionKey.load(configured: nil, dataDirectory: directory.path)
+            try KeyEncryptionKey.load(.dataFolder, dataDirectory: directory.path, issuer: Self.loopbackIssuer)
         }
         #expect(error.setting == "GATEHOUSE_DATA_DIR")
         #expect(FileManager.default.contents(atPath: path) == corrupt)

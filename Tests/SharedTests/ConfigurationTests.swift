@@ -121,8 +121,9 @@ struct SettingTests {
 
     // MARK: canonicalURL (RFC 8414 §3.3, RFC 9728 §3.3: issuer and resource are compared byte for byte)
 
-    @Test("canonicalURL accepts absolute http(s) URLs as written", arguments: [
+    @Test("canonicalURL accepts absolute https URLs, and http ones on loopback, as written", arguments: [
         "https://acme.example.com", "https://acme.example.com/mcp", "http://127.0.0.1:9000", "https://acme.example.com:8443/tenants/a",
+        "http://localhost:9001/mcp", "http://desk.localhost", "http://[::1]:9000", "http://127.8.0.1", "https://127.0.0.1:9443",
     ])
     func canonicalURLAccepts(url: String) throws {
         let value = try Setting<String>.canonicalURL("ISSUER", default: nil).read(from: Self.source(["GATEHOUSE_ISSUER": url]))
@@ -140,6 +141,34 @@ struct SettingTests {
         }
         #expect(error.setting == "GATEHOUSE_ISSUER")
         #expect(!error.problem.isEmpty)
+    }
+
+    @Test("canonicalURL refuses plain http to any host that is not loopback, naming the rule (OAuth 2.1 §1.5)", arguments: [
+        "http://acme.example.com", "http://acme.example.com/mcp", "http://10.0.0.5:9000", "http://localhost.example.com", "http://[::2]",
+        "http://mylocalhost", "HTTP://acme.example.com",
+    ])
+    func canonicalURLRefusesPlainHTTP(url: String) throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try Setting<String>.canonicalURL("AUTH_URL", default: nil).read(from: Self.source(["GATEHOUSE_AUTH_URL": url]))
+        }
+        #expect(error.setting == "GATEHOUSE_AUTH_URL")
+        #expect(error.problem.contains("https"))
+    }
+
+    @Test("TLS files come as a pair: both, neither, or a setting error naming the missing one")
+    func tlsFiles() throws {
+        #expect(try TLSFiles.read(from: Self.source([:])) == nil)
+        #expect(
+            try TLSFiles.read(from: Self.source(["GATEHOUSE_TLS_CERT": "/etc/c.pem", "GATEHOUSE_TLS_KEY": "/etc/k.pem"]))
+                == TLSFiles(certificatePath: "/etc/c.pem", privateKeyPath: "/etc/k.pem"))
+        let missingKey = try #require(throws: ConfigurationError.self) { try TLSFiles.read(from: Self.source(["GATEHOUSE_TLS_CERT": "/etc/c.pem"])) }
+        #expect(missingKey.setting == "GATEHOUSE_TLS_KEY")
+        let missingCert = try #require(throws: ConfigurationError.self) { try TLSFiles.read(from: Self.source(["GATEHOUSE_TLS_KEY": "/etc/k.pem"])) }
+        #expect(missingCert.setting == "GATEHOUSE_TLS_CERT")
+        let empty = try #require(throws: ConfigurationError.self) {
+            try TLSFiles.read(from: Self.source(["GATEHOUSE_TLS_CERT": "", "GATEHOUSE_TLS_KEY": "/etc/k.pem"]))
+        }
+        #expect(empty.setting == "GATEHOUSE_TLS_CERT")
     }
 
     @Test("canonicalURL does not repeat a password it refuses")

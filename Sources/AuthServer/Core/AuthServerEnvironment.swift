@@ -14,7 +14,7 @@ public struct AuthServerEnvironment: Sendable {
 
     public static func open(_ settings: AuthServerSettings, reconcile: Bool) async throws -> Self {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
-        let kek = try KeyEncryptionKey.load(configured: settings.keyEncryptionKey, dataDirectory: settings.dataDirectory)
+        let kek = try KeyEncryptionKey.load(settings.keyEncryptionKey, dataDirectory: settings.dataDirectory, issuer: settings.issuer)
         let storage = try SQLiteAuthStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
         let environment = Self(settings: settings, storage: storage, keyRing: SigningKeyRing(store: storage, keyEncryptionKey: kek))
         let stored = try await storage.allTenants().contains { $0.id == Tenant.defaultID }

@@ -15,6 +15,11 @@ public struct Setting<Value: Sendable>: Sendable {
 
     public var environmentName: String { SettingsSource.environmentPrefix + key }
 
+    /// The value when the setting is given, nil when it is not (its default is not used).
+    public func readIfSet(from source: SettingsSource) throws(ConfigurationError) -> Value? {
+        source.value(key) == nil ? nil : try read(from: source)
+    }
+
     public func read(from source: SettingsSource) throws(ConfigurationError) -> Value {
         guard let raw = source.value(key) ?? defaultValue else {
             throw ConfigurationError(setting: environmentName, problem: "is required but not set")
@@ -38,24 +43,9 @@ extension Setting where Value == ListenAddress {
 }
 
 extension Setting where Value == String {
-    /// An absolute http(s) URL with no query, fragment or trailing slash: issuer and resource strings
-    /// are compared byte for byte by clients (RFC 8414 §3.3, RFC 9728 §3.3), so we refuse ambiguity here.
-    /// `allowPath: false` for issuers: our endpoints live at the origin's root, so clients find the metadata at the first URL they try
-    /// (MCP authorization spec (2025-11-25) § Authorization Server Metadata Discovery).
+    /// A URL the servers are known by (see `ServerURL`). `allowPath: false` for issuers.
     public static func canonicalURL(_ key: String, default value: String?, allowPath: Bool = true) -> Self {
-        Setting(key, default: value) { raw in
-            guard let url = URLComponents(string: raw), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                let host = url.host, !host.isEmpty
-            else { return .failure(SettingProblem("must be an absolute http(s) URL, got '\(raw)'")) }
-            // Checked first, so no later message repeats a password.
-            if url.user != nil || url.password != nil { return .failure(SettingProblem("must not carry user info")) }
-            if url.query != nil || url.fragment != nil { return .failure(SettingProblem("must not have a query or fragment, got '\(raw)'")) }
-            if raw.hasSuffix("/") { return .failure(SettingProblem("must not end with a slash, got '\(raw)'")) }
-            if !allowPath, !url.path.isEmpty {
-                return .failure(SettingProblem("must be an origin without a path (clients derive well-known URLs from it), got '\(raw)'"))
-            }
-            return .success(raw)
-        }
+        Setting(key, default: value) { raw in ServerURL.check(raw, allowPath: allowPath).map { .failure($0) } ?? .success(raw) }
     }
 
     public static func text(_ key: String, default value: String?) -> Self {

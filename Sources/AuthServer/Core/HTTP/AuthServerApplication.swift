@@ -39,12 +39,16 @@ public enum AuthServerApplication {
         return router
     }
 
+    /// The server, over TLS when it has a certificate (reloaded on SIGHUP).
     public static func make(
         environment: AuthServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        Application(
+        let tls = try environment.settings.tls.map(ReloadingTLSContext.init)
+        return Application(
             router: try await router(environment: environment, logger: logger),
+            server: .http1(tls: tls),
             configuration: .init(address: .hostname(environment.settings.listen.host, port: environment.settings.listen.port)),
+            services: tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? [],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

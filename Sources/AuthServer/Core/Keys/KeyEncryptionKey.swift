@@ -1,13 +1,14 @@
 import Crypto
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Shared
 
-/// The key that seals signing keys (and, later, TOTP seeds) at rest with AES-256-GCM.
-/// Comes from `GATEHOUSE_KEK` (base64 of 32 bytes) or from the key file `kek` in the data folder,
-/// created with mode 0600 on first start.
+/// The key that seals signing keys (and TOTP secrets) at rest with AES-256-GCM. It comes from
+/// `GATEHOUSE_KEK` (base64 of 32 bytes), from the file `GATEHOUSE_KEK_FILE` names, or, for an install
+/// on loopback, from the key file `kek` in the data folder, created with mode 0600 on first start.
+///
+/// A key kept in the data folder sits beside the keys it seals, so a copy of the folder (a backup, a
+/// snapshot) carries both. That is acceptable for a developer's machine and nothing else: an issuer that
+/// is not loopback needs the key from the environment or from a file outside the data folder.
 public struct KeyEncryptionKey: Sendable {
     let key: SymmetricKey
 
@@ -15,40 +16,74 @@ public struct KeyEncryptionKey: Sendable {
 
     public init(key: SymmetricKey) { self.key = key }
 
-    public static func load(configured: String?, dataDirectory: String) throws(ConfigurationError) -> Self {
-        if let configured {
-            guard let bytes = Data(base64Encoded: configured), bytes.count == 32 else {
-                throw ConfigurationError(setting: "GATEHOUSE_KEK", problem: "must be base64 of exactly 32 bytes (try: openssl rand -base64 32)")
+    /// Where the key comes from, as the settings say.
+    public enum Source: Sendable, Equatable {
+        /// `GATEHOUSE_KEK`: base64 of the key.
+        case value(String)
+        /// `GATEHOUSE_KEK_FILE`: a file holding base64 of the key, outside the data folder.
+        case file(String)
+        /// Neither: the generated `kek` file in the data folder, for loopback issuers only.
+        case dataFolder
+    }
+
+    static let howToMake = "make one with: openssl rand -base64 32"
+
+    public static func load(_ source: Source, dataDirectory: String, issuer: String) throws(ConfigurationError) -> Self {
+        switch source {
+        case .value(let configured):
+            guard let key = decode(configured) else {
+                throw ConfigurationError(setting: "GATEHOUSE_KEK", problem: "must be base64 of exactly 32 bytes (\(howToMake))")
             }
-            return Self(key: SymmetricKey(data: bytes))
+            return key
+        case .file(let path):
+            let setting = "GATEHOUSE_KEK_FILE"
+            if isInside(path, folder: dataDirectory) {
+                throw ConfigurationError(
+                    setting: setting, problem: "'\(path)' is inside the data folder, where a copy of the folder would carry it; keep it elsewhere")
+            }
+            guard let text = try SecretFile.read(path, setting: setting) else {
+                throw ConfigurationError(setting: setting, problem: "'\(path)' does not exist (\(howToMake) > '\(path)'; chmod 600 '\(path)')")
+            }
+            guard let key = decode(text) else { throw ConfigurationError(setting: setting, problem: "'\(path)' does not hold base64 of 32 bytes") }
+            return key
+        case .dataFolder:
+            if let host = URLComponents(string: issuer)?.host, !LoopbackHost.contains(host) {
+                throw ConfigurationError(
+                    setting: "GATEHOUSE_KEK_FILE",
+                    problem: """
+                        or GATEHOUSE_KEK must be set for the issuer \(issuer): a key generated into the data folder would sit beside the \
+                        signing keys it seals, and every copy of the folder would carry both (\(howToMake))
+                        """)
+            }
+            return try loadFromDataFolder(dataDirectory)
         }
+    }
+
+    private static func loadFromDataFolder(_ dataDirectory: String) throws(ConfigurationError) -> Self {
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
         let setting = "GATEHOUSE_DATA_DIR"
-        if FileManager.default.fileExists(atPath: path) {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            if let mode = (attributes?[.posixPermissions] as? NSNumber)?.uint16Value, mode & 0o077 != 0 {
-                throw ConfigurationError(setting: setting, problem: "key file '\(path)' is readable by others; run: chmod 600 '\(path)'")
-            }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32
-            else { throw ConfigurationError(setting: setting, problem: "key file '\(path)' does not hold base64 of 32 bytes") }
-            return Self(key: SymmetricKey(data: bytes))
+        if let text = try SecretFile.read(path, setting: setting) {
+            guard let key = decode(text) else { throw ConfigurationError(setting: setting, problem: "key file '\(path)' does not hold base64 of 32 bytes") }
+            return key
         }
         let key = SymmetricKey(size: .bits256)
         let text = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        // O_EXCL: when the server and an admin command start together, one creates the file and the
-        // other reads it; neither overwrites a key that may already seal something. 0600 from the start.
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if descriptor < 0 {
-            if errno == EEXIST { return try load(configured: nil, dataDirectory: dataDirectory) }
-            throw ConfigurationError(setting: setting, problem: "cannot create key file '\(path)': \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            throw ConfigurationError(setting: setting, problem: "cannot write key file '\(path)'")
-        }
+        // When the server and an admin command start together, one creates the file and the other reads it.
+        guard try SecretFile.create(path, contents: text, setting: setting) else { return try loadFromDataFolder(dataDirectory) }
         return Self(key: key)
+    }
+
+    private static func decode(_ text: String) -> Self? {
+        guard let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else { return nil }
+        return Self(key: SymmetricKey(data: bytes))
+    }
+
+    private static func isInside(_ path: String, folder: String) -> Bool {
+        func absolute(_ path: String) -> String {
+            let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+            return url.path.hasSuffix("/") ? url.path : url.path + "/"
+        }
+        return absolute(path).hasPrefix(absolute(folder))
     }
 
     /// Seals `plaintext`, binding it to `context` so a sealed value cannot be moved to another row.

@@ -9,8 +9,8 @@ public struct AuthServerSettings: Sendable {
     public var issuer: String
     public var resource: String
     public var dataDirectory: String
-    /// Base64 of 32 bytes; when absent, a key file is created in the data folder.
-    public var keyEncryptionKey: String?
+    /// Where the key that seals signing keys comes from.
+    public var keyEncryptionKey: KeyEncryptionKey.Source
     /// How long a just-rotated refresh token still answers with the pair that replaced it (docs/tokens.md § Refresh tokens).
     public var refreshGraceSeconds: Int
     public var logFormat: LogFormat
@@ -26,12 +26,24 @@ public struct AuthServerSettings: Sendable {
     public var registrationsPerHour: Int
     /// Token and revocation requests allowed per minute, per client address and per client.
     public var tokenRequestsPerMinute: Int
+    /// Serve TLS from these files; nil: plain HTTP, for loopback or behind a proxy that terminates TLS.
+    public var tls: TLSFiles?
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
     static let resourceSetting = Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp")
     static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
     static let kekSetting = Setting<String>.text("KEK", default: nil)
+    static let kekFileSetting = Setting<String>.text("KEK_FILE", default: nil)
+
+    static func keyEncryptionKeySource(_ source: SettingsSource) throws(ConfigurationError) -> KeyEncryptionKey.Source {
+        switch (try kekSetting.readIfSet(from: source), try kekFileSetting.readIfSet(from: source)) {
+        case (nil, nil): return .dataFolder
+        case (let value?, nil): return .value(value)
+        case (nil, let path?): return .file(path)
+        case (_?, _?): throw ConfigurationError(setting: "GATEHOUSE_KEK_FILE", problem: "cannot be set together with GATEHOUSE_KEK; give one")
+        }
+    }
     static let refreshGraceSetting = Setting<Int>.integer("REFRESH_GRACE_SECONDS", default: 90, range: 0...120)
     /// Read only when set: unset means the shipped folder (optional), "" means none, a path must exist.
     static let cimdPinnedDirSetting = Setting<PinnedDocumentsFolder>("CIMD_PINNED_DIR", default: nil) { raw in
@@ -51,16 +63,17 @@ public struct AuthServerSettings: Sendable {
     static let tokenRequestsSetting = Setting<Int>.integer(
         "TOKEN_REQUESTS_PER_MINUTE", default: AuthPolicy.TokenEndpoint.requestsPerMinute, range: 1...10_000_000)
 
-    public static let knownKeys: Set<String> = [
-        "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
+    public static let knownKeys = Set<String>([
+        "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
         "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE",
-    ]
+    ]).union(TLSFiles.settingKeys)
 
     public init(
-        listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: String? = nil,
+        listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: KeyEncryptionKey.Source = .dataFolder,
         refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
-        registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute
+        registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
+        tls: TLSFiles? = nil
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -75,6 +88,7 @@ public struct AuthServerSettings: Sendable {
         self.trustedProxies = trustedProxies
         self.registrationsPerHour = registrationsPerHour
         self.tokenRequestsPerMinute = tokenRequestsPerMinute
+        self.tls = tls
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -84,7 +98,7 @@ public struct AuthServerSettings: Sendable {
             issuer: try issuerSetting.read(from: source),
             resource: try resourceSetting.read(from: source),
             dataDirectory: try dataSetting.read(from: source),
-            keyEncryptionKey: source.value("KEK") == nil ? nil : try kekSetting.read(from: source),
+            keyEncryptionKey: try keyEncryptionKeySource(source),
             refreshGraceSeconds: try refreshGraceSetting.read(from: source),
             logFormat: try Setting.logFormat.read(from: source),
             logLevel: try Setting.logLevel.read(from: source),
@@ -92,7 +106,8 @@ public struct AuthServerSettings: Sendable {
             cimdAllowLoopback: try cimdAllowLoopbackSetting.read(from: source),
             trustedProxies: try Setting.trustedProxies.read(from: source),
             registrationsPerHour: try registrationsSetting.read(from: source),
-            tokenRequestsPerMinute: try tokenRequestsSetting.read(from: source)
+            tokenRequestsPerMinute: try tokenRequestsSetting.read(from: source),
+            tls: try TLSFiles.read(from: source)
         )
     }
 }

@@ -76,10 +76,12 @@ public enum ResourceServerApplication {
         let poller = RevocationFeedPoller(
             fetch: RevocationFeedPoller.httpFetch(AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer)), revoked: revoked,
             cache: cache, logger: logger)
+        let tls = try settings.tls.map(ReloadingTLSContext.init)
         return Application(
             router: try await router(environment: environment, logger: logger, cache: cache, revoked: revoked),
+            server: .http1(tls: tls),
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port)),
-            services: [poller],
+            services: [poller] + (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? []),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -17,16 +17,18 @@ public struct ResourceServerSettings: Sendable {
     public var logLevel: Logger.Level
     /// `tools/call` allowance per grant and per person, by tool kind.
     public var rateLimits: ToolRateLimits.Limits
+    /// Serve TLS from these files; nil: plain HTTP, for loopback or behind a proxy that terminates TLS.
+    public var tls: TLSFiles?
 
-    public static let knownKeys: Set<String> = [
+    public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE",
-    ]
+    ]).union(TLSFiles.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
-        logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults
+        logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil
     ) {
         self.listen = listen
         self.resource = resource
@@ -38,6 +40,7 @@ public struct ResourceServerSettings: Sendable {
         self.logFormat = logFormat
         self.logLevel = logLevel
         self.rateLimits = rateLimits
+        self.tls = tls
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -64,7 +67,8 @@ public struct ResourceServerSettings: Sendable {
                 writesPerMinute: try Setting<Int>.integer(
                     "RATE_WRITES_PER_MINUTE", default: ToolRateLimits.Limits.defaults.writesPerMinute, range: 1...100_000_000
                 ).read(from: source)
-            )
+            ),
+            tls: try TLSFiles.read(from: source)
         )
     }
 }
