@@ -253,6 +253,23 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(events.map(\.grant) == [grant.id])
     #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq, limit: 10).isEmpty)
     #expect(try await store.revocationEvents(tenantID: uniqueTenant("other").id, after: 0, limit: 10).isEmpty)
+    #expect(try await store.latestRevocationSeq(tenantID: tenant.id) == events[0].seq)
+    #expect(try await store.latestRevocationSeq(tenantID: uniqueTenant("other").id) == 0)
+    // Each tenant numbers its own log: another tenant's revocation starts at 1 there and leaves this one's count.
+    let neighbour = uniqueTenant("neighbour")
+    try await store.saveTenant(neighbour)
+    let neighbourUser = makeUser(neighbour, email: "n@example.com")
+    try await store.insertUser(neighbourUser)
+    let neighbourClient = makeClient(neighbour)
+    try await store.saveClient(neighbourClient)
+    let neighbourGrant = makeGrant(neighbour, user: neighbourUser, client: neighbourClient)
+    try await store.saveGrant(neighbourGrant)
+    #expect(try await store.revokeGrant(tenantID: neighbour.id, id: neighbourGrant.id, reason: "test", at: now))
+    #expect(try await store.revocationEvents(tenantID: neighbour.id, after: 0, limit: 10).map(\.seq) == [1])
+    let later = makeGrant(tenant, user: user, client: client)
+    try await store.saveGrant(later)
+    #expect(try await store.revokeGrant(tenantID: tenant.id, id: later.id, reason: "test", at: now))
+    #expect(try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10).map(\.seq) == [events[0].seq, events[0].seq + 1])
     #expect(try await store.grant(tenantID: tenant.id, id: grant.id)?.revocationReason == "test")
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: live.tokenHash) == nil)
     #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == nil)
@@ -271,7 +288,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     try await store.deleteClient(tenantID: tenant.id, id: client.id)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
     // A deleted client's live grants reach the revocation feed too.
-    #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq, limit: 10).map(\.grant) == [second.id])
+    #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq + 1, limit: 10).map(\.grant) == [second.id])
 }
 
 /// Users by id, and a password hash replaced in one tenant only.

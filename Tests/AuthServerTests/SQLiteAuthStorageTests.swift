@@ -64,7 +64,7 @@ struct SQLiteAuthStorageTests {
 
     static let tables = [
         "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
-        "consent", "pending_authorization",
+        "consent", "pending_authorization", "revocation_log", "revocation_counter",
     ]
 
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
@@ -76,9 +76,33 @@ struct SQLiteAuthStorageTests {
                     try Self.tables.filter { try db.tableExists($0) }
                 )
             }
-            #expect(identifiers == ["v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients"])
+            #expect(identifiers == [
+                "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
+                "v5: revocation log numbered per tenant",
+            ])
             #expect(tables == Self.tables)
         }
+    }
+
+    @Test("v5 renumbers a database's revocation events per tenant, keeping their order, and counts on from there")
+    func revocationLogMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("auth.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try AuthMigrations.migrator.migrate(old, upTo: "v4: pinned clients")
+        try await old.write { db in
+            for tenant in ["a", "b"] { try TenantTable.save(Tenant(id: tenant, issuer: "https://\(tenant).example", resource: "https://\(tenant).example/mcp"), in: db) }
+            for (tenant, grant) in [("a", "g1"), ("b", "g2"), ("a", "g3"), ("b", "g4"), ("a", "g5")] {
+                try db.execute(sql: "INSERT INTO revocation_event (tenant_id, grant_id, revoked_at) VALUES (?, ?, ?)", arguments: [tenant, grant, Date()])
+            }
+        }
+        try old.close()
+        let storage = try SQLiteAuthStorage(path: path)
+        #expect(try await storage.revocationEvents(tenantID: "a", after: 0, limit: 10) == [.init(seq: 1, grant: "g1"), .init(seq: 2, grant: "g3"), .init(seq: 3, grant: "g5")])
+        #expect(try await storage.revocationEvents(tenantID: "b", after: 0, limit: 10) == [.init(seq: 1, grant: "g2"), .init(seq: 2, grant: "g4")])
+        #expect(try await storage.latestRevocationSeq(tenantID: "a") == 3)
+        #expect(try await storage.latestRevocationSeq(tenantID: "b") == 2)
     }
 
     @Test("reopening the same file keeps the data and does not re-run migrations")

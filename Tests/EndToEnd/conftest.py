@@ -126,15 +126,28 @@ class Gatehouse:
             "GATEHOUSE_LISTEN": f"127.0.0.1:{self.auth_port}",
             "GATEHOUSE_ISSUER": self.issuer,
             "GATEHOUSE_RESOURCE": self.resource,
-            "GATEHOUSE_DATA_DIR": str(self.workdir / "auth-data"),
+            "GATEHOUSE_DATA_DIR": str(self.workdir / self.shared_data),
             "GATEHOUSE_LOG_FORMAT": "json",
             "GATEHOUSE_CIMD_PINNED_DIR": str(self.cimd_pinned_dir),
         }
 
-    def resource_env(self, resource_port: int | None = None, data: str = "resource-data") -> dict[str, str]:
+    # Both servers keep their data in one folder, as by default, so the resource-server finds the credentials
+    # file the auth-server wrote there; a resource-server with a folder of its own is given them as settings,
+    # as on a machine of its own.
+    shared_data = "data"
+
+    def resource_credentials(self) -> dict[str, str]:
+        path = self.workdir / self.shared_data / "resource-server.credentials"
+        values = dict(line.split(" = ", 1) for line in path.read_text().splitlines() if " = " in line and not line.startswith("#"))
+        self.opaque_secrets.append(values["RS_CLIENT_SECRET"])
+        return {"GATEHOUSE_RS_CLIENT_ID": values["RS_CLIENT_ID"], "GATEHOUSE_RS_CLIENT_SECRET": values["RS_CLIENT_SECRET"]}
+
+    def resource_env(self, resource_port: int | None = None, data: str = shared_data) -> dict[str, str]:
         port = resource_port or self.resource_port
+        credentials = {} if data == self.shared_data else self.resource_credentials()
         return {
             **os.environ,
+            **credentials,
             "GATEHOUSE_LISTEN": f"127.0.0.1:{port}",
             "GATEHOUSE_ISSUER": self.issuer,
             "GATEHOUSE_RESOURCE": f"http://127.0.0.1:{port}/mcp",

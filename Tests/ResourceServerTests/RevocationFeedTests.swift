@@ -40,6 +40,16 @@ struct RevocationFeedTests {
         _ = try await authenticator.authenticate(Substring(other))
     }
 
+    @Test("a restarted log (renumbered at the auth-server) moves the position back, and nothing revoked is forgotten")
+    func restartedLog() {
+        let revoked = RevokedGrants()
+        let poller = RevocationFeedPoller(fetch: { _ in fatalError("not polled") }, revoked: revoked, cache: VerifiedTokenCache(), logger: Logger(label: "test"))
+        #expect(poller.apply(RevocationFeedPage(events: [.init(seq: 40, grant: "old")], next: 40), after: 0) == 40)
+        #expect(poller.apply(RevocationFeedPage(events: [.init(seq: 2, grant: "new")], next: 2, restart: true), after: 40) == 2)
+        #expect(revoked.contains("old") && revoked.contains("new"))
+        #expect(poller.apply(RevocationFeedPage(events: [], next: 2), after: 2) == 2)
+    }
+
     @Test("the poller starts at the beginning, asks for what follows the last event, and survives failures")
     func polling() async throws {
         let asked = Mutex<[Int64]>([])

@@ -55,7 +55,7 @@ final class SeededDesk: Sendable {
         // The suites make hundreds of calls as one grant: the limits are tested on their own (RateLimitTests).
         let settings = ResourceServerSettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), resource: TestHouse.resource, issuer: TestHouse.issuer, dataDirectory: directory,
-            rateLimits: ToolRateLimits.Limits(readsPerMinute: 1_000_000, writesPerMinute: 1_000_000)
+            rateLimits: ToolRateLimits.Limits(readsPerMinute: 1_000_000, writesPerMinute: 1_000_000), credentials: TestHouse.credentials
         )
         environment = try await ResourceServerEnvironment.open(settings)
         records = try await Self.demoRecords.value

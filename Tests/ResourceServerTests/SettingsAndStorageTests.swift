@@ -7,6 +7,8 @@ import Testing
 
 @Suite("Resource-server settings and storage")
 struct SettingsAndStorageTests {
+    static let credentials = ["GATEHOUSE_RS_CLIENT_ID": "gatehouse-resource-server", "GATEHOUSE_RS_CLIENT_SECRET": "gatehouse_cs_x"]
+
     @Test("Defaults match the README, and AUTH_URL defaults to the issuer")
     func defaults() throws {
         let settings = try ResourceServerSettings.load(environment: ["GATEHOUSE_ISSUER": "https://auth.example.com"])
@@ -28,6 +30,33 @@ struct SettingsAndStorageTests {
         } catch {
             #expect(error.setting == name)
         }
+    }
+
+    @Test("The credentials for the auth-server's internal endpoints: from the two settings, else from the file the auth-server wrote")
+    func credentials() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rs-creds-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fromSettings = try ResourceServerSettings.load(environment: Self.credentials.merging(["GATEHOUSE_DATA_DIR": folder]) { $1 })
+        #expect(fromSettings.credentials == ResourceServerCredentials(clientID: "gatehouse-resource-server", clientSecret: "gatehouse_cs_x"))
+
+        #expect(try ResourceServerSettings.load(environment: ["GATEHOUSE_DATA_DIR": folder]).credentials == nil, "the admin commands need none")
+        let missing = ResourceServerCredentials.missing(dataDirectory: folder)
+        #expect(missing.setting == "GATEHOUSE_RS_CLIENT_SECRET" && missing.problem.contains("start the auth-server"))
+        let half = try #require(throws: ConfigurationError.self) {
+            try ResourceServerSettings.load(environment: ["GATEHOUSE_DATA_DIR": folder, "GATEHOUSE_RS_CLIENT_ID": "x"])
+        }
+        #expect(half.setting == "GATEHOUSE_RS_CLIENT_SECRET")
+
+        let written = ResourceServerCredentials(clientID: "gatehouse-resource-server", clientSecret: "gatehouse_cs_from_file")
+        let path = (folder as NSString).appendingPathComponent(ResourceServerCredentials.fileName)
+        #expect(try SecretFile.create(path, contents: written.fileContents, setting: "test"))
+        #expect(try ResourceServerSettings.load(environment: ["GATEHOUSE_DATA_DIR": folder]).credentials == written)
+        // Basic with each part form-encoded, as RFC 6749 §2.3.1 has it.
+        let odd = ResourceServerCredentials(clientID: "a:b", clientSecret: "c d")
+        #expect(odd.authorization == "Basic " + Data("a%3Ab:c%20d".utf8).base64EncodedString())
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(throws: ConfigurationError.self) { try ResourceServerSettings.load(environment: ["GATEHOUSE_DATA_DIR": folder]) }
     }
 
     @Test("Storage runs in WAL mode and the default tenant follows the configuration")

@@ -47,11 +47,14 @@ struct TestHouse {
         ) { _ in throw CocoaError(.fileNoSuchFile) },
     ]
 
+    /// What the house would present to an auth-server's internal endpoints.
+    static let credentials = ResourceServerCredentials(clientID: "gatehouse-resource-server", clientSecret: "gatehouse_cs_test")
+
     init(pageSize: Int = 100, rateLimits: ToolRateLimits.Limits = ToolRateLimits.Limits(readsPerMinute: 100_000, writesPerMinute: 100_000)) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs-test-\(UUID().uuidString)").path
         let settings = ResourceServerSettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), resource: Self.resource, issuer: Self.issuer, dataDirectory: directory,
-            maxBodyBytes: Self.maxBodyBytes, rateLimits: rateLimits
+            maxBodyBytes: Self.maxBodyBytes, rateLimits: rateLimits, credentials: Self.credentials
         )
         environment = try await ResourceServerEnvironment.open(settings, registry: ToolRegistry(tools: Self.tools, pageSize: pageSize))
     }

@@ -21,9 +21,11 @@ public struct AuthServerEnvironment: Sendable {
         if reconcile || !stored {
             try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
         }
-        for tenant in try await storage.allTenants() {
+        let tenants = try await storage.allTenants()
+        for tenant in tenants {
             try await environment.keyRing.ensureActiveKey(tenantID: tenant.id)
         }
+        try await BuiltInClients.ensure(in: tenants, storage: storage, dataDirectory: settings.dataDirectory, now: Date())
         return environment
     }
 

@@ -19,10 +19,21 @@ public struct RevocationFeedPage: Codable, Sendable, Equatable {
     public var events: [Event]
     /// Where the next poll starts: the last event's `seq`, or the `after` that was asked for.
     public var next: Int64
+    /// The reader asked for a position this tenant's log never reached (the log was renumbered): the page
+    /// starts over from the oldest event kept, and the reader must take `next` as its new position.
+    public var restart: Bool
 
-    public init(events: [Event], next: Int64) {
+    public init(events: [Event], next: Int64, restart: Bool = false) {
         self.events = events
         self.next = next
+        self.restart = restart
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        events = try container.decode([Event].self, forKey: .events)
+        next = try container.decode(Int64.self, forKey: .next)
+        restart = try container.decodeIfPresent(Bool.self, forKey: .restart) ?? false
     }
 
     /// The feed's path on the auth-server.

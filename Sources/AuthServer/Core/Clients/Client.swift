@@ -9,6 +9,8 @@ public struct Client: Sendable, Equatable {
         case dynamic
         case metadataDocument = "metadata_document"
         case firstParty = "first_party"
+        /// A resource-server, reading the internal endpoints with its credentials; never a party to a grant.
+        case resourceServer = "resource_server"
     }
 
     public var tenantID: String

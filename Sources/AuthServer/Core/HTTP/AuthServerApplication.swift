@@ -32,7 +32,9 @@ public enum AuthServerApplication {
         let health = try HealthResponse.response(service: "auth-server")
         router.get(RouterPath(AuthServerPaths.health)) { _, _ in health }
         OAuthAPIRoutes.add(to: router, services: services)
-        RevocationFeedRoutes.add(to: router, storage: environment.storage)
+        router.get(RouterPath(RevocationFeedPage.path)) { request, context in
+            try await services.revocationFeed.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
+        }
         let pages = try await PageServices(storage: environment.storage)
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)

@@ -139,19 +139,3 @@ extension ErrorPage {
         status: .badRequest, title: "This request has expired",
         message: "The sign-in request was already answered or is too old. Go back to the app and connect again.")
 }
-
-/// The revocation feed the resource-servers poll (docs/architecture.md § How the servers talk). It carries grant ids only: they
-/// are no credential (a grant id buys nothing without a valid token of that grant), so the feed needs
-/// no secret of its own and works across hosts without more configuration.
-enum RevocationFeedRoutes {
-    static func add(to router: Router<AuthRequestContext>, storage: any AuthStorage) {
-        router.get(RouterPath(RevocationFeedPage.path)) { request, context in
-            let tenant = try context.requireTenant()
-            guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0"), after >= 0 else {
-                throw HTTPError(.badRequest, message: "after must be a non-negative integer")
-            }
-            let events = try await storage.revocationEvents(tenantID: tenant.id, after: after, limit: RevocationFeedPage.pageSize)
-            return try JSONResponse.make(RevocationFeedPage(events: events, next: events.last?.seq ?? after))
-        }
-    }
-}

@@ -10,6 +10,7 @@ struct OAuthServices: Sendable {
     let revocation: RevocationEndpoint
     let registration: DynamicClientRegistration
     let grants: ConnectedApps
+    let revocationFeed: RevocationFeedEndpoint
 
     init(environment: AuthServerEnvironment, documents: any ClientMetadataResolving, assertions: ClientAssertionVerifier, logger: Logger) {
         let storage = environment.storage
@@ -28,5 +29,7 @@ struct OAuthServices: Sendable {
         revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
         registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)
+        revocationFeed = RevocationFeedEndpoint(
+            storage: storage, resourceServers: ResourceServerAuthenticator(authenticator: authenticator), logger: logger)
     }
 }

@@ -156,6 +156,30 @@ enum AuthMigrations {
         migrator.registerMigration("v4: pinned clients") { db in
             try db.alter(table: "client") { t in t.add(column: "pinned", .boolean).notNull().defaults(to: false) }
         }
+        migrator.registerMigration("v5: revocation log numbered per tenant") { db in
+            // Each tenant's log counts from 1 on its own, so a reader learns nothing of other tenants from the
+            // numbers; the counter outlives the events it numbered, so a number is never handed out twice.
+            try db.create(table: "revocation_log") { t in
+                t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("revoked_at", .datetime).notNull()
+                t.primaryKey(["tenant_id", "seq"])
+            }
+            try db.create(index: "revocation_log_age", on: "revocation_log", columns: ["revoked_at"])
+            try db.create(table: "revocation_counter") { t in
+                t.primaryKey("tenant_id", .text).references("tenant", onDelete: .cascade)
+                t.column("last_seq", .integer).notNull()
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO revocation_log (tenant_id, seq, kind, subject, revoked_at)
+                    SELECT tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY seq), 'grant', grant_id, revoked_at FROM revocation_event
+                    """)
+            try db.execute(sql: "INSERT INTO revocation_counter (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM revocation_log GROUP BY tenant_id")
+            try db.drop(table: "revocation_event")
+        }
         return migrator
     }
 }

@@ -114,6 +114,8 @@ public protocol GrantStore: Sendable {
     /// The revocation feed after `seq`, oldest first, at most `limit` events (deleting or reaping a
     /// client counts as revoking its active grants).
     func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event]
+    /// The number of the tenant's newest revocation event; 0 when it has none.
+    func latestRevocationSeq(tenantID: String) async throws -> Int64
 
     func insertPendingAuthorization(_ pending: PendingAuthorization) async throws
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.

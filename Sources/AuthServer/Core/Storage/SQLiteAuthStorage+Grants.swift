@@ -300,18 +300,36 @@ extension SQLiteAuthStorage {
     public func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT seq, grant_id FROM revocation_event WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                db, sql: "SELECT seq, subject FROM revocation_log WHERE tenant_id = ? AND kind = 'grant' AND seq > ? ORDER BY seq LIMIT ?",
                 arguments: [tenantID, seq, limit]
-            ).map { RevocationFeedPage.Event(seq: $0["seq"], grant: $0["grant_id"]) }
+            ).map { RevocationFeedPage.Event(seq: $0["seq"], grant: $0["subject"]) }
         }
     }
 
-    /// Appends the grants the query selects (tenant_id, id) to the revocation feed, and forgets events
-    /// older than any access token they could still stop.
+    public func latestRevocationSeq(tenantID: String) async throws -> Int64 {
+        try await database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT last_seq FROM revocation_counter WHERE tenant_id = ?", arguments: [tenantID]) ?? 0
+        }
+    }
+
+    /// Appends the grants the query selects (tenant_id, id) to their tenants' revocation logs, numbered on
+    /// from each tenant's counter, and forgets events older than any access token they could still stop.
     private static func appendRevocations(_ db: Database, sql: String, arguments: StatementArguments) throws {
         let now = Date()
-        try db.execute(sql: "DELETE FROM revocation_event WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
-        try db.execute(sql: "INSERT INTO revocation_event (tenant_id, grant_id, revoked_at) SELECT *, ? FROM (\(sql))", arguments: [now] + arguments)
+        try db.execute(sql: "DELETE FROM revocation_log WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
+        try db.execute(
+            sql: """
+                INSERT INTO revocation_log (tenant_id, seq, kind, subject, revoked_at)
+                SELECT g.tenant_id, COALESCE((SELECT last_seq FROM revocation_counter c WHERE c.tenant_id = g.tenant_id), 0)
+                    + ROW_NUMBER() OVER (PARTITION BY g.tenant_id ORDER BY g.id), 'grant', g.id, ?
+                FROM (\(sql)) g
+                """,
+            arguments: [now] + arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO revocation_counter (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM revocation_log WHERE true GROUP BY tenant_id
+                ON CONFLICT(tenant_id) DO UPDATE SET last_seq = excluded.last_seq WHERE excluded.last_seq > revocation_counter.last_seq
+                """)
     }
 
     private static func pending(_ db: Database, tenantID: String, idHash: String, userID: String, at: Date) throws -> PendingAuthorization? {

@@ -23,10 +23,14 @@ public struct AuthServerConnection: Sendable {
         public var description: String { "the auth-server answered HTTP \(status)" }
     }
 
-    /// GETs a JSON document from the auth-server: 200 or an error, within five seconds.
-    func getJSON<T: Decodable>(_ pathAndQuery: String, as type: T.Type, limit: Int) async throws -> T {
+    /// GETs a JSON document from the auth-server: 200 or an error, within five seconds. `credentials` for
+    /// the internal endpoints, which answer only a resource-server.
+    func getJSON<T: Decodable>(
+        _ pathAndQuery: String, as type: T.Type, limit: Int, credentials: ResourceServerCredentials? = nil
+    ) async throws -> T {
         var request = HTTPClientRequest(url: authURL + pathAndQuery)
         request.headers.add(name: "Accept", value: "application/json")
+        if let credentials { request.headers.add(name: "Authorization", value: credentials.authorization) }
         if let issuerHost { request.headers.replaceOrAdd(name: "Host", value: issuerHost) }
         let response = try await client.execute(request, timeout: .seconds(5))
         guard response.status == .ok else { throw StatusError(status: Int(response.status.code)) }

@@ -24,8 +24,11 @@ public struct RevocationFeedPoller: Service {
         self.logger = logger
     }
 
-    public static func httpFetch(_ connection: AuthServerConnection) -> Fetch {
-        { after in try await connection.getJSON("\(RevocationFeedPage.path)?after=\(after)", as: RevocationFeedPage.self, limit: 1 << 20) }
+    public static func httpFetch(_ connection: AuthServerConnection, credentials: ResourceServerCredentials) -> Fetch {
+        { after in
+            try await connection.getJSON(
+                "\(RevocationFeedPage.path)?after=\(after)", as: RevocationFeedPage.self, limit: 1 << 20, credentials: credentials)
+        }
     }
 
     /// Shutdown cancels the poll in flight and the pause after it: waiting them out would hold up a
@@ -55,13 +58,14 @@ public struct RevocationFeedPoller: Service {
         }
     }
 
-    /// Records the page's grants and returns where the next poll starts.
+    /// Records the page's grants and returns where the next poll starts. After a restart (the auth-server's
+    /// log was renumbered) the page's own position counts, even if it is behind ours; nothing learnt is dropped.
     func apply(_ page: RevocationFeedPage, after position: Int64) -> Int64 {
         for event in page.events where !revoked.contains(event.grant) {
             revoked.insert(event.grant)
             cache.removeGrant(event.grant)
             logger.info("grant revoked", metadata: ["grant": "\(event.grant)"])
         }
-        return max(position, page.next)
+        return page.restart ? page.next : max(position, page.next)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import Shared
 
@@ -23,8 +24,13 @@ public struct ResourceServerCommand: AsyncParsableCommand {
             LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
             let logger = Logger(label: "resource-server")
             let environment = await CommandEnvironment.open(settings)
-            let app = try await ResourceServerApplication.make(environment: environment, logger: logger) { port in
-                logger.info("resource-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "resource": "\(settings.resource)"])
+            let app: any ApplicationProtocol
+            do {
+                app = try await ResourceServerApplication.make(environment: environment, logger: logger) { port in
+                    logger.info("resource-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "resource": "\(settings.resource)"])
+                }
+            } catch let error as ConfigurationError {
+                CommandLineFailure.exit(error)
             }
             do {
                 try await app.runService()

@@ -70,11 +70,13 @@ public enum ResourceServerApplication {
         environment: ResourceServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let settings = environment.settings
+        guard let credentials = settings.credentials else { throw ResourceServerCredentials.missing(dataDirectory: settings.dataDirectory) }
         let tenant = try defaultTenant(try await environment.storage.allTenants())
         let cache = VerifiedTokenCache()
         let revoked = RevokedGrants()
         let poller = RevocationFeedPoller(
-            fetch: RevocationFeedPoller.httpFetch(AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer)), revoked: revoked,
+            fetch: RevocationFeedPoller.httpFetch(
+                AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer), credentials: credentials), revoked: revoked,
             cache: cache, logger: logger)
         let tls = try settings.tls.map(ReloadingTLSContext.init)
         return Application(

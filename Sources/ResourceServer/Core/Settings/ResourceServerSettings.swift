@@ -19,16 +19,20 @@ public struct ResourceServerSettings: Sendable {
     public var rateLimits: ToolRateLimits.Limits
     /// Serve TLS from these files; nil: plain HTTP, for loopback or behind a proxy that terminates TLS.
     public var tls: TLSFiles?
+    /// What this server presents to the auth-server's internal endpoints; serving needs them, the admin
+    /// commands do not.
+    public var credentials: ResourceServerCredentials?
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE",
-    ]).union(TLSFiles.settingKeys)
+    ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
-        logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil
+        logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
+        credentials: ResourceServerCredentials? = nil
     ) {
         self.listen = listen
         self.resource = resource
@@ -41,6 +45,7 @@ public struct ResourceServerSettings: Sendable {
         self.logLevel = logLevel
         self.rateLimits = rateLimits
         self.tls = tls
+        self.credentials = credentials
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -49,12 +54,13 @@ public struct ResourceServerSettings: Sendable {
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
         let source = try SettingsSource(environment: environment, knownKeys: knownKeys)
         let issuer = try Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false).read(from: source)
+        let dataDirectory = try Setting<String>.text("DATA_DIR", default: "./data").read(from: source)
         return Self(
             listen: try Setting<ListenAddress>.listen(default: "127.0.0.1:9001").read(from: source),
             resource: try Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp").read(from: source),
             issuer: issuer,
             authURL: try Setting<String>.canonicalURL("AUTH_URL", default: issuer).read(from: source),
-            dataDirectory: try Setting<String>.text("DATA_DIR", default: "./data").read(from: source),
+            dataDirectory: dataDirectory,
             maxBodyBytes: try Setting<Int>.integer("MAX_BODY_BYTES", default: 1_048_576, range: 1024...67_108_864).read(from: source),
             allowedOrigins: try Setting<[String]>.list("ALLOWED_ORIGINS", default: defaultAllowedOrigins.joined(separator: ","))
                 .read(from: source),
@@ -68,7 +74,8 @@ public struct ResourceServerSettings: Sendable {
                     "RATE_WRITES_PER_MINUTE", default: ToolRateLimits.Limits.defaults.writesPerMinute, range: 1...100_000_000
                 ).read(from: source)
             ),
-            tls: try TLSFiles.read(from: source)
+            tls: try TLSFiles.read(from: source),
+            credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory)
         )
     }
 }

@@ -25,7 +25,8 @@ public struct ClientSecret: Sendable, Equatable, CustomStringConvertible {
         ConstantTime.equals(hash(presented).utf8, storedHash.utf8)
     }
 
-    private static func hash(_ secret: String) -> String {
+    /// The stored form of a secret made elsewhere (the resource-server's, read from its file).
+    static func hash(_ secret: String) -> String {
         Base64URL.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 
