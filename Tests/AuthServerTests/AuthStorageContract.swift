@@ -277,6 +277,22 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.activeGrants(tenantID: tenant.id, userID: user.id).isEmpty)
     #expect(try await store.activeGrant(tenantID: tenant.id, userID: user.id, clientID: client.id, resource: tenant.resource) == nil)
 
+    // Ending everything of one person at once: only their active grants, each on the log once.
+    let other = makeUser(tenant, email: "other@example.com")
+    try await store.insertUser(other)
+    let mine = [makeGrant(tenant, user: user, client: client), makeGrant(tenant, user: user, client: client)]
+    let theirs = makeGrant(tenant, user: other, client: client)
+    for grant in mine + [theirs] { try await store.saveGrant(grant) }
+    let minesToken = makeRefreshToken(mine[0])
+    try await store.insertRefreshToken(minesToken)
+    let before = try await store.latestRevocationSeq(tenantID: tenant.id)
+    #expect(try await store.revokeGrants(tenantID: tenant.id, userID: user.id, reason: "password changed", at: now) == 2)
+    #expect(try await store.revokeGrants(tenantID: tenant.id, userID: user.id, reason: "again", at: now) == 0)
+    #expect(Set(try await store.revocationEvents(tenantID: tenant.id, after: before, limit: 10).map(\.grant)) == Set(mine.map(\.id)))
+    #expect(try await store.grant(tenantID: tenant.id, id: mine[1].id)?.revocationReason == "password changed")
+    #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: minesToken.tokenHash) == nil)
+    #expect(try await store.grant(tenantID: tenant.id, id: theirs.id)?.isActive == true)
+
     // Saving a client again (a new registration token, a refreshed metadata document) keeps its grants;
     // deleting it takes them along.
     let second = makeGrant(tenant, user: user, client: client)
@@ -288,7 +304,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     try await store.deleteClient(tenantID: tenant.id, id: client.id)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
     // A deleted client's live grants reach the revocation feed too.
-    #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq + 1, limit: 10).map(\.grant) == [second.id])
+    #expect(Set(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq + 3, limit: 10).map(\.grant)) == [theirs.id, second.id])
 }
 
 /// Users by id, and a password hash replaced in one tenant only.

@@ -133,6 +133,47 @@ struct BrowserSessionTests {
         }
     }
 
+    @Test("the change of password offers, ticked, to disconnect the person's apps too; unticked, they keep working")
+    func changePasswordDisconnectsApps() async throws {
+        try await PageTestHouse.run { house, browser in
+            let client = Client(
+                tenantID: house.tenant.id, id: "gh_app", kind: .dynamic, name: "An app", redirectURIs: ["https://app.example/cb"], authMethod: .none,
+                createdAt: wholeSecond())
+            try await house.storage.saveClient(client)
+            let bob = try await house.addUser(email: "bob@example.com", password: "bob's own password")
+            func grant(_ user: User) async throws -> Grant {
+                let grant = Grant(
+                    tenantID: house.tenant.id, id: "grant_" + RandomIdentifier.make(), userID: user.id, clientID: client.id,
+                    resource: house.tenant.resource, scopes: ["tickets:read"], createdAt: wholeSecond(), lastAuthorisedAt: wholeSecond())
+                try await house.storage.saveGrant(grant)
+                return grant
+            }
+            let mine = [try await grant(house.user), try await grant(house.user)]
+            let bobs = try await grant(bob)
+            try await browser.signIn()
+            let page = try await browser.get("/account/security")
+            #expect(page.body.contains(#"name="disconnect_apps" type="checkbox" value="yes" checked"#))
+            let token = try #require(page.csrfToken)
+            let kept = try await browser.post(
+                "/account/security",
+                ["csrf_token": token, "current_password": PageTestHouse.password, "new_password": "a long new password", "confirm_password": "a long new password"])
+            #expect(kept.body.contains("Your password was changed") && !kept.body.contains("were disconnected"))
+            #expect(try await house.storage.activeGrants(tenantID: house.tenant.id, userID: house.user.id).count == 2)
+
+            let ended = try await browser.post(
+                "/account/security",
+                [
+                    "csrf_token": token, "current_password": "a long new password", "new_password": "another long password",
+                    "confirm_password": "another long password", "disconnect_apps": "yes",
+                ])
+            #expect(ended.body.contains("2 apps were disconnected"))
+            for grant in mine { #expect(try await house.storage.grant(tenantID: house.tenant.id, id: grant.id)?.isActive == false) }
+            #expect(try await house.storage.grant(tenantID: house.tenant.id, id: bobs.id)?.isActive == true, "nobody else's")
+            let feed = try await house.storage.revocationEvents(tenantID: house.tenant.id, after: 0, limit: 10).map(\.grant)
+            #expect(Set(feed) == Set(mine.map(\.id)), "the resource-servers learn of it")
+        }
+    }
+
     @Test("with a second factor: the right password leads to the code page, a half sign-in is no session, the code finishes it")
     func secondFactor() async throws {
         try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in

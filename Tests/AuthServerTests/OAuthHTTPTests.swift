@@ -263,6 +263,24 @@ struct OAuthHTTPTests {
         }
     }
 
+    @Test("RFC 9110 §15.5.6: a method an endpoint does not serve is 405 with Allow, not 404")
+    func methodNotAllowed() async throws {
+        try await HTTP.withApplication { _, client in
+            for (path, method, allow) in [
+                ("/oauth/token", HTTPRequest.Method.get, "OPTIONS, POST"), ("/oauth/revoke", .get, "OPTIONS, POST"),
+                ("/oauth/register", .get, "OPTIONS, POST"), ("/oauth/register/gh_x", .post, "DELETE, GET, OPTIONS"),
+                ("/.well-known/oauth-authorization-server", .post, "GET, OPTIONS"), ("/oauth/jwks.json", .delete, "GET, OPTIONS"),
+                ("/oauth/authorize", .post, "GET"), ("/internal/revocations", .post, "GET"), ("/login", .delete, "GET, POST"),
+            ] {
+                try await client.execute(uri: path, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                }
+            }
+            try await client.execute(uri: "/oauth/nothing", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
     @Test("the token and revocation endpoints answer 429 with Retry-After past the per-address allowance, before reading the request")
     func tokenEndpointRateLimit() async throws {
         try await HTTP.withApplication(configure: { $0.tokenRequestsPerMinute = 3 }) { _, client in

@@ -273,15 +273,18 @@ struct HTTPRulesTests {
         }
     }
 
-    @Test("GET and DELETE are 405 with Allow: POST")
+    @Test("GET, DELETE and the rest are 405 with Allow on /mcp and the metadata; an unknown path is still 404")
     func otherMethods() async throws {
         let house = try await TestHouse()
         try await house.test { client in
-            for method in [HTTPRequest.Method.get, .delete] {
+            for method in [HTTPRequest.Method.get, .delete, .put, .patch] {
                 let response = try await client.execute(uri: "/mcp", method: method)
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "POST")
+                #expect(response.headers[.allow] == "OPTIONS, POST")
             }
+            let metadata = try await client.execute(uri: "/.well-known/oauth-protected-resource/mcp", method: .post)
+            #expect(metadata.status == .methodNotAllowed && metadata.headers[.allow] == "GET, OPTIONS")
+            #expect(try await client.execute(uri: "/nothing-here", method: .get).status == .notFound)
         }
     }
 

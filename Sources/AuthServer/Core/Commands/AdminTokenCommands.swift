@@ -7,7 +7,11 @@ struct TokenCommands: AsyncParsableCommand {
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print an access token for a person: a way to try the MCP endpoint with curl before any client is connected."
+            abstract: "Print an access token for a person: a way to try the MCP endpoint with curl before any client is connected.",
+            discussion: """
+                The scopes are narrowed to what the person's role may hold, and the token belongs to a grant of its own, \
+                which the person's connected apps list and anyone who may see it can revoke.
+                """
         )
 
         @Option(help: "The person's email.") var email: String
@@ -28,10 +32,11 @@ struct TokenCommands: AsyncParsableCommand {
             guard let user = try await environment.storage.user(tenantID: tenant.id, email: email) else {
                 CommandLineFailure.exit(message: "no person with email \(User.normalise(email: email)) in tenant \(tenant.id)")
             }
-            let issued = try await AccessTokenIssuer(keyRing: environment.keyRing).issue(
-                for: user, tenant: tenant, clientID: AuthPolicy.adminCLIClientID, scope: ScopeList.parse(scope) ?? [], lifetime: ttl,
-                grantID: "grant_" + RandomIdentifier.make()
-            )
+            let issued = try await AdminTokenIssuer(storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
+                .issue(for: user, tenant: tenant, scopes: ScopeList.parse(scope) ?? [], lifetime: ttl)
+            if !issued.dropped.isEmpty {
+                FileHandle.standardError.write(Data("left out (the person's role cannot hold them): \(issued.dropped.joined(separator: " "))\n".utf8))
+            }
             writeLine(issued.token)
         }
     }

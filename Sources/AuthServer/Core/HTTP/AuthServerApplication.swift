@@ -38,6 +38,7 @@ public enum AuthServerApplication {
         let pages = try await PageServices(storage: environment.storage)
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)
+        router.answerUnservedMethods()
         return router
     }
 

@@ -27,6 +27,8 @@ struct AccountRoutes {
 
     /// Verifies the current password (throttled like sign-in, so a borrowed session cannot guess it), applies
     /// `PasswordRules`, stores the new argon2id hash, and ends the person's other sessions, keeping this one.
+    /// With `disconnect_apps` (ticked by default), it also ends every app's grant: a password is often changed
+    /// because someone else had it, and an app they connected would outlive the change.
     func changePassword(_ request: Request, _ context: AuthRequestContext) async throws -> Response {
         let tenant = try context.pageTenant()
         let form = try await PageForm.read(request, context: context)
@@ -54,7 +56,15 @@ struct AccountRoutes {
                 tenantID: tenant.id, userID: signedIn.user.id, passwordHash: try PasswordHasher.hash(new))
         else { throw ErrorPage.notFound }
         try await pages.sessions.endOthers(of: signedIn)
+        guard form["disconnect_apps"] == "yes" else {
+            return pages.renderer.response(
+                AccountSecurityPage(signedIn: signedIn, notice: "Your password was changed, and you were signed out everywhere else."))
+        }
+        let ended = try await pages.storage.revokeGrants(
+            tenantID: tenant.id, userID: signedIn.user.id, reason: "password changed by \(signedIn.user.id)", at: pages.now())
         return pages.renderer.response(
-            AccountSecurityPage(signedIn: signedIn, notice: "Your password was changed, and you were signed out everywhere else."))
+            AccountSecurityPage(
+                signedIn: signedIn,
+                notice: "Your password was changed, you were signed out everywhere else, and \(ended == 1 ? "1 app was" : "\(ended) apps were") disconnected."))
     }
 }

@@ -1,5 +1,6 @@
 /// /account/security: change of password (fields `current_password`, `new_password`, `confirm_password`,
-/// `csrf_token`, POST /account/security) and the place where MFA enrolment will go.
+/// `disconnect_apps` (a checkbox, ticked), `csrf_token`, POST /account/security) and the place where MFA
+/// enrolment will go.
 public struct AccountSecurityPage: Page {
     public static let template = PageTemplate.accountSecurity
 

@@ -92,6 +92,8 @@ public protocol GrantStore: Sendable {
     /// Marks the grant revoked, deletes its refresh tokens, codes and the consent it rested on, and
     /// appends it to the revocation feed, all at once. Returns false when it was not active.
     func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool
+    /// Revokes every active grant of the person as `revokeGrant` does, at once; returns how many ended.
+    func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int
 
     func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
     func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord?

@@ -127,24 +127,36 @@ extension SQLiteAuthStorage {
     }
 
     public func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
-        try await database.write { db in
-            try db.execute(
-                sql: "UPDATE oauth_grant SET revoked_at = ?, revocation_reason = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL",
-                arguments: [at, reason, tenantID, id]
-            )
-            guard db.changesCount == 1 else { return false }
-            try Self.appendRevocations(db, sql: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
-            try db.execute(sql: "DELETE FROM refresh_token WHERE tenant_id = ? AND grant_id = ?", arguments: [tenantID, id])
-            try db.execute(sql: "DELETE FROM authorization_code WHERE tenant_id = ? AND grant_id = ?", arguments: [tenantID, id])
-            try db.execute(
-                sql: """
-                    DELETE FROM consent WHERE tenant_id = ? AND (user_id, client_id) IN
-                    (SELECT user_id, client_id FROM oauth_grant WHERE tenant_id = ? AND id = ?)
-                    """,
-                arguments: [tenantID, tenantID, id]
-            )
-            return true
-        }
+        try await database.write { db in try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [id], reason: reason, at: at) == 1 }
+    }
+
+    public func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int {
+        try await database.write { db in try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: reason, at: at) }
+    }
+
+    /// Marks the tenant's active grants that `condition` selects revoked, appends them to the revocation log, and
+    /// deletes their refresh tokens, codes and the consents they rested on, in the caller's transaction.
+    private static func revokeGrants(
+        _ db: Database, tenantID: String, where condition: String, _ arguments: StatementArguments, reason: String, at: Date
+    ) throws -> Int {
+        let selected = "tenant_id = ? AND revoked_at IS NULL AND \(condition)"
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM oauth_grant WHERE \(selected)", arguments: [tenantID] + arguments)
+        guard !ids.isEmpty else { return 0 }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let chosen = StatementArguments([tenantID] + ids)
+        try appendRevocations(db, sql: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id IN (\(placeholders))", arguments: chosen)
+        try db.execute(
+            sql: "UPDATE oauth_grant SET revoked_at = ?, revocation_reason = ? WHERE tenant_id = ? AND id IN (\(placeholders))",
+            arguments: [at, reason] + chosen)
+        try db.execute(sql: "DELETE FROM refresh_token WHERE tenant_id = ? AND grant_id IN (\(placeholders))", arguments: chosen)
+        try db.execute(sql: "DELETE FROM authorization_code WHERE tenant_id = ? AND grant_id IN (\(placeholders))", arguments: chosen)
+        try db.execute(
+            sql: """
+                DELETE FROM consent WHERE tenant_id = ? AND (user_id, client_id) IN
+                (SELECT user_id, client_id FROM oauth_grant WHERE tenant_id = ? AND id IN (\(placeholders)))
+                """,
+            arguments: [tenantID] + chosen)
+        return ids.count
     }
 
     public func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {

@@ -55,13 +55,12 @@ public enum ResourceServerApplication {
             .add(middleware: CORSMiddleware(origins: .only { originGuard.isAllowed($0) }, methods: "POST, OPTIONS"))
             .add(middleware: originGuard)
         mcp.on("", method: .options) { _, _ in Response(status: .noContent) }
-        for method in [HTTPRequest.Method.get, .delete] {
-            // Stateless server: no standalone SSE stream and no session to end (MCP transports (2025-11-25) § Listening
-            // for Messages from the Server, § Session Management; 2026-07-28 § Earlier Streamable HTTP Revisions).
-            mcp.on("", method: method) { _, _ in Response(status: .methodNotAllowed, headers: [.allow: "POST"]) }
-        }
         mcp.add(middleware: AuthenticationMiddleware(authenticator: authenticator, challenge: challenge))
             .post("") { request, context in try await endpoint.post(request, context: context) }
+        // Every other method gets 405, GET and DELETE on /mcp among them: a stateless server has no standalone SSE
+        // stream and no session to end (MCP transports (2025-11-25) § Listening for Messages from the Server,
+        // § Session Management; 2026-07-28 § Earlier Streamable HTTP Revisions).
+        router.answerUnservedMethods()
         return router
     }
 
