@@ -1,3 +1,5 @@
+import ToolKit
+
 /// A JSON-RPC 2.0 error (§5.1) with the codes MCP uses (requirements R82).
 public struct JSONRPCError: Error, Sendable, Equatable {
     public var code: Int
