@@ -2,7 +2,9 @@
 import PackageDescription
 
 /// Two servers and the code they must agree on. Each server's code is a library (`Core/`) behind a
-/// thin executable (`Entry/`), so tests drive it in process and the binaries stay one file each.
+/// thin executable (`Entry/`), so tests drive it in process and the binaries stay one file each. The
+/// service desk is a library of its own whose tools the resource-server mounts; `ToolKit` is what the
+/// two share: what a tool is, what a call of it carries, and the audit entry every call leaves.
 let package = Package(
     name: "Gatehouse",
     platforms: [.macOS(.v15)],
@@ -58,9 +60,25 @@ let package = Package(
         ),
         .executableTarget(name: "AuthServer", dependencies: ["AuthServerCore"], path: "Sources/AuthServer/Entry"),
         .target(
-            name: "ResourceServerCore",
+            name: "ToolKit",
             dependencies: [
                 "Shared",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "ServiceDesk",
+            dependencies: [
+                "Shared", "ToolKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "ResourceServerCore",
+            dependencies: [
+                "Shared", "ToolKit", "ServiceDesk",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -77,10 +95,11 @@ let package = Package(
             name: "AuthServerTests",
             dependencies: ["AuthServerCore", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
+        .testTarget(name: "ServiceDeskTests", dependencies: ["ServiceDesk", "ToolKit", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ResourceServerTests",
             dependencies: [
-                "ResourceServerCore",
+                "ResourceServerCore", "ToolKit", "ServiceDesk",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

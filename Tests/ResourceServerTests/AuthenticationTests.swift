@@ -8,6 +8,7 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ToolKit
 
 @Suite("Bearer authentication at the HTTP layer")
 struct AuthenticationTests {

@@ -4,6 +4,8 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ServiceDesk
+@testable import ToolKit
 
 /// The authority matrix (issue 4 §4): every tool × role and company × scopes held or not × second
 /// factor, through the MCP endpoint. The expectations are written out here by hand, not read from the

@@ -3,6 +3,7 @@ import NIOCore
 import Testing
 
 @testable import ResourceServerCore
+@testable import ToolKit
 
 @Suite("JSON reader and writer")
 struct JSONValueTests {

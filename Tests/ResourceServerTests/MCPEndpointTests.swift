@@ -7,6 +7,7 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ToolKit
 
 @Suite("MCP endpoint: handshake era (2025-03-26 to 2025-11-25)")
 struct HandshakeEraTests {

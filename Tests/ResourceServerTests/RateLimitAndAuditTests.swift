@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 
 @testable import ResourceServerCore
+@testable import ToolKit
 
 @Suite("Rate limits on tools/call")
 struct RateLimitTests {

@@ -8,6 +8,8 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ServiceDesk
+@testable import ToolKit
 
 /// Who calls in the service-desk tests: the token's role, company and email.
 struct DeskPerson: Sendable, CustomTestStringConvertible {

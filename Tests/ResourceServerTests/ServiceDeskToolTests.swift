@@ -4,6 +4,8 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ServiceDesk
+@testable import ToolKit
 
 /// Each read tool against the seeded demo desk, through the MCP endpoint: what it returns is right, and
 /// its structured content matches the output schema it publishes.
@@ -377,19 +379,5 @@ struct ServiceDeskToolTests {
             let none = try await call(client, "get_audit_log_for_ticket", ["ticket_id": .string(desk.records.tickets[8].id)])
             #expect(none.items("entries").isEmpty)
         }
-    }
-}
-
-@Suite("Search excerpts")
-struct SearchExcerptTests {
-    @Test("The first match in context, every term bracketed whatever its case, cut with an ellipsis")
-    func excerpt() {
-        let text = "Since this morning the front desk printer shows offline for everyone; we turned the Printer off and on twice already."
-        let excerpt = SearchExcerpt.make(text, terms: ["printer", "OFFLINE"])
-        #expect(excerpt == "…the front desk [printer] shows [offline] for everyone; we turned the…")
-        #expect(SearchExcerpt.make("VPN drops", terms: ["vpn"]) == "[VPN] drops")
-        // A term inside another is bracketed once.
-        #expect(SearchExcerpt.make("printers", terms: ["printer", "inter"]) == "[printer]s")
-        #expect(SearchExcerpt.make("no match here", terms: ["zzz"]) == "no match here")
     }
 }

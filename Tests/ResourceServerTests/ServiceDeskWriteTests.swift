@@ -4,6 +4,8 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ServiceDesk
+@testable import ToolKit
 
 /// The write and high-trust tools on their own seeded desk: what each changes, dry runs, idempotent
 /// replays, confirmation under `confirm_writes`, the second factor, and company scoping of writes.

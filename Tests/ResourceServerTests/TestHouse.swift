@@ -9,6 +9,7 @@ import Synchronization
 import Testing
 
 @testable import ResourceServerCore
+@testable import ToolKit
 
 /// A resource-server in process with a known signing key standing in for the auth-server's JWKS, and a
 /// few test tools beside `whoami` to exercise scopes, arguments and failures.

@@ -6,6 +6,7 @@ import Shared
 import Testing
 
 @testable import ResourceServerCore
+@testable import ToolKit
 
 @Suite("Tools: listing, scopes, arguments and failures")
 struct ToolTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import ServiceDesk
 import Shared
+import ToolKit
 
 /// Everything the resource-server needs at run time, opened once from the settings. First start creates
 /// the data folder, the database and the default tenant; later starts bring the default tenant's issuer

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Shared
+import ToolKit
 
 /// Turns a bearer token into a `Caller`, or says why it cannot. JWT access tokens are verified locally
 /// with the auth-server's keys (RFC 9068 §4), after a look in the verified-token cache.

@@ -1,6 +1,7 @@
 import Crypto
 import Shared
 import Synchronization
+import ToolKit
 
 /// Callers whose token's signature and claims were already verified, keyed by the SHA-256 of the token,
 /// so a client calling many tools with one token pays for one ES256 verification (about 140 µs here) and

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import ToolKit
 
 /// High-trust tools need a second factor within the last 15 minutes. Real MCP clients ignore RFC 9470
 /// challenges, so elevation is a scope, `mfa`, that we ask for with 403 `insufficient_scope`

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import ToolKit
 
 /// Whether a caller may use a tool: the token's scopes, the person's role and company, and the tool's
 /// kind (a high-trust tool needs a fresh second factor) must all allow it. `tools/list` and every

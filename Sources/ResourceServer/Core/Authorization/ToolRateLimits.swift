@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ToolKit
 
 /// Token buckets for `tools/call`, one per grant and one per person, each for reads and for writes
 /// (high-trust tools count as writes). A bucket holds a minute's allowance and refills continuously,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceDesk
 import Shared
 
 /// `resource-server admin …`: the operator's commands on the resource-server's data.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceDesk
 import Shared
 
 /// `resource-server seed-demo`: fills an empty tenant with the demo service desk (`DemoDataSet`).

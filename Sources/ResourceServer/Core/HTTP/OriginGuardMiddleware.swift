@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Shared
+import ToolKit
 
 /// DNS-rebinding protection for `/mcp` (MCP transports (2025-11-25) § Security Warning): a request that carries an
 /// Origin header must come from an allowed origin; requests without one (servers, CLIs) pass.

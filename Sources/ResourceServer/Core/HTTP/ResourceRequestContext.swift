@@ -1,5 +1,6 @@
 import Hummingbird
 import Shared
+import ToolKit
 
 /// Per-request state of the resource-server: the tenant the host picked and, on `/mcp`, the caller.
 public struct ResourceRequestContext: TenantRequestContext {

@@ -1,3 +1,5 @@
+import ToolKit
+
 /// A JSON-RPC 2.0 error (§5.1) with the codes MCP uses (MCP basic protocol (2026-07-28) § Error Codes).
 public struct JSONRPCError: Error, Sendable, Equatable {
     public var code: Int

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Shared
+import ToolKit
 
 /// Answers MCP methods once the HTTP layer has authenticated the caller and checked the envelope.
 /// Stateless: every request stands alone, whichever era it speaks.

@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
 import Shared
+import ToolKit
 
 /// The Streamable HTTP side of `/mcp` (transports, 2025-03-26 to 2026-07-28), stateless and without
 /// session ids: content negotiation, size limits, the era of each request and its header checks, the

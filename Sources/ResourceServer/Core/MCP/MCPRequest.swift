@@ -1,3 +1,5 @@
+import ToolKit
+
 /// One JSON-RPC request to the MCP endpoint, after the envelope was checked.
 struct MCPRequest: Sendable {
     let id: JSONValue

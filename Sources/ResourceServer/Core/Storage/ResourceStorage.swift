@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ServiceDesk
 import Shared
 
 /// What the resource-server stores, behind a protocol so PostgreSQL can follow. The service desk's data
@@ -26,15 +27,7 @@ public struct SQLiteResourceStorage: ResourceStorage {
         migrator.registerMigration("v1: tenants") { db in
             try TenantTable.create(db, uniqueColumn: "resource")
         }
-        migrator.registerMigration("v2: service desk") { db in
-            try ServiceDeskSchema.create(db)
-        }
-        migrator.registerMigration("v3: idempotency, confirmations, desk settings, leaner audit log") { db in
-            try ServiceDeskSchema.createWriteTables(db)
-        }
-        migrator.registerMigration("v4: spent confirmations keep their answer") { db in
-            try ServiceDeskSchema.rememberConfirmedReports(db)
-        }
+        ServiceDeskSchema.registerMigrations(in: &migrator)
         return migrator
     }
 

@@ -1,3 +1,5 @@
+import ToolKit
+
 /// Checks tool arguments against the subset of JSON Schema 2020-12 our tools declare: `type`,
 /// `properties`, `required`, `additionalProperties: false`, `enum`, `minimum`/`maximum`,
 /// `minLength`/`maxLength`, `maxItems` and `items`. The message names the argument so a model can fix

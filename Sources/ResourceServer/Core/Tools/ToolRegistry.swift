@@ -1,4 +1,5 @@
 import Foundation
+import ToolKit
 
 /// The tools this server offers, in a fixed order so `tools/list` pages are stable.
 public struct ToolRegistry: Sendable {

@@ -1,3 +1,5 @@
+import ToolKit
+
 /// `whoami`: callable with any valid token; tells the caller who the server thinks they are.
 enum WhoAmITool {
     static let tool = Tool(

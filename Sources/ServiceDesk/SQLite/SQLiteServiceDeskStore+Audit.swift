@@ -1,0 +1,44 @@
+import GRDB
+import ToolKit
+
+extension SQLiteServiceDeskStore {
+    /// The recorder's batches, up to 64 rows per statement: every read call's entry comes through here, and
+    /// one statement per row cost more than the rows themselves.
+    public func appendAudit(_ entries: [AuditEntry]) async throws {
+        try await database.write { db in
+            for start in stride(from: 0, to: entries.count, by: Self.auditRowsPerStatement) {
+                let chunk = entries[start..<min(start + Self.auditRowsPerStatement, entries.count)]
+                let statement = try db.cachedStatement(sql: Self.auditInsert(rows: chunk.count))
+                var arguments = StatementArguments()
+                for entry in chunk { arguments += Self.auditArguments(entry) }
+                try statement.execute(arguments: arguments)
+            }
+        }
+    }
+
+    static func insert(_ entry: AuditEntry, _ db: Database) throws {
+        try db.cachedStatement(sql: auditInsert(rows: 1)).execute(arguments: auditArguments(entry))
+    }
+
+    static let auditRowsPerStatement = 64
+
+    static func auditInsert(rows: Int) -> String {
+        "INSERT INTO audit_log (tenant_id, id, occurred_at, tool, subject, client_id, grant_id, token_kind, argument_digest, outcome, dry_run, "
+            + "duration_ms, ticket_id, company_id) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    static func auditArguments(_ entry: AuditEntry) -> StatementArguments {
+        [
+            entry.tenantID, entry.id, SQLiteTimestamp.text(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
+            entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID,
+        ]
+    }
+
+    public func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] {
+        try await database.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"), arguments: [tenantID, position, limit]
+            ).map { PositionedAuditEntry(position: $0["seq"], entry: try AuditEntry(row: $0)) }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import ToolKit
+
+extension SQLiteServiceDeskStore {
+    /// `ticket.priority` as its rank, most pressing first.
+    static let ticketPriorityRank =
+        "CASE ticket.priority " + Ticket.Priority.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
+
+    /// Most pressing first, then oldest: the order a queue is worked in.
+    static let ticketOrder = KeysetOrder(
+        list: "tickets", [(ticketPriorityRank, ascending: true), ("ticket.created_at", ascending: true), ("ticket.id", ascending: true)]
+    )
+    static let ticketKey: @Sendable (Ticket) -> [KeysetOrder.Value] = { [.int(Int64($0.priority.rank)), .date($0.createdAt), .text($0.id)] }
+
+    func ticketConditions(_ filter: TicketFilter, scope: ServiceDeskScope) -> SQLConditions {
+        var conditions = SQLConditions()
+        conditions.scope(scope, table: "ticket")
+        if let customer = filter.customerID { conditions.add("ticket.company_id = ?", [customer]) }
+        if let priority = filter.priority { conditions.add("ticket.priority = ?", [priority.rawValue]) }
+        if let assignees = filter.assignees {
+            // An empty list matches nobody, never everybody.
+            if assignees.isEmpty { conditions.add("0") } else { conditions.any("ticket.assignee COLLATE NOCASE", in: assignees) }
+        }
+        if Set(filter.statuses) != Set(Ticket.Status.allCases) { conditions.any("ticket.status", in: filter.statuses.map(\.rawValue)) }
+        return conditions
+    }
+
+    public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
+        try await database.read { db in
+            let (items, next): ([Ticket], String?) = try page(
+                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions(filter, scope: scope), order: Self.ticketOrder,
+                page: request, keyValues: Self.ticketKey
+            )
+            return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
+        }
+    }
+
+    public func ticket(id: String, noteLimit: Int, scope: ServiceDeskScope) async throws -> TicketDetail? {
+        try await database.read { db in
+            var conditions = SQLConditions()
+            conditions.scope(scope, table: "ticket")
+            conditions.add("ticket.id = ?", [id])
+            guard let ticket = try Ticket.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket \(conditions.sql)"), arguments: conditions.arguments) else {
+                return nil
+            }
+            var notes = SQLConditions()
+            notes.add("tenant_id = ? AND ticket_id = ?", [ticket.tenantID, ticket.id])
+            if !scope.seesInternalNotes { notes.add("visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+            var arguments = notes.arguments
+            arguments += [noteLimit]
+            return TicketDetail(
+                ticket: ticket,
+                customerName: try customerNames(db, ids: [ticket.companyID], scope: scope)[ticket.companyID] ?? "",
+                notes: try TicketNote.fetchAll(db.cachedStatement(sql: "SELECT * FROM ticket_note \(notes.sql) ORDER BY created_at DESC, seq DESC LIMIT ?"), arguments: arguments),
+                visibleNoteCount: try count(db, from: "ticket_note", notes)
+            )
+        }
+    }
+
+    public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        return try await database.read { db in
+            let conditions = ticketConditions(filter, scope: scope)
+            // Subject and number weigh most; a match only in the thread ranks below one in the ticket itself.
+            // min(rank) takes matched_in and source_seq from the best row (SQLite's bare columns with min()).
+            // CROSS JOIN keeps the index the outer loop: left to itself the planner scans it once per note.
+            // Excerpts are made for the page only, from the matched note's body or the ticket's own fields.
+            let noteVisibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
+            let match = query.matchExpression
+            var arguments: StatementArguments = [match, match, scope.tenantID]
+            arguments += conditions.arguments
+            arguments += [limit]
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT ranked.*, CASE ranked.matched_in WHEN 'note' THEN (SELECT body FROM ticket_note WHERE seq = ranked.source_seq) END AS note_body
+                    FROM (
+                        SELECT ticket.*, hits.rank AS search_rank, hits.matched_in, hits.source_seq FROM (
+                            SELECT ticket_seq, min(rank) AS rank, matched_in, source_seq FROM (
+                                SELECT rowid AS ticket_seq, bm25(ticket_search, 10.0, 8.0, 4.0) AS rank, 'ticket' AS matched_in, rowid AS source_seq
+                                FROM ticket_search WHERE ticket_search MATCH ?
+                                UNION ALL
+                                SELECT t.seq, bm25(note_search) * 0.5, 'note', n.seq
+                                FROM note_search
+                                CROSS JOIN ticket_note n ON n.seq = note_search.rowid
+                                CROSS JOIN ticket t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
+                                WHERE note_search MATCH ? AND n.tenant_id = ? \(noteVisibility)
+                            ) GROUP BY ticket_seq
+                        ) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
+                        \(conditions.sql)
+                        ORDER BY hits.rank, ticket.seq LIMIT ?
+                    ) ranked
+                    ORDER BY ranked.search_rank, ranked.seq
+                    """),
+                arguments: arguments
+            )
+            let hits = try rows.map { row in
+                let ticket = try Ticket(row: row)
+                let noteBody: String? = row["note_body"]
+                return TicketSearchHit(
+                    ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
+                    excerpt: noteBody.map { SearchExcerpt.make($0, terms: query.terms) } ?? SearchExcerpt.make(ticket: ticket, terms: query.terms)
+                )
+            }
+            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.ticket.companyID), scope: scope))
+        }
+    }
+
+    public func auditEntries(ticketID: String, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<AuditEntry>? {
+        try await database.read { db in
+            var visible = SQLConditions()
+            visible.scope(scope, table: "ticket")
+            visible.add("ticket.id = ?", [ticketID])
+            guard try count(db, from: "ticket", visible) == 1 else { return nil }
+            var conditions = SQLConditions()
+            conditions.add("audit_log.tenant_id = ? AND audit_log.ticket_id = ?", [scope.tenantID, ticketID])
+            let order = KeysetOrder(list: "audit", [("audit_log.seq", ascending: false)])
+            try order.restrict(&conditions, after: request.cursor)
+            var arguments = conditions.arguments
+            arguments += [request.limit + 1]
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT audit_log.* FROM audit_log \(conditions.sql) \(order.orderBy) LIMIT ?"), arguments: arguments
+            )
+            let entries = try rows.prefix(request.limit).map { try AuditEntry(row: $0) }
+            let next = rows.count > request.limit ? order.cursor(after: [.int(rows[request.limit - 1]["seq"])]) : nil
+            return Page(items: entries, nextCursor: next, customerNames: [:])
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import ToolKit
+
+/// The service desk in the resource-server's SQLite database (`resource.sqlite`, WAL mode). Reads run on
+/// the pool's readers; the import runs in one write transaction.
+public struct SQLiteServiceDeskStore: ServiceDeskStore {
+    let database: DatabasePool
+
+    public init(database: DatabasePool) { self.database = database }
+
+    /// One page of a keyset-ordered list: the rows after the cursor, and a cursor when more follow.
+    func page<Item: FetchableRecord>(
+        _ db: Database, select: String, conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
+        keyValues: (Item) -> [KeysetOrder.Value]
+    ) throws -> (items: [Item], nextCursor: String?) {
+        var conditions = conditions
+        try order.restrict(&conditions, after: page.cursor)
+        var arguments = conditions.arguments
+        arguments += [page.limit + 1]
+        var items = try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(order.orderBy) LIMIT ?"), arguments: arguments)
+        guard items.count > page.limit else { return (items, nil) }
+        items.removeLast(items.count - page.limit)
+        return (items, order.cursor(after: keyValues(items[items.count - 1])))
+    }
+
+    /// Names of the given customers, within the scope.
+    func customerNames(_ db: Database, ids: some Sequence<String>, scope: ServiceDeskScope) throws -> [String: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        var conditions = SQLConditions()
+        conditions.scope(scope, table: "company", companyColumn: "id")
+        conditions.any("company.id", in: unique)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, name FROM company \(conditions.sql)"), arguments: conditions.arguments)
+        return Dictionary(rows.map { ($0["id"], $0["name"]) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func count(_ db: Database, from table: String, _ conditions: SQLConditions) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table) \(conditions.sql)"), arguments: conditions.arguments) ?? 0
+    }
+
+    public func counts(tenantID: String) async throws -> ServiceDeskCounts {
+        try await database.read { db in
+            func count(_ table: String) throws -> Int {
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table) WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
+            }
+            var counts = ServiceDeskCounts()
+            counts.companies = try count("company")
+            counts.contacts = try count("company_contact")
+            counts.sites = try count("company_site")
+            counts.tickets = try count("ticket")
+            counts.notes = try count("ticket_note")
+            counts.assets = try count("asset")
+            counts.alerts = try count("alert")
+            counts.alertEvents = try count("alert_event")
+            counts.contracts = try count("contract")
+            counts.backupJobs = try count("backup_job")
+            counts.invoices = try count("invoice")
+            counts.rules = try count("rule")
+            counts.ruleExecutions = try count("rule_execution")
+            return counts
+        }
+    }
+
+    public func importRecords(_ records: ServiceDeskRecords, intoEmptyTenant tenantID: String) async throws {
+        try await database.write { db in
+            let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM company WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
+            guard existing == 0 else { throw TenantNotEmptyError(tenantID: tenantID, customers: existing) }
+            func insert<Record: PersistableRecord>(_ rows: [Record], tenant: KeyPath<Record, String>) throws {
+                for row in rows {
+                    precondition(row[keyPath: tenant] == tenantID, "every imported row belongs to the tenant imported into")
+                    try row.insert(db)
+                }
+            }
+            try insert(records.companies, tenant: \.tenantID)
+            try insert(records.contacts, tenant: \.tenantID)
+            try insert(records.sites, tenant: \.tenantID)
+            try insert(records.assets, tenant: \.tenantID)
+            try insert(records.tickets, tenant: \.tenantID)
+            try insert(records.notes, tenant: \.tenantID)
+            try insert(records.alerts, tenant: \.tenantID)
+            try insert(records.alertEvents, tenant: \.tenantID)
+            try insert(records.contracts, tenant: \.tenantID)
+            try insert(records.backupJobs, tenant: \.tenantID)
+            try insert(records.invoices, tenant: \.tenantID)
+            try insert(records.rules, tenant: \.tenantID)
+            try insert(records.ruleExecutions, tenant: \.tenantID)
+        }
+    }
+}
+
+// Rows map to the models through their Codable keys, which are the column names.
+extension Company: FetchableRecord, PersistableRecord { public static let databaseTableName = "company" }
+extension CompanyContact: FetchableRecord, PersistableRecord { public static let databaseTableName = "company_contact" }
+extension CompanySite: FetchableRecord, PersistableRecord { public static let databaseTableName = "company_site" }
+extension Ticket: FetchableRecord, PersistableRecord { public static let databaseTableName = "ticket" }
+extension TicketNote: FetchableRecord, PersistableRecord { public static let databaseTableName = "ticket_note" }
+extension Alert: FetchableRecord, PersistableRecord { public static let databaseTableName = "alert" }
+extension AlertEvent: FetchableRecord, PersistableRecord { public static let databaseTableName = "alert_event" }
+extension Asset: FetchableRecord, PersistableRecord { public static let databaseTableName = "asset" }
+extension Contract: FetchableRecord, PersistableRecord { public static let databaseTableName = "contract" }
+extension BackupJob: FetchableRecord, PersistableRecord { public static let databaseTableName = "backup_job" }
+extension Invoice: FetchableRecord, PersistableRecord { public static let databaseTableName = "invoice" }
+extension Rule: FetchableRecord, PersistableRecord { public static let databaseTableName = "rule" }
+extension RuleExecution: FetchableRecord, PersistableRecord { public static let databaseTableName = "rule_execution" }
+extension AuditEntry: FetchableRecord, PersistableRecord { public static let databaseTableName = "audit_log" }

@@ -1,0 +1,18 @@
+import GRDB
+
+extension ServiceDeskSchema {
+    /// The service desk's migrations, in the order they ran and under the names databases already
+    /// recorded, so an installed database goes on from where it stands. They go after the host's `tenant`
+    /// table, which the desk's tables reference.
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2: service desk") { db in
+            try create(db)
+        }
+        migrator.registerMigration("v3: idempotency, confirmations, desk settings, leaner audit log") { db in
+            try createWriteTables(db)
+        }
+        migrator.registerMigration("v4: spent confirmations keep their answer") { db in
+            try rememberConfirmedReports(db)
+        }
+    }
+}
