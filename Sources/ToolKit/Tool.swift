@@ -3,20 +3,13 @@ import Shared
 /// A tool is a value: what it is called, what it does (written for a model to choose well), the JSON
 /// Schema of its arguments, the scopes it needs, its kind, and the function that runs it.
 public struct Tool: Sendable {
-    public enum Kind: String, Sendable {
-        case read
-        case write
-        /// Needs a recent second factor on top of its scopes.
-        case highTrust = "high-trust"
-    }
-
     public let name: String
     public let title: String
     public let description: String
     public let inputSchema: JSONValue
     public let outputSchema: JSONValue?
     public let requiredScopes: [String]
-    public let kind: Kind
+    public let kind: ToolKind
     /// The roles that may use the tool on top of holding its scopes; nil for anyone with a valid token.
     public let roles: Set<Role>?
     public let run: @Sendable (ToolInvocation) async throws -> ToolOutput
@@ -31,7 +24,7 @@ public struct Tool: Sendable {
 
     public init(
         name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue? = nil,
-        requiredScopes: [String], kind: Kind, roles: Set<Role>? = nil, run: @escaping @Sendable (ToolInvocation) async throws -> ToolOutput
+        requiredScopes: [String], kind: ToolKind, roles: Set<Role>? = nil, run: @escaping @Sendable (ToolInvocation) async throws -> ToolOutput
     ) {
         precondition(Self.isValidName(name), "tool name '\(name)' must match ^[a-zA-Z0-9_-]{1,64}$")
         self.name = name

@@ -10,12 +10,12 @@ import Testing
 @Suite("Tools on the consent page")
 struct ConsentToolsTests {
     static let tools = [
-        ResourceToolCatalog.Tool(name: "whoami", scopes: [], kind: "read"),
-        ResourceToolCatalog.Tool(name: "get_ticket", scopes: ["tickets:read"], kind: "read"),
-        ResourceToolCatalog.Tool(name: "snapshot", scopes: ["customers:read", "tickets:read"], kind: "read"),
-        ResourceToolCatalog.Tool(name: "close_ticket", scopes: ["tickets:write"], kind: "high-trust"),
-        ResourceToolCatalog.Tool(name: "update_ticket_status", scopes: ["tickets:write"], kind: "write", roles: ["admin", "technician"]),
-        ResourceToolCatalog.Tool(name: "future_tool", scopes: ["tickets:write"], kind: "write", roles: ["auditor"]),
+        PublishedTool(name: "whoami", scopes: [], kind: .read),
+        PublishedTool(name: "get_ticket", scopes: ["tickets:read"], kind: .read),
+        PublishedTool(name: "snapshot", scopes: ["customers:read", "tickets:read"], kind: .read),
+        PublishedTool(name: "close_ticket", scopes: ["tickets:write"], kind: .highTrust),
+        PublishedTool(name: "update_ticket_status", scopes: ["tickets:write"], kind: .write, roles: ["admin", "technician"]),
+        PublishedTool(name: "future_tool", scopes: ["tickets:write"], kind: .write, roles: ["auditor"]),
     ]
 
     @Test("A scope opens the tools that need it, whose other scopes are granted too and that are for the person's role; scope-less tools are not named")

@@ -88,7 +88,7 @@ struct AuthorityMatrixTests {
         let published = ProtectedResourceMetadata(resource: "https://rs.example/mcp", issuer: "https://as.example", registry: desk.environment.registry).tools
         for (row, tool) in zip(Self.table, published) {
             #expect(tool.roles.map(Set.init) == row.roles.map { Set($0.map(\.rawValue)) }, "\(row.tool)")
-            #expect(tool.scopes == row.scopes && (tool.kind == "high-trust") == row.highTrust, "\(row.tool)")
+            #expect(tool.scopes == row.scopes && (tool.kind == .highTrust) == row.highTrust, "\(row.tool)")
         }
         try await desk.session { client in
             for (person, role) in Self.people(desk) {

@@ -41,7 +41,7 @@ struct ServiceDeskToolTests {
         let tools = desk.environment.registry.tools
         #expect(tools.map(\.name) == ["whoami"] + Self.toolNames + Self.writeToolNames + Self.highTrustToolNames)
         for tool in tools.dropFirst() {
-            let expectedKind: Tool.Kind = Self.toolNames.contains(tool.name) ? .read : Self.writeToolNames.contains(tool.name) ? .write : .highTrust
+            let expectedKind: ToolKind = Self.toolNames.contains(tool.name) ? .read : Self.writeToolNames.contains(tool.name) ? .write : .highTrust
             #expect(tool.kind == expectedKind, "\(tool.name)")
             // A tool's roles never exceed what its scopes allow: the scope catalogue has the last word.
             let roles = try #require(tool.roles, "\(tool.name) must name its roles")

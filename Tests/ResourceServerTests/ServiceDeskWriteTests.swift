@@ -378,7 +378,7 @@ struct ServiceDeskWriteTests {
             Issue.record("a PAT without elevation ran a high-trust tool"); return
         }
         #expect(error.code == JSONRPCError.elevationRequiredCode && error.code > -32000)
-        #expect(error.data?["elevationUrl"] == "https://acme.example.com/account/security" && error.data?["requiredScope"] == "mfa")
+        #expect(error.data?["elevationUrl"] == "https://acme.example.com/account/tokens" && error.data?["requiredScope"] == "mfa")
     }
 }
 

@@ -30,6 +30,11 @@ public enum ScopeCatalog {
         ScopeDefinition(
             name: offlineAccess, consentText: "Stay connected when you are not using it, until you disconnect it", roles: Set(Role.allCases)
         ),
+        // Every role has a high-trust tool (close_ticket is for whoever may write tickets), so every role may
+        // hold it; it is granted only with a code entered for the request (`Elevation`).
+        ScopeDefinition(
+            name: Elevation.scope, consentText: "Perform high-trust actions, confirmed with your second factor", roles: Set(Role.allCases)
+        ),
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -42,6 +47,9 @@ public enum ScopeCatalog {
         requested.filter { definition(named: $0)?.roles.contains(role) ?? false }
     }
 
-    /// Everything the role may hold: what a request without `scope` gets (RFC 6749 §3.3 default).
-    public static func everything(for role: Role) -> [String] { all.filter { $0.roles.contains(role) }.map(\.name) }
+    /// Everything the role may hold but elevation, which is only ever asked for: what a request without
+    /// `scope` gets (RFC 6749 §3.3 default).
+    public static func everything(for role: Role) -> [String] {
+        all.filter { $0.roles.contains(role) && $0.name != Elevation.scope }.map(\.name)
+    }
 }

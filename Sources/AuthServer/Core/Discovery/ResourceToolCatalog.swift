@@ -11,31 +11,14 @@ import Synchronization
 public final class ResourceToolCatalog: Sendable {
     public typealias Fetch = @Sendable (_ url: String) async throws -> Data
 
-    /// One published tool: its name, the scopes it needs, its kind (`read`, `write`, `high-trust`) and
-    /// the roles it is for (nil: every role). Roles stay text, so a role this server does not know yet
-    /// hides a tool instead of the whole catalogue.
-    public struct Tool: Codable, Sendable, Equatable {
-        public var name: String
-        public var scopes: [String]
-        public var kind: String
-        public var roles: [String]?
-
-        public init(name: String, scopes: [String], kind: String, roles: [String]? = nil) {
-            self.name = name
-            self.scopes = scopes
-            self.kind = kind
-            self.roles = roles
-        }
-    }
-
     private struct Entry {
-        let tools: [Tool]
+        let tools: [PublishedTool]
         let expires: Date
     }
 
     private struct Metadata: Decodable {
-        let tools: [Tool]?
-        enum CodingKeys: String, CodingKey { case tools = "gatehouse_tools" }
+        let tools: [PublishedTool]?
+        enum CodingKeys: String, CodingKey { case tools = "gatehouse_tools" }  // PublishedTool.metadataMember
     }
 
     static let lifetime: TimeInterval = 300
@@ -48,9 +31,9 @@ public final class ResourceToolCatalog: Sendable {
         self.fetch = fetch
     }
 
-    public func tools(forResource resource: String, now: Date = Date()) async -> [Tool] {
+    public func tools(forResource resource: String, now: Date = Date()) async -> [PublishedTool] {
         if let entry = entries.withLock({ $0[resource] }), entry.expires > now { return entry.tools }
-        let tools: [Tool]?
+        let tools: [PublishedTool]?
         do {
             let data = try await fetch(ProtectedResourceMetadataLocation.url(forResource: resource))
             tools = try JSONDecoder().decode(Metadata.self, from: data).tools ?? []
@@ -66,9 +49,9 @@ public final class ResourceToolCatalog: Sendable {
     /// The tools a grant of `scopes` lets an app call for a person of `role`, under `scope`: those that
     /// need it, whose other scopes are granted too and that are for the role. Tools that need no scope
     /// are not named: every grant has them.
-    public static func tools(_ tools: [Tool], openedBy scope: String, within scopes: Set<String>, for role: Role) -> [Tool] {
+    public static func tools(_ tools: [PublishedTool], openedBy scope: String, within scopes: Set<String>, for role: Role) -> [PublishedTool] {
         tools.filter { tool in
-            tool.scopes.contains(scope) && Set(tool.scopes).isSubset(of: scopes) && (tool.roles?.contains(role.rawValue) ?? true)
+            tool.scopes.contains(scope) && Set(tool.scopes).isSubset(of: scopes) && tool.isFor(role)
         }
     }
 

@@ -107,7 +107,7 @@ enum OAuthBrowserRoutes {
                         ConsentPage.Scope(
                             name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,
                             tools: ResourceToolCatalog.tools(tools, openedBy: scope, within: Set(pending.scopes), for: signedIn.user.role).map {
-                                ConsentPage.Tool(name: $0.name, needsSecondFactor: $0.kind == "high-trust")
+                                ConsentPage.Tool(name: $0.name, needsSecondFactor: $0.kind.needsSecondFactor)
                             }
                         )
                     },

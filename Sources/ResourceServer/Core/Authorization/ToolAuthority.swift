@@ -10,7 +10,16 @@ import ToolKit
 /// never hold, the role refusal comes first, because the auth-server would narrow that scope away and a
 /// 403 asking for it would send a connector into step-up after step-up. Missing scopes come before the
 /// second factor, so one challenge asks for everything (MCP authorization spec (2025-11-25) § Runtime Insufficient Scope Errors).
-public enum ToolAuthority {
+///
+/// A high-trust tool needs the caller elevated: the `mfa` scope with a second factor entered within the
+/// elevation window (`Elevation`, the same window the auth-server issues by).
+public struct ToolAuthority: Sendable {
+    public let elevationWindowSeconds: Int
+
+    public init(elevationWindowSeconds: Int = Elevation.defaultWindowSeconds) {
+        self.elevationWindowSeconds = elevationWindowSeconds
+    }
+
     public enum Verdict: Sendable, Equatable {
         case allowed
         /// The token lacks scopes: `needed` is everything the call needs, the second factor included
@@ -22,17 +31,30 @@ public enum ToolAuthority {
         case needsSecondFactor(needed: [String])
     }
 
-    public static func verdict(_ tool: Tool, for caller: Caller, now: Date) -> Verdict {
-        let refusal = roleRefusal(tool, caller)
-        let highTrustPending = tool.kind == .highTrust && !SecondFactor.isFresh(caller, now: now)
+    public func verdict(_ tool: Tool, for caller: Caller, now: Date) -> Verdict {
+        let refusal = Self.roleRefusal(tool, caller)
+        let elevationPending = tool.kind.needsSecondFactor && !isElevated(caller, now: now)
         if !caller.holds(tool.requiredScopes) {
-            if let refusal, !canEverHold(tool.requiredScopes.filter { !caller.scopes.contains($0) }, caller) { return .roleRefused(refusal) }
-            return .missingScopes(needed: tool.requiredScopes + (highTrustPending ? [SecondFactor.scope] : []))
+            if let refusal, !Self.canEverHold(tool.requiredScopes.filter { !caller.scopes.contains($0) }, caller) { return .roleRefused(refusal) }
+            return .missingScopes(needed: tool.requiredScopes + (elevationPending ? [Elevation.scope] : []))
         }
         if let refusal { return .roleRefused(refusal) }
-        if highTrustPending { return .needsSecondFactor(needed: tool.requiredScopes + [SecondFactor.scope]) }
+        if elevationPending { return .needsSecondFactor(needed: tool.requiredScopes + [Elevation.scope]) }
         return .allowed
     }
+
+    public func isElevated(_ caller: Caller, now: Date) -> Bool {
+        Elevation.isFresh(scopes: caller.scopes, authTime: caller.claims.authTime, now: now, windowSeconds: elevationWindowSeconds)
+    }
+
+    /// What a refusal for want of a second factor says, naming the window.
+    public func secondFactorNeeded(by tool: String) -> String {
+        "The tool \(tool) needs a second factor entered in the last \(elevationWindowSeconds / 60) minutes (scope \(Elevation.scope))"
+    }
+
+    /// Where a person elevates a personal access token, which cannot step up through OAuth: the account
+    /// page of the tenant's issuer (docs/tokens.md § MFA elevation).
+    public static func elevationURL(issuer: String) -> String { issuer + "/account/tokens" }
 
     /// Listed when its scopes are held and the person's role and company allow it. The second factor
     /// never hides a tool: a client must see a high-trust tool to step up for it.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Synchronization
 import ToolKit
 
@@ -54,7 +55,7 @@ public final class ToolRateLimits: Sendable {
 
     /// Takes one call from the caller's grant and person buckets for the tool's kind. nil when the call
     /// may go ahead; otherwise nothing is taken and the answer is the whole seconds until it may.
-    public func take(_ caller: Caller, kind: Tool.Kind, now: Double = Date().timeIntervalSince1970) -> Int? {
+    public func take(_ caller: Caller, kind: ToolKind, now: Double = Date().timeIntervalSince1970) -> Int? {
         let isWrite = kind != .read
         let perMinute = Double(isWrite ? limits.writesPerMinute : limits.readsPerMinute)
         let perSecond = perMinute / 60

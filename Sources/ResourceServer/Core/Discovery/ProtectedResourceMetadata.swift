@@ -17,21 +17,13 @@ struct ProtectedResourceMetadata: Codable, Equatable {
     var resourceName: String
     var tools: [PublishedTool]
 
-    struct PublishedTool: Codable, Equatable {
-        var name: String
-        var scopes: [String]
-        var kind: String
-        /// nil: for every role.
-        var roles: [String]?
-    }
-
     enum CodingKeys: String, CodingKey {
         case resource
         case authorizationServers = "authorization_servers"
         case bearerMethodsSupported = "bearer_methods_supported"
         case scopesSupported = "scopes_supported"
         case resourceName = "resource_name"
-        case tools = "gatehouse_tools"
+        case tools = "gatehouse_tools"  // PublishedTool.metadataMember
     }
 
     /// `scopes_supported` holds every tool scope and never the second factor's `mfa`, which clients must
@@ -42,6 +34,6 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         self.bearerMethodsSupported = ["header"]
         self.scopesSupported = registry.allScopes.isEmpty ? nil : registry.allScopes
         self.resourceName = "Gatehouse"
-        self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind.rawValue, roles: $0.roleNames) }
+        self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind, roles: $0.roleNames) }
     }
 }

@@ -26,7 +26,9 @@ public enum ResourceServerApplication {
             resourceMetadataURL: ProtectedResourceMetadataLocation.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
         )
         let endpoint = MCPEndpoint(
-            dispatcher: MCPDispatcher(registry: environment.registry, audit: environment.audit), challenge: challenge,
+            dispatcher: MCPDispatcher(
+                registry: environment.registry, audit: environment.audit,
+                authority: ToolAuthority(elevationWindowSeconds: settings.elevationWindowSeconds)), challenge: challenge,
             rateLimits: environment.rateLimits, maxBodyBytes: settings.maxBodyBytes
         )
         let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)

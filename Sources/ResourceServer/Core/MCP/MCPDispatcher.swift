@@ -17,9 +17,13 @@ public struct MCPDispatcher: Sendable {
     /// How long a client may cache `tools/list` and `server/discover` results (2026-07-28 caching).
     let listTTLMilliseconds: Int64 = 300_000
 
-    public init(registry: ToolRegistry, audit: AuditRecorder) {
+    /// Who may call which tool.
+    let authority: ToolAuthority
+
+    public init(registry: ToolRegistry, audit: AuditRecorder, authority: ToolAuthority = ToolAuthority()) {
         self.registry = registry
         self.audit = audit
+        self.authority = authority
     }
 
     func handle(_ request: MCPRequest, caller: Caller, tenant: Tenant, logger: Logger) async -> Result<JSONValue, JSONRPCError> {
@@ -93,13 +97,13 @@ public struct MCPDispatcher: Sendable {
             throw malformed("Unknown tool: \(trail.tool). Call tools/list for the tools this token can use.")
         }
         guard let arguments = request.callArguments.objectValue else { throw malformed("arguments must be an object") }
-        switch ToolAuthority.verdict(tool, for: caller, now: Date()) {
+        switch authority.verdict(tool, for: caller, now: Date()) {
         case .allowed: break
         case .missingScopes, .needsSecondFactor:
             // Answered at the HTTP layer for access tokens; a personal access token cannot step up
             // through OAuth, so it is told where the person elevates it.
             audit.record(trail.entry(outcome: .refused, dryRun: false))
-            throw Self.elevationRequired(tool, issuer: tenant.issuer)
+            throw elevationRequired(tool, issuer: tenant.issuer)
         case .roleRefused(let message):
             audit.record(trail.entry(outcome: .refused, dryRun: false))
             return Self.errorResult(message)
@@ -135,12 +139,12 @@ public struct MCPDispatcher: Sendable {
         return AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: request.callArguments)
     }
 
-    static func elevationRequired(_ tool: Tool, issuer: String) -> JSONRPCError {
-        let url = SecondFactor.elevationURL(issuer: issuer)
+    func elevationRequired(_ tool: Tool, issuer: String) -> JSONRPCError {
+        let url = ToolAuthority.elevationURL(issuer: issuer)
         return JSONRPCError(
             code: JSONRPCError.elevationRequiredCode,
-            message: "\(tool.name) is high-trust and needs a second factor from the last 15 minutes. Elevate this token at \(url), then call again.",
-            data: ["elevationUrl": .string(url), "requiredScope": .string(SecondFactor.scope)]
+            message: "\(authority.secondFactorNeeded(by: tool.name)). Elevate this token at \(url), then call again.",
+            data: ["elevationUrl": .string(url), "requiredScope": .string(Elevation.scope)]
         )
     }
 

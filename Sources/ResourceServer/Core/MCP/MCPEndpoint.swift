@@ -79,22 +79,20 @@ struct MCPEndpoint: Sendable {
     /// call is over its rate limit. nil when every call may run.
     private func gate(_ prepared: [Prepared], caller: Caller, tenant: Tenant, sse: Bool) -> Response? {
         let now = Date()
-        var calls: [(MCPRequest, Tool.Kind)] = []
+        var calls: [(MCPRequest, ToolKind)] = []
         for case .request(let call) in prepared where call.method == "tools/call" {
             // A call of no known tool is answered -32602 and audited, so it costs a read like any other.
             guard let name = call.toolName, let tool = dispatcher.registry.tool(named: name) else {
                 calls.append((call, .read))
                 continue
             }
-            switch ToolAuthority.verdict(tool, for: caller, now: now) {
+            switch dispatcher.authority.verdict(tool, for: caller, now: now) {
             case .missingScopes(let needed):
                 dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
                 return challenge.insufficientScope(needed: needed, description: "The tool \(name) needs the scopes \(needed.joined(separator: " "))")
             case .needsSecondFactor(let needed) where caller.tokenKind == .accessToken:
                 dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
-                return challenge.insufficientScope(
-                    needed: needed, description: "The tool \(name) needs a second factor from the last 15 minutes (scope \(SecondFactor.scope))"
-                )
+                return challenge.insufficientScope(needed: needed, description: dispatcher.authority.secondFactorNeeded(by: name))
             default: calls.append((call, tool.kind))
             }
         }

@@ -19,20 +19,22 @@ public struct ResourceServerSettings: Sendable {
     public var rateLimits: ToolRateLimits.Limits
     /// Serve TLS from these files; nil: plain HTTP, for loopback or behind a proxy that terminates TLS.
     public var tls: TLSFiles?
+    /// How long a second factor counts for high-trust tools (`Elevation`).
+    public var elevationWindowSeconds: Int
     /// What this server presents to the auth-server's internal endpoints; serving needs them, the admin
     /// commands do not.
     public var credentials: ResourceServerCredentials?
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
-        "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE",
+        "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
     ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
         logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
-        credentials: ResourceServerCredentials? = nil
+        elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil
     ) {
         self.listen = listen
         self.resource = resource
@@ -45,6 +47,7 @@ public struct ResourceServerSettings: Sendable {
         self.logLevel = logLevel
         self.rateLimits = rateLimits
         self.tls = tls
+        self.elevationWindowSeconds = elevationWindowSeconds
         self.credentials = credentials
     }
 
@@ -75,6 +78,7 @@ public struct ResourceServerSettings: Sendable {
                 ).read(from: source)
             ),
             tls: try TLSFiles.read(from: source),
+            elevationWindowSeconds: try Elevation.setting.read(from: source),
             credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory)
         )
     }
