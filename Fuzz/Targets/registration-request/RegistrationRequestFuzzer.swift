@@ -23,7 +23,7 @@ public func fuzzRegistrationRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) 
     precondition((metadata.clientName?.count ?? 0) <= AuthPolicy.maxClientNameLength, "accepted an over-long client_name")
     if metadata.tokenEndpointAuthMethod == ClientAuthMethod.privateKeyJWT.rawValue {
         let keys = metadata.jwksURI.flatMap { URLComponents(string: $0) }
-        precondition(keys?.scheme == "https" && keys?.host?.isEmpty == false, "accepted private_key_jwt without an absolute https jwks_uri")
+        precondition(keys?.scheme?.lowercased() == "https" && keys?.host?.isEmpty == false, "accepted private_key_jwt without an absolute https jwks_uri")
     }
     if let scope = metadata.scope { precondition(ScopeList.parse(scope) != nil, "accepted a malformed scope") }
     let echoed = try! JSONEncoder().encode(metadata)
