@@ -12,7 +12,7 @@ import Shared
 /// error is only ever redirected to a registered URI, in a redirect that carries `state` and `iss` intact.
 @main enum AuthorizationRequestFuzzer {
     /// No leak check: the task that ran the lookup is freed after the input returns, which libFuzzer would
-    /// take for a leak and scan the whole heap for on every input (thirty inputs a second instead of thousands).
+    /// take for a leak and scan the whole heap for on every input (thirty inputs a second instead of some seven hundred).
     static func main() { runLibFuzzer(fuzzAuthorizationRequest, defaults: ["-detect_leaks=0"]) }
 }
 
@@ -78,8 +78,7 @@ private struct Fixture: Sendable {
     init() {
         try! FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
         atexit { try? FileManager.default.removeItem(at: storeFolder) }
-        let folder = storeFolder
-        let storage = try! SQLiteAuthStorage(path: folder.appendingPathComponent("auth.sqlite").path)
+        let storage = try! SQLiteAuthStorage(path: storeFolder.appendingPathComponent("auth.sqlite").path)
         client = Client(
             tenantID: tenant.id, id: "fuzz-client", kind: .dynamic, name: "Fuzz", redirectURIs: ["http://127.0.0.1/callback", "https://app.example.com/cb"],
             authMethod: .none, createdAt: now)
