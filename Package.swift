@@ -106,3 +106,34 @@ let package = Package(
         ),
     ]
 )
+
+/// The fuzz harnesses (Fuzz/Targets/<name>/, one libFuzzer entry point each), only when Deploy/fuzz builds
+/// with GATEHOUSE_FUZZ set: the normal build and `swift test` never see them. Only our own modules get the
+/// fuzzer's coverage and AddressSanitizer: coverage of NIO or Foundation would only steer the fuzzer away
+/// from our parsers.
+if Context.environment["GATEHOUSE_FUZZ"] != nil {
+    let sanitizers = ["-sanitize=fuzzer,address"]
+    for target in package.targets where ["Shared", "AuthServerCore", "ResourceServerCore"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitizers)]
+    }
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("jsonrpc-body", ["ResourceServerCore"]),
+        ("access-token", ["Shared", .product(name: "Crypto", package: "swift-crypto")]),
+        ("personal-access-token", ["Shared"]),
+        ("authorization-request", ["AuthServerCore", "Shared"]),
+        ("client-metadata-document", ["AuthServerCore"]),
+        ("registration-request", ["AuthServerCore", "Shared"]),
+    ]
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Fuzz/Driver/CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], path: "Fuzz/Driver/FuzzDriver"),
+    ]
+    for harness in harnesses {
+        package.targets.append(
+            .executableTarget(
+                name: "fuzz-\(harness.name)", dependencies: harness.dependencies + ["FuzzDriver"], path: "Fuzz/Targets/\(harness.name)",
+                swiftSettings: [.unsafeFlags(sanitizers)], linkerSettings: [.unsafeFlags(sanitizers)]
+            )
+        )
+    }
+}

@@ -203,6 +203,11 @@ struct OAuthHTTPTests {
             (#"{"redirect_uris":["https://a.example/cb"],"grant_types":["client_credentials"]}"#, "invalid_client_metadata"),
             (#"{"redirect_uris":["https://a.example/cb"],"response_types":["token"]}"#, "invalid_client_metadata"),
             (#"{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#, "invalid_client_metadata"),
+            // Found by Deploy/fuzz (registration-request): an https jwks_uri without a host, fragment-bearing or with credentials.
+            (#"{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https:a.example/jwks.json"}"#, "invalid_client_metadata"),
+            (#"{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https:///jwks.json"}"#, "invalid_client_metadata"),
+            (#"{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://a.example/jwks.json#k"}"#, "invalid_client_metadata"),
+            (#"{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://u:p@a.example/jwks.json"}"#, "invalid_client_metadata"),
             (#"{"redirect_uris":"https://a.example/cb"}"#, "invalid_client_metadata"),
             (#"["not an object"]"#, "invalid_client_metadata"),
             (#"{"redirect_uris":["https://a.example/cb"],"#, "invalid_client_metadata"),

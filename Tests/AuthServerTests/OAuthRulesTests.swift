@@ -194,6 +194,16 @@ struct FormParametersTests {
         #expect(throws: OAuthError.invalidRequest("The parameter resource appears more than once")) { try form.single("resource") }
     }
 
+    /// The authorization-request fuzz harness checks this too: split by Characters, "&\u{301}" was no separator.
+    @Test("& and = separate even when a combining mark follows them, as in every other form parser")
+    func separatorsBeforeCombiningMarks() throws {
+        let form = try FormParameters(encoded: "state=1&\u{301}client_id=x&a=\u{301}&b+\u{301}=2")
+        #expect(form.names == ["state", "\u{301}client_id", "a", "b \u{301}"])
+        #expect(try form.single("state") == "1")
+        #expect(try form.single("a") == "\u{301}")
+        #expect(try form.single("b \u{301}") == "2")
+    }
+
     @Test("broken percent escapes are an invalid_request, not a crash")
     func broken() {
         #expect(throws: OAuthError.self) { try FormParameters(encoded: "a=%ZZ") }

@@ -43,6 +43,7 @@ struct PageInputTests {
         #expect(PageForm.parse("a=1&a=2") == nil)
         #expect(PageForm.parse("a=%ZZ") == nil)
         #expect(PageForm.parse("a=%E0%A4") == nil, "invalid UTF-8")
+        #expect(PageForm.parse("email=a&\u{301}password=b")?.fields == ["email": "a", "\u{301}password": "b"], "& before a combining mark")
     }
 
     @Test("cookie secrets are 256-bit base64url, anything else in a cookie is ignored, and only the SHA-256 is a key")

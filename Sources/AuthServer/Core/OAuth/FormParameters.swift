@@ -9,9 +9,12 @@ public struct FormParameters: Sendable {
 
     public init(encoded: Substring) throws(OAuthError) {
         var pairs: [(String, String)] = []
-        for part in encoded.split(separator: "&", omittingEmptySubsequences: true) {
-            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(pieces[0]), let value = Self.decode(pieces.count > 1 ? pieces[1] : "") else {
+        // Split on bytes, not Characters: Swift takes "&" or "=" followed by a combining mark for one
+        // Character, which no other parser of the same query does, so a parameter could hide in a value.
+        for part in encoded.utf8.split(separator: UInt8(ascii: "&")) {
+            let equals = part.firstIndex(of: UInt8(ascii: "=")) ?? part.endIndex
+            let value = equals == part.endIndex ? part[equals...] : part[part.index(after: equals)...]
+            guard let name = Self.decode(part[..<equals]), let value = Self.decode(value) else {
                 throw .invalidRequest("The parameters are not valid form encoding")
             }
             pairs.append((name, value))
@@ -55,7 +58,8 @@ public struct FormParameters: Sendable {
 
     public var names: Set<String> { Set(pairs.map(\.name)) }
 
-    private static func decode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    /// `+` is a space, then percent escapes are decoded; nil when they do not make UTF-8.
+    private static func decode(_ bytes: Substring.UTF8View) -> String? {
+        String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self).removingPercentEncoding
     }
 }

@@ -24,20 +24,16 @@ public struct PageForm: Sendable, Equatable {
         return form
     }
 
-    /// Nil for a malformed body or a repeated field.
+    /// Nil for a malformed body or a repeated field. Read as `FormParameters` reads OAuth forms, so both
+    /// split and decode alike; unlike OAuth parameters, an empty value is kept.
     static func parse(_ body: String) -> PageForm? {
+        guard let form = try? FormParameters(encoded: Substring(body)) else { return nil }
         var fields: [String: String] = [:]
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count == 2 ? parts[1] : ""), fields[name] == nil else {
-                return nil
-            }
-            fields[name] = value
+        for name in form.names {
+            let values = form.all(name)
+            guard values.count == 1 else { return nil }
+            fields[name] = values[0]
         }
         return PageForm(fields: fields)
-    }
-
-    private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

@@ -73,7 +73,7 @@ public struct ClientMetadataDocument: Sendable, Equatable {
         if method == .privateKeyJWT, jwksURI == nil, jwks == nil { throw .keysMissing }
         var keysURL: URL?
         if let jwksURI {
-            guard let url = Self.keysURL(jwksURI, allowLoopbackHTTP: allowLoopbackHTTP) else { throw .invalidJWKSURI(jwksURI) }
+            guard let url = ClientKeysURL.parse(jwksURI, allowLoopbackHTTP: allowLoopbackHTTP) else { throw .invalidJWKSURI(jwksURI) }
             keysURL = url
         }
 
@@ -125,18 +125,6 @@ public struct ClientMetadataDocument: Sendable, Equatable {
         guard let host = components.host, !host.isEmpty else { return "has no host" }
         if scheme == "http", !LoopbackHost.contains(host) { return "uses plain http to a host other than loopback" }
         return nil
-    }
-
-    private static func keysURL(_ text: String, allowLoopbackHTTP: Bool) -> URL? {
-        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
-            components.fragment == nil, components.user == nil, components.password == nil
-        else { return nil }
-        switch components.scheme?.lowercased() {
-        case "https": break
-        case "http" where allowLoopbackHTTP && LoopbackHost.contains(host): break
-        default: return nil
-        }
-        return URL(string: text)
     }
 
     /// `{"keys": [...]}` of public keys only: a document that publishes private or symmetric key

@@ -56,8 +56,8 @@ struct ClientRegistrationRequest: Sendable {
             throw .invalidClientMetadata("Register keys by jwks_uri; inline jwks is not accepted at registration")
         }
         if authMethod == .privateKeyJWT {
-            guard let jwksURI, let url = URLComponents(string: jwksURI), url.scheme == "https" else {
-                throw .invalidClientMetadata("private_key_jwt needs an https jwks_uri")
+            guard let jwksURI, ClientKeysURL.parse(jwksURI, allowLoopbackHTTP: false) != nil else {
+                throw .invalidClientMetadata("private_key_jwt needs a jwks_uri that is an absolute https URL with a host")
             }
         }
         if let scope = try string("scope"), ScopeList.parse(scope) == nil { throw .invalidClientMetadata("scope is malformed") }
