@@ -21,12 +21,16 @@ public struct CredentialChecker: Sendable {
     /// The person whose email and password these are, or nil, the same for both ways of being wrong.
     public func check(tenantID: String, email: String, password: String) async throws -> User? {
         let user = try await users.user(tenantID: tenantID, email: email)
-        let matches = verify(password, user?.passwordHash ?? dummyHash)
+        let encoded = user?.passwordHash ?? dummyHash
+        let verify = verify
+        let matches = try await PasswordHasher.offloaded { verify(password, encoded) }
         return matches ? user : nil
     }
 
     /// Whether the password is this person's (the current password on a change of password).
-    public func isPassword(_ password: String, of user: User) -> Bool {
-        verify(password, user.passwordHash)
+    public func isPassword(_ password: String, of user: User) async throws -> Bool {
+        let verify = verify
+        let encoded = user.passwordHash
+        return try await PasswordHasher.offloaded { verify(password, encoded) }
     }
 }

@@ -1,5 +1,6 @@
 import CArgon2
 import Foundation
+import NIOPosix
 
 /// argon2id password hashing through the reference libargon2, in its encoded (PHC string) form, which
 /// carries its own parameters and salt so they can be raised later without breaking old hashes.
@@ -23,6 +24,13 @@ public enum PasswordHasher {
     public static func verify(_ password: String, against encoded: String) -> Bool {
         let passwordBytes = Array(password.utf8)
         return argon2id_verify(encoded, passwordBytes, passwordBytes.count) == ARGON2_OK.rawValue
+    }
+
+    /// Runs argon2id work on NIO's blocking-work pool (one thread per core). Each hash takes tens of
+    /// milliseconds and 19 MiB on purpose: on the async threads every request shares it would stall them all,
+    /// and an unbounded pool would let a flood of sign-ins claim memory without limit; here hashes queue.
+    public static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 }
 

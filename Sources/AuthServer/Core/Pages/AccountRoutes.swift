@@ -47,13 +47,13 @@ struct AccountRoutes {
         if let retryAfter = try await pages.applyThrottle(to: keys) {
             return refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
         }
-        guard current.count <= AuthPolicy.Passwords.maximumLength, pages.credentials.isPassword(current, of: signedIn.user) else {
+        guard current.count <= AuthPolicy.Passwords.maximumLength, try await pages.credentials.isPassword(current, of: signedIn.user) else {
             pages.throttle.recordFailure(for: keys, at: pages.now())
             return refusal("The current password is not right.")
         }
         guard
             try await pages.storage.updatePasswordHash(
-                tenantID: tenant.id, userID: signedIn.user.id, passwordHash: try PasswordHasher.hash(new))
+                tenantID: tenant.id, userID: signedIn.user.id, passwordHash: try await PasswordHasher.offloaded { try PasswordHasher.hash(new) })
         else { throw ErrorPage.notFound }
         try await pages.sessions.endOthers(of: signedIn)
         guard form["disconnect_apps"] == "yes" else {
