@@ -27,6 +27,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "QRCode", dependencies: ["CQRencode"]),
         .target(
             name: "Shared",
             dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "AuthServerCore",
             dependencies: [
-                "Shared", "CArgon2",
+                "Shared", "CArgon2", "QRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -158,7 +158,7 @@ private func makeGrant(_ tenant: Tenant, user: User, client: Client, at: Date = 
 private func makeRefreshToken(_ grant: Grant, at: Date = wholeSecond()) -> RefreshTokenRecord {
     RefreshTokenRecord(
         tenantID: grant.tenantID, tokenHash: OpaqueToken.make(.refreshToken).hash, grantID: grant.id, clientID: grant.clientID,
-        scopes: grant.scopes, resource: grant.resource, authTime: at, createdAt: at, expiresAt: at.addingTimeInterval(3600)
+        scopes: grant.scopes, resource: grant.resource, authentication: Authentication(authTime: at, methods: ["pwd"]), createdAt: at, expiresAt: at.addingTimeInterval(3600)
     )
 }
 
@@ -207,8 +207,8 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     let now = wholeSecond()
     let code = AuthorizationCodeRecord(
         tenantID: tenant.id, codeHash: OpaqueToken.make(.authorizationCode).hash, grantID: grant.id, clientID: client.id, userID: user.id,
-        redirectURI: "http://127.0.0.1/callback", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"], authTime: now,
-        expiresAt: now.addingTimeInterval(60)
+        redirectURI: "http://127.0.0.1/callback", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"],
+        authentication: Authentication(authTime: now, methods: ["pwd", "otp", "mfa"], elevatedAt: now), expiresAt: now.addingTimeInterval(60)
     )
     try await store.insertAuthorizationCode(code)
     #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == code)
@@ -236,7 +236,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     let pending = PendingAuthorization(
         tenantID: tenant.id, idHash: OpaqueToken.make(.consentRequest).hash, userID: user.id, clientID: client.id,
         redirectURI: "http://127.0.0.1/callback", state: "s", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"],
-        expiresAt: now.addingTimeInterval(600)
+        stepUp: true, expiresAt: now.addingTimeInterval(600)
     )
     try await store.insertPendingAuthorization(pending)
     #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: "someone-else", at: now) == nil)

@@ -57,11 +57,13 @@ struct OAuthHouse {
         return OAuthHouse(
             directory: directory, environment: environment, tenant: tenant, user: user, client: client,
             flow: AuthorizationFlow(storage: environment.storage, clients: clients),
-            minter: TokenMinter(storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
+            minter: TokenMinter(
+                storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing),
+                elevationWindowSeconds: Elevation.defaultWindowSeconds)
         )
     }
 
-    var person: AuthorizationFlow.Person { .init(user: user, authTime: wholeSecond()) }
+    var person: AuthorizationFlow.Person { .init(user: user, authentication: Authentication(authTime: wholeSecond(), methods: ["pwd"])) }
 
     func query(_ overrides: [String: String?] = [:]) -> String {
         var parameters: [String: String?] = [
@@ -230,7 +232,7 @@ struct AuthorizationFlowTests {
         else { throw TestFailure("no consent") }
         let stranger = AuthorizationFlow.Person(
             user: User(tenantID: house.tenant.id, id: "usr_other", email: "o@example.com", passwordHash: "x", role: .admin, companyID: nil, createdAt: Date()),
-            authTime: Date())
+            authentication: Authentication(authTime: Date(), methods: ["pwd"]))
         #expect(try await house.flow.decide(requestID: requestID, allow: true, tenant: house.tenant, person: stranger, now: Date()) == nil)
         let denied = try await house.flow.decide(requestID: requestID, allow: false, tenant: house.tenant, person: house.person, now: Date())
         guard case .redirect(let location)? = denied, let url = URLComponents(string: location) else { throw TestFailure("\(String(describing: denied))") }

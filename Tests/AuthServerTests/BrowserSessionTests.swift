@@ -100,7 +100,7 @@ struct BrowserSessionTests {
             let token = try #require(page.csrfToken)
             #expect(page.body.contains(#"autocomplete="current-password""#))
             #expect(page.body.components(separatedBy: #"autocomplete="new-password""#).count == 3)
-            #expect(page.body.contains("not available yet"))
+            #expect(page.body.contains("Turn on two-step sign-in"))
             func change(_ current: String, _ new: String, _ confirm: String) async throws -> PageResponse {
                 try await browser.post(
                     "/account/security",
@@ -176,7 +176,8 @@ struct BrowserSessionTests {
 
     @Test("with a second factor: the right password leads to the code page, a half sign-in is no session, the code finishes it")
     func secondFactor() async throws {
-        try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in
+        try await PageTestHouse.run { house, browser in
+            let (totp, recoveryCodes) = try await house.enrolSecondFactor()
             let cookieBefore = try await browser.get("/login?return_to=/account/security")
             let firstSignInCookie = try #require(browser.cookie("__Host-gatehouse_signin"))
             let password = try await browser.post(
@@ -193,25 +194,42 @@ struct BrowserSessionTests {
             #expect(codePage.body.contains(#"name="code""#) && codePage.body.contains(#"autocomplete="one-time-code""#))
             #expect(codePage.body.contains(#"inputmode="numeric""#))
             let token = try #require(codePage.csrfToken)
-            let wrong = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "000000"])
+            let current = house.code(totp)
+            let wrong = try await browser.post("/login/second-factor", ["csrf_token": token, "code": current == "000000" ? "000001" : "000000"])
             #expect(wrong.body.contains(SecondFactorPage.failureMessage))
-            #expect(try await browser.post("/login/second-factor", ["code": "123456"]).status == .forbidden)
+            #expect(try await browser.post("/login/second-factor", ["code": current]).status == .forbidden)
 
-            let right = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "123 456"])
+            let spaced = String(current.prefix(3)) + " " + String(current.suffix(3))
+            let right = try await browser.post("/login/second-factor", ["csrf_token": token, "code": spaced])
             #expect(right.status == .seeOther && right.location == "/account/security")
             let hash = try #require(browser.secret("__Host-gatehouse_session")).hash
-            #expect(try await house.storage.session(tenantID: house.tenant.id, idHash: hash)?.authenticationMethods == ["pwd", "otp"])
+            #expect(try await house.storage.session(tenantID: house.tenant.id, idHash: hash)?.authenticationMethods == ["pwd", "otp", "mfa"])
             #expect(try await browser.get("/login/second-factor").status == .seeOther, "the half sign-in is used up")
+
+            // The same code again is a replay, refused for the rest of its window; a recovery code works once.
+            let other = Browser(client: browser.client)
+            #expect(try await other.signIn().location == "/login/second-factor")
+            let otherToken = try #require(try await other.get("/login/second-factor").csrfToken)
+            #expect(try await other.post("/login/second-factor", ["csrf_token": otherToken, "code": current]).body.contains(SecondFactorPage.failureMessage))
+            let recovery = try await other.post("/login/second-factor", ["csrf_token": otherToken, "code": recoveryCodes[0].lowercased()])
+            #expect(recovery.status == .seeOther)
+            let otherHash = try #require(other.secret("__Host-gatehouse_session")).hash
+            #expect(try await house.storage.session(tenantID: house.tenant.id, idHash: otherHash)?.authenticationMethods == ["pwd", "rcode", "mfa"])
+            let third = Browser(client: browser.client)
+            _ = try await third.signIn()
+            let thirdToken = try #require(try await third.get("/login/second-factor").csrfToken)
+            #expect(try await third.post("/login/second-factor", ["csrf_token": thirdToken, "code": recoveryCodes[0]]).body.contains(SecondFactorPage.failureMessage))
         }
     }
 
     @Test("a half sign-in expires after its lifetime")
     func pendingSignInExpires() async throws {
-        try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in
+        try await PageTestHouse.run { house, browser in
+            let (totp, _) = try await house.enrolSecondFactor()
             #expect(try await browser.signIn().location == "/login/second-factor")
             let token = try #require(try await browser.get("/login/second-factor").csrfToken)
             house.clock.advance(by: AuthPolicy.Sessions.pendingSignInLifetime)
-            let late = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "123456"])
+            let late = try await browser.post("/login/second-factor", ["csrf_token": token, "code": house.code(totp)])
             #expect(late.status == .seeOther && late.location == "/login")
             #expect(browser.cookie("__Host-gatehouse_session") == nil)
         }
@@ -219,13 +237,15 @@ struct BrowserSessionTests {
 
     @Test("the second factor is throttled per account like the password")
     func secondFactorThrottle() async throws {
-        try await PageTestHouse.run(secondFactor: FixedCodeSecondFactor(enrolled: ["usr_alice"])) { house, browser in
+        try await PageTestHouse.run { house, browser in
+            let (totp, _) = try await house.enrolSecondFactor()
             try await browser.signIn()
             let token = try #require(try await browser.get("/login/second-factor").csrfToken)
+            let right = house.code(totp)
             for _ in 0..<AuthPolicy.SignInThrottle.lockoutFailuresPerAccount {
-                #expect(try await browser.post("/login/second-factor", ["csrf_token": token, "code": "999999"]).status == .ok)
+                #expect(try await browser.post("/login/second-factor", ["csrf_token": token, "code": right == "999999" ? "999998" : "999999"]).status == .ok)
             }
-            let refused = try await browser.post("/login/second-factor", ["csrf_token": token, "code": "123456"])
+            let refused = try await browser.post("/login/second-factor", ["csrf_token": token, "code": right])
             #expect(refused.status == .tooManyRequests)
             #expect(browser.cookie("__Host-gatehouse_session") == nil)
             #expect(house.spies.delays.withLock { $0.count } == 5)

@@ -144,8 +144,7 @@ struct PageProtectionTests {
 
     @Test("every page carries the security headers, no script and the html lang")
     func securityHeadersEverywhere() async throws {
-        let factor = FixedCodeSecondFactor(enrolled: [])
-        try await PageTestHouse.run(secondFactor: factor) { _, browser in
+        try await PageTestHouse.run { _, browser in
             Self.assertSecurityHeaders(try await browser.get("/login"), "/login")
             try await browser.signIn()
             for path in ["/account", "/account/tokens", "/account/security"] {

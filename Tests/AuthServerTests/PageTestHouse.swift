@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -28,12 +29,6 @@ final class PageSpies: Sendable {
     }
 }
 
-/// A second factor for tests: enrolled people are listed, and their code is always 123456.
-struct FixedCodeSecondFactor: SecondFactor {
-    let enrolled: Set<String>
-    func isEnrolled(_ user: User) async throws -> Bool { enrolled.contains(user.id) }
-    func verify(_ user: User, code: String) async throws -> Bool { code == "123456" }
-}
 
 /// One tenant with one person (alice@example.com, password `correct horse battery`), its storage, and the
 /// page routes on a router of their own, driven in process with a cookie jar like a browser's.
@@ -51,7 +46,7 @@ struct PageTestHouse: Sendable {
     let pages: PageServices
 
     static func run(
-        issuer: String = "https://acme.example.com", secondFactor: any SecondFactor = NoSecondFactor(),
+        issuer: String = "https://acme.example.com",
         _ body: @Sendable (PageTestHouse, Browser) async throws -> Void
     ) async throws {
         let directory = try TemporaryDirectory()
@@ -66,7 +61,7 @@ struct PageTestHouse: Sendable {
         let clock = TestClock()
         let spies = PageSpies()
         let pages = try await PageServices(
-            storage: storage, secondFactor: secondFactor, verifyPassword: spies.verify, now: { clock.now },
+            storage: storage, keyEncryptionKey: KeyEncryptionKey(key: SymmetricKey(size: .bits256)), verifyPassword: spies.verify, now: { clock.now },
             sleep: { delay in spies.delays.withLock { $0.append(delay) } })
         let house = PageTestHouse(storage: storage, tenant: tenant, user: user, clock: clock, spies: spies, pages: pages)
 
@@ -77,6 +72,20 @@ struct PageTestHouse: Sendable {
             try await body(house, Browser(client: client))
         }
     }
+
+    /// Turns two-step sign-in on for `user` as the enrolment pages would, and returns the authenticator it
+    /// was set up with (to compute codes at the house's clock) and the recovery codes.
+    @discardableResult
+    func enrolSecondFactor(_ user: User? = nil) async throws -> (TOTP, [String]) {
+        let person = user ?? self.user
+        let enrolment = try #require(try await pages.secondFactor.beginEnrolment(person))
+        let codes = try #require(try await pages.secondFactor.confirmEnrolment(person, code: code(enrolment.totp)))
+        clock.advance(by: Double(TOTP.stepSeconds))
+        return (enrolment.totp, codes)
+    }
+
+    /// The code `totp` shows now, by the house's clock.
+    func code(_ totp: TOTP) -> String { totp.code(step: TOTP.step(at: clock.now)) }
 
     func addUser(email: String, password: String, role: Role = .technician) async throws -> User {
         let user = User(

@@ -64,7 +64,7 @@ struct SQLiteAuthStorageTests {
 
     static let tables = [
         "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
-        "consent", "pending_authorization", "revocation_log", "revocation_counter",
+        "consent", "pending_authorization", "revocation_log", "revocation_counter", "second_factor", "recovery_code",
     ]
 
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
@@ -78,7 +78,7 @@ struct SQLiteAuthStorageTests {
             }
             #expect(identifiers == [
                 "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
-                "v5: revocation log numbered per tenant",
+                "v5: revocation log numbered per tenant", "v6: second factor and elevation",
             ])
             #expect(tables == Self.tables)
         }

@@ -9,6 +9,8 @@ public struct AuthServerEnvironment: Sendable {
     public let settings: AuthServerSettings
     public let storage: any AuthStorage
     public let keyRing: SigningKeyRing
+    /// Seals what must not be kept in clear: signing keys, TOTP secrets.
+    public var keyEncryptionKey: KeyEncryptionKey { keyRing.keyEncryptionKey }
 
     public static let databaseFileName = "auth.sqlite"
 

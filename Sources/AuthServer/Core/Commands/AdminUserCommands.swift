@@ -3,7 +3,35 @@ import Foundation
 import Shared
 
 struct UserCommands: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self, SecondFactorCommands.self])
+
+    struct SecondFactorCommands: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "mfa", abstract: "Manage a person's two-step sign-in.", subcommands: [Reset.self])
+
+        struct Reset: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Turn off two-step sign-in for someone who lost their device.",
+                discussion: """
+                    Their recovery codes stop working and every app's permission for high-trust actions ends. Their next \
+                    sign-in needs the password alone and tells them an administrator did this, so they can turn it on again.
+                    """)
+
+            @Option(help: "The person's email.") var email: String
+            @Option(help: "Tenant id.") var tenant = Tenant.defaultID
+
+            func run() async throws {
+                let environment = try await openEnvironment(try loadSettings())
+                let tenant = try await environment.tenant(id: tenant)
+                guard let user = try await environment.storage.user(tenantID: tenant.id, email: email) else {
+                    CommandLineFailure.exit(message: "no person with email \(User.normalise(email: email)) in tenant \(tenant.id)")
+                }
+                guard try await environment.storage.removeSecondFactor(tenantID: tenant.id, userID: user.id, at: Date(), byAdministrator: true) else {
+                    CommandLineFailure.exit(message: "\(user.email) has no two-step sign-in to reset", status: 1)
+                }
+                writeLine("two-step sign-in turned off for \(user.email); their next sign-in will say so")
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a person who can sign in.")

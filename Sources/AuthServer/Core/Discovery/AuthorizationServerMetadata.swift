@@ -25,6 +25,8 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var clientIDMetadataDocumentSupported = true
     var authorizationResponseIssParameterSupported = true
     var scopesSupported = ScopeCatalog.names
+    /// RFC 9470 §6: the authentication context classes a client may ask for with `acr_values`.
+    var acrValuesSupported = AuthenticationContext.allCases.map(\.rawValue)
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -44,6 +46,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
         case clientIDMetadataDocumentSupported = "client_id_metadata_document_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case scopesSupported = "scopes_supported"
+        case acrValuesSupported = "acr_values_supported"
     }
 
     init(issuer: String) {

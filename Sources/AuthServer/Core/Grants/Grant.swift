@@ -30,7 +30,7 @@ public struct AuthorizationCodeRecord: Sendable, Equatable {
     public var codeChallenge: String
     public var resource: String
     public var scopes: [String]
-    public var authTime: Date
+    public var authentication: Authentication
     public var expiresAt: Date
     public var usedAt: Date?
 }
@@ -45,7 +45,7 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     public var clientID: String
     public var scopes: [String]
     public var resource: String
-    public var authTime: Date
+    public var authentication: Authentication
     public var createdAt: Date
     public var expiresAt: Date
     public var rotatedAt: Date?
@@ -63,5 +63,7 @@ public struct PendingAuthorization: Sendable, Equatable {
     public var codeChallenge: String
     public var resource: String
     public var scopes: [String]
+    /// A code must be entered on the consent page (`mfa` asked for, or `acr_values` naming the MFA class).
+    public var stepUp: Bool
     public var expiresAt: Date
 }

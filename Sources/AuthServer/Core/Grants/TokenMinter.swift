@@ -6,6 +6,8 @@ import Shared
 struct TokenMinter: Sendable {
     let storage: any AuthStorage
     let accessTokens: AccessTokenIssuer
+    /// `GATEHOUSE_ELEVATION_SECONDS`: how long after its code an elevation lasts.
+    let elevationWindowSeconds: Int
 
     struct Minted {
         let response: TokenResponse
@@ -14,30 +16,46 @@ struct TokenMinter: Sendable {
     }
 
     /// - Parameters:
-    ///   - scopes: what this access token carries: the refresh token's scopes or a subset of them.
-    ///   - refreshScopes: what the new refresh token may later be exchanged for (RFC 6749 §6: unchanged on refresh).
+    ///   - scopes: what this access token may carry: the refresh token's scopes or a subset of them. `mfa` is
+    ///     left out unless the elevation is still in force, and then the token lives no longer than it.
+    ///   - refreshScopes: what the new refresh token may later be exchanged for (RFC 6749 §6: unchanged on
+    ///     refresh), `mfa` only while the elevation lasts.
     func mint(
         user: User, tenant: Tenant, grantID: String, clientID: String, resource: String, scopes: [String], refreshScopes: [String],
-        authTime: Date, now: Date
+        authentication: Authentication, now: Date
     ) async throws -> Minted {
         // One resource per tenant: a grant made before GATEHOUSE_RESOURCE changed cannot mint for the new one
         // (nor crash the server trying); the client has to connect again.
         guard resource == tenant.resource else { throw OAuthError.invalidGrant("The authorization was for another resource; connect again") }
+        let elevation = elevationLeft(authentication, now: now)
+        var authentication = authentication
+        if elevation == nil { authentication.elevatedAt = nil }
+        let withoutElevation = { (scopes: [String]) in elevation == nil ? scopes.filter { $0 != Elevation.scope } : scopes }
+        let accessScopes = withoutElevation(scopes)
+        let lifetime = accessScopes.contains(Elevation.scope) ? min(AuthPolicy.accessTokenMaxLifetime, elevation ?? 0) : AuthPolicy.accessTokenMaxLifetime
         let issued = try await accessTokens.issue(
-            for: user, tenant: tenant, clientID: clientID, scope: scopes, lifetime: AuthPolicy.accessTokenMaxLifetime, grantID: grantID, now: now
+            for: user, tenant: tenant, clientID: clientID, scope: accessScopes, lifetime: lifetime, grantID: grantID, authentication: authentication,
+            now: now
         )
         let refresh = OpaqueToken.make(.refreshToken)
         let record = RefreshTokenRecord(
-            tenantID: tenant.id, tokenHash: refresh.hash, grantID: grantID, clientID: clientID, scopes: refreshScopes, resource: resource,
-            authTime: authTime, createdAt: now, expiresAt: now.addingTimeInterval(AuthPolicy.refreshTokenLifetime)
+            tenantID: tenant.id, tokenHash: refresh.hash, grantID: grantID, clientID: clientID, scopes: withoutElevation(refreshScopes), resource: resource,
+            authentication: authentication, createdAt: now, expiresAt: now.addingTimeInterval(AuthPolicy.refreshTokenLifetime)
         )
         return Minted(
             response: TokenResponse(
-                accessToken: issued.token, expiresIn: AuthPolicy.accessTokenMaxLifetime, refreshToken: refresh.value,
-                scope: scopes.joined(separator: " ")
+                accessToken: issued.token, expiresIn: lifetime, refreshToken: refresh.value, scope: accessScopes.joined(separator: " ")
             ),
             refreshToken: record,
             accessTokenExpiresAt: Date(timeIntervalSince1970: TimeInterval(issued.claims.expiresAt))
         )
+    }
+
+    /// Whole seconds the elevation has left, nil when there is none or less than `AuthPolicy.Elevation.shortestToken`:
+    /// a token that would expire in moments is of no use to a client, which gets one without `mfa` instead.
+    private func elevationLeft(_ authentication: Authentication, now: Date) -> Int64? {
+        guard let elevatedAt = authentication.elevatedAt else { return nil }
+        let left = Int64((elevatedAt.timeIntervalSince1970 + Double(elevationWindowSeconds) - now.timeIntervalSince1970).rounded(.down))
+        return left >= AuthPolicy.Elevation.shortestToken ? left : nil
     }
 }

@@ -35,7 +35,7 @@ public enum AuthServerApplication {
         router.get(RouterPath(RevocationFeedPage.path)) { request, context in
             try await services.revocationFeed.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
-        let pages = try await PageServices(storage: environment.storage)
+        let pages = try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey)
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)
         router.answerUnservedMethods()

@@ -43,7 +43,7 @@ struct AuthorizationCodeGrant: Sendable {
         let scopes = ScopeCatalog.narrow(record.scopes, to: user.role)
         let minted = try await minter.mint(
             user: user, tenant: tenant, grantID: grant.id, clientID: client.id, resource: record.resource, scopes: scopes,
-            refreshScopes: scopes, authTime: record.authTime, now: now
+            refreshScopes: scopes, authentication: record.authentication, now: now
         )
         // Refresh tokens go to every client that registered the grant type, `offline_access` or not (docs/clients.md § Claude).
         guard client.grantTypes.contains("refresh_token") else {

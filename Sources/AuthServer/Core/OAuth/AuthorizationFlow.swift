@@ -8,6 +8,11 @@ import Shared
 /// the client's identity can be assured: a public client redirecting to a loopback port or a private-use
 /// scheme can be impersonated by any program on the person's device (RFC 8252 §8.6), so it is asked every time.
 ///
+/// A request for elevation (`mfa`, or the MFA class in RFC 9470 `acr_values`) is never answered silently: the
+/// consent page asks for a code entered for that request, whatever the person signed in with, and the code's
+/// time becomes the tokens' `auth_time` (docs/tokens.md § MFA elevation). `max_age` older than the sign-in
+/// asks for the password again (RFC 9470 §3).
+///
 /// Errors found after the redirect URI is known go back to the client only when that redirect is trusted:
 /// the operator pinned the client, or the signed-in person approved it before. Anyone can register a client
 /// or publish a metadata document, so for anyone else our host would be an open redirector (RFC 9700
@@ -32,11 +37,11 @@ public struct AuthorizationFlow: Sendable {
     /// The person behind the request, as the browser session knows them.
     public struct Person: Sendable {
         public let user: User
-        public let authTime: Date
+        public let authentication: Authentication
 
-        public init(user: User, authTime: Date) {
+        public init(user: User, authentication: Authentication) {
             self.user = user
-            self.authTime = authTime
+            self.authentication = authentication
         }
     }
 
@@ -50,24 +55,27 @@ public struct AuthorizationFlow: Sendable {
             return try await refuse(error, client: client, redirectURI: redirectURI, state: state, person: person, tenant: tenant)
         case .success(let parsed): request = parsed
         }
-        guard let person, !request.prompt.contains("login") || now.timeIntervalSince(person.authTime) < AuthPolicy.freshSignIn else {
+        guard let person, Self.signInIsRecentEnough(person, for: request, now: now) else {
             if request.prompt.contains("none") { return try await refuse(request, .init("login_required", "Nobody is signed in"), person: nil, tenant: tenant) }
             return .signIn
         }
         let scopes = ScopeCatalog.narrow(request.requestedScopes ?? ScopeCatalog.everything(for: person.user.role), to: person.user.role)
+        let stepUp = request.asksForSecondFactor(scopes: scopes)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
-        if !request.prompt.contains("consent"), request.identityAssured, let consented, Set(scopes).isSubset(of: consented) {
+        if !request.prompt.contains("consent"), !stepUp, request.identityAssured, let consented, Set(scopes).isSubset(of: consented) {
             return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, now: now))
         }
         if request.prompt.contains("none") {
-            return try await refuse(request, .init("consent_required", "The person has not consented"), person: person, tenant: tenant)
+            // OpenID Connect Core §3.1.2.6: a code to enter is an interaction prompt=none forbids.
+            let error = stepUp ? OAuthError("interaction_required", "A second factor must be entered") : OAuthError("consent_required", "The person has not consented")
+            return try await refuse(request, error, person: person, tenant: tenant)
         }
         let requestID = OpaqueToken.make(.consentRequest)
         try await storage.insertPendingAuthorization(
             PendingAuthorization(
                 tenantID: tenant.id, idHash: requestID.hash, userID: person.user.id, clientID: request.client.id,
                 redirectURI: request.redirectURI, state: request.state, codeChallenge: request.codeChallenge, resource: request.resource,
-                scopes: scopes, expiresAt: now.addingTimeInterval(AuthPolicy.consentRequestLifetime)
+                scopes: scopes, stepUp: stepUp, expiresAt: now.addingTimeInterval(AuthPolicy.consentRequestLifetime)
             )
         )
         return .consent(requestID: requestID.value)
@@ -81,11 +89,20 @@ public struct AuthorizationFlow: Sendable {
         return (pending, client)
     }
 
-    /// The person's answer on the consent page. nil when the request is unknown, expired, or someone else's.
-    public func decide(requestID: String, allow: Bool, tenant: Tenant, person: Person, now: Date) async throws -> Outcome? {
+    /// The person's answer on the consent page. `elevatedBy` is the second factor they entered on it, already
+    /// checked; a request that asked for one is not allowed without. nil when the request is unknown, expired,
+    /// or someone else's.
+    public func decide(
+        requestID: String, allow: Bool, elevatedBy method: AuthenticationMethod? = nil, tenant: Tenant, person: Person, now: Date
+    ) async throws -> Outcome? {
+        let idHash = OpaqueToken.hash(requestID)
+        if allow, let pending = try await storage.pendingAuthorization(tenantID: tenant.id, idHash: idHash, userID: person.user.id, at: now),
+            pending.stepUp, method == nil
+        {
+            return nil
+        }
         guard
-            let pending = try await storage.takePendingAuthorization(
-                tenantID: tenant.id, idHash: OpaqueToken.hash(requestID), userID: person.user.id, at: now),
+            let pending = try await storage.takePendingAuthorization(tenantID: tenant.id, idHash: idHash, userID: person.user.id, at: now),
             let client = try await storage.client(tenantID: tenant.id, id: pending.clientID)
         else { return nil }
         guard allow else {
@@ -101,7 +118,11 @@ public struct AuthorizationFlow: Sendable {
             client: client, redirectURI: pending.redirectURI, state: pending.state, codeChallenge: pending.codeChallenge,
             resource: pending.resource, requestedScopes: pending.scopes, prompt: []
         )
-        return .redirect(try await issueCode(request, scopes: pending.scopes, person: person, tenant: tenant, now: now))
+        var elevated = person
+        if pending.stepUp, let method {
+            elevated = Person(user: person.user, authentication: person.authentication.elevated(by: method, at: now))
+        }
+        return .redirect(try await issueCode(request, scopes: pending.scopes, person: elevated, tenant: tenant, now: now))
     }
 
     /// One grant per person, client and resource: a returning client renews it, so connected apps show
@@ -121,12 +142,20 @@ public struct AuthorizationFlow: Sendable {
             AuthorizationCodeRecord(
                 tenantID: tenant.id, codeHash: code.hash, grantID: grant.id, clientID: request.client.id, userID: person.user.id,
                 redirectURI: request.redirectURI, codeChallenge: request.codeChallenge, resource: request.resource, scopes: scopes,
-                authTime: person.authTime, expiresAt: now.addingTimeInterval(AuthPolicy.authorizationCodeLifetime)
+                authentication: person.authentication, expiresAt: now.addingTimeInterval(AuthPolicy.authorizationCodeLifetime)
             )
         )
         try await storage.markClientUsed(tenantID: tenant.id, id: request.client.id, at: now)
         return AuthorizationResponse.redirect(
             to: request.redirectURI, parameters: [("code", code.value), ("state", request.state)], issuer: tenant.issuer)
+    }
+
+    /// `prompt=login` wants a sign-in from the last few minutes, `max_age` one no older than it says.
+    private static func signInIsRecentEnough(_ person: Person, for request: AuthorizationRequest, now: Date) -> Bool {
+        let age = now.timeIntervalSince(person.authentication.authTime)
+        if request.prompt.contains("login"), age >= AuthPolicy.freshSignIn { return false }
+        if let maxAge = request.maxAge, age > TimeInterval(maxAge) { return false }
+        return true
     }
 
     private func refuse(_ request: AuthorizationRequest, _ error: OAuthError, person: Person?, tenant: Tenant) async throws -> Outcome {

@@ -15,6 +15,16 @@ public struct AuthorizationRequest: Sendable, Equatable {
     public var requestedScopes: [String]?
     /// OIDC `prompt` values; `consent` forces the consent page (the MCP Python SDK sends it), `login` a fresh sign-in, `none` neither.
     public var prompt: Set<String>
+    /// RFC 9470 §3 `acr_values`, in the order asked; values we do not know are ignored (§3: a request is
+    /// never refused for them, the token says what was done instead).
+    public var acrValues: [String] = []
+    /// RFC 9470 §3 `max_age`: a sign-in older than this many seconds must be done again.
+    public var maxAge: Int?
+
+    /// Whether a code must be entered for this request: it asks for `mfa`, or for the MFA class in `acr_values`.
+    public func asksForSecondFactor(scopes: [String]) -> Bool {
+        scopes.contains(Elevation.scope) || acrValues.contains(AuthenticationContext.multiFactor.rawValue)
+    }
 
     public enum Failure: Error, Equatable {
         /// Shown as a 400 page: the redirect URI cannot be trusted with it.
@@ -83,10 +93,19 @@ public struct AuthorizationRequest: Sendable, Equatable {
             }
             let prompt = Set((try form.single("prompt") ?? "").split(separator: " ").map(String.init))
             if prompt.contains("none"), prompt.count > 1 { throw OAuthError.invalidRequest("prompt=none cannot be combined with other values") }
+            let acrValues = (try form.single("acr_values") ?? "").split(separator: " ").map(String.init)
+            var maxAge: Int?
+            if let text = try form.single("max_age") {
+                // RFC 9470 §3 and OpenID Connect Core §3.1.2.1: a non-negative number of seconds.
+                guard let value = Int(text), value >= 0, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                    throw OAuthError.invalidRequest("max_age must be a non-negative whole number of seconds")
+                }
+                maxAge = value
+            }
             return .success(
                 Self(
                     client: client, redirectURI: redirectURI, state: state, codeChallenge: challenge, resource: resource,
-                    requestedScopes: scopes, prompt: prompt
+                    requestedScopes: scopes, prompt: prompt, acrValues: acrValues, maxAge: maxAge
                 )
             )
         } catch let error as OAuthError {

@@ -81,7 +81,7 @@ enum OAuthBrowserRoutes {
     static func add(to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices, resourceTools: ResourceToolCatalog) {
         router.get(RouterPath(AuthServerPaths.authorize)) { request, context in
             let tenant = try context.pageTenant()
-            let person = context.signedIn.map { AuthorizationFlow.Person(user: $0.user, authTime: $0.session.authTime) }
+            let person = context.signedIn?.person
             switch try await services.flow.authorize(
                 query: request.uri.query, tenant: tenant, person: person, address: context.clientAddress, now: Date())
             {
@@ -92,44 +92,8 @@ enum OAuthBrowserRoutes {
             case .consent(let requestID): return Response.seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))
             }
         }
-        router.get(RouterPath(AuthServerPaths.consent)) { request, context in
-            let tenant = try context.pageTenant()
-            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
-            guard let requestID = request.uri.queryParameters["request"].map(String.init),
-                let (pending, client) = try await services.flow.pendingConsent(requestID: requestID, tenant: tenant, user: signedIn.user, now: Date())
-            else { throw ErrorPage.consentExpired }
-            let tools = await resourceTools.tools(forResource: tenant.resource)
-            return pages.renderer.response(
-                ConsentPage(
-                    clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
-                    isNativeAppRedirect: RedirectURIPolicy.isNativeApp(pending.redirectURI),
-                    scopes: pending.scopes.map { scope in
-                        ConsentPage.Scope(
-                            name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,
-                            tools: ResourceToolCatalog.tools(tools, openedBy: scope, within: Set(pending.scopes), for: signedIn.user.role).map {
-                                ConsentPage.Tool(name: $0.name, needsSecondFactor: $0.kind.needsSecondFactor)
-                            }
-                        )
-                    },
-                    email: signedIn.user.email, requestID: requestID, csrfToken: signedIn.csrfToken
-                )
-            )
-        }
-        router.post(RouterPath(AuthServerPaths.consent)) { request, context in
-            let tenant = try context.pageTenant()
-            let form = try await PageForm.read(request, context: context)
-            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
-            guard signedIn.acceptsCSRFToken(form[CSRFToken.fieldName]) else { throw ErrorPage.csrfFailure }
-            guard let decision = form["decision"], ["allow", "deny"].contains(decision) else {
-                throw ErrorPage.badRequest("The form did not say whether to allow or deny.")
-            }
-            let person = AuthorizationFlow.Person(user: signedIn.user, authTime: signedIn.session.authTime)
-            guard let requestID = form["request"],
-                case .redirect(let location)? = try await services.flow.decide(
-                    requestID: requestID, allow: decision == "allow", tenant: tenant, person: person, now: Date())
-            else { throw ErrorPage.consentExpired }
-            return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
-        }
+        ConsentRoutes(flow: services.flow, pages: pages, resourceTools: resourceTools, elevationWindowSeconds: services.elevationWindowSeconds)
+            .add(to: router)
         ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
     }
 }

@@ -11,14 +11,18 @@ struct OAuthServices: Sendable {
     let registration: DynamicClientRegistration
     let grants: ConnectedApps
     let revocationFeed: RevocationFeedEndpoint
+    let elevationWindowSeconds: Int
 
     init(environment: AuthServerEnvironment, documents: any ClientMetadataResolving, assertions: ClientAssertionVerifier, logger: Logger) {
         let storage = environment.storage
         let clients = ClientDirectory(storage: storage, documents: documents)
         let authenticator = ClientAuthenticator(clients: clients, assertions: assertions)
-        let minter = TokenMinter(storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
+        let minter = TokenMinter(
+            storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing),
+            elevationWindowSeconds: environment.settings.elevationWindowSeconds)
         let limits = ClientRequestLimits(requestsPerMinute: environment.settings.tokenRequestsPerMinute)
         keyRing = environment.keyRing
+        elevationWindowSeconds = environment.settings.elevationWindowSeconds
         flow = AuthorizationFlow(storage: storage, clients: clients)
         token = TokenEndpoint(
             limits: limits, authenticator: authenticator,

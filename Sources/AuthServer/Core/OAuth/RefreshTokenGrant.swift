@@ -42,7 +42,7 @@ struct RefreshTokenGrant: Sendable {
         }
         let minted = try await minter.mint(
             user: user, tenant: tenant, grantID: grant.id, clientID: client.id, resource: record.resource, scopes: scopes,
-            refreshScopes: refreshScopes, authTime: record.authTime, now: now
+            refreshScopes: refreshScopes, authentication: record.authentication, now: now
         )
         let sealed = try RefreshTokenSuccessor.seal(minted.response, accessTokenExpiresAt: minted.accessTokenExpiresAt, under: presented)
         try await storage.insertRefreshToken(minted.refreshToken)

@@ -18,7 +18,8 @@ struct AccountRoutes {
         }
         router.get(RouterPath(AccountFrame.Section.security.rawValue)) { request, context in
             guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
-            return pages.renderer.response(AccountSecurityPage(signedIn: signedIn))
+            let returnTo = ReturnPath.sanitise(request.uri.queryParameters["return_to"].map(String.init) ?? AccountFrame.Section.security.rawValue)
+            return try await TwoStepRoutes.securityPage(pages, signedIn, returnTo: returnTo)
         }
         router.post(RouterPath(AccountFrame.Section.security.rawValue)) { request, context in
             try await changePassword(request, context)
@@ -36,20 +37,20 @@ struct AccountRoutes {
         guard signedIn.acceptsCSRFToken(form[CSRFToken.fieldName]) else { throw ErrorPage.csrfFailure }
         let current = form["current_password"] ?? ""
         let new = form["new_password"] ?? ""
-        func refusal(_ problem: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-            pages.renderer.response(AccountSecurityPage(signedIn: signedIn, problem: problem), status: status, headers: headers)
+        func refusal(_ problem: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) async throws -> Response {
+            try await TwoStepRoutes.securityPage(pages, signedIn, problem: problem, status: status, headers: headers)
         }
 
         if let problem = PasswordRules.problem(new: new, confirmation: form["confirm_password"] ?? "", current: current) {
-            return refusal(problem.message)
+            return try await refusal(problem.message)
         }
         let keys: [SignInThrottle.Key] = [.account(tenantID: tenant.id, email: signedIn.user.email), .client(context.clientAddress)]
         if let retryAfter = try await pages.applyThrottle(to: keys) {
-            return refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
+            return try await refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
         }
         guard current.count <= AuthPolicy.Passwords.maximumLength, try await pages.credentials.isPassword(current, of: signedIn.user) else {
             pages.throttle.recordFailure(for: keys, at: pages.now())
-            return refusal("The current password is not right.")
+            return try await refusal("The current password is not right.")
         }
         guard
             try await pages.storage.updatePasswordHash(
@@ -57,14 +58,12 @@ struct AccountRoutes {
         else { throw ErrorPage.notFound }
         try await pages.sessions.endOthers(of: signedIn)
         guard form["disconnect_apps"] == "yes" else {
-            return pages.renderer.response(
-                AccountSecurityPage(signedIn: signedIn, notice: "Your password was changed, and you were signed out everywhere else."))
+            return try await TwoStepRoutes.securityPage(pages, signedIn, notice: "Your password was changed, and you were signed out everywhere else.")
         }
         let ended = try await pages.storage.revokeGrants(
             tenantID: tenant.id, userID: signedIn.user.id, reason: "password changed by \(signedIn.user.id)", at: pages.now())
-        return pages.renderer.response(
-            AccountSecurityPage(
-                signedIn: signedIn,
-                notice: "Your password was changed, you were signed out everywhere else, and \(ended == 1 ? "1 app was" : "\(ended) apps were") disconnected."))
+        return try await TwoStepRoutes.securityPage(
+            pages, signedIn,
+            notice: "Your password was changed, you were signed out everywhere else, and \(ended == 1 ? "1 app was" : "\(ended) apps were") disconnected.")
     }
 }

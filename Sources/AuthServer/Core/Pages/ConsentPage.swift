@@ -1,6 +1,10 @@
+import Shared
+
 /// Asks the signed-in person whether a client may act for them (MCP authorization spec (2025-11-25) § Localhost
 /// Redirect URI Risks: the redirect host and the verified client host are shown, and a loopback redirect is warned
-/// about). The form POSTs to /consent with hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`.
+/// about). The form POSTs to /consent with hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`;
+/// when the app asks for high-trust actions, a `code` field too (one-time-code, numeric keypad), for a code
+/// entered for this request.
 public struct ConsentPage: Page {
     public static let template = PageTemplate.consent
 
@@ -41,11 +45,35 @@ public struct ConsentPage: Page {
     /// The opaque id of the pending authorization request (form field `request`).
     public var requestID: String
     public var csrfToken: String
+    /// A code must be entered for this request (it asks for `mfa`, or for the MFA class in `acr_values`).
+    public var asksForCode: Bool
+    /// Set when the request asks for `mfa`: the page says for how long and which tools.
+    public var elevation: Elevation?
+    /// Why the last answer was not taken (a wrong code).
+    public var problem: String?
+    /// Minutes a second factor counts for high-trust tools, for the tools list's note.
+    public var elevationMinutes: Int
+
+    /// What the page says of a request for high-trust actions: for how long, and which tools the person may use.
+    public struct Elevation: Sendable, Equatable {
+        public var minutes: Int
+        public var tools: [String]
+
+        public init(minutes: Int, tools: [String]) {
+            self.minutes = minutes
+            self.tools = tools
+        }
+    }
 
     public init(
         clientName: String, clientHost: String?, redirectHost: String, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
-        requestID: String, csrfToken: String
+        requestID: String, csrfToken: String, asksForCode: Bool = false, elevation: Elevation? = nil, problem: String? = nil,
+        elevationMinutes: Int = Shared.Elevation.defaultWindowSeconds / 60
     ) {
+        self.asksForCode = asksForCode
+        self.elevation = elevation
+        self.problem = problem
+        self.elevationMinutes = elevationMinutes
         self.clientName = clientName
         self.clientHost = clientHost
         self.redirectHost = redirectHost

@@ -18,4 +18,7 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case accountApps = "account-apps"
     case accountTokens = "account-tokens"
     case accountSecurity = "account-security"
+    case twoStepEnrolment = "two-step-enrolment"
+    case recoveryCodes = "recovery-codes"
+    case secondFactorResetNotice = "second-factor-reset-notice"
 }

@@ -11,5 +11,6 @@ public enum PageRoutes {
         router.get(RouterPath(Stylesheet.path)) { request, _ in pages.stylesheet.response(request) }
         SignInRoutes(pages: pages).add(to: router)
         AccountRoutes(pages: pages).add(to: router)
+        TwoStepRoutes(pages: pages).add(to: router)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+import Shared
 
 /// What the pages need, made once at start: the parsed templates and stylesheet (a broken one fails the
-/// start), sessions, the password check with its dummy hash, the throttle, and the second-factor hook.
+/// start), sessions, the password check with its dummy hash, the throttle, and the second factor.
 /// The clock and the sleep are parameters so tests can move time and count delays without waiting.
 public struct PageServices: Sendable {
     public let renderer: PageRenderer
@@ -10,13 +11,13 @@ public struct PageServices: Sendable {
     let storage: any AuthStorage
     let credentials: CredentialChecker
     let throttle: SignInThrottle
-    let secondFactor: any SecondFactor
+    let secondFactor: TOTPSecondFactor
     let now: @Sendable () -> Date
     let sleep: @Sendable (Duration) async throws -> Void
 
     public init(
         storage: any AuthStorage,
-        secondFactor: any SecondFactor = NoSecondFactor(),
+        keyEncryptionKey: KeyEncryptionKey,
         verifyPassword: @escaping CredentialChecker.Verify = PasswordHasher.verify,
         throttle: SignInThrottle = SignInThrottle(),
         now: @escaping @Sendable () -> Date = Date.init,
@@ -28,9 +29,17 @@ public struct PageServices: Sendable {
         self.storage = storage
         credentials = try CredentialChecker(users: storage, verify: verifyPassword)
         self.throttle = throttle
-        self.secondFactor = secondFactor
+        secondFactor = TOTPSecondFactor(store: storage, keyEncryptionKey: keyEncryptionKey, now: now)
         self.now = now
         self.sleep = sleep
+    }
+
+    /// A code typed into a second-factor field: a TOTP code or a recovery code, spaces and dashes allowed.
+    /// Anything longer than a recovery code with its dashes is no code, refused unread.
+    func verifySecondFactor(_ user: User, code: String?) async throws -> AuthenticationMethod? {
+        let typed = (code ?? "").filter { !$0.isWhitespace }
+        guard !typed.isEmpty, typed.count <= AuthPolicy.Pages.maximumCodeLength else { return nil }
+        return try await secondFactor.verify(user, code: typed)
     }
 
     /// Before a password or code is checked: waits as long as the throttle says and returns nil (go ahead), or

@@ -58,7 +58,15 @@ struct SignInRoutes {
         pages.throttle.recordSuccess(for: account)
 
         guard try await pages.secondFactor.isEnrolled(user) else {
-            return try await signIn(user, authenticationMethods: ["pwd"], returnTo: returnTo, request: request, tenant: tenant)
+            let cookies = try await pages.sessions.start(
+                for: user, authenticationMethods: [AuthenticationMethod.password.rawValue], request: request, tenant: tenant)
+            // An administrator turned the person's second factor off since they last signed in: say so once.
+            guard let resetAt = try await pages.storage.takeSecondFactorResetNotice(tenantID: tenant.id, userID: user.id) else {
+                return .seeOther(returnTo, cookies: cookies)
+            }
+            var response = pages.renderer.response(SecondFactorResetNoticePage(resetAt: resetAt, continueTo: returnTo))
+            for cookie in cookies { response.setCookie(cookie) }
+            return response
         }
         // Half signed in: a new sign-in cookie keys the pending state, so a cookie planted before cannot follow it.
         let pending = CookieSecret()
@@ -91,14 +99,14 @@ struct SignInRoutes {
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,
                 headers: Response.retryAfterHeaders(retryAfter))
         }
-        let code = (form["code"] ?? "").filter { !$0.isWhitespace }
-        guard code.count <= 12, try await pages.secondFactor.verify(user, code: code) else {
+        guard let method = try await pages.verifySecondFactor(user, code: form["code"]) else {
             pages.throttle.recordFailure(for: keys, at: pages.now())
             return pages.renderer.response(page(SecondFactorPage.failureMessage))
         }
         pages.throttle.recordSuccess(for: account)
         try await pages.storage.deletePendingSignIn(tenantID: tenant.id, idHash: pending.idHash)
-        return try await signIn(user, authenticationMethods: ["pwd", "otp"], returnTo: pending.returnTo, request: request, tenant: tenant)
+        let methods = [AuthenticationMethod.password, method, .multiFactor].map(\.rawValue)
+        return try await signIn(user, authenticationMethods: methods, returnTo: pending.returnTo, request: request, tenant: tenant)
     }
 
     func logout(_ request: Request, _ context: AuthRequestContext) async throws -> Response {

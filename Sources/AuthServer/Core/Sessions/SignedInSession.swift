@@ -12,4 +12,9 @@ public struct SignedInSession: Sendable {
 
     /// Whether a form's `csrf_token` belongs to this session, compared in constant time.
     public func acceptsCSRFToken(_ submitted: String?) -> Bool { CSRFToken.isValid(submitted, boundTo: secret) }
+
+    /// Who is asking, and how they signed in, as an authorization request sees it.
+    public var person: AuthorizationFlow.Person {
+        AuthorizationFlow.Person(user: user, authentication: Authentication(authTime: session.authTime, methods: session.authenticationMethods))
+    }
 }

@@ -46,6 +46,13 @@ public enum AuthPolicy {
     /// from filling the table quickly.
     public static let registrationsPerAddressPerHour = 600
 
+    /// MFA elevation (the window itself is `GATEHOUSE_ELEVATION_SECONDS`, shared with the resource-server).
+    public enum Elevation {
+        /// An elevated access token shorter-lived than this is not issued; the client gets one without `mfa`
+        /// and asks again. A minute leaves time for the call the elevation was for.
+        public static let shortestToken: Int64 = 60
+    }
+
     /// The endpoints clients call with their credentials: token, revocation, introspection.
     public enum TokenEndpoint {
         /// Requests per minute allowed per client address and, once authenticated, per client
@@ -122,6 +129,8 @@ public enum AuthPolicy {
         public static let maximumReturnPathLength = 4096
         /// The longest email address (RFC 5321 §4.5.3.1: 64 + 1 + 255).
         public static let maximumEmailLength = 320
+        /// The longest second-factor code: a recovery code with its dashes (19 characters), and a little room.
+        public static let maximumCodeLength = 24
         /// The stylesheet is cached an hour: a new release's style shows up within one.
         public static let stylesheetMaxAge = 3600
     }

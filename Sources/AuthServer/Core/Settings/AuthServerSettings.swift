@@ -28,6 +28,8 @@ public struct AuthServerSettings: Sendable {
     public var tokenRequestsPerMinute: Int
     /// Serve TLS from these files; nil: plain HTTP, for loopback or behind a proxy that terminates TLS.
     public var tls: TLSFiles?
+    /// How long a second factor entered for an elevation counts (`Elevation`).
+    public var elevationWindowSeconds: Int
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -65,7 +67,7 @@ public struct AuthServerSettings: Sendable {
 
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
-        "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE",
+        "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
     ]).union(TLSFiles.settingKeys)
 
     public init(
@@ -73,7 +75,7 @@ public struct AuthServerSettings: Sendable {
         refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
         registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
-        tls: TLSFiles? = nil
+        tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -89,6 +91,7 @@ public struct AuthServerSettings: Sendable {
         self.registrationsPerHour = registrationsPerHour
         self.tokenRequestsPerMinute = tokenRequestsPerMinute
         self.tls = tls
+        self.elevationWindowSeconds = elevationWindowSeconds
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -107,7 +110,8 @@ public struct AuthServerSettings: Sendable {
             trustedProxies: try Setting.trustedProxies.read(from: source),
             registrationsPerHour: try registrationsSetting.read(from: source),
             tokenRequestsPerMinute: try tokenRequestsSetting.read(from: source),
-            tls: try TLSFiles.read(from: source)
+            tls: try TLSFiles.read(from: source),
+            elevationWindowSeconds: try Elevation.setting.read(from: source)
         )
     }
 }

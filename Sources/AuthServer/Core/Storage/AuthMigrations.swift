@@ -180,6 +180,35 @@ enum AuthMigrations {
             try db.execute(sql: "INSERT INTO revocation_counter (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM revocation_log GROUP BY tenant_id")
             try db.drop(table: "revocation_event")
         }
+        migrator.registerMigration("v6: second factor and elevation") { db in
+            // The TOTP secret is sealed with the key-encryption key; recovery codes are kept as SHA-256 only.
+            try db.create(table: "second_factor") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("sealed_secret", .blob).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("enabled_at", .datetime)
+                t.column("last_step", .integer)
+                t.primaryKey(["tenant_id", "user_id"])
+                t.foreignKey(["tenant_id", "user_id"], references: "user", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(table: "recovery_code") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("code_hash", .text).notNull()
+                t.column("used_at", .datetime)
+                t.primaryKey(["tenant_id", "user_id", "code_hash"])
+                t.foreignKey(["tenant_id", "user_id"], references: "user", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.alter(table: "user") { t in t.add(column: "second_factor_reset_at", .datetime) }
+            for table in ["authorization_code", "refresh_token"] {
+                try db.alter(table: table) { t in
+                    t.add(column: "amr", .text).notNull().defaults(to: "")
+                    t.add(column: "elevated_at", .datetime)
+                }
+            }
+            try db.alter(table: "pending_authorization") { t in t.add(column: "step_up", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

@@ -42,7 +42,52 @@ public protocol BrowserSessionStore: Sendable {
     func deletePendingSignIn(tenantID: String, idHash: String) async throws
 }
 
-public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore
+/// A person's second factor: their TOTP secret (sealed), whether it is on, the last time step a code was
+/// accepted for, and their single-use recovery codes (SHA-256 only).
+public protocol SecondFactorStore: Sendable {
+    func secondFactor(tenantID: String, userID: String) async throws -> StoredSecondFactor?
+    /// Starts an enrolment, replacing one not yet confirmed; a factor already on is left alone (false).
+    func beginSecondFactor(_ factor: StoredSecondFactor) async throws -> Bool
+    /// Turns the pending factor on with `step` as its last accepted step, and stores the recovery codes;
+    /// false when nothing was pending.
+    func enableSecondFactor(tenantID: String, userID: String, at: Date, step: Int64, recoveryCodeHashes: [String]) async throws -> Bool
+    /// Records `step` as the last accepted if it is later than the last one, atomically; false when a code of
+    /// that step or a later one was already accepted: a replay.
+    func acceptSecondFactorStep(tenantID: String, userID: String, step: Int64) async throws -> Bool
+    /// Spends an unused recovery code; false when there is no such unused code.
+    func spendRecoveryCode(tenantID: String, userID: String, codeHash: String, at: Date) async throws -> Bool
+    func unusedRecoveryCodes(tenantID: String, userID: String) async throws -> Int
+    func replaceRecoveryCodes(tenantID: String, userID: String, hashes: [String]) async throws
+    /// Turns the factor off and forgets its secret and recovery codes, and ends every elevation in force: the
+    /// person's refresh tokens forget theirs, and the revocation log records it for the resource-servers.
+    /// `byAdministrator` leaves a notice for the person's next sign-in. False when there was none.
+    func removeSecondFactor(tenantID: String, userID: String, at: Date, byAdministrator: Bool) async throws -> Bool
+    /// When an administrator turned the person's second factor off, once: the notice is cleared as it is read.
+    func takeSecondFactorResetNotice(tenantID: String, userID: String) async throws -> Date?
+}
+
+public struct StoredSecondFactor: Sendable, Equatable {
+    public var tenantID: String
+    public var userID: String
+    /// The TOTP secret, sealed with the key-encryption key.
+    public var sealedSecret: Data
+    public var createdAt: Date
+    /// nil while the enrolment waits for its first right code.
+    public var enabledAt: Date?
+    /// The time step of the last code accepted: no code of it or an earlier step is accepted again.
+    public var lastStep: Int64?
+
+    public init(tenantID: String, userID: String, sealedSecret: Data, createdAt: Date, enabledAt: Date? = nil, lastStep: Int64? = nil) {
+        self.tenantID = tenantID
+        self.userID = userID
+        self.sealedSecret = sealedSecret
+        self.createdAt = createdAt
+        self.enabledAt = enabledAt
+        self.lastStep = lastStep
+    }
+}
+
+public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore & SecondFactorStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail

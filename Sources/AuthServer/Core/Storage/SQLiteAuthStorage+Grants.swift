@@ -49,8 +49,9 @@ extension SQLiteAuthStorage {
     public func deleteClient(tenantID: String, id: String) async throws {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
-            try Self.appendRevocations(
-                db, sql: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND client_id = ? AND revoked_at IS NULL", arguments: [tenantID, id])
+            try Self.appendRevocationEvents(
+                db, kind: "grant", selecting: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND client_id = ? AND revoked_at IS NULL",
+                arguments: [tenantID, id])
             try db.execute(sql: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
         }
     }
@@ -65,9 +66,9 @@ extension SQLiteAuthStorage {
         let unused = "kind = ? AND created_at < ? AND (last_used_at IS NULL OR last_used_at < ?)"
         let arguments: StatementArguments = [Client.Kind.dynamic.rawValue, date, date]
         return try await database.write { db in
-            try Self.appendRevocations(
-                db,
-                sql: """
+            try Self.appendRevocationEvents(
+                db, kind: "grant",
+                selecting: """
                     SELECT g.tenant_id, g.id FROM oauth_grant g JOIN client c ON c.tenant_id = g.tenant_id AND c.id = g.client_id
                     WHERE g.revoked_at IS NULL AND c.kind = ? AND c.created_at < ? AND (c.last_used_at IS NULL OR c.last_used_at < ?)
                     """,
@@ -144,7 +145,8 @@ extension SQLiteAuthStorage {
         guard !ids.isEmpty else { return 0 }
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         let chosen = StatementArguments([tenantID] + ids)
-        try appendRevocations(db, sql: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id IN (\(placeholders))", arguments: chosen)
+        try appendRevocationEvents(
+            db, kind: "grant", selecting: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id IN (\(placeholders))", arguments: chosen)
         try db.execute(
             sql: "UPDATE oauth_grant SET revoked_at = ?, revocation_reason = ? WHERE tenant_id = ? AND id IN (\(placeholders))",
             arguments: [at, reason] + chosen)
@@ -164,12 +166,13 @@ extension SQLiteAuthStorage {
             try db.execute(
                 sql: """
                     INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge,
-                        resource, scopes, auth_time, expires_at, used_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        resource, scopes, auth_time, amr, elevated_at, expires_at, used_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     code.tenantID, code.codeHash, code.grantID, code.clientID, code.userID, code.redirectURI, code.codeChallenge,
-                    code.resource, code.scopes.joined(separator: " "), code.authTime, code.expiresAt, code.usedAt,
+                    code.resource, code.scopes.joined(separator: " "), code.authentication.authTime, code.authentication.methods.joined(separator: " "),
+                    code.authentication.elevatedAt, code.expiresAt, code.usedAt,
                 ]
             )
         }
@@ -183,7 +186,7 @@ extension SQLiteAuthStorage {
                 AuthorizationCodeRecord(
                     tenantID: row["tenant_id"], codeHash: row["code_hash"], grantID: row["grant_id"], clientID: row["client_id"],
                     userID: row["user_id"], redirectURI: row["redirect_uri"], codeChallenge: row["code_challenge"],
-                    resource: row["resource"], scopes: Self.scopes(row["scopes"]), authTime: row["auth_time"],
+                    resource: row["resource"], scopes: Self.scopes(row["scopes"]), authentication: Self.authentication(row),
                     expiresAt: row["expires_at"], usedAt: row["used_at"]
                 )
             }
@@ -204,13 +207,14 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, created_at,
-                        expires_at, rotated_at, successor)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at,
+                        created_at, expires_at, rotated_at, successor)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     token.tenantID, token.tokenHash, token.grantID, token.clientID, token.scopes.joined(separator: " "), token.resource,
-                    token.authTime, token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
+                    token.authentication.authTime, token.authentication.methods.joined(separator: " "), token.authentication.elevatedAt,
+                    token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
                 ]
             )
         }
@@ -223,7 +227,7 @@ extension SQLiteAuthStorage {
             ).map { row in
                 RefreshTokenRecord(
                     tenantID: row["tenant_id"], tokenHash: row["token_hash"], grantID: row["grant_id"], clientID: row["client_id"],
-                    scopes: Self.scopes(row["scopes"]), resource: row["resource"], authTime: row["auth_time"], createdAt: row["created_at"],
+                    scopes: Self.scopes(row["scopes"]), resource: row["resource"], authentication: Self.authentication(row), createdAt: row["created_at"],
                     expiresAt: row["expires_at"], rotatedAt: row["rotated_at"], successor: row["successor"]
                 )
             }
@@ -284,12 +288,12 @@ extension SQLiteAuthStorage {
             try db.execute(
                 sql: """
                     INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
-                        resource, scopes, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        resource, scopes, step_up, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     pending.tenantID, pending.idHash, pending.userID, pending.clientID, pending.redirectURI, pending.state,
-                    pending.codeChallenge, pending.resource, pending.scopes.joined(separator: " "), pending.expiresAt,
+                    pending.codeChallenge, pending.resource, pending.scopes.joined(separator: " "), pending.stepUp, pending.expiresAt,
                 ]
             )
         }
@@ -324,19 +328,22 @@ extension SQLiteAuthStorage {
         }
     }
 
-    /// Appends the grants the query selects (tenant_id, id) to their tenants' revocation logs, numbered on
-    /// from each tenant's counter, and forgets events older than any access token they could still stop.
-    private static func appendRevocations(_ db: Database, sql: String, arguments: StatementArguments) throws {
+    /// Appends an event of `kind` for each (tenant_id, subject) the query selects to their tenants' revocation
+    /// logs, numbered on from each tenant's counter, and forgets events older than any access token they could
+    /// still stop.
+    static func appendRevocationEvents(_ db: Database, kind: String, selecting sql: String, arguments: StatementArguments) throws {
         let now = Date()
         try db.execute(sql: "DELETE FROM revocation_log WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
+        // The selection's own arguments come first: it is the statement's first clause.
         try db.execute(
             sql: """
+                WITH selected(tenant_id, subject) AS (\(sql))
                 INSERT INTO revocation_log (tenant_id, seq, kind, subject, revoked_at)
                 SELECT g.tenant_id, COALESCE((SELECT last_seq FROM revocation_counter c WHERE c.tenant_id = g.tenant_id), 0)
-                    + ROW_NUMBER() OVER (PARTITION BY g.tenant_id ORDER BY g.id), 'grant', g.id, ?
-                FROM (\(sql)) g
+                    + ROW_NUMBER() OVER (PARTITION BY g.tenant_id ORDER BY g.subject), ?, g.subject, ?
+                FROM selected g
                 """,
-            arguments: [now] + arguments)
+            arguments: arguments + [kind, now])
         try db.execute(
             sql: """
                 INSERT INTO revocation_counter (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM revocation_log WHERE true GROUP BY tenant_id
@@ -352,7 +359,7 @@ extension SQLiteAuthStorage {
             PendingAuthorization(
                 tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], clientID: row["client_id"],
                 redirectURI: row["redirect_uri"], state: row["state"], codeChallenge: row["code_challenge"], resource: row["resource"],
-                scopes: scopes(row["scopes"]), expiresAt: row["expires_at"]
+                scopes: scopes(row["scopes"]), stepUp: row["step_up"], expiresAt: row["expires_at"]
             )
         }
     }
@@ -379,6 +386,10 @@ extension SQLiteAuthStorage {
     }
 
     private static func scopes(_ text: String) -> [String] { words(text) }
+
+    private static func authentication(_ row: Row) -> Authentication {
+        Authentication(authTime: row["auth_time"], methods: words(row["amr"]), elevatedAt: row["elevated_at"])
+    }
 
     /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
     private static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }

@@ -12,14 +12,19 @@ public struct AccessTokenIssuer: Sendable {
         public let claims: AccessTokenClaims
     }
 
+    /// - Parameter authentication: how the person proved themselves, for `auth_time`, `acr` and `amr`; nil for a
+    ///   token an operator mints by hand, whose `auth_time` is then its minting.
     public func issue(
-        for user: User, tenant: Tenant, clientID: String, scope: [String], lifetime: Int64, grantID: String, now: Date = Date()
+        for user: User, tenant: Tenant, clientID: String, scope: [String], lifetime: Int64, grantID: String,
+        authentication: Authentication? = nil, now: Date = Date()
     ) async throws -> Issued {
         precondition((1...AuthPolicy.accessTokenMaxLifetime).contains(lifetime), "lifetime is checked by the caller")
         let issuedAt = Int64(now.timeIntervalSince1970)
         let claims = AccessTokenClaims(
             issuer: tenant.issuer, subject: user.id, audience: tenant.resource, clientID: clientID, scope: scope.joined(separator: " "),
             issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: grantID, tenantID: tenant.id,
+            authTime: Int64((authentication?.latest ?? now).timeIntervalSince1970), acr: authentication?.context.rawValue,
+            amr: authentication.map(\.methods).flatMap { $0.isEmpty ? nil : $0 },
             role: user.role.rawValue, company: user.companyID, email: user.email
         )
         let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)
