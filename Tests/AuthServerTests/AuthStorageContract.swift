@@ -208,7 +208,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     let code = AuthorizationCodeRecord(
         tenantID: tenant.id, codeHash: OpaqueToken.make(.authorizationCode).hash, grantID: grant.id, clientID: client.id, userID: user.id,
         redirectURI: "http://127.0.0.1/callback", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"],
-        authentication: Authentication(authTime: now, methods: ["pwd", "otp", "mfa"], elevatedAt: now), expiresAt: now.addingTimeInterval(60)
+        authentication: Authentication(authTime: now, methods: ["pwd", "otp", "mfa"], elevatedAt: now, elevatedBy: "rcode"), expiresAt: now.addingTimeInterval(60)
     )
     try await store.insertAuthorizationCode(code)
     #expect(try await store.authorizationCode(tenantID: tenant.id, codeHash: code.codeHash) == code)

@@ -14,6 +14,8 @@ struct OAuthHouse {
     let client: Client
     let flow: AuthorizationFlow
     let minter: TokenMinter
+    /// When the house's person signed in (whole seconds, as stored).
+    let signedInAt = wholeSecond()
 
     static let redirect = "http://127.0.0.1/callback"
     /// A web app's redirect (claude.ai's): the host's own, so a returning client is sent straight back.
@@ -63,7 +65,7 @@ struct OAuthHouse {
         )
     }
 
-    var person: AuthorizationFlow.Person { .init(user: user, authentication: Authentication(authTime: wholeSecond(), methods: ["pwd"])) }
+    var person: AuthorizationFlow.Person { .init(user: user, authentication: Authentication(authTime: signedInAt, methods: ["pwd"])) }
 
     func query(_ overrides: [String: String?] = [:]) -> String {
         var parameters: [String: String?] = [

@@ -118,3 +118,45 @@ extension JSONValue {
         return nil
     }
 }
+
+/// The elevation window as the resource-server judges it (`GATEHOUSE_ELEVATION_SECONDS`, `Elevation`).
+@Suite("Elevation window")
+struct ElevationWindowTests {
+    static func caller(scope: String, secondFactorAge: Int64?, now: Date) -> Caller {
+        let seconds = Int64(now.timeIntervalSince1970)
+        return Caller(
+            claims: AccessTokenClaims(
+                issuer: TestHouse.issuer, subject: "usr_a", audience: TestHouse.resource, clientID: "c", scope: scope, issuedAt: seconds,
+                expiresAt: seconds + 60, tokenID: "j", grantID: "g", tenantID: Tenant.defaultID, authTime: secondFactorAge.map { seconds - $0 },
+                role: "technician"),
+            tokenKind: .accessToken)
+    }
+
+    @Test("a high-trust tool is allowed within the configured window and the clock leeway, and asks again after it")
+    func window() {
+        let tool = Tool(
+            name: "close_ticket", title: "Close", description: "d", inputSchema: ["type": "object"], requiredScopes: ["tickets:write"], kind: .highTrust
+        ) { _ in ToolOutput(structured: [:], text: "") }
+        let now = Date(timeIntervalSince1970: 1_900_000_000)
+        let authority = ToolAuthority(elevationWindowSeconds: 60)
+        #expect(authority.verdict(tool, for: Self.caller(scope: "tickets:write mfa", secondFactorAge: 60, now: now), now: now) == .allowed)
+        #expect(authority.verdict(tool, for: Self.caller(scope: "tickets:write mfa", secondFactorAge: -30, now: now), now: now) == .allowed)
+        #expect(authority.verdict(tool, for: Self.caller(scope: "tickets:write mfa", secondFactorAge: -31, now: now), now: now) != .allowed, "from the future")
+        #expect(authority.verdict(tool, for: Self.caller(scope: "tickets:write mfa", secondFactorAge: 61, now: now), now: now)
+            == .needsSecondFactor(needed: ["tickets:write", "mfa"]))
+        #expect(authority.verdict(tool, for: Self.caller(scope: "tickets:write", secondFactorAge: 5, now: now), now: now)
+            == .needsSecondFactor(needed: ["tickets:write", "mfa"]), "a fresh auth_time without the mfa scope is no elevation")
+        #expect(ToolAuthority().verdict(tool, for: Self.caller(scope: "tickets:write mfa", secondFactorAge: 900, now: now), now: now) == .allowed)
+        #expect(authority.secondFactorNeeded(by: "close_ticket") == "The tool close_ticket needs a second factor entered in the last 1 minute (scope mfa)")
+        #expect(Elevation.describe(windowSeconds: 90) == "90 seconds" && Elevation.describe(windowSeconds: 900) == "15 minutes")
+    }
+
+    @Test("GATEHOUSE_ELEVATION_SECONDS: 900 by default, 60 to 3600")
+    func setting() throws {
+        #expect(try ResourceServerSettings.load(environment: [:]).elevationWindowSeconds == 900)
+        #expect(try ResourceServerSettings.load(environment: ["GATEHOUSE_ELEVATION_SECONDS": "120"]).elevationWindowSeconds == 120)
+        for bad in ["59", "3601", "soon"] {
+            #expect(throws: ConfigurationError.self) { try ResourceServerSettings.load(environment: ["GATEHOUSE_ELEVATION_SECONDS": bad]) }
+        }
+    }
+}

@@ -21,6 +21,13 @@ public enum Elevation {
     /// The clock leeway tokens get everywhere else.
     public static let leewaySeconds = AccessTokenVerifier.leewaySeconds
 
+    /// The window in words for people and models: "15 minutes", "1 minute", "90 seconds".
+    public static func describe(windowSeconds: Int) -> String {
+        guard windowSeconds % 60 == 0 else { return "\(windowSeconds) seconds" }
+        let minutes = windowSeconds / 60
+        return minutes == 1 ? "1 minute" : "\(minutes) minutes"
+    }
+
     /// Whether a token with these scopes and `auth_time` is elevated at `now`.
     public static func isFresh(scopes: some Collection<String>, authTime: Int64?, now: Date, windowSeconds: Int) -> Bool {
         guard scopes.contains(scope), let authTime else { return false }

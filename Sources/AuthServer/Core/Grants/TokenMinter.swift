@@ -28,8 +28,7 @@ struct TokenMinter: Sendable {
         // (nor crash the server trying); the client has to connect again.
         guard resource == tenant.resource else { throw OAuthError.invalidGrant("The authorization was for another resource; connect again") }
         let elevation = elevationLeft(authentication, now: now)
-        var authentication = authentication
-        if elevation == nil { authentication.elevatedAt = nil }
+        let authentication = elevation == nil ? authentication.withoutElevation : authentication
         let withoutElevation = { (scopes: [String]) in elevation == nil ? scopes.filter { $0 != Elevation.scope } : scopes }
         let accessScopes = withoutElevation(scopes)
         let lifetime = accessScopes.contains(Elevation.scope) ? min(AuthPolicy.accessTokenMaxLifetime, elevation ?? 0) : AuthPolicy.accessTokenMaxLifetime
@@ -53,9 +52,10 @@ struct TokenMinter: Sendable {
 
     /// Whole seconds the elevation has left, nil when there is none or less than `AuthPolicy.Elevation.shortestToken`:
     /// a token that would expire in moments is of no use to a client, which gets one without `mfa` instead.
+    /// In whole seconds as tokens count them, so the token's `exp` is exactly the elevation's end.
     private func elevationLeft(_ authentication: Authentication, now: Date) -> Int64? {
         guard let elevatedAt = authentication.elevatedAt else { return nil }
-        let left = Int64((elevatedAt.timeIntervalSince1970 + Double(elevationWindowSeconds) - now.timeIntervalSince1970).rounded(.down))
+        let left = Int64(elevatedAt.timeIntervalSince1970) + Int64(elevationWindowSeconds) - Int64(now.timeIntervalSince1970)
         return left >= AuthPolicy.Elevation.shortestToken ? left : nil
     }
 }

@@ -72,7 +72,7 @@ struct ConsentRoutes {
         let tools = await resourceTools.tools(forResource: tenant.resource)
         let granted = Set(pending.scopes)
         let role = signedIn.user.role
-        let minutes = elevationWindowSeconds / 60
+        let window = Elevation.describe(windowSeconds: elevationWindowSeconds)
         let highTrust = tools.filter { $0.kind.needsSecondFactor && $0.isFor(role) && Set($0.scopes).isSubset(of: granted) }.map(\.name)
         return ConsentPage(
             clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
@@ -87,8 +87,8 @@ struct ConsentRoutes {
             },
             email: signedIn.user.email, requestID: requestID, csrfToken: signedIn.csrfToken,
             asksForCode: pending.stepUp,
-            elevation: granted.contains(Elevation.scope) ? ConsentPage.Elevation(minutes: minutes, tools: highTrust) : nil, problem: problem,
-            elevationMinutes: minutes
+            elevation: granted.contains(Elevation.scope) ? ConsentPage.Elevation(window: window, tools: highTrust) : nil, problem: problem,
+            elevationWindow: window
         )
     }
 }

@@ -51,16 +51,17 @@ public struct ConsentPage: Page {
     public var elevation: Elevation?
     /// Why the last answer was not taken (a wrong code).
     public var problem: String?
-    /// Minutes a second factor counts for high-trust tools, for the tools list's note.
-    public var elevationMinutes: Int
+    /// How long a second factor counts for high-trust tools ("15 minutes"), for the tools list's note.
+    public var elevationWindow: String
 
     /// What the page says of a request for high-trust actions: for how long, and which tools the person may use.
     public struct Elevation: Sendable, Equatable {
-        public var minutes: Int
+        /// "15 minutes".
+        public var window: String
         public var tools: [String]
 
-        public init(minutes: Int, tools: [String]) {
-            self.minutes = minutes
+        public init(window: String, tools: [String]) {
+            self.window = window
             self.tools = tools
         }
     }
@@ -68,12 +69,12 @@ public struct ConsentPage: Page {
     public init(
         clientName: String, clientHost: String?, redirectHost: String, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
         requestID: String, csrfToken: String, asksForCode: Bool = false, elevation: Elevation? = nil, problem: String? = nil,
-        elevationMinutes: Int = Shared.Elevation.defaultWindowSeconds / 60
+        elevationWindow: String = Shared.Elevation.describe(windowSeconds: Shared.Elevation.defaultWindowSeconds)
     ) {
         self.asksForCode = asksForCode
         self.elevation = elevation
         self.problem = problem
-        self.elevationMinutes = elevationMinutes
+        self.elevationWindow = elevationWindow
         self.clientName = clientName
         self.clientHost = clientHost
         self.redirectHost = redirectHost

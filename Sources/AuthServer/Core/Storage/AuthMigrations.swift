@@ -205,6 +205,7 @@ enum AuthMigrations {
                 try db.alter(table: table) { t in
                     t.add(column: "amr", .text).notNull().defaults(to: "")
                     t.add(column: "elevated_at", .datetime)
+                    t.add(column: "elevated_by", .text)
                 }
             }
             try db.alter(table: "pending_authorization") { t in t.add(column: "step_up", .boolean).notNull().defaults(to: false) }

@@ -166,13 +166,13 @@ extension SQLiteAuthStorage {
             try db.execute(
                 sql: """
                     INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge,
-                        resource, scopes, auth_time, amr, elevated_at, expires_at, used_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        resource, scopes, auth_time, amr, elevated_at, elevated_by, expires_at, used_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     code.tenantID, code.codeHash, code.grantID, code.clientID, code.userID, code.redirectURI, code.codeChallenge,
                     code.resource, code.scopes.joined(separator: " "), code.authentication.authTime, code.authentication.methods.joined(separator: " "),
-                    code.authentication.elevatedAt, code.expiresAt, code.usedAt,
+                    code.authentication.elevatedAt, code.authentication.elevatedBy, code.expiresAt, code.usedAt,
                 ]
             )
         }
@@ -208,13 +208,13 @@ extension SQLiteAuthStorage {
             try db.execute(
                 sql: """
                     INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at,
-                        created_at, expires_at, rotated_at, successor)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        elevated_by, created_at, expires_at, rotated_at, successor)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     token.tenantID, token.tokenHash, token.grantID, token.clientID, token.scopes.joined(separator: " "), token.resource,
                     token.authentication.authTime, token.authentication.methods.joined(separator: " "), token.authentication.elevatedAt,
-                    token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
+                    token.authentication.elevatedBy, token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
                 ]
             )
         }
@@ -388,7 +388,7 @@ extension SQLiteAuthStorage {
     private static func scopes(_ text: String) -> [String] { words(text) }
 
     private static func authentication(_ row: Row) -> Authentication {
-        Authentication(authTime: row["auth_time"], methods: words(row["amr"]), elevatedAt: row["elevated_at"])
+        Authentication(authTime: row["auth_time"], methods: words(row["amr"]), elevatedAt: row["elevated_at"], elevatedBy: row["elevated_by"])
     }
 
     /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.

@@ -81,13 +81,13 @@ extension SQLiteAuthStorage {
             }
             try db.execute(
                 sql: """
-                    UPDATE refresh_token SET elevated_at = NULL WHERE tenant_id = ? AND elevated_at IS NOT NULL
+                    UPDATE refresh_token SET elevated_at = NULL, elevated_by = NULL WHERE tenant_id = ? AND elevated_at IS NOT NULL
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND user_id = ?)
                     """,
                 arguments: [tenantID, tenantID, userID])
             try db.execute(
                 sql: """
-                    UPDATE authorization_code SET elevated_at = NULL WHERE tenant_id = ? AND elevated_at IS NOT NULL
+                    UPDATE authorization_code SET elevated_at = NULL, elevated_by = NULL WHERE tenant_id = ? AND elevated_at IS NOT NULL
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND user_id = ?)
                     """,
                 arguments: [tenantID, tenantID, userID])

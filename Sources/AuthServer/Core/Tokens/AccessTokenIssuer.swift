@@ -24,7 +24,7 @@ public struct AccessTokenIssuer: Sendable {
             issuer: tenant.issuer, subject: user.id, audience: tenant.resource, clientID: clientID, scope: scope.joined(separator: " "),
             issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: grantID, tenantID: tenant.id,
             authTime: Int64((authentication?.latest ?? now).timeIntervalSince1970), acr: authentication?.context.rawValue,
-            amr: authentication.map(\.methods).flatMap { $0.isEmpty ? nil : $0 },
+            amr: authentication.map(\.tokenMethods).flatMap { $0.isEmpty ? nil : $0 },
             role: user.role.rawValue, company: user.companyID, email: user.email
         )
         let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)

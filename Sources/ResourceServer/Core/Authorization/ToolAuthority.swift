@@ -49,7 +49,7 @@ public struct ToolAuthority: Sendable {
 
     /// What a refusal for want of a second factor says, naming the window.
     public func secondFactorNeeded(by tool: String) -> String {
-        "The tool \(tool) needs a second factor entered in the last \(elevationWindowSeconds / 60) minutes (scope \(Elevation.scope))"
+        "The tool \(tool) needs a second factor entered in the last \(Elevation.describe(windowSeconds: elevationWindowSeconds)) (scope \(Elevation.scope))"
     }
 
     /// Where a person elevates a personal access token, which cannot step up through OAuth: the account
