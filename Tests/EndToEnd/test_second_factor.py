@@ -85,7 +85,9 @@ def sign_in(browser, house: Gatehouse, email: str, phone: Authenticator | None =
         assert code.get_attribute("autocomplete") == "one-time-code"
         code.send_keys(phone.code())
         code.submit()
-    WebDriverWait(browser, WAIT).until(lambda driver: "/login" not in driver.current_url)
+    # Signed in: the page asked for, or the one-time notice shown in answer to the sign-in form.
+    WebDriverWait(browser, WAIT).until(
+        lambda driver: "/login" not in driver.current_url or "turned off" in driver.find_element(By.TAG_NAME, "h1").text)
 
 
 def enrol(browser, house: Gatehouse, artifacts: Path) -> Authenticator:
@@ -116,6 +118,17 @@ def test_enrol_in_the_browser_then_sign_in_with_oathtool_codes(gatehouse, browse
     browser.delete_all_cookies()
     sign_in(browser, gatehouse, person.email, phone, start="/account/security")
     assert "Two-step sign-in is on" in browser.find_element(By.TAG_NAME, "body").text
+
+    # Lost the phone: an administrator resets it, and the next sign-in (password alone) says so, once.
+    reset = gatehouse.admin("user", "mfa", "reset", "--email", person.email)
+    assert reset.returncode == 0, reset.stderr
+    assert gatehouse.admin("user", "mfa", "reset", "--email", person.email).returncode == 1, "nothing left to reset"
+    browser.delete_all_cookies()
+    sign_in(browser, gatehouse, person.email, start="/account/apps")
+    notice = browser.find_element(By.TAG_NAME, "body").text
+    assert "An administrator turned off two-step sign-in for your account" in notice
+    browser.find_element(By.LINK_TEXT, "Continue").click()
+    assert browser.current_url.endswith("/account/apps")
 
 
 def test_sdk_steps_up_for_close_ticket_and_loses_it_after_the_window(elevating, browser, callback, artifacts):
