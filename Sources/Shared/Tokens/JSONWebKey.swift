@@ -23,7 +23,7 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
         self.use = "sig"
     }
 
-    init(kty: String, crv: String, x: String, y: String, kid: String) {
+    public init(kty: String, crv: String, x: String, y: String, kid: String) {
         self.kty = kty
         self.crv = crv
         self.x = x
@@ -45,33 +45,4 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
 public struct JSONWebKeySet: Codable, Sendable, Equatable {
     public var keys: [JSONWebKey]
     public init(keys: [JSONWebKey]) { self.keys = keys }
-}
-
-/// Lenient decoding for a JWKS fetched from elsewhere: keys we cannot use are skipped, not fatal.
-public struct LenientJSONWebKeySet: Decodable, Sendable {
-    public let keysByID: [String: P256.Signing.PublicKey]
-
-    public init(from decoder: any Decoder) throws {
-        /// `alg` and `use` are optional in RFC 7517 §4.2, §4.4; when present they must fit ES256 signing.
-        struct AnyKey: Decodable {
-            var kty, crv, x, y, kid: String?
-            var alg, use: String?
-        }
-        struct Set: Decodable {
-            let keys: [Lenient]
-        }
-        struct Lenient: Decodable {
-            let key: AnyKey?
-            init(from decoder: any Decoder) throws { key = try? AnyKey(from: decoder) }
-        }
-        var keys: [String: P256.Signing.PublicKey] = [:]
-        for case let candidate? in try Set(from: decoder).keys.map(\.key) {
-            guard let kid = candidate.kid, let kty = candidate.kty, let crv = candidate.crv, let x = candidate.x, let y = candidate.y,
-                candidate.alg ?? "ES256" == "ES256", candidate.use ?? "sig" == "sig"
-            else { continue }
-            let jwk = JSONWebKey(kty: kty, crv: crv, x: x, y: y, kid: kid)
-            if let key = jwk.publicKey { keys[kid] = key }
-        }
-        keysByID = keys
-    }
 }
