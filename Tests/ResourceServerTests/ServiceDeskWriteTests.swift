@@ -371,11 +371,14 @@ struct ServiceDeskWriteTests {
         var claims = base
         claims.scope = SeededDesk.everyScope
         let caller = Caller(claims: claims, tokenKind: .personalAccessToken)
-        let dispatcher = MCPDispatcher(registry: desk.environment.registry, audit: desk.environment.audit)
+        let gate = CallGate(
+            registry: desk.environment.registry, authority: ToolAuthority(), rateLimits: desk.environment.rateLimits, audit: desk.environment.audit)
         let tenant = Tenant(id: Tenant.defaultID, issuer: TestHouse.issuer, resource: TestHouse.resource)
         let request = MCPRequest(id: 7, method: "tools/call", params: ["name": "close_ticket", "arguments": ["ticket_id": "tkt_x"]], era: .handshake)
-        guard case .failure(let error) = await dispatcher.handle(request, caller: caller, tenant: tenant, logger: .init(label: "test")) else {
-            Issue.record("a PAT without elevation ran a high-trust tool"); return
+        guard case .admitted(let decisions) = gate.admit([request], caller: caller, tenant: tenant),
+            case .answered(.failure(let error)) = decisions.first
+        else {
+            Issue.record("a PAT without elevation was not answered with the elevation error"); return
         }
         #expect(error.code == JSONRPCError.elevationRequiredCode && error.code > -32000)
         #expect(error.data?["elevationUrl"] == "https://acme.example.com/account/tokens" && error.data?["requiredScope"] == "mfa")

@@ -25,11 +25,12 @@ public enum ResourceServerApplication {
         let challenge = BearerChallenge(
             resourceMetadataURL: ProtectedResourceMetadataLocation.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
         )
+        let gate = CallGate(
+            registry: environment.registry, authority: ToolAuthority(elevationWindowSeconds: settings.elevationWindowSeconds),
+            rateLimits: environment.rateLimits, audit: environment.audit)
         let endpoint = MCPEndpoint(
-            dispatcher: MCPDispatcher(
-                registry: environment.registry, audit: environment.audit,
-                authority: ToolAuthority(elevationWindowSeconds: settings.elevationWindowSeconds)), challenge: challenge,
-            rateLimits: environment.rateLimits, maxBodyBytes: settings.maxBodyBytes
+            gate: gate, dispatcher: MCPDispatcher(registry: environment.registry, gate: gate), challenge: challenge,
+            maxBodyBytes: settings.maxBodyBytes
         )
         let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)
 

@@ -8,11 +8,11 @@ import ToolKit
 
 /// The Streamable HTTP side of `/mcp` (transports, 2025-03-26 to 2026-07-28), stateless and without
 /// session ids: content negotiation, size limits, the era of each request and its header checks, the
-/// scope gate before dispatch, and JSON or SSE replies.
+/// call gate before dispatch, and JSON or SSE replies.
 struct MCPEndpoint: Sendable {
+    let gate: CallGate
     let dispatcher: MCPDispatcher
     let challenge: BearerChallenge
-    let rateLimits: ToolRateLimits
     let maxBodyBytes: Int
 
     enum Header {
@@ -52,8 +52,20 @@ struct MCPEndpoint: Sendable {
             prepared = [prepare(message, headers: request.headers, inBatch: false)]
         }
 
-        // Authorization is decided for the whole body before anything runs (docs/clients.md § Claude), then the rate limits.
-        if let refusal = gate(prepared, caller: caller, tenant: tenant, sse: sse) { return refusal }
+        // Every tools/call of the body is decided before any of it runs.
+        let calls = prepared.compactMap { item -> MCPRequest? in
+            guard case .request(let call) = item, call.method == "tools/call" else { return nil }
+            return call
+        }
+        var decisions: [CallGate.Decision]
+        switch gate.admit(calls, caller: caller, tenant: tenant) {
+        case .refused(.insufficientScope(let needed, let description)): return challenge.insufficientScope(needed: needed, description: description)
+        case .refused(.rateLimited(let id, let retryAfter, let error)):
+            var response = reply(error: error, id: id, status: 429, sse: sse)
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        case .admitted(let admitted): decisions = admitted.reversed()
+        }
 
         var replies: [Reply] = []
         for item in prepared {
@@ -61,7 +73,8 @@ struct MCPEndpoint: Sendable {
             case .accepted: continue
             case .failed(let error, let id, let era): replies.append(Reply(message: Self.errorMessage(error, id: id), status: error.httpStatus(era: era)))
             case .request(let call):
-                let outcome = await dispatcher.handle(call, caller: caller, tenant: tenant, logger: context.logger)
+                let decision = call.method == "tools/call" ? decisions.popLast() : nil
+                let outcome = await dispatcher.handle(call, call: decision, caller: caller, tenant: tenant, logger: context.logger)
                 switch outcome {
                 case .success(let result): replies.append(Reply(message: ["jsonrpc": "2.0", "id": call.id, "result": result], status: 200))
                 case .failure(let error): replies.append(Reply(message: Self.errorMessage(error, id: call.id), status: error.httpStatus(era: call.era)))
@@ -71,46 +84,6 @@ struct MCPEndpoint: Sendable {
         if replies.isEmpty { return Response(status: .accepted) }
         if case .array = message { return try encode(.array(replies.map(\.message)), status: 200, sse: sse) }
         return try encode(replies[0].message, status: replies[0].status, sse: sse)
-    }
-
-    /// The HTTP answer for a body with a tool call the caller may not make: 403 `insufficient_scope`
-    /// naming every scope it needs (the second factor's `mfa` included; a personal access token is told
-    /// where to elevate by the dispatcher instead, since it cannot step up through OAuth), or 429 when a
-    /// call is over its rate limit. nil when every call may run.
-    private func gate(_ prepared: [Prepared], caller: Caller, tenant: Tenant, sse: Bool) -> Response? {
-        let now = Date()
-        var calls: [(MCPRequest, ToolKind)] = []
-        for case .request(let call) in prepared where call.method == "tools/call" {
-            // A call of no known tool is answered -32602 and audited, so it costs a read like any other.
-            guard let name = call.toolName, let tool = dispatcher.registry.tool(named: name) else {
-                calls.append((call, .read))
-                continue
-            }
-            switch dispatcher.authority.verdict(tool, for: caller, now: now) {
-            case .missingScopes(let needed):
-                dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
-                return challenge.insufficientScope(needed: needed, description: "The tool \(name) needs the scopes \(needed.joined(separator: " "))")
-            case .needsSecondFactor(let needed) where caller.tokenKind == .accessToken:
-                dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .refused)
-                return challenge.insufficientScope(needed: needed, description: dispatcher.authority.secondFactorNeeded(by: name))
-            default: calls.append((call, tool.kind))
-            }
-        }
-        for (call, kind) in calls {
-            guard let retryAfter = rateLimits.take(caller, kind: kind, now: now.timeIntervalSince1970) else { continue }
-            dispatcher.recordRefusal(call, caller: caller, tenant: tenant, outcome: .rateLimited)
-            let limit = kind == .read ? rateLimits.limits.readsPerMinute : rateLimits.limits.writesPerMinute
-            let error = JSONRPCError(
-                code: JSONRPCError.rateLimitedCode,
-                message: "Rate limit: at most \(limit) \(kind == .read ? "reads" : "writes") a minute for each grant (connected app or personal access token) and for each person. "
-                    + "Try again in \(retryAfter) s.",
-                data: ["retryAfterSeconds": .int(Int64(retryAfter))]
-            )
-            var response = reply(error: error, id: call.id, status: 429, sse: sse)
-            response.headers[.retryAfter] = String(retryAfter)
-            return response
-        }
-        return nil
     }
 
     /// One JSON-RPC answer and the HTTP status it asks for when it is the only one.
