@@ -35,7 +35,7 @@ struct TokenCommands: AsyncParsableCommand {
             let issued = try await AdminTokenIssuer(storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
                 .issue(for: user, tenant: tenant, scopes: ScopeList.parse(scope) ?? [], lifetime: ttl)
             if !issued.dropped.isEmpty {
-                FileHandle.standardError.write(Data("left out (the person's role cannot hold them): \(issued.dropped.joined(separator: " "))\n".utf8))
+                FileHandle.standardError.write(Data("left out (beyond the person's role, or mfa, which needs a second factor entered): \(issued.dropped.joined(separator: " "))\n".utf8))
             }
             writeLine(issued.token)
         }
