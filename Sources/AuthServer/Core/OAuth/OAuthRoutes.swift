@@ -14,6 +14,9 @@ enum OAuthAPIRoutes {
         api.post(RouterPath(AuthServerPaths.revocation)) { request, context in
             await services.revocation.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
+        api.post(RouterPath(AuthServerPaths.deviceAuthorization)) { request, context in
+            await services.deviceAuthorization.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
+        }
         api.post(RouterPath(AuthServerPaths.registration)) { request, context in
             let tenant = try context.requireTenant()
             do {
@@ -52,7 +55,10 @@ enum OAuthAPIRoutes {
                 return registrationTokenRefused(error)
             }
         }
-        for path in [AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration] {
+        for path in [
+            AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration,
+            AuthServerPaths.deviceAuthorization,
+        ] {
             api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         api.on(configuration, method: .options) { _, _ in Response(status: .noContent) }
@@ -99,10 +105,12 @@ enum OAuthBrowserRoutes {
                 let (pending, client) = try await services.flow.pendingConsent(requestID: requestID, tenant: tenant, user: signedIn.user, now: Date())
             else { throw ErrorPage.consentExpired }
             let tools = await resourceTools.tools(forResource: tenant.resource)
+            var redirectURI: String?
+            if case .redirect(let uri, _, _) = pending.destination { redirectURI = uri }
             return pages.renderer.response(
                 ConsentPage(
-                    clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
-                    isNativeAppRedirect: RedirectURIPolicy.isNativeApp(pending.redirectURI),
+                    clientName: client.name, clientHost: client.verifiedHost, redirectHost: redirectURI.map { URLComponents(string: $0)?.host ?? $0 },
+                    isNativeAppRedirect: redirectURI.map(RedirectURIPolicy.isNativeApp) ?? false,
                     scopes: pending.scopes.map { scope in
                         ConsentPage.Scope(
                             name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,
@@ -124,12 +132,17 @@ enum OAuthBrowserRoutes {
                 throw ErrorPage.badRequest("The form did not say whether to allow or deny.")
             }
             let person = AuthorizationFlow.Person(user: signedIn.user, authTime: signedIn.session.authTime)
-            guard let requestID = form["request"],
-                case .redirect(let location)? = try await services.flow.decide(
-                    requestID: requestID, allow: decision == "allow", tenant: tenant, person: person, now: Date())
-            else { throw ErrorPage.consentExpired }
-            return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+            guard let requestID = form["request"] else { throw ErrorPage.consentExpired }
+            switch try await services.flow.decide(requestID: requestID, allow: decision == "allow", tenant: tenant, person: person, now: Date()) {
+            case .redirect(let location)?: return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+            case .deviceAnswered(let approved, let clientName)?:
+                return pages.renderer.response(
+                    DevicePage(
+                        email: signedIn.user.email, csrfToken: signedIn.csrfToken, answer: DevicePage.Answer(approved: approved, clientName: clientName)))
+            case nil: throw ErrorPage.consentExpired
+            }
         }
+        DeviceVerificationRoutes(flow: services.flow, storage: services.storage, pages: pages).add(to: router)
         ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
     }
 }

@@ -1,6 +1,8 @@
 /// Asks the signed-in person whether a client may act for them (MCP authorization spec (2025-11-25) § Localhost
 /// Redirect URI Risks: the redirect host and the verified client host are shown, and a loopback redirect is warned
-/// about). The form POSTs to /consent with hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`.
+/// about). A device's request (RFC 8628) gets the same page with a warning in place of the redirect: approving lets a
+/// device elsewhere act as the person (§5.4). The form POSTs to /consent with hidden `request` and `csrf_token` and a
+/// button `decision` = `allow` or `deny`.
 public struct ConsentPage: Page {
     public static let template = PageTemplate.consent
 
@@ -31,7 +33,8 @@ public struct ConsentPage: Page {
     public var clientName: String
     /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified".
     public var clientHost: String?
-    public var redirectHost: String
+    /// Where the answer goes: a redirect's host, or nil for a device, which polls for it instead.
+    public var redirectHost: String?
     /// The redirect goes to a program on this computer (a loopback port or a private-use scheme): any
     /// program on it could be the client (RFC 8252 §8.6).
     public var isNativeAppRedirect: Bool
@@ -43,7 +46,7 @@ public struct ConsentPage: Page {
     public var csrfToken: String
 
     public init(
-        clientName: String, clientHost: String?, redirectHost: String, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
+        clientName: String, clientHost: String?, redirectHost: String?, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
         requestID: String, csrfToken: String
     ) {
         self.clientName = clientName

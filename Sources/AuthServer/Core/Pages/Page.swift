@@ -13,6 +13,7 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case login
     case secondFactor = "second-factor"
     case consent
+    case device
     case error
     case account
     case accountApps = "account-apps"
