@@ -19,4 +19,5 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case accountApps = "account-apps"
     case accountTokens = "account-tokens"
     case accountSecurity = "account-security"
+    case accountConnect = "account-connect"
 }
