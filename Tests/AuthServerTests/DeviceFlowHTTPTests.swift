@@ -87,6 +87,7 @@ struct DeviceFlowHTTPTests {
             #expect(page.body.contains("Approving lets a device elsewhere act as you."))
             #expect(page.body.contains("Read tickets and their conversations") && page.body.contains("<code>tickets:read</code>"))
             #expect(!page.body.contains("Sends you back to"))
+            #expect(page.body.contains("part of Gatehouse") && !page.body.contains("unverified"))
 
             let allowed = try await browser.post(
                 "/consent", ["csrf_token": try #require(page.csrfToken), "request": try #require(page.hiddenField("request")), "decision": "allow"])

@@ -64,6 +64,12 @@ struct PageRenderingTests {
         #expect(html.contains("Approving lets a device elsewhere act as you."))
         #expect(!html.contains("Sends you back to"))
         #expect(!renderer.html(Self.consent()).contains("device-warning"))
+        // The command line is Gatehouse's own: not "unverified", and no "named itself" note.
+        #expect(html.contains("unverified") && html.contains("named itself"), "any other client without a verified host")
+        page.isFirstParty = true
+        let own = renderer.html(page)
+        #expect(own.contains(#"<span class="badge">part of Gatehouse</span>"#))
+        #expect(!own.contains("unverified") && !own.contains("named itself"))
     }
 
     @Test("the device page: the code field for phones, the signed-in person, and both answers, all escaped")

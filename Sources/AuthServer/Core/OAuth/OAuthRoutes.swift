@@ -109,7 +109,7 @@ enum OAuthBrowserRoutes {
             if case .redirect(let uri, _, _) = pending.destination { redirectURI = uri }
             return pages.renderer.response(
                 ConsentPage(
-                    clientName: client.name, clientHost: client.verifiedHost, redirectHost: redirectURI.map { URLComponents(string: $0)?.host ?? $0 },
+                    clientName: client.name, clientHost: client.verifiedHost, isFirstParty: client.kind == .firstParty, redirectHost: redirectURI.map { URLComponents(string: $0)?.host ?? $0 },
                     isNativeAppRedirect: redirectURI.map(RedirectURIPolicy.isNativeApp) ?? false,
                     scopes: pending.scopes.map { scope in
                         ConsentPage.Scope(

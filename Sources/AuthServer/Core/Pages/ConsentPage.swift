@@ -31,8 +31,11 @@ public struct ConsentPage: Page {
     }
 
     public var clientName: String
-    /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified".
+    /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified", unless
+    /// the client is Gatehouse's own.
     public var clientHost: String?
+    /// One of the clients Gatehouse brings itself (the command line): the operator vouches for it.
+    public var isFirstParty: Bool
     /// Where the answer goes: a redirect's host, or nil for a device, which polls for it instead.
     public var redirectHost: String?
     /// The redirect goes to a program on this computer (a loopback port or a private-use scheme): any
@@ -46,11 +49,12 @@ public struct ConsentPage: Page {
     public var csrfToken: String
 
     public init(
-        clientName: String, clientHost: String?, redirectHost: String?, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
-        requestID: String, csrfToken: String
+        clientName: String, clientHost: String?, isFirstParty: Bool = false, redirectHost: String?, isNativeAppRedirect: Bool, scopes: [Scope],
+        email: String, requestID: String, csrfToken: String
     ) {
         self.clientName = clientName
         self.clientHost = clientHost
+        self.isFirstParty = isFirstParty
         self.redirectHost = redirectHost
         self.isNativeAppRedirect = isNativeAppRedirect
         self.scopes = scopes
