@@ -1,14 +1,15 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Two servers and the code they must agree on. Each server's code is a library (`Core/`) behind a
-/// thin executable (`Entry/`), so tests drive it in process and the binaries stay one file each.
+/// Two servers, the `gatehouse` command line, and the code they must agree on. Each program's code is a library
+/// (`Core/`) behind a thin executable (`Entry/`), so tests drive it in process and the binaries stay one file each.
 let package = Package(
     name: "Gatehouse",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "auth-server", targets: ["AuthServer"]),
         .executable(name: "resource-server", targets: ["ResourceServer"]),
+        .executable(name: "gatehouse", targets: ["GatehouseCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -25,6 +26,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "Shared",
             dependencies: [
@@ -72,7 +74,20 @@ let package = Package(
             path: "Sources/ResourceServer/Core"
         ),
         .executableTarget(name: "ResourceServer", dependencies: ["ResourceServerCore"], path: "Sources/ResourceServer/Entry"),
+        // The command line: a client of the servers, on Shared and the HTTP client; no server code in it.
+        .target(
+            name: "GatehouseCLICore",
+            dependencies: [
+                "Shared", "CQRencode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/CLI/Core"
+        ),
+        .executableTarget(name: "GatehouseCLI", dependencies: ["GatehouseCLICore"], path: "Sources/CLI/Entry"),
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLICore"]),
         .testTarget(
             name: "AuthServerTests",
             dependencies: ["AuthServerCore", .product(name: "HummingbirdTesting", package: "hummingbird")]

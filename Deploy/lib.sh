@@ -26,10 +26,10 @@ ensure_debian_packages() {
   fi
 }
 
-# What building Gatehouse needs: libargon2 (passwords), SQLite (storage), zlib (async-http-client).
+# What building Gatehouse needs: libargon2 (passwords), SQLite (storage), zlib (async-http-client), libqrencode (QR codes).
 ensure_build_packages() {
   command -v swift >/dev/null || { log "swift is not on PATH: install the Swift toolchain first (swift.org)"; exit 1; }
-  ensure_debian_packages libargon2-dev libsqlite3-dev zlib1g-dev
+  ensure_debian_packages libargon2-dev libsqlite3-dev zlib1g-dev libqrencode-dev
 }
 
 # A Python virtual environment under .build (ignored by git) holding Tests/EndToEnd/requirements.txt.
