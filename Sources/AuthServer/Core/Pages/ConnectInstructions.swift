@@ -47,8 +47,13 @@ public enum ConnectInstructions {
                 ], links: []),
             Host(
                 id: "cursor", name: "Cursor",
-                summary: "Install with the link, or add the server to ~/.cursor/mcp.json; Cursor signs you in in your browser.",
-                snippets: [Snippet(label: "~/.cursor/mcp.json", format: .json, text: json(["mcpServers": [serverName: ["url": url]]]))],
+                summary: "Install with the link, or add the server to ~/.cursor/mcp.json; Cursor signs you in in your browser. "
+                    + "If Cursor's sign-in is refused (it registers a cursor:// redirect, which Gatehouse does not accept yet), "
+                    + "sign in with gatehouse login and use the bridge entry instead.",
+                snippets: [
+                    Snippet(label: "~/.cursor/mcp.json", format: .json, text: json(["mcpServers": [serverName: ["url": url]]])),
+                    Snippet(label: "~/.cursor/mcp.json, through the command line", format: .json, text: bridge),
+                ],
                 links: [PageLink(href: cursorInstallLink(url), label: "Add to Cursor")]),
             Host(
                 id: "vscode", name: "VS Code",
