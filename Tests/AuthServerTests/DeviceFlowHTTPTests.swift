@@ -254,6 +254,31 @@ struct DeviceFlowHTTPTests {
         }
     }
 
+    @Test("a metadata-document client that lists the grant signs in by device too, named by its verified host")
+    func metadataDocumentClient() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let id = "https://tools.example.com/gatehouse-terminal.json"
+        try Data(
+            #"{"client_id":"\#(id)","client_name":"Terminal tools","redirect_uris":["http://127.0.0.1/callback"],"grant_types":["urn:ietf:params:oauth:grant-type:device_code","refresh_token"],"token_endpoint_auth_method":"none"}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: folder.file("terminal.json")))
+        let codeOnly = "https://tools.example.com/browser-only.json"
+        try Data(
+            #"{"client_id":"\#(codeOnly)","client_name":"Browser only","redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}"#.utf8
+        ).write(to: URL(fileURLWithPath: folder.file("browser-only.json")))
+        try await HTTP.withApplication(configure: { $0.cimdPinnedDirectory = .configured(folder.path) }) { environment, client in
+            let (status, answer, _) = try await Self.requestDevice(client, "client_id=" + AuthorizationResponse.encode(id))
+            #expect(status == .ok)
+            let person = try await environment.addPerson(email: "tech@example.com")
+            let page = try await Self.enterCode(Browser(client: client), try #require(answer["user_code"] as? String), email: person.email)
+            #expect(page.body.contains("Terminal tools") && page.body.contains("from tools.example.com"))
+            // A document without the grant is refused it.
+            let (refused, body, _) = try await Self.requestDevice(client, "client_id=" + AuthorizationResponse.encode(codeOnly))
+            #expect(refused == .badRequest && body["error"] as? String == "unauthorized_client")
+        }
+    }
+
     @Test("registration: a public client may register the device grant, alone without redirect URIs; a confidential one may not")
     func registration() async throws {
         try await HTTP.withApplication { environment, client in
