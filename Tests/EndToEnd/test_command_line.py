@@ -526,3 +526,55 @@ def test_elevation_until_the_server_grants_mfa(gatehouse, browser, artifacts, tm
     code, _, stderr = elevation.finish()
     assert code == 3 and "no mfa scope" in stderr, stderr
     assert "elevated" not in stored_logins(env)[gatehouse.resource] or stored_logins(env)[gatehouse.resource]["elevated"] is None
+
+
+def test_bridge_when_the_server_rate_limits(gatehouse, browser, artifacts, tmp_path):
+    """A host firing hundreds of calls at once through the bridge: every request is answered once, with its id,
+    and the ones over the person's read allowance get the resource-server's own rate-limit error, unchanged."""
+    person = gatehouse.add_person("flood@example.com")
+    env = cli_env(tmp_path)
+    login(gatehouse, browser, person, env, artifacts, "flood", "--scope", "tickets:read")
+    bridge = RawBridge(gatehouse.resource, env)
+    try:
+        count = 650  # GATEHOUSE_RATE_READS_PER_MINUTE is 600 per person
+        for index in range(count):
+            bridge.send(call(f"flood-{index}", "whoami", {}))
+        answers = [bridge.receive(timeout=120) for _ in range(count)]
+        assert sorted(answer["id"] for answer in answers) == sorted(f"flood-{index}" for index in range(count))
+        limited = [answer for answer in answers if "error" in answer]
+        assert limited and all(answer["error"]["code"] == -31429 for answer in limited), limited[:3]
+        assert all(answer["error"]["data"]["retryAfterSeconds"] >= 1 for answer in limited)
+        assert len(answers) - len(limited) >= 600 - 1
+    finally:
+        code, _ = bridge.close()
+    assert code == 0
+
+
+def test_bridge_when_the_auth_server_is_down(browser, artifacts, tmp_path):
+    """The resource-server answers 503 while it cannot fetch the auth-server's keys; the bridge turns that into an
+    error naming the wait, and works again once the auth-server is back."""
+    with running_gatehouse() as house:
+        person = house.add_person("outage@example.com")
+        env = cli_env(tmp_path)
+        login(house, browser, person, env, artifacts, "outage", "--scope", "tickets:read")
+        auth_server = next(server for server in house.servers if server.name == "auth-server")
+        assert auth_server.stop() == 0
+        bridge = RawBridge(house.resource, env)
+        try:
+            bridge.send(call(1, "whoami", {}))
+            unavailable = bridge.receive()
+            assert unavailable["id"] == 1 and unavailable["error"]["code"] == -31503, unavailable
+            assert unavailable["error"]["data"] == {"httpStatus": 503, "retryAfterSeconds": 5}
+            assert "try again in 5 s" in unavailable["error"]["message"]
+            house.start("auth-server", house.auth_env(), f"{house.issuer}/healthz")
+            deadline = time.monotonic() + WAIT
+            while True:
+                time.sleep(1)
+                bridge.send(call(2, "whoami", {}))
+                answer = bridge.receive()
+                if "result" in answer or time.monotonic() > deadline:
+                    break
+            assert answer["id"] == 2 and answer["result"]["structuredContent"]["subject"] == person.subject, answer
+        finally:
+            code, stderr = bridge.close()
+        assert code == 0 and "unavailable (HTTP 503)" in stderr, stderr
