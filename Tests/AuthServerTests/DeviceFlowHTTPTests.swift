@@ -14,17 +14,14 @@ struct DeviceFlowHTTPTests {
     typealias HTTP = AuthServerHTTPTests
 
     static func requestDevice(_ client: any TestClientProtocol, _ body: String) async throws -> (HTTPResponse.Status, [String: Any], HTTPFields) {
-        try await client.execute(
-            uri: "/oauth/device_authorization", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-            body: ByteBuffer(string: body)
-        ) { ($0.status, (try? HTTP.json($0)) ?? [:], $0.headers) }
+        let response = try await OAuthHTTPTests.form(client, "/oauth/device_authorization", body)
+        return (response.status, (try? HTTP.json(response)) ?? [:], response.headers)
     }
 
     static func poll(_ client: any TestClientProtocol, deviceCode: String, clientID: String = CommandLineClient.id) async throws -> (HTTPResponse.Status, [String: Any]) {
         let body = "grant_type=\(AuthorizationResponse.encode(DeviceCodeGrantType.urn))&device_code=\(deviceCode)&client_id=\(AuthorizationResponse.encode(clientID))"
-        return try await client.execute(
-            uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
-        ) { ($0.status, (try? HTTP.json($0)) ?? [:]) }
+        let response = try await OAuthHTTPTests.form(client, "/oauth/token", body)
+        return (response.status, (try? HTTP.json(response)) ?? [:])
     }
 
     /// Signs `browser` in as `email` through /device, enters `userCode` and returns the consent page.
@@ -42,17 +39,6 @@ struct DeviceFlowHTTPTests {
         let consent = try #require(entered.location)
         #expect(consent.hasPrefix("/consent?request="))
         return try await browser.get(consent)
-    }
-
-    @Test("RFC 8628 §4: the metadata names the device authorization endpoint and the grant type")
-    func metadata() async throws {
-        try await HTTP.withApplication { _, client in
-            try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get) { response in
-                let metadata = try HTTP.json(response)
-                #expect(metadata["device_authorization_endpoint"] as? String == HTTP.issuer + "/oauth/device_authorization")
-                #expect((metadata["grant_types_supported"] as? [String])?.contains(DeviceCodeGrantType.urn) == true)
-            }
-        }
     }
 
     @Test("the command line's client signs in with no registration: code, /device, consent with the warning, Allow, tokens once")
