@@ -140,9 +140,11 @@ def approve(browser: WebDriver, complete_url: str, person: Person, user_code: st
         wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "button[name=decision][value=allow]")))
         consent = browser.find_element(By.TAG_NAME, "body").text
         browser.save_screenshot(str(artifacts / f"device-consent-{name}.png"))
-        browser.find_element(By.CSS_SELECTOR, f"button[name=decision][value={decision}]").click()
-        wait.until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))
-        answer = browser.find_element(By.TAG_NAME, "h1").text
+        button = browser.find_element(By.CSS_SELECTOR, f"button[name=decision][value={decision}]")
+        button.click()
+        # The consent page has an h1 too: wait for it to go before reading the answer's.
+        wait.until(expected_conditions.staleness_of(button))
+        answer = wait.until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
         assert answer == ("Your device is signed in" if decision == "allow" else "Request denied"), answer
         return consent
     except Exception:
