@@ -1,9 +1,9 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Two servers and the code they must agree on. Each server's code is a library (`Core/`) behind a
-/// thin executable (`Entry/`), so tests drive it in process and the binaries stay one file each. The
-/// service desk is a library of its own whose tools the resource-server mounts; `ToolKit` is what the
+/// Two servers, the `gatehouse` command line, and the code they must agree on. Each program's code is a library
+/// (`Core/`) behind a thin executable (`Entry/`), so tests drive it in process and the binaries stay one file each.
+/// The service desk is a library of its own whose tools the resource-server mounts; `ToolKit` is what the
 /// two share: what a tool is, what a call of it carries, and the audit entry every call leaves.
 let package = Package(
     name: "Gatehouse",
@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "auth-server", targets: ["AuthServer"]),
         .executable(name: "resource-server", targets: ["ResourceServer"]),
+        .executable(name: "gatehouse", targets: ["GatehouseCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -93,7 +94,20 @@ let package = Package(
             path: "Sources/ResourceServer/Core"
         ),
         .executableTarget(name: "ResourceServer", dependencies: ["ResourceServerCore"], path: "Sources/ResourceServer/Entry"),
+        // The command line: a client of the servers, on Shared and the HTTP client; no server code in it.
+        .target(
+            name: "GatehouseCLICore",
+            dependencies: [
+                "Shared", "QRCode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/CLI/Core"
+        ),
+        .executableTarget(name: "GatehouseCLI", dependencies: ["GatehouseCLICore"], path: "Sources/CLI/Entry"),
         .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLICore"]),
         .testTarget(
             name: "AuthServerTests",
             dependencies: ["AuthServerCore", .product(name: "HummingbirdTesting", package: "hummingbird")]

@@ -21,6 +21,7 @@ struct AuthServerHTTPTests {
     static func withApplication(
         configure: (inout AuthServerSettings) -> Void = { _ in },
         resourceTools: ResourceToolCatalog = publishedTools,
+        pages: (@Sendable (AuthServerEnvironment) async throws -> PageServices)? = nil,
         _ body: @escaping @Sendable (AuthServerEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = try TemporaryDirectory(creating: false)
@@ -30,7 +31,9 @@ struct AuthServerHTTPTests {
             keyEncryptionKey: AuthServerEnvironmentTests.testKEK)
         configure(&settings)
         let environment = try await AuthServerEnvironment.open(settings, reconcile: true)
-        let app = Application(router: try await AuthServerApplication.router(environment: environment, resourceTools: resourceTools))
+        let app = Application(
+            router: try await AuthServerApplication.router(
+                environment: environment, resourceTools: resourceTools, pages: try await pages?(environment)))
         try await app.test(.router) { client in try await body(environment, client) }
     }
 

@@ -235,8 +235,8 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
 
     let pending = PendingAuthorization(
         tenantID: tenant.id, idHash: OpaqueToken.make(.consentRequest).hash, userID: user.id, clientID: client.id,
-        redirectURI: "http://127.0.0.1/callback", state: "s", codeChallenge: "c", resource: tenant.resource, scopes: ["tickets:read"],
-        stepUp: true, expiresAt: now.addingTimeInterval(600)
+        destination: .redirect(uri: "http://127.0.0.1/callback", state: "s", codeChallenge: "c"), resource: tenant.resource,
+        scopes: ["tickets:read"], stepUp: true, expiresAt: now.addingTimeInterval(600)
     )
     try await store.insertPendingAuthorization(pending)
     #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: "someone-else", at: now) == nil)
@@ -441,4 +441,81 @@ extension BrowserSession {
         copy.idHash = idHash
         return copy
     }
+}
+
+/// Device authorizations: found by either code's hash, a live user code is unique, polls lengthen the interval
+/// only when too soon, an answer lands once and only while pending and live, and tokens are issued once.
+func exerciseDeviceAuthorizationStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("devices")
+    try await store.saveTenant(tenant)
+    let user = makeUser(tenant, email: "devices@example.com")
+    try await store.insertUser(user)
+    let client = makeClient(tenant)
+    try await store.saveClient(client)
+    let grant = makeGrant(tenant, user: user, client: client)
+    try await store.saveGrant(grant)
+    let now = wholeSecond()
+    func make(userCode: String, at: Date = now) -> DeviceAuthorization {
+        DeviceAuthorization(
+            tenantID: tenant.id, deviceCodeHash: OpaqueToken.make(.deviceCode).hash, userCodeHash: userCode, clientID: client.id,
+            resource: tenant.resource, requestedScopes: ["tickets:read"], createdAt: at, expiresAt: at.addingTimeInterval(600), interval: 5)
+    }
+    let first = make(userCode: "uc-1")
+    #expect(try await store.insertDeviceAuthorization(first))
+    #expect(try await !store.insertDeviceAuthorization(make(userCode: "uc-1")), "a live user code is not handed out twice")
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash) == first)
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, userCodeHash: "uc-1", at: now) == first)
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, userCodeHash: "uc-1", at: now.addingTimeInterval(600)) == nil)
+    #expect(try await store.deviceAuthorization(tenantID: uniqueTenant("other").id, userCodeHash: "uc-1", at: now) == nil)
+    var unnamed = make(userCode: "uc-unnamed")
+    unnamed.requestedScopes = nil
+    #expect(try await store.insertDeviceAuthorization(unnamed))
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: unnamed.deviceCodeHash)?.requestedScopes == nil)
+
+    // Polls: another client's poll finds nothing and changes nothing; the first poll is never too soon.
+    #expect(try await store.recordDevicePoll(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, clientID: "other", at: now, slowDownIncrement: 5) == nil)
+    let poll = { (at: Date) in
+        try #require(try await store.recordDevicePoll(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, clientID: client.id, at: at, slowDownIncrement: 5))
+    }
+    var polled = try await poll(now)
+    #expect(!polled.tooSoon && polled.authorization.interval == 5 && polled.authorization.lastPolledAt == now)
+    polled = try await poll(now.addingTimeInterval(5))
+    #expect(!polled.tooSoon && polled.authorization.interval == 5)
+    polled = try await poll(now.addingTimeInterval(9))
+    #expect(polled.tooSoon && polled.authorization.interval == 10)
+    polled = try await poll(now.addingTimeInterval(18))
+    #expect(polled.tooSoon && polled.authorization.interval == 15, "the longer interval holds from then on")
+    polled = try await poll(now.addingTimeInterval(33))
+    #expect(!polled.tooSoon && polled.authorization.interval == 15)
+
+    // Tokens are issued only once approved, and once.
+    #expect(try await !store.spendDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, at: now))
+    let authentication = Authentication(authTime: now, methods: ["pwd", "otp"], elevatedAt: now, elevatedBy: "otp")
+    let approval = DeviceAuthorization.Approval(userID: user.id, grantID: grant.id, scopes: ["tickets:read"], authentication: authentication)
+    #expect(try await !store.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, approval: approval, at: now.addingTimeInterval(600)), "expired")
+    #expect(try await store.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, approval: approval, at: now))
+    #expect(try await !store.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, approval: nil, at: now), "answered once")
+    let approved = try #require(try await store.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash))
+    #expect(approved.status == .approved && approved.userID == user.id && approved.grantID == grant.id && approved.scopes == ["tickets:read"])
+    #expect(approved.authentication == authentication, "how the person proved themselves, elevation included, reaches the tokens")
+    #expect(try await store.spendDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, at: now))
+    #expect(try await !store.spendDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash, at: now))
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash)?.tokensIssuedAt == now)
+
+    // A denial is recorded and issues nothing.
+    #expect(try await store.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: unnamed.deviceCodeHash, approval: nil, at: now))
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: unnamed.deviceCodeHash)?.status == .denied)
+    #expect(try await !store.spendDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: unnamed.deviceCodeHash, at: now))
+
+    // Expired requests are swept when new ones arrive, which frees their user codes.
+    let later = now.addingTimeInterval(601)
+    #expect(try await store.insertDeviceAuthorization(make(userCode: "uc-1", at: later)))
+    #expect(try await store.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: first.deviceCodeHash) == nil)
+
+    // A pending consent for a device round-trips with its destination.
+    let pending = PendingAuthorization(
+        tenantID: tenant.id, idHash: OpaqueToken.make(.consentRequest).hash, userID: user.id, clientID: client.id,
+        destination: .device(codeHash: unnamed.deviceCodeHash), resource: tenant.resource, scopes: [], expiresAt: now.addingTimeInterval(600))
+    try await store.insertPendingAuthorization(pending)
+    #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == pending)
 }

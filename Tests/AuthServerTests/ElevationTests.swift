@@ -19,7 +19,7 @@ extension OAuthHouse {
         return try await flow.decide(requestID: requestID, allow: true, elevatedBy: method, tenant: tenant, person: person, now: now)
     }
 
-    typealias Outcome = AuthorizationFlow.Outcome?
+    typealias Outcome = AuthorizationFlow.Decision?
 }
 
 /// Elevation (docs/tokens.md § MFA elevation): `mfa` only with a code entered for the request, stamped into the

@@ -53,6 +53,39 @@ struct PageRenderingTests {
         #expect(!none.contains(#"<ul class="scopes">"#))
     }
 
+    @Test("a device's consent names no redirect and warns that a device elsewhere would act as the person (RFC 8628 §5.4)")
+    func deviceConsent() async throws {
+        let renderer = try await PageRenderer()
+        var page = Self.consent(clientName: "Gatehouse command line", clientHost: nil)
+        page.redirectHost = nil
+        let html = renderer.html(page)
+        #expect(html.contains("<dt>Signs in</dt>") && html.contains("A device elsewhere, with the code you entered"))
+        #expect(html.contains(#"<div class="alert alert-warning" role="note" id="device-warning">"#))
+        #expect(html.contains("Approving lets a device elsewhere act as you."))
+        #expect(!html.contains("Sends you back to"))
+        #expect(!renderer.html(Self.consent()).contains("device-warning"))
+        // The command line is Gatehouse's own: not "unverified", and no "named itself" note.
+        #expect(html.contains("unverified") && html.contains("named itself"), "any other client without a verified host")
+        page.isFirstParty = true
+        let own = renderer.html(page)
+        #expect(own.contains(#"<span class="badge">part of Gatehouse</span>"#))
+        #expect(!own.contains("unverified") && !own.contains("named itself"))
+    }
+
+    @Test("the device page: the code field for phones, the signed-in person, and both answers, all escaped")
+    func devicePage() async throws {
+        let renderer = try await PageRenderer()
+        let form = renderer.html(DevicePage(email: "<u>@example.com", csrfToken: "tok", userCode: #""><b>"#, message: Self.hostile))
+        #expect(form.contains(#"<input id="user_code" name="user_code" type="text" value="&quot;&gt;&lt;b&gt;" autocapitalize="characters" autocomplete="off""#))
+        #expect(form.contains(#"<form class="stack" method="post" action="/device">"#))
+        #expect(form.contains(#"<input type="hidden" name="csrf_token" value="tok">"#))
+        #expect(form.contains("&lt;u&gt;@example.com") && !form.contains("<u>") && !form.contains("<script"))
+        let approved = renderer.html(DevicePage(email: "a@example.com", csrfToken: "tok", answer: .init(approved: true, clientName: Self.hostile)))
+        #expect(approved.contains("Your device is signed in") && approved.contains("&lt;script&gt;") && !approved.contains("<form class=\"stack\""))
+        let denied = renderer.html(DevicePage(email: "a@example.com", csrfToken: "tok", answer: .init(approved: false, clientName: "CLI")))
+        #expect(denied.contains("Request denied") && !denied.contains("Your device is signed in"))
+    }
+
     @Test("a hostile client name, host, scope and email are escaped everywhere they appear")
     func consentEscaping() async throws {
         let renderer = try await PageRenderer()

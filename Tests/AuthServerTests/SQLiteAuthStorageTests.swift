@@ -34,6 +34,11 @@ struct SQLiteAuthStorageTests {
         try await Self.withStorage { storage, _ in try await exerciseGrantStore(storage) }
     }
 
+    @Test("storage contract: device authorizations")
+    func deviceAuthorizationContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseDeviceAuthorizationStore(storage) }
+    }
+
     @Test("storage contract: users by id and password change")
     func userUpdateContract() async throws {
         try await Self.withStorage { storage, _ in try await exerciseUserUpdates(storage) }
@@ -64,7 +69,7 @@ struct SQLiteAuthStorageTests {
 
     static let tables = [
         "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
-        "consent", "pending_authorization", "revocation_log", "revocation_counter", "second_factor", "recovery_code",
+        "consent", "pending_authorization", "revocation_log", "revocation_counter", "second_factor", "recovery_code", "device_authorization",
     ]
 
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
@@ -78,9 +83,44 @@ struct SQLiteAuthStorageTests {
             }
             #expect(identifiers == [
                 "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
-                "v5: revocation log numbered per tenant", "v6: second factor and elevation",
+                "v5: revocation log numbered per tenant", "v6: second factor and elevation", "v8: device authorizations",
             ])
             #expect(tables == Self.tables)
+        }
+    }
+
+    @Test("v8 keeps the consent requests pending before it, as redirects, and refuses a row that is both or neither")
+    func pendingAuthorizationMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("auth.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try AuthMigrations.migrator.migrate(old, upTo: "v5: revocation log numbered per tenant")
+        let expires = wholeSecond().addingTimeInterval(600)
+        try await old.write { db in
+            try TenantTable.save(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"), in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge, resource, scopes, expires_at)
+                    VALUES ('a', 'hash', 'usr_1', 'gh_1', 'http://127.0.0.1/callback', 'xyz', 'challenge', 'https://a.example/mcp', 'tickets:read', ?)
+                    """, arguments: [expires])
+        }
+        try old.close()
+        let storage = try SQLiteAuthStorage(path: path)
+        let pending = try await storage.pendingAuthorization(tenantID: "a", idHash: "hash", userID: "usr_1", at: wholeSecond())
+        #expect(pending?.destination == .redirect(uri: "http://127.0.0.1/callback", state: "xyz", codeChallenge: "challenge"))
+        #expect(pending?.scopes == ["tickets:read"] && pending?.expiresAt == expires)
+        for (redirect, device) in [("'http://127.0.0.1/callback'", "'device'"), ("NULL", "NULL")] {
+            await #expect(throws: DatabaseError.self) {
+                try await storage.database.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, code_challenge, device_code_hash,
+                                resource, scopes, expires_at)
+                            VALUES ('a', 'other', 'usr_1', 'gh_1', \(redirect), 'challenge', \(device), 'https://a.example/mcp', '', ?)
+                            """, arguments: [expires])
+                }
+            }
         }
     }
 

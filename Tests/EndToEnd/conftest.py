@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -236,15 +237,17 @@ class Gatehouse:
         raise AssertionError(f"{name} did not become healthy:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def gatehouse():
+@contextmanager
+def running_gatehouse(**auth_settings: str):
+    """Both servers as Deploy/run starts them, with the demo data and the e2e CIMD document pinned, stopped
+    (cleanly) and their logs checked afterwards. `auth_settings` adds GATEHOUSE_* settings to the auth-server's."""
     workdir = Path(tempfile.mkdtemp(prefix="gatehouse-e2e-"))
     house = Gatehouse(workdir, free_port(), free_port())
     try:
         house.add_person("tech@example.com")
         # Pinned before the start, so it does not matter whether the server reads the folder once or per lookup.
         house.pin_cimd_document("e2e", CIMD_TEST_DOCUMENT)
-        house.start("auth-server", house.auth_env(), f"{house.issuer}/healthz")
+        house.start("auth-server", {**house.auth_env(), **auth_settings}, f"{house.issuer}/healthz")
         # The demo service desk, as Deploy/run seeds it on first start.
         seeded = house.resource_command("seed-demo")
         assert seeded.returncode == 0, seeded.stderr
@@ -256,6 +259,12 @@ def gatehouse():
         shutil.rmtree(workdir, ignore_errors=True)
     # Ctrl-C / SIGTERM must stop both servers cleanly.
     assert all(code == 0 for code in codes.values()), codes
+
+
+@pytest.fixture(scope="session")
+def gatehouse():
+    with running_gatehouse() as house:
+        yield house
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 import Synchronization
 
-/// Slows down password and code guessing, per account and per client address (policy and its reasons in
+/// Slows down password and code guessing, per account (or person) and per client address (policy and its reasons in
 /// `AuthPolicy.SignInThrottle`). Failures within the window are counted.
 ///
 /// - An account past its free failures waits `firstDelay`, doubling with each further failure up to
@@ -19,6 +19,8 @@ public final class SignInThrottle: Sendable {
     public enum Key: Hashable, Sendable {
         /// One account, by tenant and normalised email (whether or not the account exists).
         case account(tenantID: String, email: String)
+        /// The device codes one signed-in person enters at /device, counted apart from their password.
+        case deviceCodes(tenantID: String, userID: String)
         /// One client address, by its `ClientAddress.limitKey` (an IPv6 address by its /64).
         case address(String)
 
@@ -31,7 +33,7 @@ public final class SignInThrottle: Sendable {
 
         var freeFailures: Int {
             switch self {
-            case .account: AuthPolicy.SignInThrottle.freeFailuresPerAccount
+            case .account, .deviceCodes: AuthPolicy.SignInThrottle.freeFailuresPerAccount
             case .address: AuthPolicy.SignInThrottle.freeFailuresPerAddress
             }
         }
@@ -39,7 +41,7 @@ public final class SignInThrottle: Sendable {
         /// Failure times kept per key: enough to know the lockout, or that the longest delay is reached.
         var remembered: Int {
             switch self {
-            case .account: AuthPolicy.SignInThrottle.lockoutFailuresPerAccount
+            case .account, .deviceCodes: AuthPolicy.SignInThrottle.lockoutFailuresPerAccount
             case .address: AuthPolicy.SignInThrottle.freeFailuresPerAddress + SignInThrottle.doublingsToMaximum
             }
         }
@@ -76,7 +78,7 @@ public final class SignInThrottle: Sendable {
                 let recent = Self.recent(records[key]?.failures ?? [], at: now)
                 let extra = recent.count - key.freeFailures
                 switch key {
-                case .account:
+                case .account, .deviceCodes:
                     if recent.count >= AuthPolicy.SignInThrottle.lockoutFailuresPerAccount {
                         let lockout = AuthPolicy.SignInThrottle.lockoutFailuresPerAccount
                         let freedAt = recent[recent.count - lockout].addingTimeInterval(AuthPolicy.SignInThrottle.window)

@@ -4,6 +4,8 @@ import Shared
 /// The clients Gatehouse brings itself, present in every tenant from the first start:
 /// - the admin command line, which the grants of tokens minted by `auth-server admin token issue` belong to,
 ///   so those tokens show in connected apps and can be revoked like any other;
+/// - the `gatehouse` command line, a public client of the device flow (RFC 8628) with refresh tokens, under
+///   the same id everywhere (`CommandLineClient.id`), so it signs in to any issuer without registering;
 /// - the resource-server, whose credentials (a 0600 file in the data folder, made once) let it read the
 ///   internal endpoints. Deleting the file and restarting gives it a new secret.
 enum BuiltInClients {
@@ -17,6 +19,11 @@ enum BuiltInClients {
                 Client(
                     tenantID: tenant.id, id: AuthPolicy.adminCLIClientID, kind: .firstParty, name: adminCLIName, redirectURIs: [],
                     authMethod: .none, grantTypes: [], createdAt: now),
+                storage: storage)
+            try await ensure(
+                Client(
+                    tenantID: tenant.id, id: CommandLineClient.id, kind: .firstParty, name: CommandLineClient.name, redirectURIs: [],
+                    authMethod: .none, grantTypes: [DeviceCodeGrantType.urn, "refresh_token"], createdAt: now),
                 storage: storage)
             try await ensure(
                 Client(

@@ -4,7 +4,8 @@ import Shared
 /// the tenant's issuer string, which is byte-identical to what the protected-resource metadata names
 /// (RFC 8414 §3.3). What MCP clients look for (docs/clients.md): S256 only, `none` and `private_key_jwt`
 /// among the auth methods (Claude's and ChatGPT's metadata-document gates), metadata documents
-/// supported, `iss` really sent on every authorization response, and `offline_access` listed.
+/// supported, `iss` really sent on every authorization response, and `offline_access` listed. The device
+/// authorization endpoint and its grant type are advertised for command-line clients (RFC 8628 §4).
 /// No OpenID Connect document is served: a partial one broke ChatGPT (docs/clients.md § ChatGPT).
 struct AuthorizationServerMetadata: Codable, Equatable {
     var issuer: String
@@ -12,10 +13,11 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var tokenEndpoint: String
     var registrationEndpoint: String
     var revocationEndpoint: String
+    var deviceAuthorizationEndpoint: String
     var jwksURI: String
     var responseTypesSupported = ["code"]
     var responseModesSupported = ["query"]
-    var grantTypesSupported = ["authorization_code", "refresh_token"]
+    var grantTypesSupported = ["authorization_code", "refresh_token", DeviceCodeGrantType.urn]
     var codeChallengeMethodsSupported = ["S256"]
     var tokenEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
     var tokenEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)
@@ -34,6 +36,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
         case tokenEndpoint = "token_endpoint"
         case registrationEndpoint = "registration_endpoint"
         case revocationEndpoint = "revocation_endpoint"
+        case deviceAuthorizationEndpoint = "device_authorization_endpoint"
         case jwksURI = "jwks_uri"
         case responseTypesSupported = "response_types_supported"
         case responseModesSupported = "response_modes_supported"
@@ -55,6 +58,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
         tokenEndpoint = issuer + AuthServerPaths.token
         registrationEndpoint = issuer + AuthServerPaths.registration
         revocationEndpoint = issuer + AuthServerPaths.revocation
+        deviceAuthorizationEndpoint = issuer + AuthServerPaths.deviceAuthorization
         jwksURI = issuer + AuthServerPaths.jwks
     }
 }
@@ -67,6 +71,9 @@ enum AuthServerPaths {
     static let token = "/oauth/token"
     static let registration = "/oauth/register"
     static let revocation = "/oauth/revoke"
+    static let deviceAuthorization = "/oauth/device_authorization"
+    /// Where a person enters a device's user code (RFC 8628 §3.3 `verification_uri`).
+    static let device = "/device"
     static let consent = "/consent"
     static let connectedApps = "/account/apps"
     static let health = "/healthz"

@@ -52,18 +52,41 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     public var successor: Data?
 }
 
-/// An authorization request waiting for the person's consent, between /oauth/authorize and /consent.
+/// An authorization request waiting for the person's consent: between /oauth/authorize and /consent, or between
+/// a device code entered at /device and /consent. Both answer on the same consent page, through the same decision.
 public struct PendingAuthorization: Sendable, Equatable {
+    /// Where the answer goes.
+    public enum Destination: Sendable, Equatable {
+        /// A code (or an error) to the client's redirect URI with its `state`, the code bound to the PKCE challenge
+        /// (RFC 6749 §4.1.2).
+        case redirect(uri: String, state: String?, codeChallenge: String)
+        /// The device authorization with this device code hash, which the device is polling for (RFC 8628 §3.3).
+        case device(codeHash: String)
+    }
+
     public var tenantID: String
     public var idHash: String
     public var userID: String
     public var clientID: String
-    public var redirectURI: String
-    public var state: String?
-    public var codeChallenge: String
+    public var destination: Destination
     public var resource: String
     public var scopes: [String]
     /// A code must be entered on the consent page (`mfa` asked for, or `acr_values` naming the MFA class).
     public var stepUp: Bool
     public var expiresAt: Date
+
+    public init(
+        tenantID: String, idHash: String, userID: String, clientID: String, destination: Destination, resource: String, scopes: [String],
+        stepUp: Bool = false, expiresAt: Date
+    ) {
+        self.tenantID = tenantID
+        self.idHash = idHash
+        self.userID = userID
+        self.clientID = clientID
+        self.destination = destination
+        self.resource = resource
+        self.scopes = scopes
+        self.stepUp = stepUp
+        self.expiresAt = expiresAt
+    }
 }

@@ -2,12 +2,14 @@ import Foundation
 import Shared
 
 /// Issues what a grant hands out: an access token bound to the grant's resource with `sid` = the grant,
-/// and a fresh refresh token. One place for every grant type (code, refresh, and the device flow later).
+/// and a fresh refresh token. One place for every grant type (code, refresh, device code).
 struct TokenMinter: Sendable {
     let storage: any AuthStorage
     let accessTokens: AccessTokenIssuer
     /// `GATEHOUSE_ELEVATION_SECONDS`: how long after its code an elevation lasts.
     let elevationWindowSeconds: Int
+    /// `GATEHOUSE_ACCESS_TOKEN_SECONDS`, at most `AuthPolicy.accessTokenMaxLifetime`.
+    var accessTokenLifetime: Int64 = AuthPolicy.accessTokenMaxLifetime
 
     struct Minted {
         let response: TokenResponse
@@ -31,7 +33,7 @@ struct TokenMinter: Sendable {
         let authentication = elevation == nil ? authentication.withoutElevation : authentication
         let withoutElevation = { (scopes: [String]) in elevation == nil ? scopes.filter { $0 != Elevation.scope } : scopes }
         let accessScopes = withoutElevation(scopes)
-        let lifetime = accessScopes.contains(Elevation.scope) ? min(AuthPolicy.accessTokenMaxLifetime, elevation ?? 0) : AuthPolicy.accessTokenMaxLifetime
+        let lifetime = accessScopes.contains(Elevation.scope) ? min(accessTokenLifetime, elevation ?? 0) : accessTokenLifetime
         let issued = try await accessTokens.issue(
             for: user, tenant: tenant, clientID: clientID, scope: accessScopes, lifetime: lifetime, grantID: grantID, authentication: authentication,
             now: now
@@ -48,6 +50,30 @@ struct TokenMinter: Sendable {
             refreshToken: record,
             accessTokenExpiresAt: Date(timeIntervalSince1970: TimeInterval(issued.claims.expiresAt))
         )
+    }
+
+    /// The first tokens of an approved grant, for the grant types that turn an approval into tokens (an
+    /// authorization code, a device code). The grant must still be active, and the scopes are narrowed to the
+    /// person's role as it is now, which may have changed since the approval.
+    func mintApproved(
+        grantID: String, userID: String, client: Client, tenant: Tenant, resource: String, scopes: [String], authentication: Authentication, now: Date
+    ) async throws -> TokenResponse {
+        guard let grant = try await storage.grant(tenantID: tenant.id, id: grantID), grant.isActive,
+            let user = try await storage.user(tenantID: tenant.id, id: userID)
+        else { throw OAuthError.invalidGrant("The authorization has been revoked") }
+        let scopes = ScopeCatalog.narrow(scopes, to: user.role)
+        let minted = try await mint(
+            user: user, tenant: tenant, grantID: grant.id, clientID: client.id, resource: resource, scopes: scopes, refreshScopes: scopes,
+            authentication: authentication, now: now
+        )
+        // Refresh tokens go to every client that registered the grant type, `offline_access` or not (docs/clients.md § Claude).
+        guard client.grantTypes.contains("refresh_token") else {
+            var response = minted.response
+            response.refreshToken = nil
+            return response
+        }
+        try await storage.insertRefreshToken(minted.refreshToken)
+        return minted.response
     }
 
     /// Whole seconds the elevation has left, nil when there is none or less than `AuthPolicy.Elevation.shortestToken`:

@@ -6,10 +6,13 @@ import Shared
 /// routes (metadata, JWKS, token, revocation, registration) carry CORS for browser-based clients; the
 /// pages and the browser side of OAuth (authorize, consent, connected apps) carry the session instead.
 public enum AuthServerApplication {
-    /// - Parameter resourceTools: where the consent page learns which tools a scope opens; by default the
-    ///   resource-server's metadata over HTTP.
+    /// - Parameters:
+    ///   - resourceTools: where the consent page learns which tools a scope opens; by default the resource-server's
+    ///     metadata over HTTP.
+    ///   - pages: the pages' services; by default made from the environment (tests pass ones that count throttle delays).
     public static func router(
-        environment: AuthServerEnvironment, logger: Logger = Logger(label: "auth-server"), resourceTools: ResourceToolCatalog = ResourceToolCatalog()
+        environment: AuthServerEnvironment, logger: Logger = Logger(label: "auth-server"), resourceTools: ResourceToolCatalog = ResourceToolCatalog(),
+        pages: PageServices? = nil
     ) async throws -> Router<AuthRequestContext> {
         let tenants = try await environment.storage.allTenants()
         let documents = try CIMDClientResolver.make(settings: environment.settings, logger: logger)
@@ -35,7 +38,7 @@ public enum AuthServerApplication {
         router.get(RouterPath(RevocationFeedPage.path)) { request, context in
             try await services.revocationFeed.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
-        let pages = try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey)
+        let pages = if let pages { pages } else { try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey) }
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)
         router.answerUnservedMethods()

@@ -36,23 +36,9 @@ struct AuthorizationCodeGrant: Sendable {
         guard try await storage.spendAuthorizationCode(tenantID: tenant.id, codeHash: codeHash, at: now) else {
             try await endGrantForReplay(record, now: now)
         }
-        guard let grant = try await storage.grant(tenantID: tenant.id, id: record.grantID), grant.isActive,
-            let user = try await storage.user(tenantID: tenant.id, id: record.userID)
-        else { throw OAuthError.invalidGrant("The authorization has been revoked") }
-        // The person's role may have changed since consent: never hand out more than it allows now.
-        let scopes = ScopeCatalog.narrow(record.scopes, to: user.role)
-        let minted = try await minter.mint(
-            user: user, tenant: tenant, grantID: grant.id, clientID: client.id, resource: record.resource, scopes: scopes,
-            refreshScopes: scopes, authentication: record.authentication, now: now
-        )
-        // Refresh tokens go to every client that registered the grant type, `offline_access` or not (docs/clients.md § Claude).
-        guard client.grantTypes.contains("refresh_token") else {
-            var response = minted.response
-            response.refreshToken = nil
-            return response
-        }
-        try await storage.insertRefreshToken(minted.refreshToken)
-        return minted.response
+        return try await minter.mintApproved(
+            grantID: record.grantID, userID: record.userID, client: client, tenant: tenant, resource: record.resource, scopes: record.scopes,
+            authentication: record.authentication, now: now)
     }
 
     private func endGrantForReplay(_ record: AuthorizationCodeRecord, now: Date) async throws -> Never {

@@ -2,7 +2,9 @@ import Foundation
 import Shared
 
 /// What happens to an authorization request once it is parsed: sign-in, consent, then a code bound to the
-/// grant. Route handlers only translate the outcome into HTTP.
+/// grant. A device code entered at /device goes through the same consent and the same decision, ending in an
+/// answer recorded for the polling device instead of a code (RFC 8628 §3.3). Route handlers only translate the
+/// outcome into HTTP.
 ///
 /// Consent is skipped only for a returning client asking for no more than the person approved, and only when
 /// the client's identity can be assured: a public client redirecting to a loopback port or a private-use
@@ -34,6 +36,14 @@ public struct AuthorizationFlow: Sendable {
         case consent(requestID: String)
     }
 
+    /// Where the person's answer on the consent page leads.
+    public enum Decision: Equatable, Sendable {
+        /// 302 to the client (a code, or an error), with `iss`.
+        case redirect(String)
+        /// The answer was recorded for the polling device: a page sends the person back to it.
+        case deviceAnswered(approved: Bool, clientName: String)
+    }
+
     /// The person behind the request, as the browser session knows them.
     public struct Person: Sendable {
         public let user: User
@@ -59,7 +69,7 @@ public struct AuthorizationFlow: Sendable {
             if request.prompt.contains("none") { return try await refuse(request, .init("login_required", "Nobody is signed in"), person: nil, tenant: tenant) }
             return .signIn
         }
-        let scopes = ScopeCatalog.narrow(request.requestedScopes ?? ScopeCatalog.everything(for: person.user.role), to: person.user.role)
+        let scopes = RequestedAccess.grantable(request.requestedScopes, for: person.user.role)
         let stepUp = request.asksForSecondFactor(scopes: scopes)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
         if !request.prompt.contains("consent"), !stepUp, request.identityAssured, let consented, Set(scopes).isSubset(of: consented) {
@@ -74,11 +84,29 @@ public struct AuthorizationFlow: Sendable {
         try await storage.insertPendingAuthorization(
             PendingAuthorization(
                 tenantID: tenant.id, idHash: requestID.hash, userID: person.user.id, clientID: request.client.id,
-                redirectURI: request.redirectURI, state: request.state, codeChallenge: request.codeChallenge, resource: request.resource,
-                scopes: scopes, stepUp: stepUp, expiresAt: now.addingTimeInterval(AuthPolicy.consentRequestLifetime)
+                destination: .redirect(uri: request.redirectURI, state: request.state, codeChallenge: request.codeChallenge),
+                resource: request.resource, scopes: scopes, stepUp: stepUp, expiresAt: now.addingTimeInterval(AuthPolicy.consentRequestLifetime)
             )
         )
         return .consent(requestID: requestID.value)
+    }
+
+    /// A device's request, entered by the signed-in person at /device: always the consent page, because whoever
+    /// holds the device is not in front of this browser and a code can be phished (RFC 8628 §5.4). Returns the
+    /// pending request's id, which lives no longer than the device's request. A device asking for `mfa` (`gatehouse
+    /// elevate`) is asked for a code on that page like any app.
+    public func consentToDevice(_ authorization: DeviceAuthorization, person: Person, tenant: Tenant, now: Date) async throws -> String {
+        let requestID = OpaqueToken.make(.consentRequest)
+        let scopes = RequestedAccess.grantable(authorization.requestedScopes, for: person.user.role)
+        try await storage.insertPendingAuthorization(
+            PendingAuthorization(
+                tenantID: tenant.id, idHash: requestID.hash, userID: person.user.id, clientID: authorization.clientID,
+                destination: .device(codeHash: authorization.deviceCodeHash), resource: authorization.resource, scopes: scopes,
+                stepUp: scopes.contains(Elevation.scope),
+                expiresAt: min(now.addingTimeInterval(AuthPolicy.consentRequestLifetime), authorization.expiresAt)
+            )
+        )
+        return requestID.value
     }
 
     /// What the consent page shows: the pending request and its client, for the person it was made for.
@@ -89,12 +117,12 @@ public struct AuthorizationFlow: Sendable {
         return (pending, client)
     }
 
-    /// The person's answer on the consent page. `elevatedBy` is the second factor they entered on it, already
-    /// checked; a request that asked for one is not allowed without. nil when the request is unknown, expired,
-    /// or someone else's.
+    /// The person's answer on the consent page, for a redirect or a device alike. `elevatedBy` is the second
+    /// factor they entered on it, already checked; a request that asked for one is not allowed without. nil when
+    /// the request is unknown, expired, or someone else's, or the device's request was answered or expired meanwhile.
     public func decide(
         requestID: String, allow: Bool, elevatedBy method: AuthenticationMethod? = nil, tenant: Tenant, person: Person, now: Date
-    ) async throws -> Outcome? {
+    ) async throws -> Decision? {
         let idHash = OpaqueToken.hash(requestID)
         if allow, let pending = try await storage.pendingAuthorization(tenantID: tenant.id, idHash: idHash, userID: person.user.id, at: now),
             pending.stepUp, method == nil
@@ -106,37 +134,65 @@ public struct AuthorizationFlow: Sendable {
             let client = try await storage.client(tenantID: tenant.id, id: pending.clientID)
         else { return nil }
         guard allow else {
-            return .redirect(
-                AuthorizationResponse.error(
-                    .accessDenied("The person declined"), redirectURI: pending.redirectURI, state: pending.state, issuer: tenant.issuer)
-            )
+            switch pending.destination {
+            case .redirect(let uri, let state, _):
+                return .redirect(
+                    AuthorizationResponse.error(.accessDenied("The person declined"), redirectURI: uri, state: state, issuer: tenant.issuer))
+            case .device(let codeHash):
+                guard try await storage.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: codeHash, approval: nil, at: now) else {
+                    return nil
+                }
+                return .deviceAnswered(approved: false, clientName: client.name)
+            }
+        }
+        if case .device(let codeHash) = pending.destination {
+            guard let device = try await storage.deviceAuthorization(tenantID: tenant.id, deviceCodeHash: codeHash), device.status == .pending,
+                device.isLive(at: now)
+            else { return nil }
         }
         let previous = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: client.id) ?? []
         try await storage.saveConsent(
             tenantID: tenant.id, userID: person.user.id, clientID: client.id, scopes: previous.union(pending.scopes), at: now)
-        let request = AuthorizationRequest(
-            client: client, redirectURI: pending.redirectURI, state: pending.state, codeChallenge: pending.codeChallenge,
-            resource: pending.resource, requestedScopes: pending.scopes, prompt: []
-        )
-        var elevated = person
+        var person = person
         if pending.stepUp, let method {
-            elevated = Person(user: person.user, authentication: person.authentication.elevated(by: method, at: now))
+            person = Person(user: person.user, authentication: person.authentication.elevated(by: method, at: now))
         }
-        return .redirect(try await issueCode(request, scopes: pending.scopes, person: elevated, tenant: tenant, now: now))
+        switch pending.destination {
+        case .redirect(let uri, let state, let codeChallenge):
+            let request = AuthorizationRequest(
+                client: client, redirectURI: uri, state: state, codeChallenge: codeChallenge, resource: pending.resource,
+                requestedScopes: pending.scopes, prompt: []
+            )
+            return .redirect(try await issueCode(request, scopes: pending.scopes, person: person, tenant: tenant, now: now))
+        case .device(let codeHash):
+            let grant = try await authorise(client: client, resource: pending.resource, scopes: pending.scopes, person: person, tenant: tenant, now: now)
+            let approval = DeviceAuthorization.Approval(
+                userID: person.user.id, grantID: grant.id, scopes: pending.scopes, authentication: person.authentication)
+            guard try await storage.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: codeHash, approval: approval, at: now) else {
+                return nil
+            }
+            return .deviceAnswered(approved: true, clientName: client.name)
+        }
     }
 
-    /// One grant per person, client and resource: a returning client renews it, so connected apps show
-    /// it once with its first and last authorisation.
-    private func issueCode(_ request: AuthorizationRequest, scopes: [String], person: Person, tenant: Tenant, now: Date) async throws -> String {
+    /// One grant per person, client and resource: a returning client renews it, whether it comes back through the
+    /// browser or a device, so connected apps show it once with its first and last authorisation.
+    private func authorise(client: Client, resource: String, scopes: [String], person: Person, tenant: Tenant, now: Date) async throws -> Grant {
         var grant =
-            try await storage.activeGrant(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id, resource: request.resource)
+            try await storage.activeGrant(tenantID: tenant.id, userID: person.user.id, clientID: client.id, resource: resource)
             ?? Grant(
-                tenantID: tenant.id, id: "grant_" + RandomIdentifier.make(), userID: person.user.id, clientID: request.client.id,
-                resource: request.resource, scopes: [], createdAt: now, lastAuthorisedAt: now
+                tenantID: tenant.id, id: "grant_" + RandomIdentifier.make(), userID: person.user.id, clientID: client.id,
+                resource: resource, scopes: [], createdAt: now, lastAuthorisedAt: now
             )
         grant.scopes = Array(Set(grant.scopes).union(scopes)).sorted()
         grant.lastAuthorisedAt = now
         try await storage.saveGrant(grant)
+        try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
+        return grant
+    }
+
+    private func issueCode(_ request: AuthorizationRequest, scopes: [String], person: Person, tenant: Tenant, now: Date) async throws -> String {
+        let grant = try await authorise(client: request.client, resource: request.resource, scopes: scopes, person: person, tenant: tenant, now: now)
         let code = OpaqueToken.make(.authorizationCode)
         try await storage.insertAuthorizationCode(
             AuthorizationCodeRecord(
@@ -145,7 +201,6 @@ public struct AuthorizationFlow: Sendable {
                 authentication: person.authentication, expiresAt: now.addingTimeInterval(AuthPolicy.authorizationCodeLifetime)
             )
         )
-        try await storage.markClientUsed(tenantID: tenant.id, id: request.client.id, at: now)
         return AuthorizationResponse.redirect(
             to: request.redirectURI, parameters: [("code", code.value), ("state", request.state)], issuer: tenant.issuer)
     }

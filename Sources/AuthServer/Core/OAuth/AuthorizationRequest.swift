@@ -81,16 +81,7 @@ public struct AuthorizationRequest: Sendable, Equatable {
                 throw OAuthError.invalidRequest("code_challenge_method must be S256")
             }
             guard PKCE.isValidChallenge(challenge) else { throw OAuthError.invalidRequest("code_challenge is not a valid S256 challenge") }
-            let resource: String
-            switch ResourceIndicator.resolve(form.all("resource"), tenantResource: tenant.resource) {
-            case .resource(let value): resource = value
-            case .invalidTarget(let reason): throw OAuthError.invalidTarget(reason)
-            }
-            var scopes: [String]?
-            if let text = try form.single("scope") {
-                guard let parsed = ScopeList.parse(text) else { throw OAuthError.invalidScope("scope holds characters a scope cannot have") }
-                scopes = parsed
-            }
+            let access = try RequestedAccess.parse(form, tenant: tenant)
             let prompt = Set((try form.single("prompt") ?? "").split(separator: " ").map(String.init))
             if prompt.contains("none"), prompt.count > 1 { throw OAuthError.invalidRequest("prompt=none cannot be combined with other values") }
             let acrValues = (try form.single("acr_values") ?? "").split(separator: " ").map(String.init)
@@ -104,8 +95,8 @@ public struct AuthorizationRequest: Sendable, Equatable {
             }
             return .success(
                 Self(
-                    client: client, redirectURI: redirectURI, state: state, codeChallenge: challenge, resource: resource,
-                    requestedScopes: scopes, prompt: prompt, acrValues: acrValues, maxAge: maxAge
+                    client: client, redirectURI: redirectURI, state: state, codeChallenge: challenge, resource: access.resource,
+                    requestedScopes: access.scopes, prompt: prompt, acrValues: acrValues, maxAge: maxAge
                 )
             )
         } catch let error as OAuthError {

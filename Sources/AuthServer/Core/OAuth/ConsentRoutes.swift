@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// GET and POST /consent: the pending request as the person sees it, and their answer. A request for
+/// GET and POST /consent: the pending request as the person sees it, and their answer, for an app's redirect or
+/// a device's code alike (the device's answer is a page sending the person back to it). A request for
 /// elevation takes a code entered here, for this request (docs/tokens.md § MFA elevation); a person without
 /// two-step sign-in is sent to turn it on first and comes back to the same request.
 struct ConsentRoutes {
@@ -58,10 +59,15 @@ struct ConsentRoutes {
             pages.throttle.recordSuccess(for: keys[0])
             method = verified
         }
-        guard case .redirect(let location)? = try await flow.decide(
+        switch try await flow.decide(
             requestID: requestID, allow: decision == "allow", elevatedBy: method, tenant: tenant, person: signedIn.person, now: pages.now())
-        else { throw ErrorPage.consentExpired }
-        return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+        {
+        case .redirect(let location)?: return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+        case .deviceAnswered(let approved, let clientName)?:
+            return pages.renderer.response(
+                DevicePage(email: signedIn.user.email, csrfToken: signedIn.csrfToken, answer: DevicePage.Answer(approved: approved, clientName: clientName)))
+        case nil: throw ErrorPage.consentExpired
+        }
     }
 
     /// The consent page for a pending request: the app, where it sends the person back, each scope with the
@@ -74,9 +80,11 @@ struct ConsentRoutes {
         let role = signedIn.user.role
         let window = Elevation.describe(windowSeconds: elevationWindowSeconds)
         let highTrust = tools.filter { $0.kind.needsSecondFactor && $0.isFor(role) && Set($0.scopes).isSubset(of: granted) }.map(\.name)
+        var redirectURI: String?
+        if case .redirect(let uri, _, _) = pending.destination { redirectURI = uri }
         return ConsentPage(
-            clientName: client.name, clientHost: client.verifiedHost, redirectHost: URLComponents(string: pending.redirectURI)?.host ?? pending.redirectURI,
-            isNativeAppRedirect: RedirectURIPolicy.isNativeApp(pending.redirectURI),
+            clientName: client.name, clientHost: client.verifiedHost, isFirstParty: client.kind == .firstParty,
+            redirectHost: redirectURI.map { URLComponents(string: $0)?.host ?? $0 }, isNativeAppRedirect: redirectURI.map(RedirectURIPolicy.isNativeApp) ?? false,
             scopes: pending.scopes.map { scope in
                 ConsentPage.Scope(
                     name: scope, description: ScopeCatalog.definition(named: scope)?.consentText ?? scope,

@@ -14,6 +14,9 @@ enum OAuthAPIRoutes {
         api.post(RouterPath(AuthServerPaths.revocation)) { request, context in
             await services.revocation.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
+        api.post(RouterPath(AuthServerPaths.deviceAuthorization)) { request, context in
+            await services.deviceAuthorization.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
+        }
         api.post(RouterPath(AuthServerPaths.registration)) { request, context in
             let tenant = try context.requireTenant()
             do {
@@ -52,7 +55,10 @@ enum OAuthAPIRoutes {
                 return registrationTokenRefused(error)
             }
         }
-        for path in [AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration] {
+        for path in [
+            AuthServerPaths.metadata, AuthServerPaths.jwks, AuthServerPaths.token, AuthServerPaths.revocation, AuthServerPaths.registration,
+            AuthServerPaths.deviceAuthorization,
+        ] {
             api.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
         }
         api.on(configuration, method: .options) { _, _ in Response(status: .noContent) }
@@ -94,6 +100,7 @@ enum OAuthBrowserRoutes {
         }
         ConsentRoutes(flow: services.flow, pages: pages, resourceTools: resourceTools, elevationWindowSeconds: services.elevationWindowSeconds)
             .add(to: router)
+        DeviceVerificationRoutes(flow: services.flow, storage: services.storage, pages: pages).add(to: router)
         ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
     }
 }

@@ -4,9 +4,11 @@ import Shared
 
 /// The OAuth machinery, assembled once at start from the environment: what the routes call.
 struct OAuthServices: Sendable {
+    let storage: any AuthStorage
     let keyRing: SigningKeyRing
     let flow: AuthorizationFlow
     let token: TokenEndpoint
+    let deviceAuthorization: DeviceAuthorizationEndpoint
     let revocation: RevocationEndpoint
     let registration: DynamicClientRegistration
     let grants: ConnectedApps
@@ -19,8 +21,9 @@ struct OAuthServices: Sendable {
         let authenticator = ClientAuthenticator(clients: clients, assertions: assertions)
         let minter = TokenMinter(
             storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing),
-            elevationWindowSeconds: environment.settings.elevationWindowSeconds)
+            elevationWindowSeconds: environment.settings.elevationWindowSeconds, accessTokenLifetime: environment.settings.accessTokenSeconds)
         let limits = ClientRequestLimits(requestsPerMinute: environment.settings.tokenRequestsPerMinute)
+        self.storage = storage
         keyRing = environment.keyRing
         elevationWindowSeconds = environment.settings.elevationWindowSeconds
         flow = AuthorizationFlow(storage: storage, clients: clients)
@@ -28,8 +31,10 @@ struct OAuthServices: Sendable {
             limits: limits, authenticator: authenticator,
             authorizationCode: AuthorizationCodeGrant(storage: storage, minter: minter, logger: logger),
             refreshToken: RefreshTokenGrant(storage: storage, minter: minter, graceSeconds: environment.settings.refreshGraceSeconds, logger: logger),
+            deviceCode: DeviceCodeGrant(storage: storage, minter: minter, logger: logger),
             logger: logger
         )
+        deviceAuthorization = DeviceAuthorizationEndpoint(limits: limits, authenticator: authenticator, storage: storage, logger: logger)
         revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
         registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)

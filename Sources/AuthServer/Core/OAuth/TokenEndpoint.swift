@@ -10,6 +10,7 @@ struct TokenEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let authorizationCode: AuthorizationCodeGrant
     let refreshToken: RefreshTokenGrant
+    let deviceCode: DeviceCodeGrant
     let logger: Logger
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
@@ -24,6 +25,7 @@ struct TokenEndpoint: Sendable {
             switch grantType {
             case "authorization_code": response = try await authorizationCode.exchange(form, client: client, tenant: tenant, now: now)
             case "refresh_token": response = try await refreshToken.exchange(form, client: client, tenant: tenant, now: now)
+            case DeviceCodeGrantType.urn: response = try await deviceCode.exchange(form, client: client, tenant: tenant, now: now)
             case nil: throw OAuthError.invalidRequest("grant_type is required")
             case let other?: throw OAuthError.unsupportedGrantType("The grant type \(other) is not supported")
             }

@@ -6,6 +6,7 @@ public struct AccountFrame: Sendable {
         case apps = "/account/apps"
         case tokens = "/account/tokens"
         case security = "/account/security"
+        case connect = "/account/connect"
 
         var label: String {
             switch self {
@@ -13,6 +14,7 @@ public struct AccountFrame: Sendable {
             case .apps: "Connected apps"
             case .tokens: "Access tokens"
             case .security: "Security"
+            case .connect: "Connect an app"
             }
         }
     }

@@ -1,7 +1,7 @@
 import Hummingbird
 import Shared
 
-/// /account, /account/tokens and /account/security with its change of password. Connected apps
+/// /account, /account/tokens, /account/security with its change of password, and /account/connect. Connected apps
 /// (/account/apps) belong to the grants code. Without a session every account page sends the person to
 /// sign in and back.
 struct AccountRoutes {
@@ -23,6 +23,11 @@ struct AccountRoutes {
         }
         router.post(RouterPath(AccountFrame.Section.security.rawValue)) { request, context in
             try await changePassword(request, context)
+        }
+        router.get(RouterPath(AccountFrame.Section.connect.rawValue)) { request, context in
+            let tenant = try context.pageTenant()
+            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
+            return pages.renderer.response(ConnectPage(signedIn: signedIn, mcpURL: tenant.resource))
         }
     }
 

@@ -2,9 +2,10 @@ import Shared
 
 /// Asks the signed-in person whether a client may act for them (MCP authorization spec (2025-11-25) § Localhost
 /// Redirect URI Risks: the redirect host and the verified client host are shown, and a loopback redirect is warned
-/// about). The form POSTs to /consent with hidden `request` and `csrf_token` and a button `decision` = `allow` or `deny`;
-/// when the app asks for high-trust actions, a `code` field too (one-time-code, numeric keypad), for a code
-/// entered for this request.
+/// about). A device's request (RFC 8628) gets the same page with a warning in place of the redirect: approving lets a
+/// device elsewhere act as the person (§5.4). The form POSTs to /consent with hidden `request` and `csrf_token` and a
+/// button `decision` = `allow` or `deny`; when the app asks for high-trust actions, a `code` field too (one-time-code,
+/// numeric keypad), for a code entered for this request.
 public struct ConsentPage: Page {
     public static let template = PageTemplate.consent
 
@@ -33,9 +34,13 @@ public struct ConsentPage: Page {
     }
 
     public var clientName: String
-    /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified".
+    /// The host of a CIMD client id, which the metadata document was fetched from; nil shows "unverified", unless
+    /// the client is Gatehouse's own.
     public var clientHost: String?
-    public var redirectHost: String
+    /// One of the clients Gatehouse brings itself (the command line): the operator vouches for it.
+    public var isFirstParty: Bool
+    /// Where the answer goes: a redirect's host, or nil for a device, which polls for it instead.
+    public var redirectHost: String?
     /// The redirect goes to a program on this computer (a loopback port or a private-use scheme): any
     /// program on it could be the client (RFC 8252 §8.6).
     public var isNativeAppRedirect: Bool
@@ -67,8 +72,8 @@ public struct ConsentPage: Page {
     }
 
     public init(
-        clientName: String, clientHost: String?, redirectHost: String, isNativeAppRedirect: Bool, scopes: [Scope], email: String,
-        requestID: String, csrfToken: String, asksForCode: Bool = false, elevation: Elevation? = nil, problem: String? = nil,
+        clientName: String, clientHost: String?, isFirstParty: Bool = false, redirectHost: String?, isNativeAppRedirect: Bool, scopes: [Scope],
+        email: String, requestID: String, csrfToken: String, asksForCode: Bool = false, elevation: Elevation? = nil, problem: String? = nil,
         elevationWindow: String = Shared.Elevation.describe(windowSeconds: Shared.Elevation.defaultWindowSeconds)
     ) {
         self.asksForCode = asksForCode
@@ -77,6 +82,7 @@ public struct ConsentPage: Page {
         self.elevationWindow = elevationWindow
         self.clientName = clientName
         self.clientHost = clientHost
+        self.isFirstParty = isFirstParty
         self.redirectHost = redirectHost
         self.isNativeAppRedirect = isNativeAppRedirect
         self.scopes = scopes

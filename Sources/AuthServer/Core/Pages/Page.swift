@@ -13,6 +13,7 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case login
     case secondFactor = "second-factor"
     case consent
+    case device
     case error
     case account
     case accountApps = "account-apps"
@@ -21,4 +22,5 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case twoStepEnrolment = "two-step-enrolment"
     case recoveryCodes = "recovery-codes"
     case secondFactorResetNotice = "second-factor-reset-notice"
+    case accountConnect = "account-connect"
 }

@@ -63,6 +63,30 @@ public enum AuthPolicy {
         public static let requestsPerMinute = 1200
     }
 
+    /// The device authorization grant (RFC 8628): a command line signs in while the person approves on their phone.
+    public enum DeviceFlow {
+        /// Ten minutes (`expires_in`, RFC 8628 §3.2) to pick up a phone, sign in, enter a second factor and approve;
+        /// after that the device starts again, so a user code can be guessed only while it is this young.
+        public static let lifetime: TimeInterval = 10 * 60
+        /// RFC 8628 §3.2's default `interval`: the device sees an approval within seconds, and a waiting device
+        /// costs twelve requests a minute.
+        public static let pollingInterval = 5
+        /// What `slow_down` adds to that device's interval, for good (RFC 8628 §3.5).
+        public static let slowDownIncrement = 5
+        /// A poll this much early still counts as on time: a device that waits its interval is never told to slow
+        /// down for its timer's jitter or the store's millisecond timestamps.
+        public static let pollingTolerance: TimeInterval = 0.5
+        /// User codes are typed on a phone from another screen: 8 letters from RFC 8628 §6.1's 20 consonants,
+        /// with no vowels (no words) and no digits (no 0/O or 1/I to confuse), shown as XXXX-XXXX. 20^8 is about
+        /// 2.6 × 10^10 codes; with wrong entries throttled per person and per address (`SignInThrottle`), guessing
+        /// a live one within its ten minutes is hopeless (§5.1).
+        public static let userCodeAlphabet = Array("BCDFGHJKLMNPQRSTVWXZ")
+        public static let userCodeLength = 8
+        /// A fresh code that collides with a live one is drawn again; this many collisions in a row means
+        /// something is wrong with the random source, not bad luck.
+        public static let userCodeDraws = 5
+    }
+
     /// Dynamically registered clients nobody has used for this long are deleted with their grants, so open
     /// registration cannot fill the database.
     public static let unusedClientLifetime: TimeInterval = 30 * 24 * 3600
@@ -97,6 +121,8 @@ public enum AuthPolicy {
         /// Five tries cover typos and a forgotten caps lock; guessing needs thousands.
         public static let freeFailuresPerAccount = 5
         /// Ten answers per quarter hour and account in all: with the delays, a few dozen guesses an hour at most.
+        /// The same counts hold for the device codes a signed-in person enters at /device, counted apart from
+        /// their password, so mistyped device codes never lock them out of signing in.
         public static let lockoutFailuresPerAccount = 10
         /// An address may be a whole office behind one NAT, so it gets more room than one account, and is never
         /// locked out: past its free failures its attempts are spaced out instead.

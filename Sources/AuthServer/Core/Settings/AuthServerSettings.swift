@@ -13,6 +13,8 @@ public struct AuthServerSettings: Sendable {
     public var keyEncryptionKey: KeyEncryptionKey.Source
     /// How long a just-rotated refresh token still answers with the pair that replaced it (docs/tokens.md § Refresh tokens).
     public var refreshGraceSeconds: Int
+    /// How long access tokens live (docs/tokens.md § Access tokens); shorter than the hour only for tests.
+    public var accessTokenSeconds: Int64
     public var logFormat: LogFormat
     public var logLevel: Logger.Level
     /// Pinned Client ID Metadata Documents, used instead of fetching (docs/clients.md § Pinned metadata documents).
@@ -47,6 +49,8 @@ public struct AuthServerSettings: Sendable {
         }
     }
     static let refreshGraceSetting = Setting<Int>.integer("REFRESH_GRACE_SECONDS", default: 90, range: 0...120)
+    static let accessTokenSecondsSetting = Setting<Int>.integer(
+        "ACCESS_TOKEN_SECONDS", default: Int(AuthPolicy.accessTokenMaxLifetime), range: 10...Int(AuthPolicy.accessTokenMaxLifetime))
     /// Read only when set: unset means the shipped folder (optional), "" means none, a path must exist.
     static let cimdPinnedDirSetting = Setting<PinnedDocumentsFolder>("CIMD_PINNED_DIR", default: nil) { raw in
         .success(raw.isEmpty ? .disabled : .configured(raw))
@@ -67,12 +71,12 @@ public struct AuthServerSettings: Sendable {
 
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
-        "TRUSTED_PROXIES", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
+        "TRUSTED_PROXIES", "ACCESS_TOKEN_SECONDS", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
     ]).union(TLSFiles.settingKeys)
 
     public init(
         listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: KeyEncryptionKey.Source = .dataFolder,
-        refreshGraceSeconds: Int = 90, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
+        refreshGraceSeconds: Int = 90, accessTokenSeconds: Int64 = AuthPolicy.accessTokenMaxLifetime, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
         registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
         tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds
@@ -83,6 +87,7 @@ public struct AuthServerSettings: Sendable {
         self.dataDirectory = dataDirectory
         self.keyEncryptionKey = keyEncryptionKey
         self.refreshGraceSeconds = refreshGraceSeconds
+        self.accessTokenSeconds = accessTokenSeconds
         self.logFormat = logFormat
         self.logLevel = logLevel
         self.cimdPinnedDirectory = cimdPinnedDirectory
@@ -103,6 +108,7 @@ public struct AuthServerSettings: Sendable {
             dataDirectory: try dataSetting.read(from: source),
             keyEncryptionKey: try keyEncryptionKeySource(source),
             refreshGraceSeconds: try refreshGraceSetting.read(from: source),
+            accessTokenSeconds: Int64(try accessTokenSecondsSetting.read(from: source)),
             logFormat: try Setting.logFormat.read(from: source),
             logLevel: try Setting.logLevel.read(from: source),
             cimdPinnedDirectory: source.value("CIMD_PINNED_DIR") == nil ? .shipped : try cimdPinnedDirSetting.read(from: source),

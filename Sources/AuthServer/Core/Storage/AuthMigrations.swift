@@ -210,6 +210,63 @@ enum AuthMigrations {
             }
             try db.alter(table: "pending_authorization") { t in t.add(column: "step_up", .boolean).notNull().defaults(to: false) }
         }
+        migrator.registerMigration("v8: device authorizations") { db in
+            // Keyed by the SHA-256 of the device code; the user code is unique among the rows kept, which are only
+            // ever the live ones (expired rows are swept as new ones arrive).
+            try db.create(table: "device_authorization") { t in
+                t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("device_code_hash", .text).notNull()
+                t.column("user_code_hash", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("requested_scopes", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("poll_interval", .integer).notNull()
+                t.column("last_polled_at", .datetime)
+                t.column("status", .text).notNull()
+                t.column("user_id", .text)
+                t.column("grant_id", .text)
+                t.column("scopes", .text).notNull()
+                t.column("auth_time", .datetime)
+                t.column("amr", .text).notNull().defaults(to: "")
+                t.column("elevated_at", .datetime)
+                t.column("elevated_by", .text)
+                t.column("tokens_issued_at", .datetime)
+                t.primaryKey(["tenant_id", "device_code_hash"])
+                t.uniqueKey(["tenant_id", "user_code_hash"])
+                t.foreignKey(["tenant_id", "client_id"], references: "client", columns: ["tenant_id", "id"], onDelete: .cascade)
+                t.foreignKey(["tenant_id", "grant_id"], references: "oauth_grant", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(index: "device_authorization_expiry", on: "device_authorization", columns: ["expires_at"])
+            // A pending consent now answers either a redirect (redirect URI, state, PKCE challenge) or a device
+            // (its device code hash), never both: the table is rebuilt with the redirect columns optional.
+            try db.create(table: "pending_authorization_v8") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("id_hash", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("redirect_uri", .text)
+                t.column("state", .text)
+                t.column("code_challenge", .text)
+                t.column("device_code_hash", .text)
+                t.column("resource", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("step_up", .boolean).notNull().defaults(to: false)
+                t.column("expires_at", .datetime).notNull()
+                t.primaryKey(["tenant_id", "id_hash"])
+                t.check(sql: "(redirect_uri IS NOT NULL AND code_challenge IS NOT NULL) <> (device_code_hash IS NOT NULL)")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO pending_authorization_v8 (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
+                        resource, scopes, step_up, expires_at)
+                    SELECT tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge, resource, scopes, step_up, expires_at
+                    FROM pending_authorization
+                    """)
+            try db.drop(table: "pending_authorization")
+            try db.rename(table: "pending_authorization_v8", to: "pending_authorization")
+        }
         return migrator
     }
 }

@@ -88,6 +88,7 @@ public struct StoredSecondFactor: Sendable, Equatable {
 }
 
 public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore & SecondFactorStore
+    & DeviceAuthorizationStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail
@@ -168,4 +169,25 @@ public protocol GrantStore: Sendable {
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.
     func takePendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
     func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
+}
+
+/// Device authorizations (RFC 8628), found by the SHA-256 of the device code or of the user code.
+public protocol DeviceAuthorizationStore: Sendable {
+    /// Inserts the request after forgetting expired ones; false when a live request already has its user code
+    /// (the caller draws another).
+    func insertDeviceAuthorization(_ authorization: DeviceAuthorization) async throws -> Bool
+    /// The unexpired request with this user code, answered or not.
+    func deviceAuthorization(tenantID: String, userCodeHash: String, at: Date) async throws -> DeviceAuthorization?
+    func deviceAuthorization(tenantID: String, deviceCodeHash: String) async throws -> DeviceAuthorization?
+    /// Records a poll by `clientID` at `at`, atomically: a poll sooner than the interval after the last one (less
+    /// `AuthPolicy.DeviceFlow.pollingTolerance`) adds `slowDownIncrement` seconds to the interval (RFC 8628 §3.5). Returns the request as it stands after the poll
+    /// and whether this poll came too soon; nil when no request of that client has the code.
+    func recordDevicePoll(
+        tenantID: String, deviceCodeHash: String, clientID: String, at: Date, slowDownIncrement: Int
+    ) async throws -> (authorization: DeviceAuthorization, tooSoon: Bool)?
+    /// The person's answer: approved with `approval`, or denied when it is nil. Only a pending, unexpired request
+    /// takes an answer; false otherwise.
+    func answerDeviceAuthorization(tenantID: String, deviceCodeHash: String, approval: DeviceAuthorization.Approval?, at: Date) async throws -> Bool
+    /// Marks an approved request's tokens issued if they were not, atomically; false when they already were.
+    func spendDeviceAuthorization(tenantID: String, deviceCodeHash: String, at: Date) async throws -> Bool
 }

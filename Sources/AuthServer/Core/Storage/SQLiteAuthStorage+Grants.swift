@@ -285,15 +285,21 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
             try db.execute(sql: "DELETE FROM pending_authorization WHERE expires_at <= ?", arguments: [Date()])
+            var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
+            var deviceCodeHash: String?
+            switch pending.destination {
+            case .redirect(let uri, let state, let codeChallenge): redirect = (uri, state, codeChallenge)
+            case .device(let codeHash): deviceCodeHash = codeHash
+            }
             try db.execute(
                 sql: """
                     INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
-                        resource, scopes, step_up, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        device_code_hash, resource, scopes, step_up, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    pending.tenantID, pending.idHash, pending.userID, pending.clientID, pending.redirectURI, pending.state,
-                    pending.codeChallenge, pending.resource, pending.scopes.joined(separator: " "), pending.stepUp, pending.expiresAt,
+                    pending.tenantID, pending.idHash, pending.userID, pending.clientID, redirect.uri, redirect.state, redirect.codeChallenge,
+                    deviceCodeHash, pending.resource, pending.scopes.joined(separator: " "), pending.stepUp, pending.expiresAt,
                 ]
             )
         }
@@ -356,10 +362,17 @@ extension SQLiteAuthStorage {
             db, sql: "SELECT * FROM pending_authorization WHERE tenant_id = ? AND id_hash = ? AND user_id = ? AND expires_at > ?",
             arguments: [tenantID, idHash, userID, at]
         ).map { row in
-            PendingAuthorization(
+            let destination: PendingAuthorization.Destination
+            if let codeHash: String = row["device_code_hash"] {
+                destination = .device(codeHash: codeHash)
+            } else if let uri: String = row["redirect_uri"], let codeChallenge: String = row["code_challenge"] {
+                destination = .redirect(uri: uri, state: row["state"], codeChallenge: codeChallenge)
+            } else {
+                throw AuthStorageError.corruptRow("pending_authorization destination")
+            }
+            return PendingAuthorization(
                 tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], clientID: row["client_id"],
-                redirectURI: row["redirect_uri"], state: row["state"], codeChallenge: row["code_challenge"], resource: row["resource"],
-                scopes: scopes(row["scopes"]), stepUp: row["step_up"], expiresAt: row["expires_at"]
+                destination: destination, resource: row["resource"], scopes: scopes(row["scopes"]), stepUp: row["step_up"], expiresAt: row["expires_at"]
             )
         }
     }
@@ -385,9 +398,9 @@ extension SQLiteAuthStorage {
         )
     }
 
-    private static func scopes(_ text: String) -> [String] { words(text) }
+    static func scopes(_ text: String) -> [String] { words(text) }
 
-    private static func authentication(_ row: Row) -> Authentication {
+    static func authentication(_ row: Row) -> Authentication {
         Authentication(authTime: row["auth_time"], methods: words(row["amr"]), elevatedAt: row["elevated_at"], elevatedBy: row["elevated_by"])
     }
 

@@ -2,13 +2,14 @@ import Crypto
 import Foundation
 import Shared
 
-/// The auth-server's opaque secrets (refresh tokens, authorization codes, registration access tokens,
-/// pending-consent ids): a recognisable prefix, so secret scanners and logs can tell them apart, and
+/// The auth-server's opaque secrets (refresh tokens, authorization codes, device codes, registration access
+/// tokens, pending-consent ids): a recognisable prefix, so secret scanners and logs can tell them apart, and
 /// 256 bits of CSPRNG output. Only their SHA-256 is ever stored.
 public struct OpaqueToken: Sendable {
     public enum Kind: String, Sendable {
         case refreshToken = "gatehouse_rt_"
         case authorizationCode = "gatehouse_ac_"
+        case deviceCode = "gatehouse_dc_"
         case registrationAccessToken = "gatehouse_rat_"
         case consentRequest = "gatehouse_cr_"
     }

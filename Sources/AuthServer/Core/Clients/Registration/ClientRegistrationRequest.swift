@@ -3,7 +3,8 @@ import Shared
 
 /// The client metadata of an RFC 7591 §2 registration request, validated. Unknown members are ignored
 /// (§2), members sent as null or "" count as absent, and defaults are the RFC's: `client_secret_basic`,
-/// `["authorization_code"]`, `["code"]`.
+/// `["authorization_code"]`, `["code"]`. A public client may also register the device grant (RFC 8628 §4),
+/// alone (a command line with no redirect URIs and no response types) or beside the code flow.
 struct ClientRegistrationRequest: Sendable {
     var metadata: RegisteredClientMetadata
 
@@ -35,15 +36,23 @@ struct ClientRegistrationRequest: Sendable {
                 "token_endpoint_auth_method must be one of \(ClientAuthMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let grantTypes = try strings("grant_types") ?? ["authorization_code"]
-        let unsupported = Set(grantTypes).subtracting(["authorization_code", "refresh_token"])
-        guard unsupported.isEmpty, grantTypes.contains("authorization_code") else {
-            throw .invalidClientMetadata("grant_types may hold authorization_code and refresh_token, and must hold authorization_code")
+        let unsupported = Set(grantTypes).subtracting(["authorization_code", "refresh_token", DeviceCodeGrantType.urn])
+        let usesCode = grantTypes.contains("authorization_code")
+        guard unsupported.isEmpty, usesCode || grantTypes.contains(DeviceCodeGrantType.urn) else {
+            throw .invalidClientMetadata(
+                "grant_types may hold authorization_code, refresh_token and \(DeviceCodeGrantType.urn), "
+                    + "and must hold authorization_code or \(DeviceCodeGrantType.urn)")
         }
-        let responseTypes = try strings("response_types") ?? ["code"]
-        guard responseTypes == ["code"] else { throw .invalidClientMetadata("response_types must be [\"code\"]") }
-        guard let redirectURIs = try strings("redirect_uris"), !redirectURIs.isEmpty else {
-            throw .invalidRedirectURI("redirect_uris is required for the authorization code flow")
+        if grantTypes.contains(DeviceCodeGrantType.urn), authMethod != .none {
+            throw .invalidClientMetadata("\(DeviceCodeGrantType.urn) is for public clients: register it with token_endpoint_auth_method none")
         }
+        // RFC 7591 §2.1: response types follow the grant types; only the code flow has one.
+        let responseTypes = try strings("response_types") ?? (usesCode ? ["code"] : [])
+        guard responseTypes == (usesCode ? ["code"] : []) else {
+            throw .invalidClientMetadata(usesCode ? "response_types must be [\"code\"]" : "response_types must be empty without authorization_code")
+        }
+        let redirectURIs = try strings("redirect_uris") ?? []
+        if usesCode, redirectURIs.isEmpty { throw .invalidRedirectURI("redirect_uris is required for the authorization code flow") }
         for uri in redirectURIs {
             do {
                 try RedirectURIPolicy.validateForRegistration(uri)
