@@ -74,7 +74,7 @@ struct OAuthHouse {
             "resource": tenant.resource,
         ]
         for (key, value) in overrides { parameters[key] = value }
-        return parameters.compactMap { key, value in value.map { "\(key)=\(AuthorizationResponse.encode($0))" } }.sorted().joined(separator: "&")
+        return parameters.compactMap { key, value in value.map { "\(key)=\(FormEncoding.encode($0))" } }.sorted().joined(separator: "&")
     }
 
     /// Authorizes through the consent page and returns the redirect the person's browser follows.

@@ -19,7 +19,7 @@ struct DeviceFlowHTTPTests {
     }
 
     static func poll(_ client: any TestClientProtocol, deviceCode: String, clientID: String = CommandLineClient.id) async throws -> (HTTPResponse.Status, [String: Any]) {
-        let body = "grant_type=\(AuthorizationResponse.encode(DeviceCodeGrantType.urn))&device_code=\(deviceCode)&client_id=\(AuthorizationResponse.encode(clientID))"
+        let body = "grant_type=\(FormEncoding.encode(DeviceCodeGrantType.urn))&device_code=\(deviceCode)&client_id=\(FormEncoding.encode(clientID))"
         let response = try await OAuthHTTPTests.form(client, "/oauth/token", body)
         return (response.status, (try? HTTP.json(response)) ?? [:])
     }
@@ -46,7 +46,7 @@ struct DeviceFlowHTTPTests {
         try await HTTP.withApplication { environment, client in
             let person = try await environment.addPerson(email: "tech@example.com")
             let (status, answer, headers) = try await Self.requestDevice(
-                client, "client_id=gatehouse-cli&scope=tickets%3Aread+offline_access&resource=" + AuthorizationResponse.encode(HTTP.resource))
+                client, "client_id=gatehouse-cli&scope=tickets%3Aread+offline_access&resource=" + FormEncoding.encode(HTTP.resource))
             #expect(status == .ok)
             #expect(headers[.cacheControl] == "no-store")
             let userCode = try #require(answer["user_code"] as? String)
@@ -254,13 +254,13 @@ struct DeviceFlowHTTPTests {
             #"{"client_id":"\#(codeOnly)","client_name":"Browser only","redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}"#.utf8
         ).write(to: URL(fileURLWithPath: folder.file("browser-only.json")))
         try await HTTP.withApplication(configure: { $0.cimdPinnedDirectory = .configured(folder.path) }) { environment, client in
-            let (status, answer, _) = try await Self.requestDevice(client, "client_id=" + AuthorizationResponse.encode(id))
+            let (status, answer, _) = try await Self.requestDevice(client, "client_id=" + FormEncoding.encode(id))
             #expect(status == .ok)
             let person = try await environment.addPerson(email: "tech@example.com")
             let page = try await Self.enterCode(Browser(client: client), try #require(answer["user_code"] as? String), email: person.email)
             #expect(page.body.contains("Terminal tools") && page.body.contains("from tools.example.com"))
             // A document without the grant is refused it.
-            let (refused, body, _) = try await Self.requestDevice(client, "client_id=" + AuthorizationResponse.encode(codeOnly))
+            let (refused, body, _) = try await Self.requestDevice(client, "client_id=" + FormEncoding.encode(codeOnly))
             #expect(refused == .badRequest && body["error"] as? String == "unauthorized_client")
         }
     }

@@ -147,7 +147,7 @@ struct PageProtectionTests {
         try await PageTestHouse.run { _, browser in
             Self.assertSecurityHeaders(try await browser.get("/login"), "/login")
             try await browser.signIn()
-            for path in ["/account", "/account/tokens", "/account/security"] {
+            for path in ["/account", "/account/security"] {
                 let page = try await browser.get(path)
                 #expect(page.status == .ok, "\(path)")
                 Self.assertSecurityHeaders(page, path)

@@ -70,6 +70,7 @@ struct SQLiteAuthStorageTests {
     static let tables = [
         "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
         "consent", "pending_authorization", "revocation_log", "revocation_counter", "second_factor", "recovery_code", "device_authorization",
+        "personal_access_token",
     ]
 
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
@@ -84,6 +85,7 @@ struct SQLiteAuthStorageTests {
             #expect(identifiers == [
                 "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
                 "v5: revocation log numbered per tenant", "v6: second factor and elevation", "v8: device authorizations",
+                "v9: personal access tokens, disabled people",
             ])
             #expect(tables == Self.tables)
         }

@@ -13,7 +13,7 @@ extension OAuthHouse {
     }
 
     func form(_ parameters: [String: String]) throws -> FormParameters {
-        try FormParameters(encoded: Substring(parameters.map { "\($0.key)=\(AuthorizationResponse.encode($0.value))" }.joined(separator: "&")))
+        try FormParameters(encoded: Substring(parameters.map { "\($0.key)=\(FormEncoding.encode($0.value))" }.joined(separator: "&")))
     }
 
     func codeForm(_ code: String, overrides: [String: String?] = [:]) throws -> FormParameters {

@@ -422,16 +422,19 @@ def test_bridge_keeps_ids_forwards_notifications_and_explains_refusals(gatehouse
 
 
 def test_gatehouse_token_replaces_the_login(gatehouse, browser, artifacts, tmp_path):
-    """GATEHOUSE_TOKEN is sent as the bearer token by every command. Personal access tokens are not issued yet,
-    so a token minted by the admin command line stands in; the PAT end to end comes with PATs."""
+    """GATEHOUSE_TOKEN, a personal access token, is sent as the bearer token by every command instead of the login."""
     person = gatehouse.add_person("scripted@example.com")
     env = cli_env(tmp_path)
     login(gatehouse, browser, person, env, artifacts, "token-env", "--scope", "tickets:read")
-    token = gatehouse.issue_token(email="tech@example.com", scope="tickets:read customers:read")
+    made = gatehouse.admin("pat", "create", "--email", "tech@example.com", "--scope", "tickets:read customers:read", "--label", "cli e2e")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    gatehouse.keep_out_of_logs(token)
     scripted = {**env, "GATEHOUSE_TOKEN": token}
     who = gatehouse_cli("call", "whoami", "--json", env=scripted)
     assert who.returncode == 0, who.stderr
-    assert json.loads(who.stdout)["structuredContent"]["client_id"] == "gatehouse-admin-cli", "the token, not the stored login"
+    claims = json.loads(who.stdout)["structuredContent"]
+    assert claims["token_kind"] == "pat" and claims["client_id"] == "gatehouse-personal-access-tokens", "the token, not the stored login"
     assert gatehouse_cli("tools", env=scripted).returncode == 0
     whoami = gatehouse_cli("whoami", env=scripted)
     assert whoami.returncode == 0 and "GATEHOUSE_TOKEN" in whoami.stdout
@@ -440,7 +443,7 @@ def test_gatehouse_token_replaces_the_login(gatehouse, browser, artifacts, tmp_p
     assert gatehouse_cli("call", "whoami", env=bare).returncode == 0
     no_url = gatehouse_cli("tools", env=cli_env(tmp_path / "bare", GATEHOUSE_TOKEN=token))
     assert no_url.returncode == 2 and "GATEHOUSE_URL" in one_error_line(no_url)
-    # A refused token: exit 3, saying which token was refused. (The resource-server refuses PATs until they exist.)
+    # A refused token (its checksum is wrong): exit 3, saying which token was refused.
     pat = "gatehouse_pat_" + "A" * 30 + "000000"
     refused = gatehouse_cli("tools", env={**bare, "GATEHOUSE_TOKEN": pat})
     assert refused.returncode == 3 and "GATEHOUSE_TOKEN" in one_error_line(refused)

@@ -381,7 +381,7 @@ struct ServiceDeskWriteTests {
             Issue.record("a PAT without elevation was not answered with the elevation error"); return
         }
         #expect(error.code == JSONRPCError.elevationRequiredCode && error.code > -32000)
-        #expect(error.data?["elevationUrl"] == "https://acme.example.com/account/tokens" && error.data?["requiredScope"] == "mfa")
+        #expect(error.data?["elevationUrl"] == .string("https://acme.example.com/account/tokens#" + claims.tokenID) && error.data?["requiredScope"] == "mfa")
     }
 }
 

@@ -82,8 +82,9 @@ struct TestHouse {
         return try AccessTokenSigner(keyID: keyID, privateKey: signingKey).sign(claims)
     }
 
-    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = try await ResourceServerApplication.router(environment: environment, logger: Logger(label: "test"), keyFetch: keyFetch)
+    func test(introspector: TokenIntrospector = .unavailable, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let router = try await ResourceServerApplication.router(
+            environment: environment, logger: Logger(label: "test"), keyFetch: keyFetch, introspector: introspector)
         try await Application(router: router).test(.router, body)
     }
 }

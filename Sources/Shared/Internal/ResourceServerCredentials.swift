@@ -19,11 +19,8 @@ public struct ResourceServerCredentials: Sendable, Equatable {
 
     /// `Basic base64(id ":" secret)`, each part form-encoded first (RFC 6749 §2.3.1).
     public var authorization: String {
-        func encoded(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? value }
-        return "Basic " + Data("\(encoded(clientID)):\(encoded(clientSecret))".utf8).base64EncodedString()
+        "Basic " + Data("\(FormEncoding.encode(clientID)):\(FormEncoding.encode(clientSecret))".utf8).base64EncodedString()
     }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// The file's text: `KEY = value` lines, as in a config file, so an operator can copy them across.
     public var fileContents: String {

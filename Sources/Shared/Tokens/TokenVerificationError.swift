@@ -13,6 +13,9 @@ public enum TokenVerificationError: Error, Equatable, Sendable, CustomStringConv
     case notYetValid
     /// The grant behind the token was ended (the person, an admin, or a replayed credential).
     case revoked
+    /// The auth-server does not vouch for the personal access token: unknown, expired, revoked or of another tenant
+    /// (introspection says which to nobody, RFC 7662 §2.2).
+    case inactiveToken
 
     public var description: String {
         switch self {
@@ -27,6 +30,7 @@ public enum TokenVerificationError: Error, Equatable, Sendable, CustomStringConv
         case .expired: "The access token has expired"
         case .notYetValid: "The access token is not valid yet"
         case .revoked: "The access token's grant has been revoked"
+        case .inactiveToken: "The personal access token is not active: unknown, expired or revoked"
         }
     }
 }

@@ -12,8 +12,12 @@ public struct User: Sendable, Equatable {
     /// For company users: the resource-server's customer id whose records they may see.
     public var companyID: String?
     public var createdAt: Date
+    /// Set by an administrator: the person cannot sign in, and every grant they gave ended when it was set.
+    public var disabledAt: Date?
 
-    public init(tenantID: String, id: String, email: String, passwordHash: String, role: Role, companyID: String?, createdAt: Date) {
+    public init(
+        tenantID: String, id: String, email: String, passwordHash: String, role: Role, companyID: String?, createdAt: Date, disabledAt: Date? = nil
+    ) {
         self.tenantID = tenantID
         self.id = id
         self.email = User.normalise(email: email)
@@ -21,7 +25,10 @@ public struct User: Sendable, Equatable {
         self.role = role
         self.companyID = companyID
         self.createdAt = createdAt
+        self.disabledAt = disabledAt
     }
+
+    public var isDisabled: Bool { disabledAt != nil }
 
     public static func normalise(email: String) -> String { email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
 }

@@ -6,11 +6,13 @@ import Shared
 ///   so those tokens show in connected apps and can be revoked like any other;
 /// - the `gatehouse` command line, a public client of the device flow (RFC 8628) with refresh tokens, under
 ///   the same id everywhere (`CommandLineClient.id`), so it signs in to any issuer without registering;
+/// - personal access tokens, whose grants belong to a client of their own, so each token shows in connected apps;
 /// - the resource-server, whose credentials (a 0600 file in the data folder, made once) let it read the
 ///   internal endpoints. Deleting the file and restarting gives it a new secret.
 enum BuiltInClients {
     static let adminCLIName = "Gatehouse admin command line"
     static let resourceServerName = "Gatehouse resource-server"
+    static let personalAccessTokensName = "Personal access token"
 
     static func ensure(in tenants: [Tenant], storage: any ClientStore, dataDirectory: String, now: Date) async throws {
         let credentials = try resourceServerCredentials(dataDirectory: dataDirectory)
@@ -24,6 +26,11 @@ enum BuiltInClients {
                 Client(
                     tenantID: tenant.id, id: CommandLineClient.id, kind: .firstParty, name: CommandLineClient.name, redirectURIs: [],
                     authMethod: .none, grantTypes: [DeviceCodeGrantType.urn, "refresh_token"], createdAt: now),
+                storage: storage)
+            try await ensure(
+                Client(
+                    tenantID: tenant.id, id: AuthPolicy.PersonalAccessTokens.clientID, kind: .firstParty, name: personalAccessTokensName,
+                    redirectURIs: [], authMethod: .none, grantTypes: [], createdAt: now),
                 storage: storage)
             try await ensure(
                 Client(

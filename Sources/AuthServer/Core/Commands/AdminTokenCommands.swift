@@ -29,9 +29,7 @@ struct TokenCommands: AsyncParsableCommand {
         func run() async throws {
             let environment = try await openEnvironment(try loadSettings())
             let tenant = try await environment.tenant(id: tenant)
-            guard let user = try await environment.storage.user(tenantID: tenant.id, email: email) else {
-                CommandLineFailure.exit(message: "no person with email \(User.normalise(email: email)) in tenant \(tenant.id)")
-            }
+            let user = try await person(email, in: tenant, environment)
             let issued = try await AdminTokenIssuer(storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
                 .issue(for: user, tenant: tenant, scopes: ScopeList.parse(scope) ?? [], lifetime: ttl)
             if !issued.dropped.isEmpty {

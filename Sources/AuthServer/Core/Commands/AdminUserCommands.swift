@@ -3,7 +3,47 @@ import Foundation
 import Shared
 
 struct UserCommands: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self, SecondFactorCommands.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self, Disable.self, Enable.self, SecondFactorCommands.self])
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop someone signing in, and end everything they gave at once.",
+            discussion: """
+                Their sessions end, every app's grant and personal access token they made ends, and the resource-servers \
+                refuse their tokens from the revocation stream within a second. `enable` lets them sign in again; \
+                nothing that ended comes back.
+                """)
+
+        @Option(help: "The person's email.") var email: String
+        @Option(help: "Tenant id.") var tenant = Tenant.defaultID
+
+        func run() async throws {
+            let environment = try await openEnvironment(try loadSettings())
+            let tenant = try await environment.tenant(id: tenant)
+            let user = try await person(email, in: tenant, environment)
+            guard try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: user.id, at: Date()) else {
+                CommandLineFailure.exit(message: "\(user.email) is already disabled", status: 1)
+            }
+            writeLine("disabled \(user.email): signed out everywhere, every app and token ended")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a disabled person sign in again.")
+
+        @Option(help: "The person's email.") var email: String
+        @Option(help: "Tenant id.") var tenant = Tenant.defaultID
+
+        func run() async throws {
+            let environment = try await openEnvironment(try loadSettings())
+            let tenant = try await environment.tenant(id: tenant)
+            let user = try await person(email, in: tenant, environment)
+            guard try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: user.id, at: nil) else {
+                CommandLineFailure.exit(message: "\(user.email) is not disabled", status: 1)
+            }
+            writeLine("enabled \(user.email); they can sign in again")
+        }
+    }
 
     struct SecondFactorCommands: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "mfa", abstract: "Manage a person's two-step sign-in.", subcommands: [Reset.self])
@@ -22,9 +62,7 @@ struct UserCommands: AsyncParsableCommand {
             func run() async throws {
                 let environment = try await openEnvironment(try loadSettings())
                 let tenant = try await environment.tenant(id: tenant)
-                guard let user = try await environment.storage.user(tenantID: tenant.id, email: email) else {
-                    CommandLineFailure.exit(message: "no person with email \(User.normalise(email: email)) in tenant \(tenant.id)")
-                }
+                let user = try await person(email, in: tenant, environment)
                 guard try await environment.storage.removeSecondFactor(tenantID: tenant.id, userID: user.id, at: Date(), byAdministrator: true) else {
                     CommandLineFailure.exit(message: "\(user.email) has no two-step sign-in to reset", status: 1)
                 }

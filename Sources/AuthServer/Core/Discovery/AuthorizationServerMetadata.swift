@@ -6,6 +6,7 @@ import Shared
 /// among the auth methods (Claude's and ChatGPT's metadata-document gates), metadata documents
 /// supported, `iss` really sent on every authorization response, and `offline_access` listed. The device
 /// authorization endpoint and its grant type are advertised for command-line clients (RFC 8628 §4).
+/// Introspection (RFC 7662) is for confidential clients only, so its methods leave out `none`.
 /// No OpenID Connect document is served: a partial one broke ChatGPT (docs/clients.md § ChatGPT).
 struct AuthorizationServerMetadata: Codable, Equatable {
     var issuer: String
@@ -14,6 +15,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var registrationEndpoint: String
     var revocationEndpoint: String
     var deviceAuthorizationEndpoint: String
+    var introspectionEndpoint: String
     var jwksURI: String
     var responseTypesSupported = ["code"]
     var responseModesSupported = ["query"]
@@ -24,6 +26,8 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var revocationEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
     /// RFC 8414 §2: required once `private_key_jwt` is among the revocation endpoint's methods.
     var revocationEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)
+    var introspectionEndpointAuthMethodsSupported = ClientAuthMethod.allCases.filter { $0 != .none }.map(\.rawValue)
+    var introspectionEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)
     var clientIDMetadataDocumentSupported = true
     var authorizationResponseIssParameterSupported = true
     var scopesSupported = ScopeCatalog.names
@@ -37,6 +41,9 @@ struct AuthorizationServerMetadata: Codable, Equatable {
         case registrationEndpoint = "registration_endpoint"
         case revocationEndpoint = "revocation_endpoint"
         case deviceAuthorizationEndpoint = "device_authorization_endpoint"
+        case introspectionEndpoint = "introspection_endpoint"
+        case introspectionEndpointAuthMethodsSupported = "introspection_endpoint_auth_methods_supported"
+        case introspectionEndpointAuthSigningAlgValuesSupported = "introspection_endpoint_auth_signing_alg_values_supported"
         case jwksURI = "jwks_uri"
         case responseTypesSupported = "response_types_supported"
         case responseModesSupported = "response_modes_supported"
@@ -59,6 +66,7 @@ struct AuthorizationServerMetadata: Codable, Equatable {
         registrationEndpoint = issuer + AuthServerPaths.registration
         revocationEndpoint = issuer + AuthServerPaths.revocation
         deviceAuthorizationEndpoint = issuer + AuthServerPaths.deviceAuthorization
+        introspectionEndpoint = issuer + AuthServerPaths.introspection
         jwksURI = issuer + AuthServerPaths.jwks
     }
 }
@@ -71,6 +79,7 @@ enum AuthServerPaths {
     static let token = "/oauth/token"
     static let registration = "/oauth/register"
     static let revocation = "/oauth/revoke"
+    static let introspection = IntrospectionAnswer.path
     static let deviceAuthorization = "/oauth/device_authorization"
     /// Where a person enters a device's user code (RFC 8628 §3.3 `verification_uri`).
     static let device = "/device"

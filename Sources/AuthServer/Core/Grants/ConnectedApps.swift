@@ -13,12 +13,17 @@ struct ConnectedApps: Sendable {
         let everyone = user.role == .admin
         var emails: [String: String] = [user.id: user.email]
         var apps: [ConnectedAppsPage.App] = []
+        let tokens = Dictionary(
+            try await storage.personalAccessTokens(tenantID: user.tenantID, userID: everyone ? nil : user.id).map { ($0.grantID, $0) },
+            uniquingKeysWith: { first, _ in first })
         for grant in try await storage.activeGrants(tenantID: user.tenantID, userID: everyone ? nil : user.id) {
             let client = try await storage.client(tenantID: grant.tenantID, id: grant.clientID)
+            let token = tokens[grant.id]
             if emails[grant.userID] == nil { emails[grant.userID] = try await storage.user(tenantID: grant.tenantID, id: grant.userID)?.email }
             apps.append(
                 ConnectedAppsPage.App(
-                    grantID: grant.id, clientName: client?.name ?? grant.clientID, clientHost: client?.verifiedHost,
+                    grantID: grant.id, clientName: token.map { "\(client?.name ?? grant.clientID): \($0.label)" } ?? client?.name ?? grant.clientID,
+                    clientHost: client?.verifiedHost, personalAccessTokenID: token?.id,
                     isFirstParty: client?.kind == .firstParty, firstAuthorised: grant.createdAt, lastAuthorised: grant.lastAuthorisedAt,
                     scopes: grant.scopes, activeRefreshTokens: try await storage.liveRefreshTokenCount(tenantID: grant.tenantID, grantID: grant.id, at: now),
                     ownerEmail: everyone && grant.userID != user.id ? emails[grant.userID] : nil

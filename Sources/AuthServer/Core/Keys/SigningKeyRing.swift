@@ -47,6 +47,15 @@ public struct SigningKeyRing: Sendable {
         JSONWebKeySet(keys: try await store.signingKeys(tenantID: tenantID).filter { $0.isPublished(at: now) }.map(\.publicKey))
     }
 
+    /// The claims of one of this tenant's own unexpired access tokens, verified with its published keys (RFC 9068
+    /// §4); nil for anything else, so revocation and introspection say nothing about why a token is not ours.
+    public func verifiedClaims(of token: String, tenant: Tenant, now: Date = Date()) async throws -> AccessTokenClaims? {
+        guard let parsed = try? AccessTokenVerifier.parse(token),
+            let key = try await publishedKeys(tenantID: tenant.id, now: now).keys.first(where: { $0.kid == parsed.keyID })?.publicKey
+        else { return nil }
+        return try? AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id).verify(parsed, key: key, now: now)
+    }
+
     private func addKey(tenantID: String, now: Date) async throws -> String {
         let privateKey = P256.Signing.PrivateKey()
         let keyID = RandomIdentifier.make()

@@ -115,7 +115,7 @@ extension AuthorizationRequest {
 /// Builds the redirect back to the client (RFC 6749 §4.1.2), always with `iss` (RFC 9207 §2).
 public enum AuthorizationResponse {
     public static func redirect(to redirectURI: String, parameters: [(String, String?)], issuer: String) -> String {
-        let pairs = (parameters + [("iss", issuer)]).compactMap { name, value in value.map { "\(name)=\(encode($0))" } }
+        let pairs = (parameters + [("iss", issuer)]).compactMap { name, value in value.map { "\(name)=\(FormEncoding.encode($0))" } }
         let separator = redirectURI.contains("?") ? "&" : "?"
         return redirectURI + separator + pairs.joined(separator: "&")
     }
@@ -123,11 +123,4 @@ public enum AuthorizationResponse {
     public static func error(_ error: OAuthError, redirectURI: String, state: String?, issuer: String) -> String {
         redirect(to: redirectURI, parameters: [("error", error.code), ("error_description", error.description), ("state", state)], issuer: issuer)
     }
-
-    /// application/x-www-form-urlencoded per RFC 6749 Appendix B: everything but unreserved characters escaped.
-    static func encode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

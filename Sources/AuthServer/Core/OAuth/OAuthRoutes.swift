@@ -7,6 +7,10 @@ import Shared
 /// browser-based clients (docs/clients.md § MCP Inspector). Handlers only translate between HTTP and the endpoint types.
 enum OAuthAPIRoutes {
     static func add(to router: Router<AuthRequestContext>, services: OAuthServices) {
+        // Server to server, never from a page: no CORS.
+        router.post(RouterPath(AuthServerPaths.introspection)) { request, context in
+            await services.introspection.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
+        }
         let api = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, POST, DELETE, OPTIONS"))
         api.post(RouterPath(AuthServerPaths.token)) { request, context in
             await services.token.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
@@ -81,7 +85,7 @@ enum OAuthAPIRoutes {
     }
 }
 
-/// The browser side: /oauth/authorize, the consent page and connected apps. Added after the page
+/// The browser side: /oauth/authorize, the consent page, connected apps and access tokens. Added after the page
 /// middleware, so they see the session and may throw `ErrorPage`.
 enum OAuthBrowserRoutes {
     static func add(to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices, resourceTools: ResourceToolCatalog) {
@@ -102,6 +106,7 @@ enum OAuthBrowserRoutes {
             .add(to: router)
         DeviceVerificationRoutes(flow: services.flow, storage: services.storage, pages: pages).add(to: router)
         ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
+        AccountTokensRoutes(tokens: services.personalAccessTokens, pages: pages).add(to: router)
     }
 }
 

@@ -10,6 +10,8 @@ struct OAuthServices: Sendable {
     let token: TokenEndpoint
     let deviceAuthorization: DeviceAuthorizationEndpoint
     let revocation: RevocationEndpoint
+    let introspection: IntrospectionEndpoint
+    let personalAccessTokens: PersonalAccessTokens
     let registration: DynamicClientRegistration
     let grants: ConnectedApps
     let revocationFeed: RevocationFeedEndpoint
@@ -35,6 +37,13 @@ struct OAuthServices: Sendable {
             logger: logger
         )
         deviceAuthorization = DeviceAuthorizationEndpoint(limits: limits, authenticator: authenticator, storage: storage, logger: logger)
+        personalAccessTokens = PersonalAccessTokens(
+            storage: storage, maxDays: environment.settings.personalAccessTokenMaxDays,
+            elevationWindowSeconds: environment.settings.elevationWindowSeconds, logger: logger)
+        introspection = IntrospectionEndpoint(
+            limits: limits, authenticator: authenticator,
+            introspection: TokenIntrospection(storage: storage, keyRing: environment.keyRing, personalAccessTokens: personalAccessTokens),
+            logger: logger)
         revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
         registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)

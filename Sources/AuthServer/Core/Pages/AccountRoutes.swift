@@ -1,8 +1,8 @@
 import Hummingbird
 import Shared
 
-/// /account, /account/tokens, /account/security with its change of password, and /account/connect. Connected apps
-/// (/account/apps) belong to the grants code. Without a session every account page sends the person to
+/// /account, /account/security with its change of password, and /account/connect. Connected apps (/account/apps)
+/// and access tokens (/account/tokens) belong to the grants code. Without a session every account page sends the person to
 /// sign in and back.
 struct AccountRoutes {
     let pages: PageServices
@@ -11,10 +11,6 @@ struct AccountRoutes {
         router.get(RouterPath(AccountFrame.Section.overview.rawValue)) { request, context in
             guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
             return pages.renderer.response(AccountPage(signedIn: signedIn))
-        }
-        router.get(RouterPath(AccountFrame.Section.tokens.rawValue)) { request, context in
-            guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }
-            return pages.renderer.response(AccountTokensPage(signedIn: signedIn))
         }
         router.get(RouterPath(AccountFrame.Section.security.rawValue)) { request, context in
             guard let signedIn = context.signedIn else { return Response.toSignIn(from: request) }

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// What /account/connect shows for each host people connect with: the line or file that host takes, filled in
 /// with this install's MCP URL, and a one-click install link where the host has one. Every snippet is plain
@@ -62,7 +63,7 @@ public enum ConnectInstructions {
                     Snippet(label: "Run", format: .shell, text: "code --add-mcp " + ShellWord.quote(vsCodeServer(url))),
                     Snippet(label: ".vscode/mcp.json", format: .json, text: json(["servers": [serverName: ["type": "http", "url": url]]])),
                 ],
-                links: [PageLink(href: "vscode:mcp/install?" + percentEncoded(vsCodeServer(url)), label: "Add to VS Code")]),
+                links: [PageLink(href: "vscode:mcp/install?" + FormEncoding.encode(vsCodeServer(url)), label: "Add to VS Code")]),
             Host(
                 id: "chatgpt", name: "ChatGPT and claude.ai",
                 summary: "Add a custom connector (in ChatGPT: Settings, Apps and connectors; in claude.ai: Settings, Connectors) "
@@ -110,7 +111,7 @@ public enum ConnectInstructions {
     /// Cursor's install link: the server's mcp.json entry, base64 (cursor.com/docs/context/mcp/install-links).
     static func cursorInstallLink(_ url: String) -> String {
         let config = Data(json(["url": url], pretty: false).utf8).base64EncodedString()
-        return "cursor://anysphere.cursor-deeplink/mcp/install?name=\(serverName)&config=" + percentEncoded(config)
+        return "cursor://anysphere.cursor-deeplink/mcp/install?name=\(serverName)&config=" + FormEncoding.encode(config)
     }
 
     /// VS Code's `--add-mcp` and install-link object: the server with its name.
@@ -129,10 +130,6 @@ public enum ConnectInstructions {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    /// Everything but RFC 3986's unreserved characters percent-encoded, so the value survives as one query parameter.
-    static func percentEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
-    }
 }
 
 /// A word for a POSIX shell line: as it is when it holds only characters no shell treats specially, else in

@@ -11,6 +11,8 @@ public struct ConnectedAppsPage: Page {
         public let clientName: String
         /// The verified host of a CIMD client; nil shows "unverified".
         public let clientHost: String?
+        /// Set when the grant is a personal access token: its row on /account/tokens.
+        public let personalAccessTokenID: String?
         public let isFirstParty: Bool
         public let firstAuthorised: PageDate
         public let lastAuthorised: PageDate
@@ -20,12 +22,13 @@ public struct ConnectedAppsPage: Page {
         public let ownerEmail: String?
 
         public init(
-            grantID: String, clientName: String, clientHost: String?, isFirstParty: Bool, firstAuthorised: Date,
+            grantID: String, clientName: String, clientHost: String?, personalAccessTokenID: String? = nil, isFirstParty: Bool, firstAuthorised: Date,
             lastAuthorised: Date, scopes: [String], activeRefreshTokens: Int, ownerEmail: String? = nil
         ) {
             self.grantID = grantID
             self.clientName = clientName
             self.clientHost = clientHost
+            self.personalAccessTokenID = personalAccessTokenID
             self.isFirstParty = isFirstParty
             self.firstAuthorised = PageDate(firstAuthorised)
             self.lastAuthorised = PageDate(lastAuthorised)

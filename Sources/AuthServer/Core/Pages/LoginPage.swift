@@ -18,6 +18,7 @@ public struct LoginPage: Page {
 
     /// The one answer to a wrong password and to an unknown email alike.
     public static let failureMessage = "That email and password do not match an account. Check both and try again."
+    public static let disabledMessage = "This account has been disabled by an administrator. Ask them to enable it again."
 
     public static func throttledMessage(retryAfter: Duration) -> String {
         let minutes = max(1, Int((Double(retryAfter.components.seconds) / 60).rounded(.up)))

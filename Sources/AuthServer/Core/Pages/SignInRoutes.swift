@@ -55,6 +55,8 @@ struct SignInRoutes {
             pages.throttle.recordFailure(for: keys, at: pages.now())
             return pages.renderer.response(page(LoginPage.failureMessage))
         }
+        // Told only to someone who knew the password: an administrator disabled them, and they should know whom to ask.
+        guard !user.isDisabled else { return pages.renderer.response(page(LoginPage.disabledMessage), status: .forbidden) }
         pages.throttle.recordSuccess(for: account)
 
         guard try await pages.secondFactor.isEnrolled(user) else {

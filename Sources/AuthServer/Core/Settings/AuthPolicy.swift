@@ -63,6 +63,24 @@ public enum AuthPolicy {
         public static let requestsPerMinute = 1200
     }
 
+    /// Personal access tokens: a script's long-lived access as one person (docs/tokens.md § Personal access tokens).
+    public enum PersonalAccessTokens {
+        /// The grants of personal access tokens belong to this built-in client, so they show in connected apps.
+        public static let clientID = "gatehouse-personal-access-tokens"
+        /// A year: a token never lives forever, and a yearly regeneration keeps label, scopes and restriction.
+        /// `GATEHOUSE_PAT_MAX_DAYS` sets the tenant's own limit (1 to 3,650 days).
+        public static let defaultMaxDays = 365
+        /// The lifetimes the page offers besides a date of the person's choosing.
+        public static let offeredDays = [30, 90, 365]
+        /// "Last used" is written at most this often per token: a script calling every second must not turn
+        /// every call into a database write.
+        public static let lastUsedGranularity: TimeInterval = 60
+        /// Room for "backup-report cron on sd-util-02" and then some, without letting a label fill a page.
+        public static let maxLabelLength = 100
+        /// A company restriction is a resource-server customer id: short, and printable.
+        public static let maxCompanyLength = 64
+    }
+
     /// The device authorization grant (RFC 8628): a command line signs in while the person approves on their phone.
     public enum DeviceFlow {
         /// Ten minutes (`expires_in`, RFC 8628 §3.2) to pick up a phone, sign in, enter a second factor and approve;

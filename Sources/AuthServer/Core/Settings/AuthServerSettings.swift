@@ -32,6 +32,8 @@ public struct AuthServerSettings: Sendable {
     public var tls: TLSFiles?
     /// How long a second factor entered for an elevation counts (`Elevation`).
     public var elevationWindowSeconds: Int
+    /// The longest life a personal access token may be given, in days.
+    public var personalAccessTokenMaxDays: Int
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -69,9 +71,13 @@ public struct AuthServerSettings: Sendable {
     static let tokenRequestsSetting = Setting<Int>.integer(
         "TOKEN_REQUESTS_PER_MINUTE", default: AuthPolicy.TokenEndpoint.requestsPerMinute, range: 1...10_000_000)
 
+    static let personalAccessTokenMaxDaysSetting = Setting<Int>.integer(
+        "PAT_MAX_DAYS", default: AuthPolicy.PersonalAccessTokens.defaultMaxDays, range: 1...3650)
+
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
         "TRUSTED_PROXIES", "ACCESS_TOKEN_SECONDS", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
+        "PAT_MAX_DAYS",
     ]).union(TLSFiles.settingKeys)
 
     public init(
@@ -79,7 +85,8 @@ public struct AuthServerSettings: Sendable {
         refreshGraceSeconds: Int = 90, accessTokenSeconds: Int64 = AuthPolicy.accessTokenMaxLifetime, logFormat: LogFormat = .text, logLevel: Logger.Level = .info, cimdPinnedDirectory: PinnedDocumentsFolder = .shipped,
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
         registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
-        tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds
+        tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds,
+        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -97,6 +104,7 @@ public struct AuthServerSettings: Sendable {
         self.tokenRequestsPerMinute = tokenRequestsPerMinute
         self.tls = tls
         self.elevationWindowSeconds = elevationWindowSeconds
+        self.personalAccessTokenMaxDays = personalAccessTokenMaxDays
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -117,7 +125,8 @@ public struct AuthServerSettings: Sendable {
             registrationsPerHour: try registrationsSetting.read(from: source),
             tokenRequestsPerMinute: try tokenRequestsSetting.read(from: source),
             tls: try TLSFiles.read(from: source),
-            elevationWindowSeconds: try Elevation.setting.read(from: source)
+            elevationWindowSeconds: try Elevation.setting.read(from: source),
+            personalAccessTokenMaxDays: try personalAccessTokenMaxDaysSetting.read(from: source)
         )
     }
 }

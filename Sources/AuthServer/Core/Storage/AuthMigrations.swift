@@ -267,6 +267,31 @@ enum AuthMigrations {
             try db.drop(table: "pending_authorization")
             try db.rename(table: "pending_authorization_v8", to: "pending_authorization")
         }
+        migrator.registerMigration("v9: personal access tokens, disabled people") { db in
+            // A token is kept as its SHA-256 only; its scopes and its end live in its grant, so revoking the grant
+            // (the person, an admin, /oauth/revoke, disabling the person) ends the token like any other grant.
+            try db.create(table: "personal_access_token") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("grant_id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("token_hash", .text).notNull()
+                t.column("label", .text).notNull()
+                t.column("company_id", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime).notNull()
+                t.column("last_used_at", .datetime)
+                t.column("last_used_address", .text)
+                t.column("elevated_at", .datetime)
+                t.column("elevated_until", .datetime)
+                t.primaryKey(["tenant_id", "id"])
+                t.uniqueKey(["tenant_id", "token_hash"])
+                t.foreignKey(["tenant_id", "grant_id"], references: "oauth_grant", columns: ["tenant_id", "id"], onDelete: .cascade)
+                t.foreignKey(["tenant_id", "user_id"], references: "user", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(index: "personal_access_token_person", on: "personal_access_token", columns: ["tenant_id", "user_id"])
+            try db.alter(table: "user") { t in t.add(column: "disabled_at", .datetime) }
+        }
         return migrator
     }
 }

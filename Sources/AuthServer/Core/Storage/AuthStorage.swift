@@ -23,6 +23,75 @@ public protocol UserStore: Sendable {
     func user(tenantID: String, id: String) async throws -> User?
     /// Replaces the person's password hash; false when there is no such person.
     func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool
+    /// Disables the person at `at`, or enables them when `at` is nil. Disabling ends their sessions and every grant
+    /// they gave (personal access tokens included) and records a `user` event in the revocation log, all at once.
+    /// False when there is no such person or they already were in that state.
+    func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool
+}
+
+/// Personal access tokens (docs/tokens.md § Personal access tokens): each one a grant of the built-in
+/// `AuthPolicy.PersonalAccessTokens.clientID`, found by the SHA-256 of its value.
+public protocol PersonalAccessTokenStore: Sendable {
+    /// Inserts the token with the grant it belongs to, at once.
+    func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant) async throws
+    /// Ends `old`'s grant and inserts `new` with its own, at once; false when `old` was no longer active.
+    func replacePersonalAccessToken(_ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date) async throws -> Bool
+    func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord?
+    func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord?
+    /// Tokens whose grant is active (expired ones included, so they can be regenerated), newest first: one
+    /// person's, or the whole tenant's when `userID` is nil.
+    func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord]
+    /// Records a use unless one was recorded less than `AuthPolicy.PersonalAccessTokens.lastUsedGranularity` before.
+    func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws
+    /// Elevates the active token from `at` until `until`, and records a `changed` event for its grant in the
+    /// revocation log so resource-servers drop what they cached about it; false when the token is not active.
+    func elevatePersonalAccessToken(tenantID: String, id: String, at: Date, until: Date) async throws -> Bool
+}
+
+/// A personal access token as stored: its SHA-256, never its value.
+public struct PersonalAccessTokenRecord: Sendable, Equatable {
+    public var tenantID: String
+    /// Public and stable for the token's life: names its row on the page and in `admin pat revoke`.
+    public var id: String
+    public var grantID: String
+    public var userID: String
+    public var tokenHash: String
+    public var label: String
+    /// The grant's scopes.
+    public var scopes: [String]
+    /// A staff member's token restricted to one company acts as that company's users would.
+    public var companyID: String?
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var lastUsedAt: Date?
+    public var lastUsedAddress: String?
+    /// When a second factor was last entered for the token, and until when that counts.
+    public var elevatedAt: Date?
+    public var elevatedUntil: Date?
+
+    public init(
+        tenantID: String, id: String, grantID: String, userID: String, tokenHash: String, label: String, scopes: [String], companyID: String?,
+        createdAt: Date, expiresAt: Date, lastUsedAt: Date? = nil, lastUsedAddress: String? = nil, elevatedAt: Date? = nil, elevatedUntil: Date? = nil
+    ) {
+        self.tenantID = tenantID
+        self.id = id
+        self.grantID = grantID
+        self.userID = userID
+        self.tokenHash = tokenHash
+        self.label = label
+        self.scopes = scopes
+        self.companyID = companyID
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.lastUsedAddress = lastUsedAddress
+        self.elevatedAt = elevatedAt
+        self.elevatedUntil = elevatedUntil
+    }
+
+    public func isExpired(at now: Date) -> Bool { expiresAt <= now }
+
+    public func isElevated(at now: Date) -> Bool { elevatedUntil.map { $0 > now } ?? false }
 }
 
 /// Browser sessions and half-done sign-ins, both found by the SHA-256 of the secret their cookie carries.
@@ -88,7 +157,7 @@ public struct StoredSecondFactor: Sendable, Equatable {
 }
 
 public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore & SecondFactorStore
-    & DeviceAuthorizationStore
+    & DeviceAuthorizationStore & PersonalAccessTokenStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail

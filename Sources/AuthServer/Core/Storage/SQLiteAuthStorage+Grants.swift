@@ -92,7 +92,10 @@ extension SQLiteAuthStorage {
     }
 
     public func saveGrant(_ grant: Grant) async throws {
-        try await database.write { db in
+        try await database.write { db in try Self.saveGrant(db, grant) }
+    }
+
+    static func saveGrant(_ db: Database, _ grant: Grant) throws {
             try db.execute(
                 sql: """
                     INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at,
@@ -105,7 +108,6 @@ extension SQLiteAuthStorage {
                     grant.createdAt, grant.lastAuthorisedAt, grant.revokedAt, grant.revocationReason,
                 ]
             )
-        }
     }
 
     public func grant(tenantID: String, id: String) async throws -> Grant? {
@@ -137,7 +139,7 @@ extension SQLiteAuthStorage {
 
     /// Marks the tenant's active grants that `condition` selects revoked, appends them to the revocation log, and
     /// deletes their refresh tokens, codes and the consents they rested on, in the caller's transaction.
-    private static func revokeGrants(
+    static func revokeGrants(
         _ db: Database, tenantID: String, where condition: String, _ arguments: StatementArguments, reason: String, at: Date
     ) throws -> Int {
         let selected = "tenant_id = ? AND revoked_at IS NULL AND \(condition)"

@@ -91,6 +91,9 @@ extension SQLiteAuthStorage {
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND user_id = ?)
                     """,
                 arguments: [tenantID, tenantID, userID])
+            try db.execute(
+                sql: "UPDATE personal_access_token SET elevated_at = NULL, elevated_until = NULL WHERE tenant_id = ? AND user_id = ?",
+                arguments: [tenantID, userID])
             try Self.appendRevocationEvents(db, kind: "elevation", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
             return true
         }

@@ -103,7 +103,7 @@ public struct SQLiteAuthStorage: AuthStorage {
         guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
         return User(
             tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
-            role: role, companyID: row["company_id"], createdAt: row["created_at"]
+            role: role, companyID: row["company_id"], createdAt: row["created_at"], disabledAt: row["disabled_at"]
         )
     }
 }

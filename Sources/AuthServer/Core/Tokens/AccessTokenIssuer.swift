@@ -20,15 +20,26 @@ public struct AccessTokenIssuer: Sendable {
     ) async throws -> Issued {
         precondition((1...AuthPolicy.accessTokenMaxLifetime).contains(lifetime), "lifetime is checked by the caller")
         let issuedAt = Int64(now.timeIntervalSince1970)
-        let claims = AccessTokenClaims(
+        let claims = Self.claims(
+            for: user, tenant: tenant, clientID: clientID, scope: scope, issuedAt: issuedAt, expiresAt: issuedAt + lifetime,
+            tokenID: RandomIdentifier.make(), grantID: grantID, authentication: authentication, now: now)
+        let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)
+        return Issued(token: try signer.sign(claims), claims: claims)
+    }
+
+    /// The claims a token of this person carries, signed (an access token) or told (introspection of a personal
+    /// access token): one place decides what the resource-server learns about the person.
+    static func claims(
+        for user: User, tenant: Tenant, clientID: String, scope: [String], issuedAt: Int64, expiresAt: Int64, tokenID: String, grantID: String,
+        authentication: Authentication?, now: Date
+    ) -> AccessTokenClaims {
+        AccessTokenClaims(
             issuer: tenant.issuer, subject: user.id, audience: tenant.resource, clientID: clientID, scope: scope.joined(separator: " "),
-            issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: grantID, tenantID: tenant.id,
+            issuedAt: issuedAt, expiresAt: expiresAt, tokenID: tokenID, grantID: grantID, tenantID: tenant.id,
             authTime: Int64((authentication?.latest ?? now).timeIntervalSince1970), acr: authentication?.context.rawValue,
             amr: authentication.map(\.tokenMethods).flatMap { $0.isEmpty ? nil : $0 },
             role: user.role.rawValue, company: user.companyID, email: user.email
         )
-        let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)
-        return Issued(token: try signer.sign(claims), claims: claims)
     }
 }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Shared
 
 /// Every request the command line makes, through one AsyncHTTPClient for the run. Redirects are never followed
 /// (a token must not travel to wherever a redirect points), and anything that keeps the request from getting an
@@ -53,7 +54,7 @@ final class HTTPExchange: Sendable {
 
     /// RFC 6749 Appendix B: a form-encoded POST, as the token, revocation and device authorization endpoints take.
     func postForm(_ url: String, _ fields: [(String, String)]) async throws(CLIFailure) -> Reply {
-        let body = fields.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let body = FormEncoding.encode(fields)
         return try await send(
             .POST, url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")], body: Data(body.utf8))
     }
@@ -61,13 +62,6 @@ final class HTTPExchange: Sendable {
     func getJSON(_ url: String) async throws(CLIFailure) -> Reply {
         try await send(.GET, url, headers: [("Accept", "application/json")])
     }
-
-    /// RFC 3986's unreserved characters stay; everything else is percent-encoded.
-    static func formEncode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func origin(of url: String) -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }

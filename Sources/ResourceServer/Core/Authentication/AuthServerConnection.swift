@@ -28,7 +28,24 @@ public struct AuthServerConnection: Sendable {
     func getJSON<T: Decodable>(
         _ pathAndQuery: String, as type: T.Type, limit: Int, credentials: ResourceServerCredentials? = nil
     ) async throws -> T {
-        var request = HTTPClientRequest(url: authURL + pathAndQuery)
+        try await exchange(HTTPClientRequest(url: authURL + pathAndQuery), as: type, limit: limit, credentials: credentials)
+    }
+
+    /// POSTs a form (`application/x-www-form-urlencoded`) and reads the JSON answer, as `getJSON` does.
+    func postForm<T: Decodable>(
+        _ path: String, _ fields: [(String, String)], as type: T.Type, limit: Int, credentials: ResourceServerCredentials
+    ) async throws -> T {
+        var request = HTTPClientRequest(url: authURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
+        return try await exchange(request, as: type, limit: limit, credentials: credentials)
+    }
+
+    private func exchange<T: Decodable>(
+        _ request: HTTPClientRequest, as type: T.Type, limit: Int, credentials: ResourceServerCredentials?
+    ) async throws -> T {
+        var request = request
         request.headers.add(name: "Accept", value: "application/json")
         if let credentials { request.headers.add(name: "Authorization", value: credentials.authorization) }
         if let issuerHost { request.headers.replaceOrAdd(name: "Host", value: issuerHost) }

@@ -3,30 +3,49 @@ import Foundation
 import Shared
 import ToolKit
 
-/// Turns a bearer token into a `Caller`, or says why it cannot. JWT access tokens are verified locally
-/// with the auth-server's keys (RFC 9068 §4), after a look in the verified-token cache.
+/// Turns a bearer token into a `Caller`, or says why it cannot, after a look in the verified-token cache. JWT
+/// access tokens are verified locally with the auth-server's keys (RFC 9068 §4); personal access tokens, recognised
+/// by their format and checksum without any request, are introspected at the auth-server (RFC 7662) and their
+/// holder is then treated exactly as an access token of the same person with the same scopes.
 public struct BearerAuthenticator: Sendable {
     let verifier: AccessTokenVerifier
     let keys: RemoteKeySet
+    let introspector: TokenIntrospector
     let cache: VerifiedTokenCache
     let revoked: RevokedGrants
 
     public init(
-        verifier: AccessTokenVerifier, keys: RemoteKeySet, cache: VerifiedTokenCache = VerifiedTokenCache(), revoked: RevokedGrants = RevokedGrants()
+        verifier: AccessTokenVerifier, keys: RemoteKeySet, introspector: TokenIntrospector = .unavailable, cache: VerifiedTokenCache = VerifiedTokenCache(),
+        revoked: RevokedGrants = RevokedGrants()
     ) {
         self.verifier = verifier
         self.keys = keys
+        self.introspector = introspector
         self.cache = cache
         self.revoked = revoked
     }
 
-    public func authenticate(_ token: Substring, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
+    /// - Parameter callerAddress: where the request came from, which a personal access token's "last used" shows.
+    public func authenticate(_ token: Substring, callerAddress: String? = nil, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
         let digest = Self.digest(token)
         let seconds = Int64(now.timeIntervalSince1970)
         if let caller = cache.caller(for: digest, now: seconds) { return try Self.unlessRevoked(caller, revoked) }
         switch BearerCredentialKind(token) {
         case .personalAccessToken:
-            throw .personalAccessTokensUnavailable
+            let answer: IntrospectionAnswer
+            do {
+                answer = try await introspector.introspect(token, callerAddress)
+            } catch {
+                throw .authorizationServerUnavailable
+            }
+            guard answer.active, answer.kind == .personalAccessToken, let claims = answer.claims else { throw .token(.inactiveToken) }
+            // The auth-server answers for the tenant the request named; a mismatch is a misrouted answer, never trusted.
+            guard claims.tenantID == verifier.tenantID, claims.issuer == verifier.issuer, claims.audience == verifier.audience else {
+                throw .token(.wrongTenant)
+            }
+            let caller = Caller(claims: claims, tokenKind: .personalAccessToken)
+            cache.insert(caller, for: digest, now: seconds, until: seconds + IntrospectionAnswer.cacheSeconds)
+            return try Self.unlessRevoked(caller, revoked)
         case .unrecognised:
             throw .token(.malformed)
         case .jsonWebToken:
@@ -36,7 +55,7 @@ public struct BearerAuthenticator: Sendable {
                 switch await keys.key(id: unverified.keyID) {
                 case .found(let found): key = found
                 case .unknown: throw TokenVerificationError.unknownKey
-                case .unavailable: throw BearerAuthenticationError.keysUnavailable
+                case .unavailable: throw BearerAuthenticationError.authorizationServerUnavailable
                 }
                 let caller = Caller(claims: try verifier.verify(unverified, key: key, now: now), tokenKind: .accessToken)
                 cache.insert(caller, for: digest, now: seconds)
@@ -70,15 +89,13 @@ extension BearerAuthenticator {
 
 public enum BearerAuthenticationError: Error, Equatable, CustomStringConvertible {
     case token(TokenVerificationError)
-    case personalAccessTokensUnavailable
-    /// The auth-server's keys cannot be fetched right now: our fault, not the token's.
-    case keysUnavailable
+    /// The auth-server's keys or its introspection cannot be reached right now: our fault, not the token's.
+    case authorizationServerUnavailable
 
     public var description: String {
         switch self {
-        case .keysUnavailable: "The authorization server's keys cannot be reached; try again shortly"
+        case .authorizationServerUnavailable: "The authorization server cannot be reached to check this token; try again shortly"
         case .token(let error): error.description
-        case .personalAccessTokensUnavailable: "Personal access tokens are not accepted by this server yet"
         }
     }
 }

@@ -123,7 +123,7 @@ struct CallGate: Sendable {
         case .needsSecondFactor(let needed):
             // A personal access token cannot step up through OAuth: it is told where the person elevates it.
             guard caller.tokenKind == .personalAccessToken else { return .challenge(needed: needed, description: authority.secondFactorNeeded(by: name)) }
-            return .decided(tool.kind, .answered(.failure(elevationRequired(tool, issuer: tenant.issuer))), .refused)
+            return .decided(tool.kind, .answered(.failure(elevationRequired(tool, issuer: tenant.issuer, caller: caller))), .refused)
         case .roleRefused(let message):
             return .decided(tool.kind, .answered(.success(Self.errorResult(message))), .refused)
         }
@@ -134,8 +134,8 @@ struct CallGate: Sendable {
         return .decided(tool.kind, .run(tool, arguments: arguments, trail: trail), nil)
     }
 
-    func elevationRequired(_ tool: Tool, issuer: String) -> JSONRPCError {
-        let url = ToolAuthority.elevationURL(issuer: issuer)
+    func elevationRequired(_ tool: Tool, issuer: String, caller: Caller) -> JSONRPCError {
+        let url = ToolAuthority.elevationURL(issuer: issuer, token: caller)
         return JSONRPCError(
             code: JSONRPCError.elevationRequiredCode,
             message: "\(authority.secondFactorNeeded(by: tool.name)). Elevate this token at \(url), then call again.",

@@ -52,9 +52,9 @@ public struct ToolAuthority: Sendable {
         "The tool \(tool) needs a second factor entered in the last \(Elevation.describe(windowSeconds: elevationWindowSeconds)) (scope \(Elevation.scope))"
     }
 
-    /// Where a person elevates a personal access token, which cannot step up through OAuth: the account
-    /// page of the tenant's issuer (docs/tokens.md § MFA elevation).
-    public static func elevationURL(issuer: String) -> String { issuer + "/account/tokens" }
+    /// Where a person elevates a personal access token, which cannot step up through OAuth: the token's own row
+    /// on the account page of the tenant's issuer, named by its id (the token's `jti`; docs/tokens.md § MFA elevation).
+    public static func elevationURL(issuer: String, token: Caller) -> String { issuer + "/account/tokens#" + token.claims.tokenID }
 
     /// Listed when its scopes are held and the person's role and company allow it. The second factor
     /// never hides a tool: a client must see a high-trust tool to step up for it.

@@ -8,19 +8,22 @@ import Shared
 public enum ResourceServerApplication {
     /// - Parameter keyFetch: how to get the auth-server's keys; by default its JWKS over HTTP.
     /// - Parameter revoked: the grants the revocation feed reported; `make` keeps it current.
+    /// - Parameter introspector: how personal access tokens are checked; by default at the auth-server with this
+    ///   server's credentials (none configured: every personal access token is unavailable).
     public static func router(
-        environment: ResourceServerEnvironment, logger: Logger, keyFetch: RemoteKeySet.Fetch? = nil,
+        environment: ResourceServerEnvironment, logger: Logger, keyFetch: RemoteKeySet.Fetch? = nil, introspector: TokenIntrospector? = nil,
         cache: VerifiedTokenCache = VerifiedTokenCache(), revoked: RevokedGrants = RevokedGrants()
     ) async throws -> Router<ResourceRequestContext> {
         let settings = environment.settings
         let tenants = try await environment.storage.allTenants()
         let directory = TenantDirectory(tenants: tenants, url: \.resource)
         let tenant = try defaultTenant(tenants)
-        let keys = RemoteKeySet(
-            logger: logger, fetch: keyFetch ?? RemoteKeySet.httpFetch(AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer)))
+        let connection = AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer)
+        let keys = RemoteKeySet(logger: logger, fetch: keyFetch ?? RemoteKeySet.httpFetch(connection))
         let authenticator = BearerAuthenticator(
-            verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys, cache: cache,
-            revoked: revoked
+            verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys,
+            introspector: introspector ?? settings.credentials.map { TokenIntrospector.http(connection, credentials: $0) } ?? .unavailable,
+            cache: cache, revoked: revoked
         )
         let challenge = BearerChallenge(
             resourceMetadataURL: ProtectedResourceMetadataLocation.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
@@ -36,6 +39,7 @@ public enum ResourceServerApplication {
 
         let router = Router(context: ResourceRequestContext.self)
         router.add(middleware: TenantMiddleware<ResourceRequestContext>(directory: directory))
+        router.add(middleware: ClientAddressMiddleware<ResourceRequestContext>(proxies: settings.trustedProxies))
         let health = try HealthResponse.response(service: "resource-server")
         router.get("/healthz") { _, _ in health }
 

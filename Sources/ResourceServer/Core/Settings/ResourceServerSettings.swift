@@ -24,17 +24,22 @@ public struct ResourceServerSettings: Sendable {
     /// What this server presents to the auth-server's internal endpoints; serving needs them, the admin
     /// commands do not.
     public var credentials: ResourceServerCredentials?
+    /// Reverse proxies whose X-Forwarded-For names the caller's address, which a personal access token's
+    /// "last used" shows.
+    public var trustedProxies: TrustedProxies
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
+        "TRUSTED_PROXIES",
     ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
         logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
-        elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil
+        elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil,
+        trustedProxies: TrustedProxies = .none
     ) {
         self.listen = listen
         self.resource = resource
@@ -49,6 +54,7 @@ public struct ResourceServerSettings: Sendable {
         self.tls = tls
         self.elevationWindowSeconds = elevationWindowSeconds
         self.credentials = credentials
+        self.trustedProxies = trustedProxies
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -79,7 +85,8 @@ public struct ResourceServerSettings: Sendable {
             ),
             tls: try TLSFiles.read(from: source),
             elevationWindowSeconds: try Elevation.setting.read(from: source),
-            credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory)
+            credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory),
+            trustedProxies: try Setting.trustedProxies.read(from: source)
         )
     }
 }

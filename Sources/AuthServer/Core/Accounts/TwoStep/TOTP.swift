@@ -43,11 +43,8 @@ struct TOTP: Sendable, Equatable {
     /// The `otpauth://totp/` URI authenticator apps scan (Google Authenticator's key URI format, which every
     /// app follows): the issuer and account as the label, and the parameters spelled out, defaults included.
     func provisioningURI(issuer: String, account: String) -> String {
-        func escaped(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? text }
+        func escaped(_ text: String) -> String { FormEncoding.encode(text) }
         return "otpauth://totp/\(escaped(issuer)):\(escaped(account))?secret=\(Base32.encode(secret))&issuer=\(escaped(issuer))"
             + "&algorithm=SHA1&digits=\(Self.digits)&period=\(Self.stepSeconds)"
     }
-
-    /// RFC 3986 §2.3: what a URI component may hold unescaped.
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

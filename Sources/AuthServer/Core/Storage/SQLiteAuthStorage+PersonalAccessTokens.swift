@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import Shared
+
+/// SQLite implementation of `PersonalAccessTokenStore`, and disabling people, which ends their tokens with
+/// their other grants. A token's row is read joined with its grant, whose scopes and revocation are the token's.
+extension SQLiteAuthStorage {
+    public func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant) async throws {
+        try await database.write { db in
+            try Self.saveGrant(db, grant)
+            try Self.insert(db, token)
+        }
+    }
+
+    public func replacePersonalAccessToken(
+        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date
+    ) async throws -> Bool {
+        try await database.write { db in
+            guard try Self.revokeGrants(db, tenantID: old.tenantID, where: "id = ?", [old.grantID], reason: "token regenerated", at: at) == 1 else {
+                return false
+            }
+            try Self.saveGrant(db, grant)
+            try Self.insert(db, new)
+            return true
+        }
+    }
+
+    public func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: Self.activeTokens + " AND p.token_hash = ?", arguments: [tenantID, tokenHash]).map(Self.token)
+        }
+    }
+
+    public func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: Self.activeTokens + " AND p.id = ?", arguments: [tenantID, id]).map(Self.token)
+        }
+    }
+
+    public func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: Self.activeTokens + " AND (? IS NULL OR p.user_id = ?) ORDER BY p.created_at DESC, p.id", arguments: [tenantID, userID, userID]
+            ).map(Self.token)
+        }
+    }
+
+    public func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws {
+        let due = at.addingTimeInterval(-AuthPolicy.PersonalAccessTokens.lastUsedGranularity)
+        // Read first: the common case is a use recorded moments ago, and a read costs no write transaction.
+        let isDue = try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT last_used_at FROM personal_access_token WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
+                .map { row in (row["last_used_at"] as Date?).map { $0 <= due } ?? true }
+        }
+        guard isDue == true else { return }
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE personal_access_token SET last_used_at = ?, last_used_address = ?
+                    WHERE tenant_id = ? AND id = ? AND (last_used_at IS NULL OR last_used_at <= ?)
+                    """,
+                arguments: [at, address, tenantID, id, due])
+        }
+    }
+
+    public func elevatePersonalAccessToken(tenantID: String, id: String, at: Date, until: Date) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE personal_access_token SET elevated_at = ?, elevated_until = ? WHERE tenant_id = ? AND id = ?
+                    AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND revoked_at IS NULL)
+                    """,
+                arguments: [at, until, tenantID, id, tenantID])
+            guard db.changesCount == 1 else { return false }
+            try Self.appendRevocationEvents(
+                db, kind: "changed", selecting: "SELECT tenant_id, grant_id FROM personal_access_token WHERE tenant_id = ? AND id = ?",
+                arguments: [tenantID, id])
+            return true
+        }
+    }
+
+    public func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE user SET disabled_at = ? WHERE tenant_id = ? AND id = ? AND (disabled_at IS NULL) = ?",
+                arguments: [at, tenantID, userID, at != nil])
+            guard db.changesCount == 1 else { return false }
+            guard let at else { return true }
+            try db.execute(sql: "DELETE FROM browser_session WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(sql: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            _ = try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "person disabled", at: at)
+            try Self.appendRevocationEvents(db, kind: "user", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
+            return true
+        }
+    }
+
+    /// The tenant's tokens whose grant is active; the caller appends its own conditions.
+    private static let activeTokens = """
+        SELECT p.*, g.scopes FROM personal_access_token p JOIN oauth_grant g ON g.tenant_id = p.tenant_id AND g.id = p.grant_id
+        WHERE p.tenant_id = ? AND g.revoked_at IS NULL
+        """
+
+    private static func insert(_ db: Database, _ token: PersonalAccessTokenRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO personal_access_token (tenant_id, id, grant_id, user_id, token_hash, label, company_id, created_at, expires_at,
+                    last_used_at, last_used_address, elevated_at, elevated_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                token.tenantID, token.id, token.grantID, token.userID, token.tokenHash, token.label, token.companyID, token.createdAt,
+                token.expiresAt, token.lastUsedAt, token.lastUsedAddress, token.elevatedAt, token.elevatedUntil,
+            ])
+    }
+
+    private static func token(_ row: Row) -> PersonalAccessTokenRecord {
+        PersonalAccessTokenRecord(
+            tenantID: row["tenant_id"], id: row["id"], grantID: row["grant_id"], userID: row["user_id"], tokenHash: row["token_hash"],
+            label: row["label"], scopes: scopes(row["scopes"]), companyID: row["company_id"], createdAt: row["created_at"],
+            expiresAt: row["expires_at"], lastUsedAt: row["last_used_at"], lastUsedAddress: row["last_used_address"],
+            elevatedAt: row["elevated_at"], elevatedUntil: row["elevated_until"])
+    }
+}
