@@ -6,11 +6,19 @@ public enum SQLiteDatabase {
     /// Up to 1 GiB of the file mapped; address space, not memory: the OS page cache backs it.
     static let memoryMapBytes = 1 << 30
 
-    public static func open(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+    /// How much a commit waits for the disk (SQLite § PRAGMA synchronous, in WAL mode).
+    public enum Synchronous: String, Sendable {
+        /// The WAL is synced only at checkpoints: a commit survives the process dying, not the machine.
+        case normal = "NORMAL"
+        /// The WAL is synced at every commit: a commit survives a power cut (`DurableDatabase` groups them).
+        case full = "FULL"
+    }
+
+    public static func open(path: String, migrator: DatabaseMigrator, synchronous: Synchronous = .normal) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             // Reads map the file instead of copying pages through read(2) into each connection's small
             // page cache: the service desk's full-text indexes alone are larger than that cache, and
             // searches spent most of their time in the copying and its locks.

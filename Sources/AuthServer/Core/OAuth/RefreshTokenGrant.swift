@@ -45,17 +45,16 @@ struct RefreshTokenGrant: Sendable {
             refreshScopes: refreshScopes, authentication: record.authentication, now: now
         )
         let sealed = try RefreshTokenSuccessor.seal(minted.response, accessTokenExpiresAt: minted.accessTokenExpiresAt, under: presented)
-        try await storage.insertRefreshToken(minted.refreshToken)
-        guard try await storage.markRefreshTokenRotated(tenantID: tenant.id, tokenHash: tokenHash, at: now, successor: sealed) else {
-            // A parallel refresh rotated it first: drop ours and answer with theirs.
-            try await storage.deleteRefreshToken(tenantID: tenant.id, tokenHash: minted.refreshToken.tokenHash)
+        // One transaction (one disk sync) per grant; it also marks the client used, so a connector that only
+        // refreshes is not reaped as unused (docs/security.md § Threats).
+        guard try await storage.rotateRefreshToken(tenantID: tenant.id, tokenHash: tokenHash, at: now, successor: sealed, replacement: minted.refreshToken)
+        else {
+            // A parallel refresh rotated it first: answer with theirs.
             guard let winner = try await storage.refreshToken(tenantID: tenant.id, tokenHash: tokenHash) else {
                 throw OAuthError.invalidGrant("The authorization has been revoked")
             }
             return try await replay(winner, presented: presented, now: now)
         }
-        // A connector that only refreshes is in use: unused-client reaping (docs/security.md § Threats) must not take it.
-        try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
         return minted.response
     }
 

@@ -15,6 +15,9 @@ public enum AuthPolicy {
     /// A rotated-in key is published this long before it signs. Resource-servers refetch the JWKS on an
     /// unknown kid at most every 30 s, so by the time a token carries the new kid, every one can find it.
     public static let signingKeyActivationDelay: TimeInterval = 60
+    /// How long a server signs from the keys it last read: a rotation by another process is seen within this,
+    /// long before the new key's activation delay is over.
+    public static let signingKeyCacheSeconds: TimeInterval = 10
 
     /// OWASP's minimum argon2id parameters (m = 19 MiB, t = 2, p = 1): about 50 ms per hash here.
     public static let argon2MemoryKiB: UInt32 = 19_456
@@ -108,6 +111,9 @@ public enum AuthPolicy {
     /// Dynamically registered clients nobody has used for this long are deleted with their grants, so open
     /// registration cannot fill the database.
     public static let unusedClientLifetime: TimeInterval = 30 * 24 * 3600
+    /// A client's "last used" is written at most this often: reaping counts in days, and a write per token request
+    /// would cost a disk sync each.
+    public static let clientUseGranularity: TimeInterval = 3600
 
     /// `prompt=login` is satisfied by a sign-in this recent; older ones send the person to sign in again.
     public static let freshSignIn: TimeInterval = 5 * 60

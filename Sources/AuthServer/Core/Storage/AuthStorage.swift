@@ -217,9 +217,10 @@ public protocol GrantStore: Sendable {
 
     func insertRefreshToken(_ token: RefreshTokenRecord) async throws
     func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord?
-    /// Records the rotation if the token was not rotated yet, atomically; false when another request won.
-    func markRefreshTokenRotated(tenantID: String, tokenHash: String, at: Date, successor: Data) async throws -> Bool
-    func deleteRefreshToken(tenantID: String, tokenHash: String) async throws
+    /// Rotates a refresh token in one transaction: records the rotation with its sealed successor if the token was
+    /// not rotated yet, stores `replacement`, and marks the client used (at most hourly, for reaping). False, with
+    /// nothing changed, when another request rotated it first.
+    func rotateRefreshToken(tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord) async throws -> Bool
     /// How many unexpired refresh tokens of the grant are live (not rotated away).
     func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int
 

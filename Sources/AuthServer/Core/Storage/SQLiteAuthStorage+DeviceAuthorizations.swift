@@ -10,9 +10,9 @@ extension SQLiteAuthStorage {
         do {
             try await database.write { db in
                 // Expired requests are swept where new ones arrive, so only live user codes can collide.
-                try db.execute(sql: "DELETE FROM device_authorization WHERE expires_at <= ?", arguments: [authorization.createdAt])
+                try db.execute(cached: "DELETE FROM device_authorization WHERE expires_at <= ?", arguments: [authorization.createdAt])
                 try db.execute(
-                    sql: """
+                    cached: """
                         INSERT INTO device_authorization (tenant_id, device_code_hash, user_code_hash, client_id, resource, requested_scopes,
                             created_at, expires_at, poll_interval, last_polled_at, status, user_id, grant_id, scopes, auth_time, amr, elevated_at,
                             elevated_by, tokens_issued_at)
@@ -37,7 +37,7 @@ extension SQLiteAuthStorage {
     public func deviceAuthorization(tenantID: String, userCodeHash: String, at: Date) async throws -> DeviceAuthorization? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM device_authorization WHERE tenant_id = ? AND user_code_hash = ? AND expires_at > ?",
+                db, cached: "SELECT * FROM device_authorization WHERE tenant_id = ? AND user_code_hash = ? AND expires_at > ?",
                 arguments: [tenantID, userCodeHash, at]
             ).map(Self.deviceAuthorization)
         }
@@ -54,13 +54,14 @@ extension SQLiteAuthStorage {
             guard var authorization = try Self.deviceAuthorization(db, tenantID: tenantID, deviceCodeHash: deviceCodeHash),
                 authorization.clientID == clientID
             else { return nil }
-            let tooSoon = authorization.lastPolledAt.map {
-                at.timeIntervalSince($0) < TimeInterval(authorization.interval) - AuthPolicy.DeviceFlow.pollingTolerance
-            } ?? false
+            let tooSoon =
+                authorization.lastPolledAt.map {
+                    at.timeIntervalSince($0) < TimeInterval(authorization.interval) - AuthPolicy.DeviceFlow.pollingTolerance
+                } ?? false
             if tooSoon { authorization.interval += slowDownIncrement }
             authorization.lastPolledAt = at
             try db.execute(
-                sql: "UPDATE device_authorization SET poll_interval = ?, last_polled_at = ? WHERE tenant_id = ? AND device_code_hash = ?",
+                cached: "UPDATE device_authorization SET poll_interval = ?, last_polled_at = ? WHERE tenant_id = ? AND device_code_hash = ?",
                 arguments: [authorization.interval, at, tenantID, deviceCodeHash])
             return (authorization, tooSoon)
         }
@@ -71,7 +72,7 @@ extension SQLiteAuthStorage {
     ) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE device_authorization SET status = ?, user_id = ?, grant_id = ?, scopes = ?, auth_time = ?, amr = ?, elevated_at = ?,
                         elevated_by = ?
                     WHERE tenant_id = ? AND device_code_hash = ? AND status = ? AND expires_at > ?
@@ -79,7 +80,8 @@ extension SQLiteAuthStorage {
                 arguments: [
                     (approval == nil ? DeviceAuthorization.Status.denied : .approved).rawValue, approval?.userID, approval?.grantID,
                     approval?.scopes.joined(separator: " ") ?? "", approval?.authentication.authTime,
-                    approval?.authentication.methods.joined(separator: " ") ?? "", approval?.authentication.elevatedAt, approval?.authentication.elevatedBy,
+                    approval?.authentication.methods.joined(separator: " ") ?? "", approval?.authentication.elevatedAt,
+                    approval?.authentication.elevatedBy,
                     tenantID, deviceCodeHash,
                     DeviceAuthorization.Status.pending.rawValue, at,
                 ])
@@ -90,23 +92,24 @@ extension SQLiteAuthStorage {
     public func spendDeviceAuthorization(tenantID: String, deviceCodeHash: String, at: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE device_authorization SET tokens_issued_at = ?
                     WHERE tenant_id = ? AND device_code_hash = ? AND status = ? AND tokens_issued_at IS NULL
-                    """,
-                arguments: [at, tenantID, deviceCodeHash, DeviceAuthorization.Status.approved.rawValue])
+                    """, arguments: [at, tenantID, deviceCodeHash, DeviceAuthorization.Status.approved.rawValue])
             return db.changesCount == 1
         }
     }
 
     private static func deviceAuthorization(_ db: Database, tenantID: String, deviceCodeHash: String) throws -> DeviceAuthorization? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM device_authorization WHERE tenant_id = ? AND device_code_hash = ?", arguments: [tenantID, deviceCodeHash]
+            db, cached: "SELECT * FROM device_authorization WHERE tenant_id = ? AND device_code_hash = ?", arguments: [tenantID, deviceCodeHash]
         ).map(deviceAuthorization)
     }
 
     private static func deviceAuthorization(_ row: Row) throws -> DeviceAuthorization {
-        guard let status = DeviceAuthorization.Status(rawValue: row["status"]) else { throw AuthStorageError.corruptRow("device_authorization.status") }
+        guard let status = DeviceAuthorization.Status(rawValue: row["status"]) else {
+            throw AuthStorageError.corruptRow("device_authorization.status")
+        }
         return DeviceAuthorization(
             tenantID: row["tenant_id"], deviceCodeHash: row["device_code_hash"], userCodeHash: row["user_code_hash"], clientID: row["client_id"],
             resource: row["resource"], requestedScopes: (row["requested_scopes"] as String?).map(scopes), createdAt: row["created_at"],

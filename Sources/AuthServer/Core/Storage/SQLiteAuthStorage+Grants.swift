@@ -10,7 +10,7 @@ extension SQLiteAuthStorage {
         let grantTypes = try Self.jsonText(client.grantTypes)
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
                         registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
                         pinned, created_at, last_used_at)
@@ -33,14 +33,14 @@ extension SQLiteAuthStorage {
 
     public func client(tenantID: String, id: String) async throws -> Client? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.client)
+            try Row.fetchOne(db, cached: "SELECT * FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.client)
         }
     }
 
     public func client(tenantID: String, fingerprint: String) async throws -> Client? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM client WHERE tenant_id = ? AND registration_fingerprint = ? AND kind = ?",
+                db, cached: "SELECT * FROM client WHERE tenant_id = ? AND registration_fingerprint = ? AND kind = ?",
                 arguments: [tenantID, fingerprint, Client.Kind.dynamic.rawValue]
             ).map(Self.client)
         }
@@ -48,17 +48,17 @@ extension SQLiteAuthStorage {
 
     public func deleteClient(tenantID: String, id: String) async throws {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
+            try db.execute(cached: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
             try Self.appendRevocationEvents(
                 db, kind: "grant", selecting: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND client_id = ? AND revoked_at IS NULL",
                 arguments: [tenantID, id])
-            try db.execute(sql: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
+            try db.execute(cached: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
         }
     }
 
     public func markClientUsed(tenantID: String, id: String, at: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, id])
+            try db.execute(cached: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, id])
         }
     }
 
@@ -82,7 +82,7 @@ extension SQLiteAuthStorage {
         try await database.read { db in
             try Row.fetchOne(
                 db,
-                sql: """
+                cached: """
                     SELECT * FROM oauth_grant WHERE tenant_id = ? AND user_id = ? AND client_id = ? AND resource = ?
                     AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
                     """,
@@ -96,23 +96,23 @@ extension SQLiteAuthStorage {
     }
 
     static func saveGrant(_ db: Database, _ grant: Grant) throws {
-            try db.execute(
-                sql: """
-                    INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at,
-                        revoked_at, revocation_reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(tenant_id, id) DO UPDATE SET scopes = excluded.scopes, last_authorised_at = excluded.last_authorised_at
-                    """,
-                arguments: [
-                    grant.tenantID, grant.id, grant.userID, grant.clientID, grant.resource, grant.scopes.joined(separator: " "),
-                    grant.createdAt, grant.lastAuthorisedAt, grant.revokedAt, grant.revocationReason,
-                ]
-            )
+        try db.execute(
+            cached: """
+                INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at,
+                    revoked_at, revocation_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(tenant_id, id) DO UPDATE SET scopes = excluded.scopes, last_authorised_at = excluded.last_authorised_at
+                """,
+            arguments: [
+                grant.tenantID, grant.id, grant.userID, grant.clientID, grant.resource, grant.scopes.joined(separator: " "),
+                grant.createdAt, grant.lastAuthorisedAt, grant.revokedAt, grant.revocationReason,
+            ]
+        )
     }
 
     public func grant(tenantID: String, id: String) async throws -> Grant? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.grant)
+            try Row.fetchOne(db, cached: "SELECT * FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.grant)
         }
     }
 
@@ -120,7 +120,7 @@ extension SQLiteAuthStorage {
         try await database.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT * FROM oauth_grant WHERE tenant_id = ? AND (? IS NULL OR user_id = ?) AND revoked_at IS NULL
                     ORDER BY last_authorised_at DESC
                     """,
@@ -166,14 +166,15 @@ extension SQLiteAuthStorage {
     public func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge,
                         resource, scopes, auth_time, amr, elevated_at, elevated_by, expires_at, used_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     code.tenantID, code.codeHash, code.grantID, code.clientID, code.userID, code.redirectURI, code.codeChallenge,
-                    code.resource, code.scopes.joined(separator: " "), code.authentication.authTime, code.authentication.methods.joined(separator: " "),
+                    code.resource, code.scopes.joined(separator: " "), code.authentication.authTime,
+                    code.authentication.methods.joined(separator: " "),
                     code.authentication.elevatedAt, code.authentication.elevatedBy, code.expiresAt, code.usedAt,
                 ]
             )
@@ -183,7 +184,7 @@ extension SQLiteAuthStorage {
     public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM authorization_code WHERE tenant_id = ? AND code_hash = ?", arguments: [tenantID, codeHash]
+                db, cached: "SELECT * FROM authorization_code WHERE tenant_id = ? AND code_hash = ?", arguments: [tenantID, codeHash]
             ).map { row in
                 AuthorizationCodeRecord(
                     tenantID: row["tenant_id"], codeHash: row["code_hash"], grantID: row["grant_id"], clientID: row["client_id"],
@@ -198,7 +199,7 @@ extension SQLiteAuthStorage {
     public func spendAuthorizationCode(tenantID: String, codeHash: String, at: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE authorization_code SET used_at = ? WHERE tenant_id = ? AND code_hash = ? AND used_at IS NULL",
+                cached: "UPDATE authorization_code SET used_at = ? WHERE tenant_id = ? AND code_hash = ? AND used_at IS NULL",
                 arguments: [at, tenantID, codeHash]
             )
             return db.changesCount == 1
@@ -206,57 +207,60 @@ extension SQLiteAuthStorage {
     }
 
     public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at,
-                        elevated_by, created_at, expires_at, rotated_at, successor)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    token.tenantID, token.tokenHash, token.grantID, token.clientID, token.scopes.joined(separator: " "), token.resource,
-                    token.authentication.authTime, token.authentication.methods.joined(separator: " "), token.authentication.elevatedAt,
-                    token.authentication.elevatedBy, token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
-                ]
-            )
-        }
+        try await database.write { db in try Self.insert(db, token) }
+    }
+
+    private static func insert(_ db: Database, _ token: RefreshTokenRecord) throws {
+        try db.execute(
+            cached: """
+                INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at,
+                    elevated_by, created_at, expires_at, rotated_at, successor)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                token.tenantID, token.tokenHash, token.grantID, token.clientID, token.scopes.joined(separator: " "), token.resource,
+                token.authentication.authTime, token.authentication.methods.joined(separator: " "), token.authentication.elevatedAt,
+                token.authentication.elevatedBy, token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
+            ]
+        )
     }
 
     public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash]
+                db, cached: "SELECT * FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash]
             ).map { row in
                 RefreshTokenRecord(
                     tenantID: row["tenant_id"], tokenHash: row["token_hash"], grantID: row["grant_id"], clientID: row["client_id"],
-                    scopes: Self.scopes(row["scopes"]), resource: row["resource"], authentication: Self.authentication(row), createdAt: row["created_at"],
+                    scopes: Self.scopes(row["scopes"]), resource: row["resource"], authentication: Self.authentication(row),
+                    createdAt: row["created_at"],
                     expiresAt: row["expires_at"], rotatedAt: row["rotated_at"], successor: row["successor"]
                 )
             }
         }
     }
 
-    public func markRefreshTokenRotated(tenantID: String, tokenHash: String, at: Date, successor: Data) async throws -> Bool {
+    public func rotateRefreshToken(
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord
+    ) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE refresh_token SET rotated_at = ?, successor = ? WHERE tenant_id = ? AND token_hash = ? AND rotated_at IS NULL",
+                cached: "UPDATE refresh_token SET rotated_at = ?, successor = ? WHERE tenant_id = ? AND token_hash = ? AND rotated_at IS NULL",
                 arguments: [at, successor, tenantID, tokenHash]
             )
-            return db.changesCount == 1
-        }
-    }
-
-    public func deleteRefreshToken(tenantID: String, tokenHash: String) async throws {
-        try await database.write { db in
-            try db.execute(sql: "DELETE FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash])
+            guard db.changesCount == 1 else { return false }
+            try Self.insert(db, replacement)
+            try db.execute(
+                cached: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                arguments: [at, tenantID, replacement.clientID, at.addingTimeInterval(-AuthPolicy.clientUseGranularity)])
+            return true
         }
     }
 
     public func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM refresh_token WHERE tenant_id = ? AND grant_id = ? AND rotated_at IS NULL AND expires_at > ?",
+                db, cached: "SELECT COUNT(*) FROM refresh_token WHERE tenant_id = ? AND grant_id = ? AND rotated_at IS NULL AND expires_at > ?",
                 arguments: [tenantID, grantID, at]
             ) ?? 0
         }
@@ -265,7 +269,7 @@ extension SQLiteAuthStorage {
     public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>? {
         try await database.read { db in
             try String.fetchOne(
-                db, sql: "SELECT scopes FROM consent WHERE tenant_id = ? AND user_id = ? AND client_id = ?",
+                db, cached: "SELECT scopes FROM consent WHERE tenant_id = ? AND user_id = ? AND client_id = ?",
                 arguments: [tenantID, userID, clientID]
             ).map { Set(Self.scopes($0)) }
         }
@@ -274,11 +278,10 @@ extension SQLiteAuthStorage {
     public func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO consent (tenant_id, user_id, client_id, scopes, granted_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, granted_at = excluded.granted_at
-                    """,
-                arguments: [tenantID, userID, clientID, scopes.sorted().joined(separator: " "), at]
+                    """, arguments: [tenantID, userID, clientID, scopes.sorted().joined(separator: " "), at]
             )
         }
     }
@@ -286,7 +289,7 @@ extension SQLiteAuthStorage {
     public func insertPendingAuthorization(_ pending: PendingAuthorization) async throws {
         try await database.write { db in
             // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
-            try db.execute(sql: "DELETE FROM pending_authorization WHERE expires_at <= ?", arguments: [Date()])
+            try db.execute(cached: "DELETE FROM pending_authorization WHERE expires_at <= ?", arguments: [Date()])
             var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
             var deviceCodeHash: String?
             switch pending.destination {
@@ -294,7 +297,7 @@ extension SQLiteAuthStorage {
             case .device(let codeHash): deviceCodeHash = codeHash
             }
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
                         device_code_hash, resource, scopes, step_up, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -311,7 +314,7 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             let pending = try Self.pending(db, tenantID: tenantID, idHash: idHash, userID: userID, at: at)
             if pending != nil {
-                try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
+                try db.execute(cached: "DELETE FROM pending_authorization WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
             }
             return pending
         }
@@ -324,7 +327,7 @@ extension SQLiteAuthStorage {
     public func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT seq, subject FROM revocation_log WHERE tenant_id = ? AND kind = 'grant' AND seq > ? ORDER BY seq LIMIT ?",
+                db, cached: "SELECT seq, subject FROM revocation_log WHERE tenant_id = ? AND kind = 'grant' AND seq > ? ORDER BY seq LIMIT ?",
                 arguments: [tenantID, seq, limit]
             ).map { RevocationFeedPage.Event(seq: $0["seq"], grant: $0["subject"]) }
         }
@@ -332,7 +335,7 @@ extension SQLiteAuthStorage {
 
     public func latestRevocationSeq(tenantID: String) async throws -> Int64 {
         try await database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT last_seq FROM revocation_counter WHERE tenant_id = ?", arguments: [tenantID]) ?? 0
+            try Int64.fetchOne(db, cached: "SELECT last_seq FROM revocation_counter WHERE tenant_id = ?", arguments: [tenantID]) ?? 0
         }
     }
 
@@ -341,7 +344,7 @@ extension SQLiteAuthStorage {
     /// still stop.
     static func appendRevocationEvents(_ db: Database, kind: String, selecting sql: String, arguments: StatementArguments) throws {
         let now = Date()
-        try db.execute(sql: "DELETE FROM revocation_log WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
+        try db.execute(cached: "DELETE FROM revocation_log WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
         // The selection's own arguments come first: it is the statement's first clause.
         try db.execute(
             sql: """
@@ -353,7 +356,7 @@ extension SQLiteAuthStorage {
                 """,
             arguments: arguments + [kind, now])
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO revocation_counter (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM revocation_log WHERE true GROUP BY tenant_id
                 ON CONFLICT(tenant_id) DO UPDATE SET last_seq = excluded.last_seq WHERE excluded.last_seq > revocation_counter.last_seq
                 """)
@@ -361,7 +364,7 @@ extension SQLiteAuthStorage {
 
     private static func pending(_ db: Database, tenantID: String, idHash: String, userID: String, at: Date) throws -> PendingAuthorization? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM pending_authorization WHERE tenant_id = ? AND id_hash = ? AND user_id = ? AND expires_at > ?",
+            db, cached: "SELECT * FROM pending_authorization WHERE tenant_id = ? AND id_hash = ? AND user_id = ? AND expires_at > ?",
             arguments: [tenantID, idHash, userID, at]
         ).map { row in
             let destination: PendingAuthorization.Destination
@@ -374,7 +377,8 @@ extension SQLiteAuthStorage {
             }
             return PendingAuthorization(
                 tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], clientID: row["client_id"],
-                destination: destination, resource: row["resource"], scopes: scopes(row["scopes"]), stepUp: row["step_up"], expiresAt: row["expires_at"]
+                destination: destination, resource: row["resource"], scopes: scopes(row["scopes"]), stepUp: row["step_up"],
+                expiresAt: row["expires_at"]
             )
         }
     }

@@ -40,7 +40,8 @@ extension SQLiteAuthStorage {
     public func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord] {
         try await database.read { db in
             try Row.fetchAll(
-                db, sql: Self.activeTokens + " AND (? IS NULL OR p.user_id = ?) ORDER BY p.created_at DESC, p.id", arguments: [tenantID, userID, userID]
+                db, sql: Self.activeTokens + " AND (? IS NULL OR p.user_id = ?) ORDER BY p.created_at DESC, p.id",
+                arguments: [tenantID, userID, userID]
             ).map(Self.token)
         }
     }
@@ -49,28 +50,26 @@ extension SQLiteAuthStorage {
         let due = at.addingTimeInterval(-AuthPolicy.PersonalAccessTokens.lastUsedGranularity)
         // Read first: the common case is a use recorded moments ago, and a read costs no write transaction.
         let isDue = try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT last_used_at FROM personal_access_token WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
+            try Row.fetchOne(db, cached: "SELECT last_used_at FROM personal_access_token WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
                 .map { row in (row["last_used_at"] as Date?).map { $0 <= due } ?? true }
         }
         guard isDue == true else { return }
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE personal_access_token SET last_used_at = ?, last_used_address = ?
                     WHERE tenant_id = ? AND id = ? AND (last_used_at IS NULL OR last_used_at <= ?)
-                    """,
-                arguments: [at, address, tenantID, id, due])
+                    """, arguments: [at, address, tenantID, id, due])
         }
     }
 
     public func elevatePersonalAccessToken(tenantID: String, id: String, at: Date, until: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE personal_access_token SET elevated_at = ?, elevated_until = ? WHERE tenant_id = ? AND id = ?
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND revoked_at IS NULL)
-                    """,
-                arguments: [at, until, tenantID, id, tenantID])
+                    """, arguments: [at, until, tenantID, id, tenantID])
             guard db.changesCount == 1 else { return false }
             try Self.appendRevocationEvents(
                 db, kind: "changed", selecting: "SELECT tenant_id, grant_id FROM personal_access_token WHERE tenant_id = ? AND id = ?",
@@ -82,13 +81,13 @@ extension SQLiteAuthStorage {
     public func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE user SET disabled_at = ? WHERE tenant_id = ? AND id = ? AND (disabled_at IS NULL) = ?",
+                cached: "UPDATE user SET disabled_at = ? WHERE tenant_id = ? AND id = ? AND (disabled_at IS NULL) = ?",
                 arguments: [at, tenantID, userID, at != nil])
             guard db.changesCount == 1 else { return false }
             guard let at else { return true }
-            try db.execute(sql: "DELETE FROM browser_session WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
-            try db.execute(sql: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
-            try db.execute(sql: "DELETE FROM pending_authorization WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(cached: "DELETE FROM browser_session WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(cached: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(cached: "DELETE FROM pending_authorization WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             _ = try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "person disabled", at: at)
             try Self.appendRevocationEvents(db, kind: "user", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
             return true
@@ -103,7 +102,7 @@ extension SQLiteAuthStorage {
 
     private static func insert(_ db: Database, _ token: PersonalAccessTokenRecord) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO personal_access_token (tenant_id, id, grant_id, user_id, token_hash, label, company_id, created_at, expires_at,
                     last_used_at, last_used_address, elevated_at, elevated_until)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

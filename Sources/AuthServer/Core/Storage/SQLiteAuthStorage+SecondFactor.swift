@@ -6,7 +6,8 @@ import Shared
 extension SQLiteAuthStorage {
     public func secondFactor(tenantID: String, userID: String) async throws -> StoredSecondFactor? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID]).map { row in
+            try Row.fetchOne(db, cached: "SELECT * FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID]).map {
+                row in
                 StoredSecondFactor(
                     tenantID: row["tenant_id"], userID: row["user_id"], sealedSecret: row["sealed_secret"], createdAt: row["created_at"],
                     enabledAt: row["enabled_at"], lastStep: row["last_step"])
@@ -17,12 +18,11 @@ extension SQLiteAuthStorage {
     public func beginSecondFactor(_ factor: StoredSecondFactor) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO second_factor (tenant_id, user_id, sealed_secret, created_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(tenant_id, user_id) DO UPDATE SET sealed_secret = excluded.sealed_secret, created_at = excluded.created_at
                     WHERE second_factor.enabled_at IS NULL
-                    """,
-                arguments: [factor.tenantID, factor.userID, factor.sealedSecret, factor.createdAt])
+                    """, arguments: [factor.tenantID, factor.userID, factor.sealedSecret, factor.createdAt])
             return db.changesCount == 1
         }
     }
@@ -30,7 +30,7 @@ extension SQLiteAuthStorage {
     public func enableSecondFactor(tenantID: String, userID: String, at: Date, step: Int64, recoveryCodeHashes: [String]) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE second_factor SET enabled_at = ?, last_step = ? WHERE tenant_id = ? AND user_id = ? AND enabled_at IS NULL",
+                cached: "UPDATE second_factor SET enabled_at = ?, last_step = ? WHERE tenant_id = ? AND user_id = ? AND enabled_at IS NULL",
                 arguments: [at, step, tenantID, userID])
             guard db.changesCount == 1 else { return false }
             try Self.replaceRecoveryCodes(db, tenantID: tenantID, userID: userID, hashes: recoveryCodeHashes)
@@ -41,11 +41,10 @@ extension SQLiteAuthStorage {
     public func acceptSecondFactorStep(tenantID: String, userID: String, step: Int64) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE second_factor SET last_step = ? WHERE tenant_id = ? AND user_id = ? AND enabled_at IS NOT NULL
                     AND (last_step IS NULL OR last_step < ?)
-                    """,
-                arguments: [step, tenantID, userID, step])
+                    """, arguments: [step, tenantID, userID, step])
             return db.changesCount == 1
         }
     }
@@ -53,7 +52,7 @@ extension SQLiteAuthStorage {
     public func spendRecoveryCode(tenantID: String, userID: String, codeHash: String, at: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE recovery_code SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND code_hash = ? AND used_at IS NULL",
+                cached: "UPDATE recovery_code SET used_at = ? WHERE tenant_id = ? AND user_id = ? AND code_hash = ? AND used_at IS NULL",
                 arguments: [at, tenantID, userID, codeHash])
             return db.changesCount == 1
         }
@@ -62,7 +61,8 @@ extension SQLiteAuthStorage {
     public func unusedRecoveryCodes(tenantID: String, userID: String) async throws -> Int {
         try await database.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM recovery_code WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL", arguments: [tenantID, userID]
+                db, cached: "SELECT COUNT(*) FROM recovery_code WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL",
+                arguments: [tenantID, userID]
             ) ?? 0
         }
     }
@@ -73,26 +73,25 @@ extension SQLiteAuthStorage {
 
     public func removeSecondFactor(tenantID: String, userID: String, at: Date, byAdministrator: Bool) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(cached: "DELETE FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             guard db.changesCount == 1 else { return false }
-            try db.execute(sql: "DELETE FROM recovery_code WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            try db.execute(cached: "DELETE FROM recovery_code WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             if byAdministrator {
-                try db.execute(sql: "UPDATE user SET second_factor_reset_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, userID])
+                try db.execute(
+                    cached: "UPDATE user SET second_factor_reset_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, userID])
             }
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE refresh_token SET elevated_at = NULL, elevated_by = NULL WHERE tenant_id = ? AND elevated_at IS NOT NULL
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND user_id = ?)
-                    """,
-                arguments: [tenantID, tenantID, userID])
+                    """, arguments: [tenantID, tenantID, userID])
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE authorization_code SET elevated_at = NULL, elevated_by = NULL WHERE tenant_id = ? AND elevated_at IS NOT NULL
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND user_id = ?)
-                    """,
-                arguments: [tenantID, tenantID, userID])
+                    """, arguments: [tenantID, tenantID, userID])
             try db.execute(
-                sql: "UPDATE personal_access_token SET elevated_at = NULL, elevated_until = NULL WHERE tenant_id = ? AND user_id = ?",
+                cached: "UPDATE personal_access_token SET elevated_at = NULL, elevated_until = NULL WHERE tenant_id = ? AND user_id = ?",
                 arguments: [tenantID, userID])
             try Self.appendRevocationEvents(db, kind: "elevation", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
             return true
@@ -102,19 +101,18 @@ extension SQLiteAuthStorage {
     public func takeSecondFactorResetNotice(tenantID: String, userID: String) async throws -> Date? {
         try await database.write { db in
             let notice = try Date.fetchOne(
-                db, sql: "SELECT second_factor_reset_at FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, userID])
+                db, cached: "SELECT second_factor_reset_at FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, userID])
             if notice != nil {
-                try db.execute(sql: "UPDATE user SET second_factor_reset_at = NULL WHERE tenant_id = ? AND id = ?", arguments: [tenantID, userID])
+                try db.execute(cached: "UPDATE user SET second_factor_reset_at = NULL WHERE tenant_id = ? AND id = ?", arguments: [tenantID, userID])
             }
             return notice
         }
     }
 
     private static func replaceRecoveryCodes(_ db: Database, tenantID: String, userID: String, hashes: [String]) throws {
-        try db.execute(sql: "DELETE FROM recovery_code WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+        try db.execute(cached: "DELETE FROM recovery_code WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
         for hash in hashes {
-            try db.execute(
-                sql: "INSERT INTO recovery_code (tenant_id, user_id, code_hash) VALUES (?, ?, ?)", arguments: [tenantID, userID, hash])
+            try db.execute(cached: "INSERT INTO recovery_code (tenant_id, user_id, code_hash) VALUES (?, ?, ?)", arguments: [tenantID, userID, hash])
         }
     }
 }

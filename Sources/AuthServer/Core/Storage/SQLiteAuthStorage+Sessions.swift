@@ -6,7 +6,7 @@ extension SQLiteAuthStorage {
     public func insertSession(_ session: BrowserSession) async throws {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO browser_session (tenant_id, id_hash, user_id, created_at, last_seen_at, auth_time, amr)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -21,7 +21,7 @@ extension SQLiteAuthStorage {
     public func session(tenantID: String, idHash: String) async throws -> BrowserSession? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash]
+                db, cached: "SELECT * FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash]
             ).map { row in
                 BrowserSession(
                     tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], createdAt: row["created_at"],
@@ -35,22 +35,21 @@ extension SQLiteAuthStorage {
     public func touchSession(tenantID: String, idHash: String, lastSeenAt: Date) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE browser_session SET last_seen_at = ? WHERE tenant_id = ? AND id_hash = ?",
-                arguments: [lastSeenAt, tenantID, idHash]
+                cached: "UPDATE browser_session SET last_seen_at = ? WHERE tenant_id = ? AND id_hash = ?", arguments: [lastSeenAt, tenantID, idHash]
             )
         }
     }
 
     public func deleteSession(tenantID: String, idHash: String) async throws {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
+            try db.execute(cached: "DELETE FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
         }
     }
 
     public func deleteSessions(tenantID: String, userID: String, except keptIDHash: String?) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "DELETE FROM browser_session WHERE tenant_id = ? AND user_id = ? AND id_hash IS NOT ?",
+                cached: "DELETE FROM browser_session WHERE tenant_id = ? AND user_id = ? AND id_hash IS NOT ?",
                 arguments: [tenantID, userID, keptIDHash]
             )
         }
@@ -59,18 +58,17 @@ extension SQLiteAuthStorage {
     public func deleteExpiredSessions(tenantID: String, idleBefore: Date, createdBefore: Date, pendingBefore: Date) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "DELETE FROM browser_session WHERE tenant_id = ? AND (last_seen_at < ? OR created_at < ?)",
+                cached: "DELETE FROM browser_session WHERE tenant_id = ? AND (last_seen_at < ? OR created_at < ?)",
                 arguments: [tenantID, idleBefore, createdBefore]
             )
-            try db.execute(
-                sql: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND created_at < ?", arguments: [tenantID, pendingBefore])
+            try db.execute(cached: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND created_at < ?", arguments: [tenantID, pendingBefore])
         }
     }
 
     public func insertPendingSignIn(_ pending: PendingSignIn) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO pending_sign_in (tenant_id, id_hash, user_id, return_to, created_at) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO pending_sign_in (tenant_id, id_hash, user_id, return_to, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [pending.tenantID, pending.idHash, pending.userID, pending.returnTo, pending.createdAt]
             )
         }
@@ -79,7 +77,7 @@ extension SQLiteAuthStorage {
     public func pendingSignIn(tenantID: String, idHash: String) async throws -> PendingSignIn? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM pending_sign_in WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash]
+                db, cached: "SELECT * FROM pending_sign_in WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash]
             ).map { row in
                 PendingSignIn(
                     tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], returnTo: row["return_to"],
@@ -90,7 +88,7 @@ extension SQLiteAuthStorage {
 
     public func deletePendingSignIn(tenantID: String, idHash: String) async throws {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
+            try db.execute(cached: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])
         }
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 import Shared
 
-/// The embedded store: one SQLite file (`auth.sqlite`) in the data folder, WAL mode.
+/// The embedded store: one SQLite file (`auth.sqlite`) in the data folder, WAL mode, every answered write
+/// on disk (`DurableDatabase`).
 public struct SQLiteAuthStorage: AuthStorage {
-    let database: DatabasePool
+    let database: DurableDatabase
 
     public init(path: String) throws {
-        database = try SQLiteDatabase.open(path: path, migrator: AuthMigrations.migrator)
+        database = try DurableDatabase(path: path, migrator: AuthMigrations.migrator)
     }
 
     public func allTenants() async throws -> [Tenant] {
@@ -20,7 +21,7 @@ public struct SQLiteAuthStorage: AuthStorage {
 
     public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM signing_key WHERE tenant_id = ? ORDER BY created_at DESC", arguments: [tenantID])
+            try Row.fetchAll(db, cached: "SELECT * FROM signing_key WHERE tenant_id = ? ORDER BY created_at DESC", arguments: [tenantID])
                 .map { row in
                     StoredSigningKey(
                         tenantID: row["tenant_id"],
@@ -39,11 +40,10 @@ public struct SQLiteAuthStorage: AuthStorage {
         let jwk = String(decoding: try JSONResponse.encoder.encode(key.publicKey), as: UTF8.self)
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO signing_key (tenant_id, kid, public_jwk, sealed_private_key, created_at, retired_at, publish_until)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [key.tenantID, key.keyID, jwk, key.sealedPrivateKey, key.createdAt, key.retiredAt, key.publishUntil]
+                    """, arguments: [key.tenantID, key.keyID, jwk, key.sealedPrivateKey, key.createdAt, key.retiredAt, key.publishUntil]
             )
         }
     }
@@ -51,11 +51,10 @@ public struct SQLiteAuthStorage: AuthStorage {
     public func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws {
         try await database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE signing_key SET retired_at = ?, publish_until = ?
                     WHERE tenant_id = ? AND kid != ? AND retired_at IS NULL
-                    """,
-                arguments: [at, publishUntil, tenantID, keptKeyID]
+                    """, arguments: [at, publishUntil, tenantID, keptKeyID]
             )
         }
     }
@@ -64,11 +63,10 @@ public struct SQLiteAuthStorage: AuthStorage {
         do {
             try await database.write { db in
                 try db.execute(
-                    sql: """
+                    cached: """
                         INSERT INTO user (tenant_id, id, email, password_hash, role, company_id, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt]
+                        """, arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt]
                 )
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -79,21 +77,20 @@ public struct SQLiteAuthStorage: AuthStorage {
     public func user(tenantID: String, email: String) async throws -> User? {
         try await database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
+                db, cached: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
             ).map(Self.user(from:))
         }
     }
 
     public func user(tenantID: String, id: String) async throws -> User? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.user(from:))
+            try Row.fetchOne(db, cached: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.user(from:))
         }
     }
 
     public func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE user SET password_hash = ? WHERE tenant_id = ? AND id = ?", arguments: [passwordHash, tenantID, userID])
+            try db.execute(cached: "UPDATE user SET password_hash = ? WHERE tenant_id = ? AND id = ?", arguments: [passwordHash, tenantID, userID])
             return db.changesCount > 0
         }
     }
