@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Shared
 
 /// What the auth-server stores, as protocols, so the embedded SQLite store and the PostgreSQL store
@@ -159,11 +160,17 @@ public protocol GrantStore: Sendable {
     func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>?
     func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws
 
-    /// The revocation feed after `seq`, oldest first, at most `limit` events (deleting or reaping a
-    /// client counts as revoking its active grants).
-    func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event]
+    /// The tenant's revocation log after `seq`, oldest first, at most `limit` events. Revoking grants, deleting or
+    /// reaping a client and resetting a second factor append to it themselves.
+    func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationEvent]
+    /// Appends one event numbered on from the tenant's last, for what has no write of its own here (a person
+    /// disabled: kind `user`, subject their id).
+    func appendRevocationEvent(tenantID: String, kind: RevocationEvent.Kind, subject: String) async throws
     /// The number of the tenant's newest revocation event; 0 when it has none.
     func latestRevocationSeq(tenantID: String) async throws -> Int64
+    /// Calls `action` after each commit of this process that appended to a revocation log, until the answer is
+    /// cancelled or released. Other processes' appends are not seen: `RevocationLogWatch` checks for those.
+    func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable
 
     func insertPendingAuthorization(_ pending: PendingAuthorization) async throws
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.

@@ -91,7 +91,7 @@ extension SQLiteAuthStorage {
                     AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = ? AND user_id = ?)
                     """,
                 arguments: [tenantID, tenantID, userID])
-            try Self.appendRevocationEvents(db, kind: "elevation", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
+            try Self.appendRevocationEvents(db, kind: .elevation, selecting: "SELECT ?, ?", arguments: [tenantID, userID])
             return true
         }
     }
