@@ -135,8 +135,8 @@ class Connector:
             status, _, _ = self.auth.form("/oauth/revoke", {"token": tokens["refresh_token"], "token_type_hint": "refresh_token", "client_id": self.client_id})
             assert status == 200, f"revocation answered {status}"
         elif kind == "apps":
-            status, _, _ = self.auth.form("/account/apps/revoke", {"grant_id": self.grant_id(access), "csrf_token": self.csrf})
-            assert status in (302, 303), f"/account/apps/revoke answered {status}"
+            status, _, page = self.auth.form("/account/apps/revoke", {"grant_id": self.grant_id(access), "csrf_token": self.csrf})
+            assert status == 200 and b"was disconnected" in page, f"/account/apps/revoke answered {status}"
         elif kind == "code_replay":
             status, answer = self.token({
                 "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier, "resource": self.resource,
