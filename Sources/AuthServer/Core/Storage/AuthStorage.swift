@@ -137,7 +137,7 @@ public protocol GrantStore: Sendable {
     /// Active grants, newest first: one person's, or the whole tenant's when `userID` is nil.
     func activeGrants(tenantID: String, userID: String?) async throws -> [Grant]
     /// Marks the grant revoked, deletes its refresh tokens, codes and the consent it rested on, and
-    /// appends it to the revocation feed, all at once. Returns false when it was not active.
+    /// appends it to the revocation log, all at once. Returns false when it was not active.
     func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool
     /// Revokes every active grant of the person as `revokeGrant` does, at once; returns how many ended.
     func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int
