@@ -83,7 +83,7 @@ public struct RevocationStreamFollower: Service {
         case .revocation(let revocation):
             denied.insert(revocation)
             cache.remove(affectedBy: revocation)
-            logger.info("revoked", metadata: ["kind": "\(revocation.kind.rawValue)", "subject": "\(revocation.subject)"])
+            logger.debug("revoked", metadata: ["kind": "\(revocation.kind.rawValue)", "subject": "\(revocation.subject)"])
             return revocation.seq
         case nil:
             return event.id.flatMap(Int64.init)
