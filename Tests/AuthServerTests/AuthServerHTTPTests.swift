@@ -21,7 +21,7 @@ struct AuthServerHTTPTests {
     static func withApplication(
         configure: (inout AuthServerSettings) -> Void = { _ in },
         resourceTools: ResourceToolCatalog = publishedTools,
-        pages: (@Sendable (AuthServerEnvironment) async throws -> PageServices)? = nil,
+        pages: (@Sendable (AuthServerEnvironment) async throws -> PageServices)? = nil, testing: TestingSetup = .router,
         _ body: @escaping @Sendable (AuthServerEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = try TemporaryDirectory(creating: false)
@@ -34,7 +34,7 @@ struct AuthServerHTTPTests {
         let app = Application(
             router: try await AuthServerApplication.router(
                 environment: environment, resourceTools: resourceTools, pages: try await pages?(environment)))
-        try await app.test(.router) { client in try await body(environment, client) }
+        try await app.test(testing) { client in try await body(environment, client) }
     }
 
     static func json(_ response: TestResponse) throws -> [String: Any] {

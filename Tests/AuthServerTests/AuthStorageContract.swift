@@ -177,9 +177,16 @@ func exerciseClientStore(_ store: any AuthStorage) async throws {
     var staleButUsed = makeClient(tenant, createdAt: old)
     staleButUsed.lastUsedAt = wholeSecond()
     let document = makeClient(tenant, kind: .metadataDocument, createdAt: old)
-    for client in [stale, staleButUsed, document] { try await store.saveClient(client) }
-    #expect(try await store.reapDynamicClients(unusedSince: Date().addingTimeInterval(-30 * 86_400)) >= 1)
+    let staleWithGrant = makeClient(tenant, createdAt: old)
+    for client in [stale, staleButUsed, document, staleWithGrant] { try await store.saveClient(client) }
+    let user = makeUser(tenant, email: "reaped@example.com")
+    try await store.insertUser(user)
+    try await store.saveGrant(makeGrant(tenant, user: user, client: staleWithGrant, at: old))
+    #expect(try await store.reapDynamicClients(unusedSince: Date().addingTimeInterval(-30 * 86_400)) >= 2)
     #expect(try await store.client(tenantID: tenant.id, id: stale.id) == nil)
+    // Only the reaped client that still had a live grant reaches the resource-servers.
+    let reaped = try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10)
+    #expect(reaped.map(\.kind) == [.client] && reaped.map(\.subject) == [staleWithGrant.id])
     #expect(try await store.client(tenantID: tenant.id, id: staleButUsed.id) != nil)
     #expect(try await store.client(tenantID: tenant.id, id: document.id) != nil)
     #expect(try await store.client(tenantID: tenant.id, id: client.id) != nil)
@@ -253,7 +260,8 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await !store.revokeGrant(tenantID: tenant.id, id: grant.id, reason: "again", at: now))
     // The feed has the grant once, in this tenant only.
     let events = try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10)
-    #expect(events.map(\.grant) == [grant.id])
+    #expect(events.map(\.subject) == [grant.id] && events.map(\.kind) == [.grant])
+    #expect(events[0].at == Int64(Date().timeIntervalSince1970) || events[0].at == Int64(Date().timeIntervalSince1970) - 1, "stamped when it was logged")
     #expect(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq, limit: 10).isEmpty)
     #expect(try await store.revocationEvents(tenantID: uniqueTenant("other").id, after: 0, limit: 10).isEmpty)
     #expect(try await store.latestRevocationSeq(tenantID: tenant.id) == events[0].seq)
@@ -291,7 +299,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     let before = try await store.latestRevocationSeq(tenantID: tenant.id)
     #expect(try await store.revokeGrants(tenantID: tenant.id, userID: user.id, reason: "password changed", at: now) == 2)
     #expect(try await store.revokeGrants(tenantID: tenant.id, userID: user.id, reason: "again", at: now) == 0)
-    #expect(Set(try await store.revocationEvents(tenantID: tenant.id, after: before, limit: 10).map(\.grant)) == Set(mine.map(\.id)))
+    #expect(Set(try await store.revocationEvents(tenantID: tenant.id, after: before, limit: 10).map(\.subject)) == Set(mine.map(\.id)))
     #expect(try await store.grant(tenantID: tenant.id, id: mine[1].id)?.revocationReason == "password changed")
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: minesToken.tokenHash) == nil)
     #expect(try await store.grant(tenantID: tenant.id, id: theirs.id)?.isActive == true)
@@ -304,10 +312,23 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     renamed.name = "Claude"
     try await store.saveClient(renamed)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == second)
+    let beforeDeleting = try await store.latestRevocationSeq(tenantID: tenant.id)
     try await store.deleteClient(tenantID: tenant.id, id: client.id)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
-    // A deleted client's live grants reach the revocation feed too.
-    #expect(Set(try await store.revocationEvents(tenantID: tenant.id, after: events[0].seq + 3, limit: 10).map(\.grant)) == [theirs.id, second.id])
+    // A deleted client with live grants is one `client` event: every token it was issued ends.
+    let deleted = try await store.revocationEvents(tenantID: tenant.id, after: beforeDeleting, limit: 10)
+    #expect(deleted.map(\.kind) == [.client] && deleted.map(\.subject) == [client.id])
+    // One without (nothing it was issued is still valid) needs none.
+    let idle = makeClient(tenant)
+    try await store.saveClient(idle)
+    try await store.deleteClient(tenantID: tenant.id, id: idle.id)
+    #expect(try await store.latestRevocationSeq(tenantID: tenant.id) == beforeDeleting + 1)
+
+    // A person disabled: the storage-level append, numbered on from the tenant's last.
+    try await store.appendRevocationEvent(tenantID: tenant.id, kind: .user, subject: other.id)
+    let disabled = try await store.revocationEvents(tenantID: tenant.id, after: beforeDeleting + 1, limit: 10)
+    #expect(disabled.map(\.seq) == [beforeDeleting + 2] && disabled.map(\.kind) == [.user] && disabled.map(\.subject) == [other.id])
+    #expect(try await store.revocationEvents(tenantID: neighbour.id, after: 1, limit: 10).isEmpty, "the neighbour's log is untouched")
 }
 
 /// Users by id, and a password hash replaced in one tenant only.

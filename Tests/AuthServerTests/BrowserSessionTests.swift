@@ -165,7 +165,7 @@ struct BrowserSessionTests {
             #expect(ended.body.contains("2 apps were disconnected"))
             for grant in mine { #expect(try await house.storage.grant(tenantID: house.tenant.id, id: grant.id)?.isActive == false) }
             #expect(try await house.storage.grant(tenantID: house.tenant.id, id: bobs.id)?.isActive == true, "nobody else's")
-            let feed = try await house.storage.revocationEvents(tenantID: house.tenant.id, after: 0, limit: 10).map(\.grant)
+            let feed = try await house.storage.revocationEvents(tenantID: house.tenant.id, after: 0, limit: 10).filter { $0.kind == .grant }.map(\.subject)
             #expect(Set(feed) == Set(mine.map(\.id)), "the resource-servers learn of it")
         }
     }

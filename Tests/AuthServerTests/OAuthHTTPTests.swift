@@ -375,53 +375,6 @@ struct OAuthHTTPTests {
         }
     }
 
-    @Test("the revocation feed answers only the resource-server's credentials, lists ended grants after a position, and refuses a bad position")
-    func revocationFeed() async throws {
-        try await HTTP.withApplication { environment, client in
-            let credentials = try #require(try ResourceServerCredentials.read(
-                file: (environment.settings.dataDirectory as NSString).appendingPathComponent(ResourceServerCredentials.fileName)))
-            let headers: HTTPFields = [.authorization: credentials.authorization]
-            func page(after: String) async throws -> RevocationFeedPage {
-                try await client.execute(uri: "/internal/revocations?after=\(after)", method: .get, headers: headers) { response in
-                    try JSONDecoder().decode(RevocationFeedPage.self, from: Data(response.body.readableBytesView))
-                }
-            }
-            #expect(try await page(after: "0") == RevocationFeedPage(events: [], next: 0))
-            let house = try await OAuthHouse.make(environment: environment)
-            _ = try await house.exchangeNewCode()
-            let grant = try #require(try await environment.storage.activeGrants(tenantID: Tenant.defaultID, userID: house.user.id).first)
-            #expect(try await environment.storage.revokeGrant(tenantID: Tenant.defaultID, id: grant.id, reason: "test", at: Date()))
-            let first = try await page(after: "0")
-            #expect(first.events.map(\.grant) == [grant.id])
-            #expect(first.events.map(\.seq) == [1], "numbered per tenant from 1")
-            #expect(first.next == 1 && !first.restart)
-            #expect(try await page(after: "1").events.isEmpty)
-            // A position the log never reached (a renumbered log): start over, and say so.
-            let restarted = try await page(after: "500")
-            #expect(restarted.restart && restarted.events.map(\.grant) == [grant.id] && restarted.next == 1)
-            for bad in ["-1", "x", "99999999999999999999"] {
-                try await client.execute(uri: "/internal/revocations?after=\(bad)", method: .get, headers: headers) { #expect($0.status == .badRequest) }
-            }
-
-            // Nobody else reads it: no credentials, a wrong secret, a registered confidential client, a bearer token.
-            let (_, registered) = try await Self.register(
-                client, #"{"redirect_uris":["https://a.example/cb"],"token_endpoint_auth_method":"client_secret_basic"}"#)
-            let outsider = ResourceServerCredentials(
-                clientID: try #require(registered["client_id"] as? String), clientSecret: try #require(registered["client_secret"] as? String))
-            let wrongSecret = ResourceServerCredentials(clientID: credentials.clientID, clientSecret: credentials.clientSecret + "x")
-            for refused: HTTPFields in [
-                [:], [.authorization: wrongSecret.authorization], [.authorization: outsider.authorization], [.authorization: "Bearer \(credentials.clientSecret)"],
-                [.authorization: "Basic !!!"],
-            ] {
-                try await client.execute(uri: "/internal/revocations?after=0", method: .get, headers: refused) { response in
-                    #expect(response.status == .unauthorized)
-                    #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
-                    #expect(!String(buffer: response.body).contains(grant.id))
-                }
-            }
-        }
-    }
-
     @Test("first start writes the resource-server's credentials once (0600) and makes its client and the admin CLI's in the tenant")
     func builtInClients() async throws {
         try await HTTP.withApplication { environment, _ in

@@ -238,9 +238,10 @@ class Gatehouse:
 
 
 @contextmanager
-def running_gatehouse(**auth_settings: str):
+def running_gatehouse(resource_settings: dict[str, str] | None = None, **auth_settings: str):
     """Both servers as Deploy/run starts them, with the demo data and the e2e CIMD document pinned, stopped
-    (cleanly) and their logs checked afterwards. `auth_settings` adds GATEHOUSE_* settings to the auth-server's."""
+    (cleanly) and their logs checked afterwards. `auth_settings` adds GATEHOUSE_* settings to the auth-server's,
+    `resource_settings` to the resource-server's."""
     workdir = Path(tempfile.mkdtemp(prefix="gatehouse-e2e-"))
     house = Gatehouse(workdir, free_port(), free_port())
     try:
@@ -251,7 +252,7 @@ def running_gatehouse(**auth_settings: str):
         # The demo service desk, as Deploy/run seeds it on first start.
         seeded = house.resource_command("seed-demo")
         assert seeded.returncode == 0, seeded.stderr
-        house.start("resource-server", house.resource_env(), f"http://127.0.0.1:{house.resource_port}/healthz")
+        house.start("resource-server", {**house.resource_env(), **(resource_settings or {})}, f"http://127.0.0.1:{house.resource_port}/healthz")
         yield house
     finally:
         codes = {server.name: server.stop() for server in house.servers}

@@ -432,8 +432,8 @@ def test_refresh_after_revoking_on_connected_apps_is_invalid_grant(gatehouse, br
     ]
     assert still_listed == [], "the revoked grant is still listed with a Revoke button"
 
-    # The access token it already holds stops working at the resource-server too, through the
-    # revocation feed, within a few of its one-second polls (docs/tokens.md § Grants and revocation).
+    # The access token it already holds stops working at the resource-server too, pushed through the
+    # revocation stream (docs/tokens.md § Grants and revocation; test_revocation_stream.py times it).
     access_token = connector.storage.tokens.access_token
     deadline = time.monotonic() + 10
     while True:

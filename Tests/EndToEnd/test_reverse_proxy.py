@@ -6,8 +6,10 @@ in through it; the per-address throttle must count them apart.
 
 from __future__ import annotations
 
+import base64
 import http.client
 import re
+import sys
 import shutil
 import subprocess
 import time
@@ -19,6 +21,9 @@ import httpx2
 import pytest
 
 from conftest import PASSWORD, ROOT, Gatehouse, free_port
+
+sys.path.insert(0, str(ROOT / "Deploy" / "wrk"))
+import revoke_to_refused  # noqa: E402
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = ROOT / "Deploy" / "nginx"
@@ -157,6 +162,29 @@ def test_two_client_addresses_are_throttled_apart(proxied):
     # nginx saw three addresses; the auth-server counted the two clients, not the proxy.
     log = (house.workdir / "nginx-access.log").read_text()
     assert "127.0.0.2 " in log and "127.0.0.3 " in log
+
+
+def test_the_revocation_stream_passes_nginx_unbuffered(proxied):
+    """The resource-server's revocation stream through the shipped locations: the opening comment and each event
+    arrive as written, not when nginx's buffer fills."""
+    house, origin = proxied
+    credentials = house.resource_credentials()
+    host, port = origin.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    basic = base64.b64encode(f"{credentials['GATEHOUSE_RS_CLIENT_ID']}:{credentials['GATEHOUSE_RS_CLIENT_SECRET']}".encode()).decode()
+    connection.request("GET", "/internal/revocations", headers={"Authorization": f"Basic {basic}", "Accept": "text/event-stream"})
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type", "").startswith("text/event-stream")
+    assert response.readline().startswith(b": "), "the opening comment came through at once"
+    connector = revoke_to_refused.Connector(origin, origin + "/mcp", "first@example.com", PASSWORD)
+    _, ended = connector.end("revoke", lambda token: None)
+    lines = [b""]
+    while not (lines[-1] == b"\n" and lines[-2].startswith(b"data: ")):  # an event ends with a blank line after its data
+        lines.append(response.readline())
+    arrived = time.monotonic() - ended
+    assert b"event: revocation\n" in lines and any(line.startswith(b"data: ") and b'"kind":"grant"' in line for line in lines), lines
+    assert arrived < 1.0, arrived
+    connection.close()
 
 
 def test_the_production_site_file_is_valid_nginx(tmp_path):

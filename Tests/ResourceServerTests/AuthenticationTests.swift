@@ -101,7 +101,7 @@ struct CacheTests {
         #expect(first == second)
         #expect(cache.count == 1)
         #expect(available.count == 1)
-        cache.removeGrant("grant-1")
+        cache.remove(affectedBy: RevocationEvent(seq: 1, kind: .grant, subject: "grant-1", at: 0))
         #expect(cache.count == 0)
     }
 

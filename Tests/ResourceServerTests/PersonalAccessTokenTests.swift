@@ -36,10 +36,10 @@ struct PersonalAccessTokenTests {
             issuedAt: now - 86_400, expiresAt: now + 86_400 * 30, tokenID: "pat_abc", grantID: grant, tenantID: tenant, role: role, company: company)
     }
 
-    static func authenticator(_ fake: FakeAuthServer, revoked: RevokedGrants = RevokedGrants()) -> BearerAuthenticator {
+    static func authenticator(_ fake: FakeAuthServer, denied: RevocationDenySet = RevocationDenySet()) -> BearerAuthenticator {
         BearerAuthenticator(
             verifier: AccessTokenVerifier(issuer: TestHouse.issuer, audience: TestHouse.resource, tenantID: Tenant.defaultID),
-            keys: RemoteKeySet(logger: Logger(label: "test")) { [:] }, introspector: fake.introspector, revoked: revoked)
+            keys: RemoteKeySet(logger: Logger(label: "test")) { [:] }, introspector: fake.introspector, denied: denied)
     }
 
     @Test("An active answer makes a caller of kind pat, asked once per minute; the caller's address goes along")
@@ -105,12 +105,46 @@ struct PersonalAccessTokenTests {
     func revokedWhileCached() async throws {
         let fake = FakeAuthServer()
         fake.answer.withLock { $0 = .success(.active(.personalAccessToken, claims: Self.claims())) }
-        let revoked = RevokedGrants()
-        let authenticator = Self.authenticator(fake, revoked: revoked)
+        let denied = RevocationDenySet()
+        let authenticator = Self.authenticator(fake, denied: denied)
         let token = Substring(PersonalAccessToken.generate().value)
         _ = try await authenticator.authenticate(token)
-        revoked.insert("grant-pat")
+        denied.insert(RevocationEvent(seq: 1, kind: .grant, subject: "grant-pat", at: Int64(Date().timeIntervalSince1970)))
         await #expect(throws: BearerAuthenticationError.token(.revoked)) { try await authenticator.authenticate(token) }
+    }
+
+    @Test("A changed event drops the cached answer; an ended elevation strips mfa only from codes entered before it")
+    func changedAndElevation() async throws {
+        let fake = FakeAuthServer()
+        let now = Int64(Date().timeIntervalSince1970)
+        var claims = Self.claims(scope: "tickets:write mfa")
+        claims.authTime = now - 100
+        fake.answer.withLock { $0 = .success(.active(.personalAccessToken, claims: claims)) }
+        let denied = RevocationDenySet()
+        let cache = VerifiedTokenCache()
+        let authenticator = BearerAuthenticator(
+            verifier: AccessTokenVerifier(issuer: TestHouse.issuer, audience: TestHouse.resource, tenantID: Tenant.defaultID),
+            keys: RemoteKeySet(logger: Logger(label: "test")) { [:] }, introspector: fake.introspector, cache: cache, denied: denied)
+        let token = Substring(PersonalAccessToken.generate().value)
+        #expect(try await authenticator.authenticate(token).holds(["mfa"]))
+
+        // Two-step sign-in turned off after that code: the token works on without elevation.
+        let ended = RevocationEvent(seq: 1, kind: .elevation, subject: "usr_1", at: now - 50)
+        denied.insert(ended)
+        cache.remove(affectedBy: ended)
+        let stripped = try await authenticator.authenticate(token)
+        #expect(!stripped.holds(["mfa"]) && stripped.holds(["tickets:write"]) && stripped.claims.authTime == nil)
+
+        // Elevated again on its row with a new code: the changed event drops the cached answer at once.
+        claims.authTime = now
+        fake.answer.withLock { $0 = .success(.active(.personalAccessToken, claims: claims)) }
+        let changed = RevocationEvent(seq: 2, kind: .changed, subject: "grant-pat", at: now)
+        denied.insert(changed)
+        cache.remove(affectedBy: changed)
+        let asked = fake.count
+        #expect(try await authenticator.authenticate(token).holds(["mfa"]), "a code entered after the event counts")
+        #expect(fake.count == asked + 1)
+        #expect(denied.verdict(on: claims) == .allowed, "a changed event denies nothing")
     }
 
     @Test("Over HTTP a PAT caller is served like an access-token caller")

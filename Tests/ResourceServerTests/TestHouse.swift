@@ -72,12 +72,12 @@ struct TestHouse {
 
     func token(
         scope: String = "", audience: String = Self.resource, tenant: String = Tenant.defaultID, expiresIn: Int64 = 600, grantID: String = "grant-1",
-        subject: String = "usr_1"
+        subject: String = "usr_1", issuedAt: Int64? = nil, authTime: Int64? = nil
     ) throws -> String {
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = issuedAt ?? Int64(Date().timeIntervalSince1970)
         let claims = AccessTokenClaims(
             issuer: Self.issuer, subject: subject, audience: audience, clientID: "client-1", scope: scope, issuedAt: now,
-            expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: grantID, tenantID: tenant, role: "technician"
+            expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: grantID, tenantID: tenant, authTime: authTime, role: "technician"
         )
         return try AccessTokenSigner(keyID: keyID, privateKey: signingKey).sign(claims)
     }

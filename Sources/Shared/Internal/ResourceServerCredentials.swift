@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a resource-server proves itself to the auth-server's internal endpoints (the revocation feed, and
+/// How a resource-server proves itself to the auth-server's internal endpoints (the revocation stream, and
 /// introspection of personal access tokens): as a confidential client of the auth-server, with HTTP Basic
 /// (RFC 6749 §2.3.1). The auth-server creates them on first start in a 0600 file in its data folder; a
 /// resource-server sharing that folder reads the same file, and one elsewhere is given the two values as

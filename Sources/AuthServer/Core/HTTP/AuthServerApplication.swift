@@ -35,8 +35,8 @@ public enum AuthServerApplication {
         let health = try HealthResponse.response(service: "auth-server")
         router.get(RouterPath(AuthServerPaths.health)) { _, _ in health }
         OAuthAPIRoutes.add(to: router, services: services)
-        router.get(RouterPath(RevocationFeedPage.path)) { request, context in
-            try await services.revocationFeed.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
+        router.get(RouterPath(RevocationStream.path)) { request, context in
+            try await services.revocationStream.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
         let pages = if let pages { pages } else { try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey) }
         PageRoutes.add(to: router, pages: pages)

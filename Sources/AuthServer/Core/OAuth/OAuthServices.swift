@@ -14,7 +14,7 @@ struct OAuthServices: Sendable {
     let personalAccessTokens: PersonalAccessTokens
     let registration: DynamicClientRegistration
     let grants: ConnectedApps
-    let revocationFeed: RevocationFeedEndpoint
+    let revocationStream: RevocationStreamEndpoint
     let elevationWindowSeconds: Int
 
     init(environment: AuthServerEnvironment, documents: any ClientMetadataResolving, assertions: ClientAssertionVerifier, logger: Logger) {
@@ -47,7 +47,8 @@ struct OAuthServices: Sendable {
         revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
         registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)
-        revocationFeed = RevocationFeedEndpoint(
-            storage: storage, resourceServers: ResourceServerAuthenticator(authenticator: authenticator), logger: logger)
+        revocationStream = RevocationStreamEndpoint(
+            storage: storage, resourceServers: ResourceServerAuthenticator(authenticator: authenticator),
+            watch: RevocationLogWatch(storage: storage), logger: logger)
     }
 }

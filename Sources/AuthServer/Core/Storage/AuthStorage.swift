@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Shared
 
 /// What the auth-server stores, as protocols, so the embedded SQLite store and the PostgreSQL store
@@ -205,7 +206,7 @@ public protocol GrantStore: Sendable {
     /// Active grants, newest first: one person's, or the whole tenant's when `userID` is nil.
     func activeGrants(tenantID: String, userID: String?) async throws -> [Grant]
     /// Marks the grant revoked, deletes its refresh tokens, codes and the consent it rested on, and
-    /// appends it to the revocation feed, all at once. Returns false when it was not active.
+    /// appends it to the revocation log, all at once. Returns false when it was not active.
     func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool
     /// Revokes every active grant of the person as `revokeGrant` does, at once; returns how many ended.
     func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int
@@ -229,11 +230,17 @@ public protocol GrantStore: Sendable {
     func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>?
     func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws
 
-    /// The revocation feed after `seq`, oldest first, at most `limit` events (deleting or reaping a
-    /// client counts as revoking its active grants).
-    func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event]
+    /// The tenant's revocation log after `seq`, oldest first, at most `limit` events. Revoking grants, deleting or
+    /// reaping a client and resetting a second factor append to it themselves.
+    func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationEvent]
+    /// Appends one event numbered on from the tenant's last, for what has no write of its own here (a person
+    /// disabled: kind `user`, subject their id).
+    func appendRevocationEvent(tenantID: String, kind: RevocationEvent.Kind, subject: String) async throws
     /// The number of the tenant's newest revocation event; 0 when it has none.
     func latestRevocationSeq(tenantID: String) async throws -> Int64
+    /// Calls `action` after each commit of this process that appended to a revocation log, until the answer is
+    /// cancelled or released. Other processes' appends are not seen: `RevocationLogWatch` checks for those.
+    func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable
 
     func insertPendingAuthorization(_ pending: PendingAuthorization) async throws
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.

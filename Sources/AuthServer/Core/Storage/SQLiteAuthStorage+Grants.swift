@@ -50,11 +50,14 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             try db.execute(cached: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
             try Self.appendRevocationEvents(
-                db, kind: "grant", selecting: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND client_id = ? AND revoked_at IS NULL",
+                db, kind: .client, selecting: "SELECT tenant_id, id FROM client c WHERE tenant_id = ? AND id = ? AND \(Self.hasLiveGrant)",
                 arguments: [tenantID, id])
             try db.execute(cached: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
         }
     }
+
+    /// A deleted client needs a `client` event only when it has a grant that still issues tokens.
+    private static let hasLiveGrant = "EXISTS (SELECT 1 FROM oauth_grant g WHERE g.tenant_id = c.tenant_id AND g.client_id = c.id AND g.revoked_at IS NULL)"
 
     public func markClientUsed(tenantID: String, id: String, at: Date) async throws {
         try await database.write { db in
@@ -67,12 +70,7 @@ extension SQLiteAuthStorage {
         let arguments: StatementArguments = [Client.Kind.dynamic.rawValue, date, date]
         return try await database.write { db in
             try Self.appendRevocationEvents(
-                db, kind: "grant",
-                selecting: """
-                    SELECT g.tenant_id, g.id FROM oauth_grant g JOIN client c ON c.tenant_id = g.tenant_id AND c.id = g.client_id
-                    WHERE g.revoked_at IS NULL AND c.kind = ? AND c.created_at < ? AND (c.last_used_at IS NULL OR c.last_used_at < ?)
-                    """,
-                arguments: arguments)
+                db, kind: .client, selecting: "SELECT tenant_id, id FROM client c WHERE \(unused) AND \(Self.hasLiveGrant)", arguments: arguments)
             try db.execute(sql: "DELETE FROM client WHERE \(unused)", arguments: arguments)
             return db.changesCount
         }
@@ -148,7 +146,7 @@ extension SQLiteAuthStorage {
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         let chosen = StatementArguments([tenantID] + ids)
         try appendRevocationEvents(
-            db, kind: "grant", selecting: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id IN (\(placeholders))", arguments: chosen)
+            db, kind: .grant, selecting: "SELECT tenant_id, id FROM oauth_grant WHERE tenant_id = ? AND id IN (\(placeholders))", arguments: chosen)
         try db.execute(
             sql: "UPDATE oauth_grant SET revoked_at = ?, revocation_reason = ? WHERE tenant_id = ? AND id IN (\(placeholders))",
             arguments: [at, reason] + chosen)
@@ -324,13 +322,21 @@ extension SQLiteAuthStorage {
         try await database.read { db in try Self.pending(db, tenantID: tenantID, idHash: idHash, userID: userID, at: at) }
     }
 
-    public func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationFeedPage.Event] {
+    public func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationEvent] {
         try await database.read { db in
             try Row.fetchAll(
-                db, cached: "SELECT seq, subject FROM revocation_log WHERE tenant_id = ? AND kind = 'grant' AND seq > ? ORDER BY seq LIMIT ?",
+                db, cached: "SELECT seq, kind, subject, revoked_at FROM revocation_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                 arguments: [tenantID, seq, limit]
-            ).map { RevocationFeedPage.Event(seq: $0["seq"], grant: $0["subject"]) }
+            ).map { row in
+                guard let kind = RevocationEvent.Kind(rawValue: row["kind"]) else { throw AuthStorageError.corruptRow("revocation_log.kind") }
+                let at: Date = row["revoked_at"]
+                return RevocationEvent(seq: row["seq"], kind: kind, subject: row["subject"], at: Int64(at.timeIntervalSince1970.rounded(.down)))
+            }
         }
+    }
+
+    public func appendRevocationEvent(tenantID: String, kind: RevocationEvent.Kind, subject: String) async throws {
+        try await database.write { db in try Self.appendRevocationEvents(db, kind: kind, selecting: "SELECT ?, ?", arguments: [tenantID, subject]) }
     }
 
     public func latestRevocationSeq(tenantID: String) async throws -> Int64 {
@@ -339,12 +345,16 @@ extension SQLiteAuthStorage {
         }
     }
 
+    public func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable {
+        DatabaseRegionObservation(tracking: Table("revocation_counter")).start(in: database.pool, onError: { _ in }, onChange: { _ in action() })
+    }
+
     /// Appends an event of `kind` for each (tenant_id, subject) the query selects to their tenants' revocation
     /// logs, numbered on from each tenant's counter, and forgets events older than any access token they could
     /// still stop.
-    static func appendRevocationEvents(_ db: Database, kind: String, selecting sql: String, arguments: StatementArguments) throws {
+    static func appendRevocationEvents(_ db: Database, kind: RevocationEvent.Kind, selecting sql: String, arguments: StatementArguments) throws {
         let now = Date()
-        try db.execute(cached: "DELETE FROM revocation_log WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationFeedPage.retention)])
+        try db.execute(cached: "DELETE FROM revocation_log WHERE revoked_at < ?", arguments: [now.addingTimeInterval(-RevocationEvent.retention)])
         // The selection's own arguments come first: it is the statement's first clause.
         try db.execute(
             sql: """
@@ -354,7 +364,7 @@ extension SQLiteAuthStorage {
                     + ROW_NUMBER() OVER (PARTITION BY g.tenant_id ORDER BY g.subject), ?, g.subject, ?
                 FROM selected g
                 """,
-            arguments: arguments + [kind, now])
+            arguments: arguments + [kind.rawValue, now])
         try db.execute(
             cached: """
                 INSERT INTO revocation_counter (tenant_id, last_seq) SELECT tenant_id, MAX(seq) FROM revocation_log WHERE true GROUP BY tenant_id

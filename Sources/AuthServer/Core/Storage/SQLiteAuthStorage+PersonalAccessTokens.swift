@@ -72,7 +72,7 @@ extension SQLiteAuthStorage {
                     """, arguments: [at, until, tenantID, id, tenantID])
             guard db.changesCount == 1 else { return false }
             try Self.appendRevocationEvents(
-                db, kind: "changed", selecting: "SELECT tenant_id, grant_id FROM personal_access_token WHERE tenant_id = ? AND id = ?",
+                db, kind: .changed, selecting: "SELECT tenant_id, grant_id FROM personal_access_token WHERE tenant_id = ? AND id = ?",
                 arguments: [tenantID, id])
             return true
         }
@@ -89,7 +89,7 @@ extension SQLiteAuthStorage {
             try db.execute(cached: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             try db.execute(cached: "DELETE FROM pending_authorization WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             _ = try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "person disabled", at: at)
-            try Self.appendRevocationEvents(db, kind: "user", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
+            try Self.appendRevocationEvents(db, kind: .user, selecting: "SELECT ?, ?", arguments: [tenantID, userID])
             return true
         }
     }

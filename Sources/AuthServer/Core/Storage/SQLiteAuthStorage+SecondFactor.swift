@@ -93,7 +93,7 @@ extension SQLiteAuthStorage {
             try db.execute(
                 cached: "UPDATE personal_access_token SET elevated_at = NULL, elevated_until = NULL WHERE tenant_id = ? AND user_id = ?",
                 arguments: [tenantID, userID])
-            try Self.appendRevocationEvents(db, kind: "elevation", selecting: "SELECT ?, ?", arguments: [tenantID, userID])
+            try Self.appendRevocationEvents(db, kind: .elevation, selecting: "SELECT ?, ?", arguments: [tenantID, userID])
             return true
         }
     }

@@ -12,24 +12,24 @@ public struct BearerAuthenticator: Sendable {
     let keys: RemoteKeySet
     let introspector: TokenIntrospector
     let cache: VerifiedTokenCache
-    let revoked: RevokedGrants
+    let denied: RevocationDenySet
 
     public init(
         verifier: AccessTokenVerifier, keys: RemoteKeySet, introspector: TokenIntrospector = .unavailable, cache: VerifiedTokenCache = VerifiedTokenCache(),
-        revoked: RevokedGrants = RevokedGrants()
+        denied: RevocationDenySet = RevocationDenySet()
     ) {
         self.verifier = verifier
         self.keys = keys
         self.introspector = introspector
         self.cache = cache
-        self.revoked = revoked
+        self.denied = denied
     }
 
     /// - Parameter callerAddress: where the request came from, which a personal access token's "last used" shows.
     public func authenticate(_ token: Substring, callerAddress: String? = nil, now: Date = Date()) async throws(BearerAuthenticationError) -> Caller {
         let digest = Self.digest(token)
         let seconds = Int64(now.timeIntervalSince1970)
-        if let caller = cache.caller(for: digest, now: seconds) { return try Self.unlessRevoked(caller, revoked) }
+        if let caller = cache.caller(for: digest, now: seconds) { return try Self.judged(caller, denied) }
         switch BearerCredentialKind(token) {
         case .personalAccessToken:
             let answer: IntrospectionAnswer
@@ -45,7 +45,7 @@ public struct BearerAuthenticator: Sendable {
             }
             let caller = Caller(claims: claims, tokenKind: .personalAccessToken)
             cache.insert(caller, for: digest, now: seconds, until: seconds + IntrospectionAnswer.cacheSeconds)
-            return try Self.unlessRevoked(caller, revoked)
+            return try Self.judged(caller, denied)
         case .unrecognised:
             throw .token(.malformed)
         case .jsonWebToken:
@@ -59,7 +59,7 @@ public struct BearerAuthenticator: Sendable {
                 }
                 let caller = Caller(claims: try verifier.verify(unverified, key: key, now: now), tokenKind: .accessToken)
                 cache.insert(caller, for: digest, now: seconds)
-                return try Self.unlessRevoked(caller, revoked)
+                return try Self.judged(caller, denied)
             } catch let error as TokenVerificationError {
                 throw .token(error)
             } catch let error as BearerAuthenticationError {
@@ -72,11 +72,15 @@ public struct BearerAuthenticator: Sendable {
 }
 
 extension BearerAuthenticator {
-    /// The revocation feed's verdict comes after the signature's: a revoked grant's tokens stay well
-    /// formed and signed, and must still be refused (docs/tokens.md § Grants and revocation).
-    static func unlessRevoked(_ caller: Caller, _ revoked: RevokedGrants) throws(BearerAuthenticationError) -> Caller {
-        guard !revoked.contains(caller.claims.grantID) else { throw .token(.revoked) }
-        return caller
+    /// The revocation stream's verdict comes after the signature's: a revoked grant's tokens stay well formed and
+    /// signed, and must still be refused; a token whose elevation ended works on without it
+    /// (docs/tokens.md § Grants and revocation).
+    static func judged(_ caller: Caller, _ denied: RevocationDenySet) throws(BearerAuthenticationError) -> Caller {
+        switch denied.verdict(on: caller.claims) {
+        case .allowed: caller
+        case .refused: throw .token(.revoked)
+        case .withoutElevation: caller.withoutElevation()
+        }
     }
 
     static func digest(_ token: Substring) -> SHA256.Digest {

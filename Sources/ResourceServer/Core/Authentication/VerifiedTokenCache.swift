@@ -43,9 +43,14 @@ public final class VerifiedTokenCache: Sendable {
         }
     }
 
-    /// Forgets every token of a grant, for when the grant is revoked or changed.
-    public func removeGrant(_ grantID: String) {
-        entries.withLock { entries in entries = entries.filter { $0.value.caller.claims.grantID != grantID } }
+    /// Forgets the callers a revocation event ends or changes.
+    public func remove(affectedBy event: RevocationEvent) {
+        entries.withLock { entries in entries = entries.filter { !RevocationDenySet.affects(event, $0.value.caller.claims) } }
+    }
+
+    /// Forgets everything, for when the revocation stream starts over.
+    public func removeAll() {
+        entries.withLock { $0.removeAll() }
     }
 
     public var count: Int { entries.withLock { $0.count } }

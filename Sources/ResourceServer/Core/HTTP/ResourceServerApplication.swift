@@ -7,12 +7,12 @@ import Shared
 /// origin guard and bearer authentication.
 public enum ResourceServerApplication {
     /// - Parameter keyFetch: how to get the auth-server's keys; by default its JWKS over HTTP.
-    /// - Parameter revoked: the grants the revocation feed reported; `make` keeps it current.
     /// - Parameter introspector: how personal access tokens are checked; by default at the auth-server with this
     ///   server's credentials (none configured: every personal access token is unavailable).
+    /// - Parameter denied: what the revocation stream reported; `make` keeps it current.
     public static func router(
         environment: ResourceServerEnvironment, logger: Logger, keyFetch: RemoteKeySet.Fetch? = nil, introspector: TokenIntrospector? = nil,
-        cache: VerifiedTokenCache = VerifiedTokenCache(), revoked: RevokedGrants = RevokedGrants()
+        cache: VerifiedTokenCache = VerifiedTokenCache(), denied: RevocationDenySet = RevocationDenySet()
     ) async throws -> Router<ResourceRequestContext> {
         let settings = environment.settings
         let tenants = try await environment.storage.allTenants()
@@ -23,7 +23,7 @@ public enum ResourceServerApplication {
         let authenticator = BearerAuthenticator(
             verifier: AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id), keys: keys,
             introspector: introspector ?? settings.credentials.map { TokenIntrospector.http(connection, credentials: $0) } ?? .unavailable,
-            cache: cache, revoked: revoked
+            cache: cache, denied: denied
         )
         let challenge = BearerChallenge(
             resourceMetadataURL: ProtectedResourceMetadataLocation.url(forResource: tenant.resource), defaultScopes: environment.registry.allScopes
@@ -71,7 +71,7 @@ public enum ResourceServerApplication {
         return router
     }
 
-    /// The server, with the revocation-feed poller running beside it for as long as it runs.
+    /// The server, with the revocation-stream follower running beside it for as long as it runs.
     public static func make(
         environment: ResourceServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
@@ -79,17 +79,17 @@ public enum ResourceServerApplication {
         guard let credentials = settings.credentials else { throw ResourceServerCredentials.missing(dataDirectory: settings.dataDirectory) }
         let tenant = try defaultTenant(try await environment.storage.allTenants())
         let cache = VerifiedTokenCache()
-        let revoked = RevokedGrants()
-        let poller = RevocationFeedPoller(
-            fetch: RevocationFeedPoller.httpFetch(
-                AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer), credentials: credentials), revoked: revoked,
+        let denied = RevocationDenySet()
+        let follower = RevocationStreamFollower(
+            connect: RevocationStreamFollower.httpConnect(
+                AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer), credentials: credentials), denied: denied,
             cache: cache, logger: logger)
         let tls = try settings.tls.map(ReloadingTLSContext.init)
         return Application(
-            router: try await router(environment: environment, logger: logger, cache: cache, revoked: revoked),
+            router: try await router(environment: environment, logger: logger, cache: cache, denied: denied),
             server: .http1(tls: tls),
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port)),
-            services: [poller] + (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? []),
+            services: [follower] + (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? []),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
