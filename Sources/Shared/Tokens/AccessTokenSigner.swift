@@ -5,19 +5,25 @@ import Foundation
 public struct AccessTokenSigner: Sendable {
     public let keyID: String
     private let privateKey: P256.Signing.PrivateKey
+    /// The encoded header and its dot, the same for every token of the key.
+    private let headerPart: String
 
     public init(keyID: String, privateKey: P256.Signing.PrivateKey) {
         self.keyID = keyID
         self.privateKey = privateKey
+        // Three strings always encode.
+        headerPart = Base64URL.encode(try! Self.encoder.encode(JWSHeader(alg: "ES256", typ: "at+jwt", kid: keyID))) + "."
     }
 
     public func sign(_ claims: AccessTokenClaims) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let header = try encoder.encode(JWSHeader(alg: "ES256", typ: "at+jwt", kid: keyID))
-        let payload = try encoder.encode(claims)
-        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
+        let signingInput = headerPart + Base64URL.encode(try Self.encoder.encode(claims))
         let signature = try privateKey.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }
