@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+
+/// Search runs in stages, best first, each only while the page is not full: whole words and their stems
+/// (bm25), then words the terms begin, then (a ticket's own fields only) any substring by trigrams. A
+/// stage ranks the newest `searchWindow` matches of each index that pass the caller's scope and filters,
+/// so its cost does not grow with the desk (README, "Search").
+extension SQLiteServiceDeskStore {
+    static let searchWindow = 300
+
+    /// One stage: which indexes, with which MATCH expression.
+    struct SearchStage {
+        let ticketIndex: SearchIndex
+        let noteIndex: SearchIndex?
+        let expression: String
+
+        static func stages(_ query: FullTextQuery) -> [SearchStage] {
+            var stages: [SearchStage] = []
+            if let words = query.wordExpression {
+                stages.append(SearchStage(ticketIndex: .ticketWords, noteIndex: .noteWords, expression: words))
+            }
+            if let prefixes = query.prefixExpression {
+                stages.append(SearchStage(ticketIndex: .ticketWords, noteIndex: .noteWords, expression: prefixes))
+            }
+            stages.append(SearchStage(ticketIndex: .ticketTrigrams, noteIndex: nil, expression: query.matchExpression))
+            return stages
+        }
+    }
+
+    /// Subject, number and requester, in that weight (bm25's column weights).
+    private static func ticketRank(_ index: SearchIndex) -> String { "bm25(\(index.name), 10.0, 8.0, 4.0)" }
+
+    public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        return try await database.read { db in
+            let conditions = ticketConditions(filter, scope: scope)
+            var hits: [TicketSearchHit] = []
+            var found = Set<String>()
+            for stage in SearchStage.stages(query) where hits.count < limit {
+                for row in try rankedTickets(db, stage, conditions: conditions, scope: scope, limit: limit + hits.count) where hits.count < limit {
+                    let ticket = try Ticket(row: row)
+                    guard found.insert(ticket.id).inserted else { continue }
+                    let noteBody: String? = row["note_body"]
+                    hits.append(TicketSearchHit(
+                        ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
+                        excerpt: noteBody.map { SearchExcerpt.make($0, terms: query.excerptTerms) } ?? SearchExcerpt.make(ticket: ticket, terms: query.excerptTerms)
+                    ))
+                }
+            }
+            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.ticket.companyID), scope: scope))
+        }
+    }
+
+    /// One stage's tickets, best first. A ticket matched in itself and in its thread counts once, at its
+    /// best; a match only in the thread ranks below one in the ticket itself. min(rank) takes matched_in
+    /// and source_seq from the best row (SQLite's bare columns with min()). CROSS JOIN keeps the index
+    /// the outer loop, walking newest first, so the window stops the walk.
+    private func rankedTickets(_ db: Database, _ stage: SearchStage, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) throws -> [Row] {
+        let tickets = stage.ticketIndex.name
+        var values: [(any DatabaseValueConvertible)?] = [stage.expression] + conditions.values + [Self.searchWindow]
+        var sources = """
+            SELECT * FROM (
+                SELECT ticket.seq AS ticket_seq, \(Self.ticketRank(stage.ticketIndex)) AS rank, 'ticket' AS matched_in, ticket.seq AS source_seq
+                FROM \(tickets) CROSS JOIN ticket ON ticket.seq = \(tickets).rowid
+                WHERE \(tickets) MATCH ? \(conditions.and) ORDER BY \(tickets).rowid DESC LIMIT ?
+            )
+            """
+        if let notes = stage.noteIndex?.name {
+            let visibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
+            sources += """
+
+                UNION ALL
+                SELECT * FROM (
+                    SELECT ticket.seq, bm25(\(notes)) * 0.5, 'note', n.seq
+                    FROM \(notes) CROSS JOIN ticket_note n ON n.seq = \(notes).rowid
+                    CROSS JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id
+                    WHERE \(notes) MATCH ? AND n.tenant_id = ? \(visibility) \(conditions.and) ORDER BY \(notes).rowid DESC LIMIT ?
+                )
+                """
+            values += [stage.expression, scope.tenantID] + conditions.values + [Self.searchWindow]
+        }
+        values.append(limit)
+        return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT ranked.*, CASE ranked.matched_in WHEN 'note' THEN (SELECT body FROM ticket_note WHERE seq = ranked.source_seq) END AS note_body
+                FROM (
+                    SELECT ticket.*, hits.rank AS search_rank, hits.matched_in, hits.source_seq FROM (
+                        SELECT ticket_seq, min(rank) AS rank, matched_in, source_seq FROM (\(sources)) GROUP BY ticket_seq
+                    ) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
+                    ORDER BY hits.rank, ticket.seq LIMIT ?
+                ) ranked
+                ORDER BY ranked.search_rank, ranked.seq
+                """),
+            arguments: StatementArguments(values)
+        )
+    }
+
+    public func searchEverything(
+        _ text: String, kinds: [GlobalSearchHit.Kind], limitPerKind: Int, scope: ServiceDeskScope
+    ) async throws -> Page<GlobalSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        return try await database.read { db in
+            var hits: [GlobalSearchHit] = []
+            for kind in kinds {
+                var kindHits: [GlobalSearchHit] = []
+                for (sql, values) in try searchSQL(kind, query: query, scope: scope) where kindHits.count < limitPerKind {
+                    let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(values + [limitPerKind + kindHits.count]))
+                    for row in rows where kindHits.count < limitPerKind {
+                        let id: String = row["id"]
+                        guard !kindHits.contains(where: { $0.id == id }) else { continue }
+                        let excerpt: String? = switch kind {
+                        case .ticket: SearchExcerpt.make(ticket: try Ticket(row: row), terms: query.excerptTerms)
+                        case .note: SearchExcerpt.make(row["note_body"] ?? "", terms: query.excerptTerms)
+                        default: nil
+                        }
+                        kindHits.append(GlobalSearchHit(
+                            kind: kind, id: id, companyID: row["company_id"], title: row["title"], ticketID: row["ticket_id"], excerpt: excerpt
+                        ))
+                    }
+                }
+                hits += kindHits
+            }
+            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.companyID), scope: scope))
+        }
+    }
+
+    /// The queries for one kind, in stages as for tickets; each ends in `LIMIT ?`.
+    private func searchSQL(
+        _ kind: GlobalSearchHit.Kind, query: FullTextQuery, scope: ServiceDeskScope
+    ) throws -> [(String, [(any DatabaseValueConvertible)?])] {
+        var conditions = SQLConditions()
+        switch kind {
+        case .customer:
+            conditions.scope(scope, table: "company", companyColumn: "id")
+            query.addLike(to: &conditions, columns: ["company.name", "company.domain"])
+            return [("SELECT 'customer' AS kind, id, id AS company_id, name AS title FROM company \(conditions.sql) ORDER BY name, id LIMIT ?", conditions.values)]
+        case .device:
+            conditions.scope(scope, table: "asset")
+            query.addLike(to: &conditions, columns: ["asset.name", "asset.serial_number", "asset.os"])
+            return [(
+                "SELECT 'device' AS kind, id, company_id, name || ' (' || kind || ')' AS title FROM asset \(conditions.sql) ORDER BY name, id LIMIT ?",
+                conditions.values
+            )]
+        case .alert:
+            conditions.scope(scope, table: "alert")
+            query.addLike(to: &conditions, columns: ["alert.title"])
+            return [("SELECT 'alert' AS kind, id, company_id, title FROM alert \(conditions.sql) ORDER BY created_at DESC, id LIMIT ?", conditions.values)]
+        case .ticket:
+            conditions.scope(scope, table: "ticket")
+            return SearchStage.stages(query).map { stage in
+                let index = stage.ticketIndex.name
+                return ("""
+                    SELECT * FROM (
+                        SELECT 'ticket' AS kind, ticket.*, ticket.number || ' ' || ticket.subject AS title, \(Self.ticketRank(stage.ticketIndex)) AS rank
+                        FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid
+                        WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT \(Self.searchWindow)
+                    ) ORDER BY rank, seq LIMIT ?
+                    """, [stage.expression] + conditions.values)
+            }
+        case .note:
+            conditions.add("ticket_note.tenant_id = ?", [scope.tenantID])
+            conditions.scope(scope, table: "ticket")
+            if !scope.seesInternalNotes { conditions.add("ticket_note.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+            return SearchStage.stages(query).compactMap { stage in
+                guard let index = stage.noteIndex?.name else { return nil }
+                return ("""
+                    SELECT * FROM (
+                        SELECT 'note' AS kind, ticket_note.seq, ticket_note.id, ticket.company_id, ticket.number || ' ' || ticket.subject AS title,
+                            ticket.id AS ticket_id, ticket_note.body AS note_body, bm25(\(index)) AS rank
+                        FROM \(index)
+                        CROSS JOIN ticket_note ON ticket_note.seq = \(index).rowid
+                        CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id
+                        WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT \(Self.searchWindow)
+                    ) ORDER BY rank, seq LIMIT ?
+                    """, [stage.expression] + conditions.values)
+            }
+        }
+    }
+}
