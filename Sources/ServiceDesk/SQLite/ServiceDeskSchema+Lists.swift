@@ -2,14 +2,18 @@ import GRDB
 
 extension ServiceDeskSchema {
     /// An index per list in exactly the list's order, ending in its unique key, behind the tenant: a page
-    /// is a seek and a short walk however deep its cursor points and however large the desk. Ranks are
+    /// is a seek and a short walk, for the tenant or for one customer (the snapshot's top five), however deep its cursor points and however large the desk. Ranks are
     /// the queries' own expressions (SQLite matches an indexed expression by its form; an index
     /// expression may not name its table): a new priority or severity needs a migration that rebuilds
     /// these two. The indexes they extend go.
     static func createListIndexes(_ db: Database) throws {
+        let ticketRank = SQLiteServiceDeskStore.priorityRank("priority")
+        let alertRank = SQLiteServiceDeskStore.severityRank("severity")
         try db.execute(sql: """
-            CREATE INDEX ticket_by_queue ON ticket(tenant_id, \(SQLiteServiceDeskStore.priorityRank("priority")), created_at, id);
-            CREATE INDEX alert_by_triage ON alert(tenant_id, \(SQLiteServiceDeskStore.severityRank("severity")), created_at DESC, id);
+            CREATE INDEX ticket_by_queue ON ticket(tenant_id, \(ticketRank), created_at, id);
+            CREATE INDEX ticket_by_company_queue ON ticket(tenant_id, company_id, \(ticketRank), created_at, id);
+            CREATE INDEX alert_by_triage ON alert(tenant_id, \(alertRank), created_at DESC, id);
+            CREATE INDEX alert_by_company_triage ON alert(tenant_id, company_id, \(alertRank), created_at DESC, id);
             DROP INDEX ticket_by_updated;
             CREATE INDEX ticket_by_updated ON ticket(tenant_id, updated_at, id);
             DROP INDEX alert_by_updated;
