@@ -10,7 +10,7 @@ struct SearchIndex: Sendable {
     /// The FTS5 `tokenize` option.
     let tokenizer: String
 
-    /// Whole words, stemmed (Porter): "printers" finds "printer", ranked by bm25; a term followed by `*`
+    /// Whole words, stemmed (Porter): "printers" finds "printer"; a term followed by `*`
     /// finds words it begins. Diacritics are folded, so "resume" finds "résumé".
     static let wordTokenizer = "porter unicode61 remove_diacritics 2"
 
