@@ -28,7 +28,7 @@ struct ServiceDeskScaleTests {
         #expect(!first.auditEntries.isEmpty && first.auditEntries.allSatisfy { $0.ticketID != nil })
     }
 
-    @Test("importing three copies in batches gives three times the rows, every copy searchable, and refuses a second import")
+    @Test("importing three copies in batches gives three times the rows, every copy searchable, triggers back after the load, and refuses a second import")
     func batchedImport() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs-scale-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -47,6 +47,16 @@ struct ServiceDeskScaleTests {
         let hits = try await storage.serviceDesk.searchTickets(third.number, filter: TicketFilter(statuses: Ticket.Status.allCases), limit: 5, scope: scope)
         #expect(hits.items.first?.ticket.id == third.id)
         await #expect(throws: TenantNotEmptyError.self) { try await storage.serviceDesk.importRecords(one, intoEmptyTenant: "t") }
+
+        // The device index follows a rename by any writer (its triggers came back after the load).
+        let asset = one.assets[0]
+        try await storage.serviceDesk.database.write { db in
+            try db.execute(sql: "UPDATE asset SET name = 'renamed-box-77' WHERE tenant_id = 't' AND id = ?", arguments: [asset.id])
+        }
+        let renamed = try await storage.serviceDesk.searchEverything("renamed-box-77", kinds: [.device], limitPerKind: 5, scope: scope)
+        #expect(renamed.items.map(\.id) == [asset.id])
+        let before = try await storage.serviceDesk.searchEverything(asset.name, kinds: [.device], limitPerKind: 50, scope: scope)
+        #expect(!before.items.contains { $0.id == asset.id })
     }
 
     @Test("the word-search migration indexes the rows a database already holds")
@@ -71,7 +81,7 @@ struct ServiceDeskScaleTests {
         let hits = try await storage.serviceDesk.searchTickets("printers offline", filter: TicketFilter(statuses: Ticket.Status.allCases), limit: 5, scope: scope)
         #expect(hits.items.map(\.ticket.id) == [ticket.id])
         let tables = try await storage.serviceDesk.database.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
-        #expect(tables.contains("note_words") && !tables.contains("note_search"))
+        #expect(tables.contains("note_words") && tables.contains("asset_search") && !tables.contains("note_search"))
     }
 }
 

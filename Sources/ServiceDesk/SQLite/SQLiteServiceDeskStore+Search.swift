@@ -129,15 +129,11 @@ extension SQLiteServiceDeskStore {
             return [("SELECT 'customer' AS kind, id, id AS company_id, name AS title FROM company \(conditions.sql) ORDER BY name, id LIMIT ?", conditions.values)]
         case .device:
             conditions.scope(scope, table: "asset")
-            query.addLike(to: &conditions, columns: ["asset.name", "asset.serial_number", "asset.os"])
-            return [(
-                "SELECT 'device' AS kind, id, company_id, name || ' (' || kind || ')' AS title FROM asset \(conditions.sql) ORDER BY name, id LIMIT ?",
-                conditions.values
-            )]
+            let select = "'device' AS kind, asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' AS title"
+            return [keyedSearch(.assetTrigrams, select: select, query: query, conditions)]
         case .alert:
             conditions.scope(scope, table: "alert")
-            query.addLike(to: &conditions, columns: ["alert.title"])
-            return [("SELECT 'alert' AS kind, id, company_id, title FROM alert \(conditions.sql) ORDER BY created_at DESC, id LIMIT ?", conditions.values)]
+            return [keyedSearch(.alertTrigrams, select: "'alert' AS kind, alert.id, alert.company_id, alert.title", query: query, conditions)]
         case .ticket:
             conditions.scope(scope, table: "ticket")
             return SearchStage.stages(query).map { stage in
@@ -164,5 +160,20 @@ extension SQLiteServiceDeskStore {
                     """, [stage.expression] + conditions.values)
             }
         }
+    }
+
+    /// Devices and alerts by their trigram index, newest first (the index's own order), joined back by
+    /// tenant and id.
+    private func keyedSearch(
+        _ index: SearchIndex, select: String, query: FullTextQuery, _ conditions: SQLConditions
+    ) -> (String, [(any DatabaseValueConvertible)?]) {
+        let sql = """
+            SELECT \(select) FROM \(index.name) CROSS JOIN \(index.table)
+                ON \(index.table).tenant_id = \(index.name).tenant_id AND \(index.table).id = \(index.name).id
+            WHERE \(index.name) MATCH ? \(conditions.and) ORDER BY \(index.name).rowid DESC LIMIT ?
+            """
+        var values: [(any DatabaseValueConvertible)?] = [query.matchExpression]
+        values += conditions.values
+        return (sql, values)
     }
 }

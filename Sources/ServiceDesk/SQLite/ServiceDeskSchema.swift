@@ -247,10 +247,10 @@ public enum ServiceDeskSchema {
         try SearchIndex.retiredNoteTrigrams.create(db)
     }
 
-    /// Word search with stems beside the tickets' trigrams; the notes' trigram index goes. Built from the
-    /// rows a database already holds.
+    /// Word search with stems beside the tickets' trigrams, and trigrams for devices and alerts; the notes'
+    /// trigram index goes. Built from the rows a database already holds.
     static func createWordSearch(_ db: Database) throws {
-        for index in [SearchIndex.ticketWords, SearchIndex.noteWords] {
+        for index in [SearchIndex.ticketWords, SearchIndex.noteWords, SearchIndex.assetTrigrams, SearchIndex.alertTrigrams] {
             try index.create(db)
             try index.rebuild(db)
         }
