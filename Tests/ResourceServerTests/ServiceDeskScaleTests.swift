@@ -48,6 +48,17 @@ struct ServiceDeskScaleTests {
         #expect(hits.items.first?.ticket.id == third.id)
         await #expect(throws: TenantNotEmptyError.self) { try await storage.serviceDesk.importRecords(one, intoEmptyTenant: "t") }
 
+        // With the statistics the load renewed, a device's alerts and a customer's backups are found by
+        // their own index, not by walking the tenant's whole list in its order.
+        let plans = try await storage.serviceDesk.database.read { db in
+            try [
+                "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.asset_id = 'x' AND alert.status IN ('open') \(SQLiteServiceDeskStore.alertOrder.orderBy)",
+                "SELECT * FROM backup_job WHERE tenant_id = 't' AND company_id = 'x' AND status = 'failed' AND last_run_at >= '' ORDER BY last_run_at DESC, id",
+            ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
+        }
+        #expect(plans[0].contains("alert_by_asset"), "\(plans[0])")
+        #expect(plans[1].contains("backup_job_by_company"), "\(plans[1])")
+
         // The device index follows a rename by any writer (its triggers came back after the load).
         let asset = one.assets[0]
         try await storage.serviceDesk.database.write { db in

@@ -11,7 +11,8 @@ extension SQLiteServiceDeskStore {
     static let importCacheKiB = 512 * 1024
 
     /// One transaction: the search indexes' triggers are dropped, the rows go in by many-row INSERTs, and
-    /// each index is rebuilt from its table in one pass before the triggers return. The next batch is
+    /// each index is rebuilt from its table in one pass before the triggers return; then the planner's
+    /// statistics are renewed for the new sizes. The next batch is
     /// made on another thread while the current one is inserted.
     public func importRecords(
         batches: Int, intoEmptyTenant tenantID: String, make: @escaping @Sendable (Int) -> ServiceDeskRecords
@@ -34,6 +35,7 @@ extension SQLiteServiceDeskStore {
                 try index.rebuild(db)
                 try index.createTriggers(db)
             }
+            try ServiceDeskSchema.analyze(db)
         }
     }
 
