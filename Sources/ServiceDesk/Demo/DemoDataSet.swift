@@ -1,15 +1,21 @@
 import Foundation
+import ToolKit
 
 /// The demo service desk `resource-server seed-demo` loads: 40 customers with contacts, sites and MRR,
 /// 4,000 tickets with threads, 1,500 devices, 600 alerts, contracts (some ending within 60 days), backup
 /// jobs (some failing this week), a year of invoices (paid, open, overdue) and a few rules with runs.
 /// Made from a fixed seed, so ids, names, texts and counts are the same on every machine; dates are
 /// placed relative to the hour of seeding, so the windows a demo shows hold on the day it is seeded.
+/// `seed-demo --scale N` loads N copies: copy 0 is this demo, copy k has its own random stream, its
+/// customers' names and device codes carry the number k + 1, and its ticket and invoice numbers follow
+/// the previous copy's, so every copy is as real as the first and all of them are the same everywhere.
 public enum DemoDataSet {
     public static let seed: UInt64 = 0x4741_5445_484F_5553
     public static let ticketCount = 4_000
     public static let assetCount = 1_500
     public static let alertCount = 600
+    /// Invoice numbers each copy may use; a copy issues about 480.
+    static let invoiceNumbersPerCopy = 1_000
     public static let currency = "USD"
 
     /// Seeding at 10:40 and at 10:55 gives the same data.
@@ -17,8 +23,9 @@ public enum DemoDataSet {
         Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
     }
 
-    public static func make(tenantID: String, now: Date) -> ServiceDeskRecords {
-        var builder = DemoDataBuilder(tenantID: tenantID, now: anchor(for: now))
+    public static func make(tenantID: String, now: Date, copy: Int = 0) -> ServiceDeskRecords {
+        precondition(copy >= 0, "copies count from 0")
+        var builder = DemoDataBuilder(tenantID: tenantID, now: anchor(for: now), copy: copy)
         builder.build()
         return builder.records
     }
@@ -44,14 +51,23 @@ private struct DemoDataBuilder {
 
     let tenantID: String
     let now: Int64
-    var random = DemoRandom(seed: DemoDataSet.seed)
+    let copy: Int
+    var random: DemoRandom
     var records = ServiceDeskRecords()
     var customers: [CustomerContext] = []
 
-    init(tenantID: String, now: Date) {
+    init(tenantID: String, now: Date, copy: Int) {
         self.tenantID = tenantID
         self.now = Int64(now.timeIntervalSince1970)
+        self.copy = copy
+        // Copy 0 keeps the demo's own stream; the others start where SplitMix64's spacing puts them apart.
+        random = DemoRandom(seed: DemoDataSet.seed &+ UInt64(copy) &* 0xD1B5_4A32_D192_ED03)
     }
+
+    /// ` 2` for the second copy, nothing for the first.
+    var copySuffix: String { copy == 0 ? "" : " \(copy + 1)" }
+    /// `2` for the second copy, nothing for the first: joined to slugs and device codes.
+    var copyTag: String { copy == 0 ? "" : "\(copy + 1)" }
 
     mutating func build() {
         makeCustomers()
@@ -62,6 +78,7 @@ private struct DemoDataBuilder {
         makeBackupJobs()
         makeInvoices()
         makeRules()
+        makeAuditEntries()
     }
 
     // MARK: time
@@ -78,7 +95,10 @@ private struct DemoDataBuilder {
 
     mutating func makeCustomers() {
         let areaCodes = [262, 312, 414, 608, 612, 630, 651, 708, 773, 815, 847, 920]
-        for (index, vocabulary) in Vocabulary.customers.enumerated() {
+        for (index, base) in Vocabulary.customers.enumerated() {
+            let vocabulary = Vocabulary.Customer(
+                name: base.name + copySuffix, code: base.code + copyTag, slug: base.slug + copyTag, city: base.city, headcount: base.headcount
+            )
             let id = random.identifier("cus")
             let status: Company.Status =
                 Self.onboarding.contains(index) ? .onboarding : Self.suspended.contains(index) ? .suspended : Self.churned.contains(index) ? .churned : .active
@@ -194,7 +214,7 @@ private struct DemoDataBuilder {
         // Numbers follow the order tickets were opened in, like a real desk's.
         let ordered = planned.enumerated().sorted { ($0.element.created, $0.offset) < ($1.element.created, $1.offset) }.map(\.element)
         for (position, plan) in ordered.enumerated() {
-            makeTicket(number: 10_001 + position, context: customers[plan.customer], created: plan.created)
+            makeTicket(number: 10_001 + copy * DemoDataSet.ticketCount + position, context: customers[plan.customer], created: plan.created)
         }
     }
 
@@ -356,7 +376,8 @@ private struct DemoDataBuilder {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let thisMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: date(now)))!
-        var number = 20_001
+        let first = 20_001 + copy * DemoDataSet.invoiceNumbersPerCopy
+        var number = first
         for monthsBack in stride(from: 11, through: 0, by: -1) {
             let issued = Int64(calendar.date(byAdding: .month, value: -monthsBack, to: thisMonth)!.timeIntervalSince1970) + 9 * 3_600
             guard issued < now else { continue }
@@ -375,6 +396,7 @@ private struct DemoDataBuilder {
                 number += 1
             }
         }
+        precondition(number - first <= DemoDataSet.invoiceNumbersPerCopy, "a copy's invoice numbers stay in its own range")
     }
 
     // MARK: rules
@@ -397,7 +419,7 @@ private struct DemoDataBuilder {
         var made: [Rule] = []
         for (name, description, trigger, action, _) in rules {
             made.append(Rule(
-                tenantID: tenantID, id: random.identifier("rul"), name: name, description: description, trigger: trigger, action: action,
+                tenantID: tenantID, id: random.identifier("rul"), name: name + copySuffix, description: description, trigger: trigger, action: action,
                 enabled: made.count != 3, createdAt: date(agoWithin(days: 90...700))
             ))
         }
@@ -413,6 +435,30 @@ private struct DemoDataBuilder {
                 finishedAt: date(started + Int64(random.int(in: 1...90))), outcome: outcome,
                 summary: outcome == .skipped ? "Skipped: the condition no longer held." : random.pick(rules[index].4)
             ))
+        }
+    }
+
+    // MARK: audit log
+
+    /// What the desk's own tools left behind: reads and notes on about a quarter of the tickets, in the
+    /// order they happened, so `get_audit_log_for_ticket` has history to page through.
+    mutating func makeAuditEntries() {
+        let tools: [(String, Int)] = [("get_ticket", 50), ("search_tickets", 15), ("add_ticket_note", 20), ("update_ticket_status", 15)]
+        for ticket in records.tickets where random.chance(0.25) {
+            let created = Int64(ticket.createdAt.timeIntervalSince1970)
+            let updated = max(created, Int64(ticket.updatedAt.timeIntervalSince1970))
+            var times = (0..<random.int(in: 1...4)).map { _ in created + Int64(random.int(in: 0...Int(updated - created))) }
+            times.sort()
+            for time in times {
+                let technician = random.pick(Vocabulary.technicians)
+                let digest = String((0..<64).map { _ in Array("0123456789abcdef")[random.int(in: 0...15)] })
+                records.auditEntries.append(AuditEntry(
+                    tenantID: tenantID, id: random.identifier("aud"), occurredAt: date(time), tool: random.weighted(tools),
+                    subject: "usr_" + technician.prefix { $0 != "@" }.lowercased().filter(\.isLetter), clientID: "demo-client",
+                    grantID: random.identifier("grt"), tokenKind: "access_token", argumentDigest: digest, outcome: "ok", dryRun: false,
+                    durationMilliseconds: Int64(random.int(in: 1...40)), ticketID: ticket.id, companyID: ticket.companyID
+                ))
+            }
         }
     }
 }

@@ -1,9 +1,13 @@
+import Foundation
+
 /// Turns what a person (or a model) typed into search terms that are only ever text. For FTS5 each term
 /// becomes a string literal (`"…"`, inner quotes doubled: FTS5 §3.1), so `OR`, `NEAR`, `*`, `^`, column
-/// filters and parentheses lose their meaning; for LIKE, `%`, `_` and `\` are escaped. Either way the
-/// result is bound as a parameter, never spliced into SQL.
+/// filters and parentheses lose their meaning (the one `*` a prefix search adds follows the closing
+/// quote, where FTS5 §3.3 reads it as "words beginning with"); for LIKE, `%`, `_` and `\` are escaped.
+/// Either way the result is bound as a parameter, never spliced into SQL.
 struct FullTextQuery: Sendable, Equatable {
-    /// The trigram tokenizer cannot match anything shorter (SQLite FTS5 §4.3.3).
+    /// The trigram tokenizer cannot match anything shorter (SQLite FTS5 §4.3.3); words as short are
+    /// mostly noise ("the", "is") for the word indexes too.
     static let minimumTermLength = 3
     /// Bounds the work of one search; later words are ignored.
     static let maximumTerms = 12
@@ -19,10 +23,30 @@ struct FullTextQuery: Sendable, Equatable {
         if terms.isEmpty { return nil }
     }
 
-    /// Every term must occur (FTS5's implicit AND).
-    var matchExpression: String {
-        terms.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+    /// Every term must occur (FTS5's implicit AND), anywhere in a word: for the trigram index.
+    var matchExpression: String { terms.map(Self.literal).joined(separator: " AND ") }
+
+    /// Every term as a whole word or one of its forms ("printers" finds "printer"), for the word indexes;
+    /// nil when no term holds a letter or digit (such a term is no word, and an empty phrase matches
+    /// nothing).
+    var wordExpression: String? { wordTerms.isEmpty ? nil : wordTerms.map(Self.literal).joined(separator: " AND ") }
+
+    /// Every term as the beginning of a word ("offl" finds "offline"), for the word indexes.
+    var prefixExpression: String? { wordTerms.isEmpty ? nil : wordTerms.map { Self.literal($0) + " *" }.joined(separator: " AND ") }
+
+    /// What an excerpt brackets: each term, and the term without a common English ending, since the
+    /// word indexes match "printers" in "printer" (a highlight only, not Porter's full rules).
+    var excerptTerms: [String] {
+        terms.flatMap { term in
+            let lower = term.lowercased()
+            let ending = ["ing", "ed", "es", "s"].first { lower.hasSuffix($0) && lower.count - $0.count >= Self.minimumTermLength }
+            return [term] + (ending.map { [String(term.dropLast($0.count))] } ?? [])
+        }
     }
+
+    private var wordTerms: [String] { terms.filter { $0.unicodeScalars.contains(where: CharacterSet.alphanumerics.contains) } }
+
+    private static func literal(_ term: String) -> String { "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     /// `%term%` patterns for `LIKE ? ESCAPE '\'`.
     var likePatterns: [String] { terms.map(Self.likePattern) }

@@ -38,7 +38,14 @@ struct KeysetOrder: Sendable {
         self.keys = keys.map { Key(expression: $0.0, ascending: $0.ascending) }
     }
 
-    var orderBy: String { "ORDER BY " + keys.map { "\($0.expression) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ") }
+    var orderBy: String { orderBy(from: 0) }
+
+    /// The order by the keys from `first` on: a run whose earlier keys are fixed by equality is sorted by
+    /// the rest only, since SQLite walks an index in order for a term it knows is constant only when that
+    /// term is a plain column, not a rank expression.
+    func orderBy(from first: Int) -> String {
+        "ORDER BY " + keys[first...].map { "\($0.expression) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", ")
+    }
 
     func cursor(after values: [Value]) -> String {
         precondition(values.count == keys.count, "one value per key")
@@ -51,24 +58,29 @@ struct KeysetOrder: Sendable {
         return "k1." + Base64URL.encode(try! JSONEncoder().encode(json))
     }
 
-    /// Adds "comes after the cursor's row" to the conditions.
+    /// The rows after the cursor as one run per key, in list order, each with its ORDER BY: those tied
+    /// with the cursor on every key but the last and past it on that one, then those tied on one key
+    /// fewer, …, then those past it on the first key. Each run is an equality prefix and one range, which
+    /// an index in the list's order seeks to directly, so a deep page costs what the first one does even
+    /// where the first key has only a few values (a priority) and the keys run different ways.
+    func runs(after cursor: String) throws(ServiceDeskQueryError) -> [(conditions: SQLConditions, orderBy: String)] {
+        let values = try decode(cursor).map(\.databaseValue)
+        return keys.indices.reversed().map { level in
+            var run = SQLConditions()
+            for earlier in 0..<level { run.add("\(keys[earlier].expression) = ?", [values[earlier]]) }
+            run.add("\(keys[level].expression) \(keys[level].ascending ? ">" : "<") ?", [values[level]])
+            return (run, orderBy(from: level))
+        }
+    }
+
+    /// Adds "comes after the cursor's row" to the conditions as one condition, for a query that cannot
+    /// run once per key (a union): a bound on the first key, which an index seeks to, ahead of the rest.
     func restrict(_ conditions: inout SQLConditions, after cursor: String?) throws(ServiceDeskQueryError) {
         guard let cursor else { return }
-        let values = try decode(cursor)
-        // (k0 > v0) OR (k0 = v0 AND k1 > v1) OR …, with < for descending keys.
-        var alternatives: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        for index in keys.indices {
-            var parts: [String] = []
-            for earlier in 0..<index {
-                parts.append("\(keys[earlier].expression) = ?")
-                arguments.append(values[earlier].databaseValue)
-            }
-            parts.append("\(keys[index].expression) \(keys[index].ascending ? ">" : "<") ?")
-            arguments.append(values[index].databaseValue)
-            alternatives.append("(" + parts.joined(separator: " AND ") + ")")
-        }
-        conditions.add("(" + alternatives.joined(separator: " OR ") + ")", arguments)
+        let runs = try runs(after: cursor).map(\.conditions)
+        // The last run is "past the cursor on the first key": its one value is the first key's.
+        conditions.add("\(keys[0].expression) \(keys[0].ascending ? ">=" : "<=") ?", runs[runs.count - 1].values)
+        conditions.add("(" + runs.map { "(" + $0.clauses.joined(separator: " AND ") + ")" }.joined(separator: " OR ") + ")", runs.flatMap(\.values))
     }
 
     private func decode(_ cursor: String) throws(ServiceDeskQueryError) -> [Value] {

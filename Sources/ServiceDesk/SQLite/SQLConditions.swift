@@ -3,11 +3,18 @@ import GRDB
 /// A WHERE clause built from parts, each with its bound arguments: values never enter the SQL text.
 struct SQLConditions {
     private(set) var clauses: [String] = []
-    private(set) var arguments = StatementArguments()
+    private(set) var values: [(any DatabaseValueConvertible)?] = []
+
+    var arguments: StatementArguments { StatementArguments(values) }
 
     mutating func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?] = []) {
         clauses.append(clause)
-        arguments += StatementArguments(values)
+        self.values += values
+    }
+
+    mutating func add(_ other: SQLConditions) {
+        clauses += other.clauses
+        values += other.values
     }
 
     /// The scope, in SQL: the tenant always, and the company when the scope has one.
@@ -21,4 +28,6 @@ struct SQLConditions {
     }
 
     var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
+    /// The clauses to follow other conditions: ` AND …`, or nothing.
+    var and: String { clauses.isEmpty ? "" : " AND " + clauses.joined(separator: " AND ") }
 }

@@ -5,14 +5,16 @@ extension SQLiteServiceDeskStore {
     /// The recorder's batches, up to 64 rows per statement: every read call's entry comes through here, and
     /// one statement per row cost more than the rows themselves.
     public func appendAudit(_ entries: [AuditEntry]) async throws {
-        try await database.write { db in
-            for start in stride(from: 0, to: entries.count, by: Self.auditRowsPerStatement) {
-                let chunk = entries[start..<min(start + Self.auditRowsPerStatement, entries.count)]
-                let statement = try db.cachedStatement(sql: Self.auditInsert(rows: chunk.count))
-                var arguments = StatementArguments()
-                for entry in chunk { arguments += Self.auditArguments(entry) }
-                try statement.execute(arguments: arguments)
-            }
+        try await database.write { db in try Self.insert(entries, db) }
+    }
+
+    static func insert(_ entries: [AuditEntry], _ db: Database) throws {
+        for start in stride(from: 0, to: entries.count, by: auditRowsPerStatement) {
+            let chunk = entries[start..<min(start + auditRowsPerStatement, entries.count)]
+            let statement = try db.cachedStatement(sql: auditInsert(rows: chunk.count))
+            var arguments = StatementArguments()
+            for entry in chunk { arguments += auditArguments(entry) }
+            try statement.execute(arguments: arguments)
         }
     }
 

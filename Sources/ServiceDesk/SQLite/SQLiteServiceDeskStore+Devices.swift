@@ -2,8 +2,11 @@ import Foundation
 import GRDB
 
 extension SQLiteServiceDeskStore {
-    static let alertSeverityRank =
-        "CASE alert.severity " + Alert.Severity.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
+    /// A severity column as its rank, most severe first.
+    static func severityRank(_ column: String) -> String {
+        "CASE \(column) " + Alert.Severity.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
+    }
+    static let alertSeverityRank = severityRank("alert.severity")
 
     /// Most severe first, then newest.
     static let alertOrder = KeysetOrder(

@@ -3,9 +3,11 @@ import GRDB
 import ToolKit
 
 extension SQLiteServiceDeskStore {
-    /// `ticket.priority` as its rank, most pressing first.
-    static let ticketPriorityRank =
-        "CASE ticket.priority " + Ticket.Priority.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
+    /// A priority column as its rank, most pressing first.
+    static func priorityRank(_ column: String) -> String {
+        "CASE \(column) " + Ticket.Priority.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
+    }
+    static let ticketPriorityRank = priorityRank("ticket.priority")
 
     /// Most pressing first, then oldest: the order a queue is worked in.
     static let ticketOrder = KeysetOrder(
@@ -55,53 +57,6 @@ extension SQLiteServiceDeskStore {
                 notes: try TicketNote.fetchAll(db.cachedStatement(sql: "SELECT * FROM ticket_note \(notes.sql) ORDER BY created_at DESC, seq DESC LIMIT ?"), arguments: arguments),
                 visibleNoteCount: try count(db, from: "ticket_note", notes)
             )
-        }
-    }
-
-    public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
-        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
-        return try await database.read { db in
-            let conditions = ticketConditions(filter, scope: scope)
-            // Subject and number weigh most; a match only in the thread ranks below one in the ticket itself.
-            // min(rank) takes matched_in and source_seq from the best row (SQLite's bare columns with min()).
-            // CROSS JOIN keeps the index the outer loop: left to itself the planner scans it once per note.
-            // Excerpts are made for the page only, from the matched note's body or the ticket's own fields.
-            let noteVisibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
-            let match = query.matchExpression
-            var arguments: StatementArguments = [match, match, scope.tenantID]
-            arguments += conditions.arguments
-            arguments += [limit]
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT ranked.*, CASE ranked.matched_in WHEN 'note' THEN (SELECT body FROM ticket_note WHERE seq = ranked.source_seq) END AS note_body
-                    FROM (
-                        SELECT ticket.*, hits.rank AS search_rank, hits.matched_in, hits.source_seq FROM (
-                            SELECT ticket_seq, min(rank) AS rank, matched_in, source_seq FROM (
-                                SELECT rowid AS ticket_seq, bm25(ticket_search, 10.0, 8.0, 4.0) AS rank, 'ticket' AS matched_in, rowid AS source_seq
-                                FROM ticket_search WHERE ticket_search MATCH ?
-                                UNION ALL
-                                SELECT t.seq, bm25(note_search) * 0.5, 'note', n.seq
-                                FROM note_search
-                                CROSS JOIN ticket_note n ON n.seq = note_search.rowid
-                                CROSS JOIN ticket t ON t.tenant_id = n.tenant_id AND t.id = n.ticket_id
-                                WHERE note_search MATCH ? AND n.tenant_id = ? \(noteVisibility)
-                            ) GROUP BY ticket_seq
-                        ) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
-                        \(conditions.sql)
-                        ORDER BY hits.rank, ticket.seq LIMIT ?
-                    ) ranked
-                    ORDER BY ranked.search_rank, ranked.seq
-                    """),
-                arguments: arguments
-            )
-            let hits = try rows.map { row in
-                let ticket = try Ticket(row: row)
-                let noteBody: String? = row["note_body"]
-                return TicketSearchHit(
-                    ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
-                    excerpt: noteBody.map { SearchExcerpt.make($0, terms: query.terms) } ?? SearchExcerpt.make(ticket: ticket, terms: query.terms)
-                )
-            }
-            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.ticket.companyID), scope: scope))
         }
     }
 

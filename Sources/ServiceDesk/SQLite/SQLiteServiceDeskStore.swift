@@ -14,11 +14,16 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
         _ db: Database, select: String, conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
         keyValues: (Item) -> [KeysetOrder.Value]
     ) throws -> (items: [Item], nextCursor: String?) {
-        var conditions = conditions
-        try order.restrict(&conditions, after: page.cursor)
-        var arguments = conditions.arguments
-        arguments += [page.limit + 1]
-        var items = try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(order.orderBy) LIMIT ?"), arguments: arguments)
+        var runs = [(conditions: SQLConditions(), orderBy: order.orderBy)]
+        if let cursor = page.cursor { runs = try order.runs(after: cursor) }
+        var items: [Item] = []
+        for run in runs where items.count <= page.limit {
+            var conditions = conditions
+            conditions.add(run.conditions)
+            var arguments = conditions.arguments
+            arguments += [page.limit + 1 - items.count]
+            items += try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(run.orderBy) LIMIT ?"), arguments: arguments)
+        }
         guard items.count > page.limit else { return (items, nil) }
         items.removeLast(items.count - page.limit)
         return (items, order.cursor(after: keyValues(items[items.count - 1])))
@@ -58,33 +63,8 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
             counts.invoices = try count("invoice")
             counts.rules = try count("rule")
             counts.ruleExecutions = try count("rule_execution")
+            counts.auditEntries = try count("audit_log")
             return counts
-        }
-    }
-
-    public func importRecords(_ records: ServiceDeskRecords, intoEmptyTenant tenantID: String) async throws {
-        try await database.write { db in
-            let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM company WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
-            guard existing == 0 else { throw TenantNotEmptyError(tenantID: tenantID, customers: existing) }
-            func insert<Record: PersistableRecord>(_ rows: [Record], tenant: KeyPath<Record, String>) throws {
-                for row in rows {
-                    precondition(row[keyPath: tenant] == tenantID, "every imported row belongs to the tenant imported into")
-                    try row.insert(db)
-                }
-            }
-            try insert(records.companies, tenant: \.tenantID)
-            try insert(records.contacts, tenant: \.tenantID)
-            try insert(records.sites, tenant: \.tenantID)
-            try insert(records.assets, tenant: \.tenantID)
-            try insert(records.tickets, tenant: \.tenantID)
-            try insert(records.notes, tenant: \.tenantID)
-            try insert(records.alerts, tenant: \.tenantID)
-            try insert(records.alertEvents, tenant: \.tenantID)
-            try insert(records.contracts, tenant: \.tenantID)
-            try insert(records.backupJobs, tenant: \.tenantID)
-            try insert(records.invoices, tenant: \.tenantID)
-            try insert(records.rules, tenant: \.tenantID)
-            try insert(records.ruleExecutions, tenant: \.tenantID)
         }
     }
 }

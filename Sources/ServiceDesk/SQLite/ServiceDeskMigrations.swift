@@ -14,5 +14,11 @@ extension ServiceDeskSchema {
         migrator.registerMigration("v4: spent confirmations keep their answer") { db in
             try rememberConfirmedReports(db)
         }
+        migrator.registerMigration("v5: word search with stems, device and alert search") { db in
+            try createWordSearch(db)
+        }
+        migrator.registerMigration("v6: indexes in the order lists and the snapshot read") { db in
+            try createListIndexes(db)
+        }
     }
 }

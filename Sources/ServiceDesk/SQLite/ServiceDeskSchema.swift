@@ -241,40 +241,19 @@ public enum ServiceDeskSchema {
         try createSearchIndexes(db)
     }
 
-    /// FTS5 with the trigram tokenizer (substring matches in any language, ticket numbers and email
-    /// parts included), over the tables' own columns (external content), kept in step by triggers so
-    /// every writer, not only ours, updates it.
+    /// The first schema's search: FTS5 with the trigram tokenizer over tickets and notes.
     private static func createSearchIndexes(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE VIRTUAL TABLE ticket_search USING fts5(
-                subject, number, requester_email, content='ticket', content_rowid='seq', tokenize='trigram'
-            );
-            CREATE TRIGGER ticket_search_insert AFTER INSERT ON ticket BEGIN
-                INSERT INTO ticket_search(rowid, subject, number, requester_email)
-                VALUES (new.seq, new.subject, new.number, new.requester_email);
-            END;
-            CREATE TRIGGER ticket_search_delete AFTER DELETE ON ticket BEGIN
-                INSERT INTO ticket_search(ticket_search, rowid, subject, number, requester_email)
-                VALUES ('delete', old.seq, old.subject, old.number, old.requester_email);
-            END;
-            CREATE TRIGGER ticket_search_update AFTER UPDATE OF subject, number, requester_email ON ticket BEGIN
-                INSERT INTO ticket_search(ticket_search, rowid, subject, number, requester_email)
-                VALUES ('delete', old.seq, old.subject, old.number, old.requester_email);
-                INSERT INTO ticket_search(rowid, subject, number, requester_email)
-                VALUES (new.seq, new.subject, new.number, new.requester_email);
-            END;
+        try SearchIndex.ticketTrigrams.create(db)
+        try SearchIndex.retiredNoteTrigrams.create(db)
+    }
 
-            CREATE VIRTUAL TABLE note_search USING fts5(body, content='ticket_note', content_rowid='seq', tokenize='trigram');
-            CREATE TRIGGER note_search_insert AFTER INSERT ON ticket_note BEGIN
-                INSERT INTO note_search(rowid, body) VALUES (new.seq, new.body);
-            END;
-            CREATE TRIGGER note_search_delete AFTER DELETE ON ticket_note BEGIN
-                INSERT INTO note_search(note_search, rowid, body) VALUES ('delete', old.seq, old.body);
-            END;
-            CREATE TRIGGER note_search_update AFTER UPDATE OF body ON ticket_note BEGIN
-                INSERT INTO note_search(note_search, rowid, body) VALUES ('delete', old.seq, old.body);
-                INSERT INTO note_search(rowid, body) VALUES (new.seq, new.body);
-            END;
-            """)
+    /// Word search with stems beside the tickets' trigrams, and trigrams for devices and alerts; the notes'
+    /// trigram index goes. Built from the rows a database already holds.
+    static func createWordSearch(_ db: Database) throws {
+        for index in [SearchIndex.ticketWords, SearchIndex.noteWords, SearchIndex.assetTrigrams, SearchIndex.alertTrigrams] {
+            try index.create(db)
+            try index.rebuild(db)
+        }
+        try SearchIndex.retiredNoteTrigrams.drop(db)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ToolKit
 
 /// How much of a list to return and where to continue. The cursor is opaque: a value an earlier page
 /// returned as `nextCursor`.
@@ -253,6 +254,7 @@ public struct ServiceDeskCounts: Sendable, Equatable {
     public var invoices = 0
     public var rules = 0
     public var ruleExecutions = 0
+    public var auditEntries = 0
 
     public init() {}
 }
@@ -272,6 +274,7 @@ public struct ServiceDeskRecords: Sendable {
     public var invoices: [Invoice] = []
     public var rules: [Rule] = []
     public var ruleExecutions: [RuleExecution] = []
+    public var auditEntries: [AuditEntry] = []
 
     public init() {}
 }

@@ -48,6 +48,15 @@ public protocol ServiceDeskStore: AuditLogStore {
     func saveSettings(_ settings: DeskSettings, tenantID: String) async throws
 
     func counts(tenantID: String) async throws -> ServiceDeskCounts
-    /// Adds the records in one transaction, or throws `TenantNotEmptyError` when the tenant has customers.
-    func importRecords(_ records: ServiceDeskRecords, intoEmptyTenant tenantID: String) async throws
+    /// Adds `batches` batches of records, made one at a time by `make` (so a large load never holds all of
+    /// it in memory), in one transaction; throws `TenantNotEmptyError` when the tenant has customers.
+    func importRecords(
+        batches: Int, intoEmptyTenant tenantID: String, make: @escaping @Sendable (Int) -> ServiceDeskRecords
+    ) async throws
+}
+
+extension ServiceDeskStore {
+    public func importRecords(_ records: ServiceDeskRecords, intoEmptyTenant tenantID: String) async throws {
+        try await importRecords(batches: 1, intoEmptyTenant: tenantID) { _ in records }
+    }
 }

@@ -94,9 +94,10 @@ extension ServiceDeskTools {
             name: "search_tickets", title: "Search tickets",
             description: """
                 Full-text search over tickets, open and closed: subject, ticket number (T-10234), requester email and the \
-                conversation. Best matches first, each with an excerpt showing the match in [brackets]. Give plain words; every \
-                word must appear (as part of a word is enough, e.g. "print" finds "printer"); words under 3 characters are \
-                ignored and no search operators are interpreted.
+                conversation. Best matches first, each with an excerpt showing the match in [brackets]: whole words and their \
+                other forms ("printers" finds "printer"), then words that begin with what you typed ("offl" finds "offline"), then \
+                any part of a subject, number or email ("1023" finds T-10234). Give plain words; every word must appear; words \
+                under 3 characters are ignored and no search operators are interpreted.
                 """,
             inputSchema: ToolSchema.object([
                 "query": ToolSchema.string("Words to find, e.g. \"vpn disconnect\" or \"T-10234\".", maxLength: ToolPolicy.maximumQueryLength),

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+
+/// Search runs in stages, best first, each only while the page is not full: whole words and their stems,
+/// then words the terms begin, then (a ticket's own fields only) any substring by trigrams. Within a
+/// stage a match in the ticket itself comes before one only in its thread, and newer before older: each
+/// index is walked newest first and stops once the page is full, so a search costs about the same at
+/// 4,000 tickets and at 400,000. (bm25 is not used: it counts every row holding each term on every
+/// search, a cost that grows with the desk; README, "Search".)
+extension SQLiteServiceDeskStore {
+    /// Notes read per ticket wanted: a thread can hold several matching notes, and each ticket counts once.
+    static let notesPerTicket = 4
+
+    /// One stage: which indexes, with which MATCH expression.
+    struct SearchStage {
+        let ticketIndex: SearchIndex
+        let noteIndex: SearchIndex?
+        let expression: String
+
+        static func stages(_ query: FullTextQuery) -> [SearchStage] {
+            var stages: [SearchStage] = []
+            if let words = query.wordExpression {
+                stages.append(SearchStage(ticketIndex: .ticketWords, noteIndex: .noteWords, expression: words))
+            }
+            if let prefixes = query.prefixExpression {
+                stages.append(SearchStage(ticketIndex: .ticketWords, noteIndex: .noteWords, expression: prefixes))
+            }
+            stages.append(SearchStage(ticketIndex: .ticketTrigrams, noteIndex: nil, expression: query.matchExpression))
+            return stages
+        }
+    }
+
+    public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        return try await database.read { db in
+            let conditions = ticketConditions(filter, scope: scope)
+            var hits: [TicketSearchHit] = []
+            var found = Set<String>()
+            for stage in SearchStage.stages(query) where hits.count < limit {
+                for row in try stageTickets(db, stage, conditions: conditions, scope: scope, limit: limit + hits.count) where hits.count < limit {
+                    let ticket = try Ticket(row: row)
+                    guard found.insert(ticket.id).inserted else { continue }
+                    let noteBody: String? = row["note_body"]
+                    hits.append(TicketSearchHit(
+                        ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
+                        excerpt: noteBody.map { SearchExcerpt.make($0, terms: query.excerptTerms) }
+                            ?? SearchExcerpt.make(ticket: ticket, terms: query.excerptTerms)
+                    ))
+                }
+            }
+            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.ticket.companyID), scope: scope))
+        }
+    }
+
+    /// One stage's matches within the scope and filters, tickets matched in themselves first, then by
+    /// their notes, each newest first; a ticket may come more than once (the caller keeps its first).
+    /// CROSS JOIN keeps the index the outer loop, so its newest-first walk stops at the LIMIT.
+    private func stageTickets(_ db: Database, _ stage: SearchStage, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) throws -> [Row] {
+        let tickets = stage.ticketIndex.name
+        var values: [(any DatabaseValueConvertible)?] = [stage.expression] + conditions.values + [limit]
+        var sources = """
+            SELECT * FROM (
+                SELECT ticket.seq AS ticket_seq, 0 AS tier, ticket.seq AS source_seq
+                FROM \(tickets) CROSS JOIN ticket ON ticket.seq = \(tickets).rowid
+                WHERE \(tickets) MATCH ? \(conditions.and) ORDER BY \(tickets).rowid DESC LIMIT ?
+            )
+            """
+        if let notes = stage.noteIndex?.name {
+            let visibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
+            sources += """
+
+                UNION ALL
+                SELECT * FROM (
+                    SELECT ticket.seq, 1, n.seq
+                    FROM \(notes) CROSS JOIN ticket_note n ON n.seq = \(notes).rowid
+                    CROSS JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id
+                    WHERE \(notes) MATCH ? AND n.tenant_id = ? \(visibility) \(conditions.and) ORDER BY \(notes).rowid DESC LIMIT ?
+                )
+                """
+            values += [stage.expression, scope.tenantID] + conditions.values + [limit * Self.notesPerTicket]
+        }
+        return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT ticket.*, CASE hits.tier WHEN 1 THEN (SELECT body FROM ticket_note WHERE seq = hits.source_seq) END AS note_body
+                FROM (\(sources)) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
+                ORDER BY hits.tier, hits.source_seq DESC
+                """),
+            arguments: StatementArguments(values)
+        )
+    }
+
+    public func searchEverything(
+        _ text: String, kinds: [GlobalSearchHit.Kind], limitPerKind: Int, scope: ServiceDeskScope
+    ) async throws -> Page<GlobalSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        return try await database.read { db in
+            var hits: [GlobalSearchHit] = []
+            for kind in kinds {
+                var kindHits: [GlobalSearchHit] = []
+                for (sql, values) in try searchSQL(kind, query: query, scope: scope) where kindHits.count < limitPerKind {
+                    let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(values + [limitPerKind + kindHits.count]))
+                    for row in rows where kindHits.count < limitPerKind {
+                        let id: String = row["id"]
+                        guard !kindHits.contains(where: { $0.id == id }) else { continue }
+                        let excerpt: String? = switch kind {
+                        case .ticket: SearchExcerpt.make(ticket: try Ticket(row: row), terms: query.excerptTerms)
+                        case .note: SearchExcerpt.make(row["note_body"] ?? "", terms: query.excerptTerms)
+                        default: nil
+                        }
+                        kindHits.append(GlobalSearchHit(
+                            kind: kind, id: id, companyID: row["company_id"], title: row["title"], ticketID: row["ticket_id"], excerpt: excerpt
+                        ))
+                    }
+                }
+                hits += kindHits
+            }
+            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.companyID), scope: scope))
+        }
+    }
+
+    /// The queries for one kind, in stages as for tickets, newest first; each ends in `LIMIT ?`.
+    private func searchSQL(
+        _ kind: GlobalSearchHit.Kind, query: FullTextQuery, scope: ServiceDeskScope
+    ) throws -> [(String, [(any DatabaseValueConvertible)?])] {
+        var conditions = SQLConditions()
+        switch kind {
+        case .customer:
+            conditions.scope(scope, table: "company", companyColumn: "id")
+            query.addLike(to: &conditions, columns: ["company.name", "company.domain"])
+            return [("SELECT 'customer' AS kind, id, id AS company_id, name AS title FROM company \(conditions.sql) ORDER BY name, id LIMIT ?", conditions.values)]
+        case .device:
+            conditions.scope(scope, table: "asset")
+            let select = "'device' AS kind, asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' AS title"
+            return [keyedSearch(.assetTrigrams, select: select, query: query, conditions)]
+        case .alert:
+            conditions.scope(scope, table: "alert")
+            return [keyedSearch(.alertTrigrams, select: "'alert' AS kind, alert.id, alert.company_id, alert.title", query: query, conditions)]
+        case .ticket:
+            conditions.scope(scope, table: "ticket")
+            return SearchStage.stages(query).map { stage in
+                let index = stage.ticketIndex.name
+                return ("""
+                    SELECT 'ticket' AS kind, ticket.*, ticket.number || ' ' || ticket.subject AS title
+                    FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid
+                    WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
+                    """, [stage.expression] + conditions.values)
+            }
+        case .note:
+            conditions.add("ticket_note.tenant_id = ?", [scope.tenantID])
+            conditions.scope(scope, table: "ticket")
+            if !scope.seesInternalNotes { conditions.add("ticket_note.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+            return SearchStage.stages(query).compactMap { stage in
+                guard let index = stage.noteIndex?.name else { return nil }
+                return ("""
+                    SELECT 'note' AS kind, ticket_note.id, ticket.company_id, ticket.number || ' ' || ticket.subject AS title,
+                        ticket.id AS ticket_id, ticket_note.body AS note_body
+                    FROM \(index)
+                    CROSS JOIN ticket_note ON ticket_note.seq = \(index).rowid
+                    CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id
+                    WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
+                    """, [stage.expression] + conditions.values)
+            }
+        }
+    }
+
+    /// Devices and alerts by their trigram index, newest first (the index's own order), joined back by
+    /// tenant and id.
+    private func keyedSearch(
+        _ index: SearchIndex, select: String, query: FullTextQuery, _ conditions: SQLConditions
+    ) -> (String, [(any DatabaseValueConvertible)?]) {
+        let sql = """
+            SELECT \(select) FROM \(index.name) CROSS JOIN \(index.table)
+                ON \(index.table).tenant_id = \(index.name).tenant_id AND \(index.table).id = \(index.name).id
+            WHERE \(index.name) MATCH ? \(conditions.and) ORDER BY \(index.name).rowid DESC LIMIT ?
+            """
+        var values: [(any DatabaseValueConvertible)?] = [query.matchExpression]
+        values += conditions.values
+        return (sql, values)
+    }
+}
