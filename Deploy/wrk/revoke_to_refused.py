@@ -4,10 +4,11 @@
 Standard library only, so Deploy/bench can run it on a bare machine and the end-to-end tests can import it.
 A person signs in on the auth-server's pages once; a loopback public client is registered; then, for each
 revocation, a new grant is made through authorize, consent and the token endpoint, its access token is
-checked to work at every resource-server (so it sits in their caches), the grant is ended in one of four ways,
+checked to work at every resource-server (so it sits in their caches), the grant is ended in one of five ways,
 and each resource-server is asked again and again until it answers 401:
 
 - ``revoke``: RFC 7009 at /oauth/revoke, with the refresh token;
+- ``pat``: a personal access token made on /account/tokens, used, then ended at /oauth/revoke with no client;
 - ``apps``: the Revoke button on /account/apps;
 - ``code_replay``: the authorization code presented a second time (RFC 6749 §4.1.2: the grant is revoked);
 - ``refresh_reuse``: a rotated refresh token presented again (needs GATEHOUSE_REFRESH_GRACE_SECONDS=0).
@@ -31,7 +32,7 @@ import time
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-KINDS = ("revoke", "apps", "code_replay", "refresh_reuse")
+KINDS = ("revoke", "pat", "apps", "code_replay", "refresh_reuse")
 REDIRECT_URI = "http://127.0.0.1:9/callback"
 
 
@@ -124,9 +125,26 @@ class Connector:
         payload = access_token.split(".")[1]
         return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"]
 
+    def personal_access_token(self) -> str:
+        """A new token from the /account/tokens form, as a person makes one; its value is on the answer page once."""
+        _, _, page = self.auth.request("GET", "/account/tokens")
+        csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+        status, _, page = self.auth.form("/account/tokens", {
+            "csrf_token": csrf, "label": "revoke-to-refused", "expires_in_days": "30", "scope-tickets:read": "yes",
+        })
+        value = re.search(rb'<code id="new-token-value">([^<]+)</code>', page)
+        assert status == 200 and value, f"/account/tokens answered {status}"
+        return value.group(1).decode()
+
     def end(self, kind: str, ready) -> tuple[str, float]:
         """Makes a grant, hands its access token to `ready`, ends the grant the way `kind` says, and returns the token and
         the time of the ending response."""
+        if kind == "pat":
+            token = self.personal_access_token()
+            ready(token)
+            status, _, _ = self.auth.form("/oauth/revoke", {"token": token})
+            assert status == 200, f"revocation answered {status}"
+            return token, time.monotonic()
         code, verifier = self.authorization_code()
         tokens = self.exchange(code, verifier)
         access = tokens["access_token"]
