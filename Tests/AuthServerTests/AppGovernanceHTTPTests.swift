@@ -215,3 +215,20 @@ struct AppGovernanceTests {
                 == "app-policy: approved\ncompany-users-may-connect: off")
     }
 }
+
+extension AppGovernanceTests {
+    @Test("a metadata document fetched again keeps the admin's decision on its client")
+    func documentKeepsDecision() async throws {
+        try await SQLiteAuthStorageTests.withStorage { storage, _ in
+            let tenant = Tenant(id: "t", issuer: "https://t.example", resource: "https://t.example/mcp")
+            try await storage.saveTenant(tenant)
+            var document = Self.client(.metadataDocument)
+            document.tenantID = tenant.id
+            let directory = ClientDirectory(storage: storage, documents: OAuthHouse.PinnedDocument(pinned: document))
+            #expect(try await directory.client(id: document.id, tenantID: tenant.id, address: nil, now: Date()).approval.state == .pending)
+            _ = try await ClientDecisions(storage: storage).block(tenantID: tenant.id, clientID: document.id, at: Date())
+            #expect(try await directory.client(id: document.id, tenantID: tenant.id, address: nil, now: Date()).approval.state == .blocked)
+            #expect(try await storage.client(tenantID: tenant.id, id: document.id)?.approval.state == .blocked)
+        }
+    }
+}
