@@ -74,6 +74,15 @@ struct AppGovernanceHTTPTests {
 
             #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: nil))
             #expect(try await browser.authorize(Self.query(app.id), email: person.email).queryItems?.contains { $0.name == "code" } == true)
+
+            // Taken away while the consent page was open: Allow answers access_denied.
+            let (other, _) = try await Self.app(environment, id: "other-app")
+            let consent = try await browser.get(try #require(try await browser.get("/oauth/authorize?" + Self.query(other.id)).location))
+            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: false))
+            let answered = try await browser.post(
+                "/consent", ["csrf_token": try #require(consent.csrfToken), "request": try #require(consent.hiddenField("request")), "decision": "allow"])
+            #expect(answered.status == .found && answered.location?.contains("error=access_denied") == true)
+            #expect(try await environment.storage.activeGrants(tenantID: Tenant.defaultID, userID: person.id).map(\.clientID) == [app.id])
         }
     }
 

@@ -179,6 +179,9 @@ public struct AuthorizationFlow: Sendable {
             let pending = try await storage.takePendingAuthorization(tenantID: tenant.id, idHash: idHash, userID: person.user.id, at: now),
             let client = try await storage.client(tenantID: tenant.id, id: pending.clientID)
         else { return nil }
+        // An admin may have decided while the consent page was open: their decision wins, as a denial.
+        let governance = try await storage.tenantGovernance(tenantID: tenant.id)
+        let allow = allow && governance.mayConnect(person.user) && governance.appPolicy.admission(of: client) == .admitted
         guard allow else {
             switch pending.destination {
             case .redirect(let uri, let state, _):
