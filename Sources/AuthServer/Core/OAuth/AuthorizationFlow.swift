@@ -18,7 +18,7 @@ import Shared
 /// Who may connect which apps (docs/security.md § Who may connect which apps): a client the tenant's app policy
 /// refuses is refused before sign-in; a person without "may connect apps", or a client awaiting an admin's
 /// approval (the first request recorded for the admins), is told so after sign-in on a page whose link takes
-/// `access_denied` back to the app. Grants given before are left alone.
+/// `access_denied` back to the app. Taking the permission away leaves the person's grants given before alone.
 ///
 /// Errors found after the redirect URI is known go back to the client only when that redirect is trusted:
 /// the operator pinned the client, or the signed-in person approved it before. Anyone can register a client
@@ -115,7 +115,8 @@ public struct AuthorizationFlow: Sendable {
 
     /// A device's request, entered by the signed-in person at /device: always the consent page, because whoever
     /// holds the device is not in front of this browser and a code can be phished (RFC 8628 §5.4). Returns the
-    /// pending request's id, which lives no longer than the device's request. A device asking for `mfa` (`gatehouse
+    /// pending request's id, which lives no longer than the device's request, or, when the person may not
+    /// connect this app, the refusal, the device having been answered `access_denied`. A device asking for `mfa` (`gatehouse
     /// elevate`) is asked for a code on that page like any app.
     public func consentToDevice(_ authorization: DeviceAuthorization, person: Person, tenant: Tenant, now: Date) async throws -> DeviceConsent {
         guard let client = try await storage.client(tenantID: tenant.id, id: authorization.clientID) else {
