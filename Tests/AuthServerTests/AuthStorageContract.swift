@@ -543,3 +543,48 @@ func exerciseDeviceAuthorizationStore(_ store: any AuthStorage) async throws {
     try await store.insertPendingAuthorization(pending)
     #expect(try await store.takePendingAuthorization(tenantID: tenant.id, idHash: pending.idHash, userID: user.id, at: now) == pending)
 }
+
+/// Who may connect which apps: tenant settings default until saved; a person's permission round-trips and can be
+/// given back to the role; a client's approval survives re-registration, keeps the first request, and the list
+/// leaves resource-servers out; the admins to ask are the enabled ones.
+func exerciseGovernanceStore(_ store: any AuthStorage) async throws {
+    let tenant = uniqueTenant("governance")
+    try await store.saveTenant(tenant)
+    #expect(try await store.tenantGovernance(tenantID: tenant.id) == TenantGovernance(tenantID: tenant.id))
+    let closed = TenantGovernance(tenantID: tenant.id, companyUsersMayConnect: false, appPolicy: .closed)
+    try await store.saveTenantGovernance(closed)
+    #expect(try await store.tenantGovernance(tenantID: tenant.id) == closed)
+    #expect(try await store.tenantGovernance(tenantID: uniqueTenant("other").id).appPolicy == AuthPolicy.appPolicy)
+
+    let person = makeUser(tenant, email: "person@example.com")
+    try await store.insertUser(person)
+    #expect(try await store.user(tenantID: tenant.id, id: person.id)?.mayConnect == nil)
+    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: person.id, mayConnect: false))
+    #expect(try await store.user(tenantID: tenant.id, id: person.id)?.mayConnect == false)
+    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: person.id, mayConnect: nil))
+    #expect(try await store.user(tenantID: tenant.id, id: person.id)?.mayConnect == nil)
+    #expect(try await !store.setUserMayConnect(tenantID: tenant.id, userID: "usr_nobody", mayConnect: true))
+
+    let admin = makeUser(tenant, email: "b-admin@example.com", role: .admin)
+    let gone = makeUser(tenant, email: "a-gone@example.com", role: .admin)
+    for user in [admin, gone] { try await store.insertUser(user) }
+    _ = try await store.setUserDisabled(tenantID: tenant.id, userID: gone.id, at: wholeSecond())
+    #expect(try await store.administratorEmails(tenantID: tenant.id) == ["b-admin@example.com"])
+
+    let app = makeClient(tenant)
+    #expect(app.approval.state == .pending)
+    try await store.saveClient(app)
+    let asked = wholeSecond()
+    try await store.recordClientApprovalRequest(tenantID: tenant.id, id: app.id, userID: person.id, at: asked)
+    try await store.recordClientApprovalRequest(tenantID: tenant.id, id: app.id, userID: admin.id, at: asked.addingTimeInterval(60))
+    #expect(try await store.client(tenantID: tenant.id, id: app.id)?.approval == ClientApproval(state: .pending, requestedAt: asked, requestedBy: person.id))
+    #expect(try await store.setClientApproval(tenantID: tenant.id, id: app.id, state: .approved))
+    try await store.saveClient(app)  // a re-registration or refetched document keeps the decision
+    #expect(try await store.client(tenantID: tenant.id, id: app.id)?.approval.state == .approved)
+    #expect(try await !store.setClientApproval(tenantID: tenant.id, id: "gh_nobody", state: .blocked))
+
+    let server = makeClient(tenant, kind: .resourceServer)
+    try await store.saveClient(server)
+    #expect(server.approval.state == .approved)
+    #expect(try await store.clients(tenantID: tenant.id).map(\.id) == [app.id])
+}

@@ -18,7 +18,7 @@ extension OAuthHouse {
                 clients: ClientDirectory(storage: environment.storage, documents: NoDocuments()),
                 assertions: ClientAssertionVerifier(
                     keyCache: ClientJWKSCache(logger: Logger(label: "test")) { _ in Data() }, replayStore: InMemoryClientAssertionReplayStore())),
-            storage: environment.storage, logger: Logger(label: "test"))
+            admission: ClientAdmission(storage: environment.storage), storage: environment.storage, logger: Logger(label: "test"))
     }
 
     var deviceGrant: DeviceCodeGrant { DeviceCodeGrant(storage: environment.storage, minter: minter, logger: Logger(label: "test")) }
@@ -46,7 +46,7 @@ extension OAuthHouse {
     func answer(_ answer: DeviceAuthorizationEndpoint.Answer, allow: Bool, at now: Date = Date()) async throws -> AuthorizationFlow.Decision? {
         let code = try #require(UserCode(entered: answer.userCode))
         let authorization = try #require(try await environment.storage.deviceAuthorization(tenantID: tenant.id, userCodeHash: code.hash, at: now))
-        let requestID = try await flow.consentToDevice(authorization, person: person, tenant: tenant, now: now)
+        let requestID = try await flow.consentToDevice(authorization, person: person, tenant: tenant, now: now).requestID
         return try await flow.decide(requestID: requestID, allow: allow, tenant: tenant, person: person, now: now)
     }
 }
@@ -187,7 +187,7 @@ struct DeviceFlowTests {
         let late = try await house.requestDevice(at: start)
         let lateCode = try #require(UserCode(entered: late.userCode))
         let authorization = try #require(try await house.environment.storage.deviceAuthorization(tenantID: house.tenant.id, userCodeHash: lateCode.hash, at: start))
-        let requestID = try await house.flow.consentToDevice(authorization, person: house.person, tenant: house.tenant, now: start.addingTimeInterval(590))
+        let requestID = try await house.flow.consentToDevice(authorization, person: house.person, tenant: house.tenant, now: start.addingTimeInterval(590)).requestID
         #expect(try await house.flow.decide(requestID: requestID, allow: true, tenant: house.tenant, person: house.person, now: start.addingTimeInterval(601)) == nil)
         #expect(try await house.pollError(late.deviceCode, at: start.addingTimeInterval(602)) == "expired_token")
         #expect(try await house.environment.storage.activeGrants(tenantID: house.tenant.id, userID: house.user.id).isEmpty)
@@ -283,8 +283,8 @@ struct DeviceFlowTests {
         let answer = try await house.requestDevice()
         let code = try #require(UserCode(entered: answer.userCode))
         let authorization = try #require(try await house.environment.storage.deviceAuthorization(tenantID: house.tenant.id, userCodeHash: code.hash, at: Date()))
-        let first = try await house.flow.consentToDevice(authorization, person: house.person, tenant: house.tenant, now: Date())
-        let second = try await house.flow.consentToDevice(authorization, person: house.person, tenant: house.tenant, now: Date())
+        let first = try await house.flow.consentToDevice(authorization, person: house.person, tenant: house.tenant, now: Date()).requestID
+        let second = try await house.flow.consentToDevice(authorization, person: house.person, tenant: house.tenant, now: Date()).requestID
         guard case .deviceAnswered(false, _)? = try await house.flow.decide(requestID: first, allow: false, tenant: house.tenant, person: house.person, now: Date())
         else { throw TestFailure("no denial") }
         #expect(try await house.flow.decide(requestID: second, allow: true, tenant: house.tenant, person: house.person, now: Date()) == nil)
@@ -307,5 +307,15 @@ struct DeviceFlowTests {
         #expect(tokens.expiresIn == 20)
         let claims = try await house.claims(of: tokens)
         #expect(claims.expiresAt - claims.issuedAt == 20)
+    }
+}
+
+extension AuthorizationFlow.DeviceConsent {
+    /// The consent page's request; a refusal fails the test.
+    var requestID: String {
+        get throws {
+            guard case .consent(let id) = self else { throw TestFailure("refused: \(self)") }
+            return id
+        }
     }
 }

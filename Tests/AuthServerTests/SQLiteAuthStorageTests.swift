@@ -44,6 +44,11 @@ struct SQLiteAuthStorageTests {
         try await Self.withStorage { storage, _ in try await exerciseUserUpdates(storage) }
     }
 
+    @Test("storage contract: who may connect which apps: tenant settings, a person's permission, client approval")
+    func governance() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseGovernanceStore(storage) }
+    }
+
     @Test("storage contract: browser sessions")
     func browserSessionContract() async throws {
         try await Self.withStorage { storage, _ in try await exerciseBrowserSessionStore(storage) }
@@ -70,7 +75,7 @@ struct SQLiteAuthStorageTests {
     static let tables = [
         "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
         "consent", "pending_authorization", "revocation_log", "revocation_counter", "second_factor", "recovery_code", "device_authorization",
-        "personal_access_token",
+        "personal_access_token", "tenant_governance",
     ]
 
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
@@ -85,7 +90,7 @@ struct SQLiteAuthStorageTests {
             #expect(identifiers == [
                 "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
                 "v5: revocation log numbered per tenant", "v6: second factor and elevation", "v8: device authorizations",
-                "v9: personal access tokens, disabled people",
+                "v9: personal access tokens, disabled people", "v10: who may connect which apps",
             ])
             #expect(tables == Self.tables)
         }
@@ -124,6 +129,30 @@ struct SQLiteAuthStorageTests {
                 }
             }
         }
+    }
+
+    @Test("v10 leaves every client known before it approved, so an upgrade disconnects no app, and people to their role")
+    func governanceMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("auth.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try AuthMigrations.migrator.migrate(old, upTo: "v9: personal access tokens, disabled people")
+        try await old.write { db in
+            try TenantTable.save(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"), in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes, grant_types, pinned, created_at)
+                    VALUES ('a', 'gh_1', 'dynamic', 'Old app', '[]', 'none', '', '[]', 0, ?)
+                    """, arguments: [wholeSecond()])
+            try db.execute(
+                sql: "INSERT INTO user (tenant_id, id, email, password_hash, role, created_at) VALUES ('a', 'usr_1', 'a@example.com', 'x', 'company', ?)",
+                arguments: [wholeSecond()])
+        }
+        try old.close()
+        let storage = try SQLiteAuthStorage(path: path)
+        #expect(try await storage.client(tenantID: "a", id: "gh_1")?.approval == ClientApproval(state: .approved))
+        #expect(try await storage.user(tenantID: "a", id: "usr_1")?.mayConnect == nil)
     }
 
     @Test("v5 renumbers a database's revocation events per tenant, keeping their order, and counts on from there")

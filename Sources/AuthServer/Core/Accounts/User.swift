@@ -14,9 +14,12 @@ public struct User: Sendable, Equatable {
     public var createdAt: Date
     /// Set by an administrator: the person cannot sign in, and every grant they gave ended when it was set.
     public var disabledAt: Date?
+    /// Set by an administrator; nil leaves it to the role and the tenant (`TenantGovernance.mayConnect`).
+    public var mayConnect: Bool?
 
     public init(
-        tenantID: String, id: String, email: String, passwordHash: String, role: Role, companyID: String?, createdAt: Date, disabledAt: Date? = nil
+        tenantID: String, id: String, email: String, passwordHash: String, role: Role, companyID: String?, createdAt: Date, disabledAt: Date? = nil,
+        mayConnect: Bool? = nil
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -26,6 +29,7 @@ public struct User: Sendable, Equatable {
         self.companyID = companyID
         self.createdAt = createdAt
         self.disabledAt = disabledAt
+        self.mayConnect = mayConnect
     }
 
     public var isDisabled: Bool { disabledAt != nil }

@@ -40,12 +40,13 @@ enum BuiltInClients {
         }
     }
 
-    /// Saves the client unless a row with the same content is there, keeping its creation and last use.
+    /// Saves the client unless a row with the same content is there, keeping its creation, last use and approval.
     private static func ensure(_ client: Client, storage: any ClientStore) async throws {
         var wanted = client
         let stored = try await storage.client(tenantID: client.tenantID, id: client.id)
         wanted.createdAt = stored?.createdAt ?? client.createdAt
         wanted.lastUsedAt = stored?.lastUsedAt
+        wanted.approval = stored?.approval ?? wanted.approval
         if wanted != stored { try await storage.saveClient(wanted) }
     }
 

@@ -39,12 +39,14 @@ public struct Client: Sendable, Equatable {
     public var isPinned: Bool
     public var createdAt: Date
     public var lastUsedAt: Date?
+    /// Set when the row is first stored; afterwards only by the approval methods of `GovernanceStore`.
+    public var approval: ClientApproval
 
     public init(
         tenantID: String, id: String, kind: Kind, name: String, redirectURIs: [String], authMethod: ClientAuthMethod,
         secretHashes: [String] = [], registrationTokenHash: String? = nil, grantTypes: [String] = ["authorization_code", "refresh_token"],
         scope: String? = nil, jwksURI: String? = nil, jwks: String? = nil, registrationFingerprint: String? = nil,
-        metadataJSON: String? = nil, isPinned: Bool = false, createdAt: Date, lastUsedAt: Date? = nil
+        metadataJSON: String? = nil, isPinned: Bool = false, createdAt: Date, lastUsedAt: Date? = nil, approval: ClientApproval? = nil
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -63,6 +65,7 @@ public struct Client: Sendable, Equatable {
         self.isPinned = isPinned
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
+        self.approval = approval ?? .initial(operatorTrusted: kind == .firstParty || kind == .resourceServer || isPinned)
     }
 
     /// The host a person can trust: a metadata document's URL host is verified by TLS when we fetch it;

@@ -29,6 +29,7 @@ public struct ClientDirectory: Sendable {
             var client = resolved
             client.createdAt = stored?.createdAt ?? now
             client.lastUsedAt = stored?.lastUsedAt
+            client.approval = stored?.approval ?? client.approval  // an admin's decision outlives the document
             if client != stored { try await storage.saveClient(client) }
             return client
         }

@@ -3,7 +3,38 @@ import Foundation
 import Shared
 
 struct UserCommands: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self, Disable.self, Enable.self, SecondFactorCommands.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage people.", subcommands: [Add.self, Change.self, Disable.self, Enable.self, SecondFactorCommands.self])
+
+    struct Change: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Change what a person may do.",
+            discussion: """
+                --may-connect: whether they may connect apps; `default` leaves it to their role (admins and technicians \
+                may; company users as `admin tenant set --company-users-may-connect` says). Apps they already connected \
+                keep working: revoke them on their connected apps, or disable the person.
+                """)
+
+        @Option(help: "The person's email.") var email: String
+        @Option(help: "on, off or default.") var mayConnect: MayConnect
+        @Option(help: "Tenant id.") var tenant = Tenant.defaultID
+
+        enum MayConnect: String, ExpressibleByArgument, CaseIterable {
+            case on, off, `default`
+            var stored: Bool? { self == .default ? nil : self == .on }
+        }
+
+        func run() async throws {
+            let environment = try await openEnvironment(try loadSettings())
+            let tenant = try await environment.tenant(id: tenant)
+            let user = try await person(email, in: tenant, environment)
+            _ = try await environment.storage.setUserMayConnect(tenantID: tenant.id, userID: user.id, mayConnect: mayConnect.stored)
+            var updated = user
+            updated.mayConnect = mayConnect.stored
+            let effective = try await environment.storage.tenantGovernance(tenantID: tenant.id).mayConnect(updated)
+            writeLine("\(user.email) \(effective ? "may" : "may not") connect apps (\(mayConnect.rawValue))")
+        }
+    }
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -15,6 +15,11 @@ import Shared
 /// time becomes the tokens' `auth_time` (docs/tokens.md § MFA elevation). `max_age` older than the sign-in
 /// asks for the password again (RFC 9470 §3).
 ///
+/// Who may connect which apps (docs/security.md § Who may connect which apps): a client the tenant's app policy
+/// refuses is refused before sign-in; a person without "may connect apps", or a client awaiting an admin's
+/// approval (the first request recorded for the admins), is told so after sign-in on a page whose link takes
+/// `access_denied` back to the app. Taking the permission away leaves the person's grants given before alone.
+///
 /// Errors found after the redirect URI is known go back to the client only when that redirect is trusted:
 /// the operator pinned the client, or the signed-in person approved it before. Anyone can register a client
 /// or publish a metadata document, so for anyone else our host would be an open redirector (RFC 9700
@@ -34,6 +39,15 @@ public struct AuthorizationFlow: Sendable {
         case signIn
         /// 303 to the consent page for this pending request.
         case consent(requestID: String)
+        /// 403 page saying why; `back` is the redirect carrying `access_denied`, when one may be followed.
+        case refused(ConnectRefusal, back: String?)
+    }
+
+    /// Where a code entered at /device leads.
+    public enum DeviceConsent: Equatable, Sendable {
+        case consent(requestID: String)
+        /// The device was answered `access_denied`; the page says why.
+        case refused(ConnectRefusal)
     }
 
     /// Where the person's answer on the consent page leads.
@@ -65,9 +79,17 @@ public struct AuthorizationFlow: Sendable {
             return try await refuse(error, client: client, redirectURI: redirectURI, state: state, person: person, tenant: tenant)
         case .success(let parsed): request = parsed
         }
+        let governance = try await storage.tenantGovernance(tenantID: tenant.id)
+        let refusal = ConnectRefusal.judging(request.client, by: governance.appPolicy)
+        if let refusal, case .appRefused = refusal { return .refused(refusal, back: nil) }
         guard let person, Self.signInIsRecentEnough(person, for: request, now: now) else {
             if request.prompt.contains("none") { return try await refuse(request, .init("login_required", "Nobody is signed in"), person: nil, tenant: tenant) }
             return .signIn
+        }
+        if let refusal = try await connectRefusal(refusal, person: person, client: request.client, tenant: tenant, governance: governance, now: now) {
+            let back = AuthorizationResponse.error(
+                .accessDenied("The person may not connect this app"), redirectURI: request.redirectURI, state: request.state, issuer: tenant.issuer)
+            return .refused(refusal, back: back)
         }
         let scopes = RequestedAccess.grantable(request.requestedScopes, for: person.user.role)
         let stepUp = request.asksForSecondFactor(scopes: scopes)
@@ -93,9 +115,19 @@ public struct AuthorizationFlow: Sendable {
 
     /// A device's request, entered by the signed-in person at /device: always the consent page, because whoever
     /// holds the device is not in front of this browser and a code can be phished (RFC 8628 §5.4). Returns the
-    /// pending request's id, which lives no longer than the device's request. A device asking for `mfa` (`gatehouse
+    /// pending request's id, which lives no longer than the device's request, or, when the person may not
+    /// connect this app, the refusal, the device having been answered `access_denied`. A device asking for `mfa` (`gatehouse
     /// elevate`) is asked for a code on that page like any app.
-    public func consentToDevice(_ authorization: DeviceAuthorization, person: Person, tenant: Tenant, now: Date) async throws -> String {
+    public func consentToDevice(_ authorization: DeviceAuthorization, person: Person, tenant: Tenant, now: Date) async throws -> DeviceConsent {
+        guard let client = try await storage.client(tenantID: tenant.id, id: authorization.clientID) else {
+            throw AuthStorageError.corruptRow("device_authorization.client_id")
+        }
+        let governance = try await storage.tenantGovernance(tenantID: tenant.id)
+        let judged = ConnectRefusal.judging(client, by: governance.appPolicy)
+        if let refusal = try await connectRefusal(judged, person: person, client: client, tenant: tenant, governance: governance, now: now) {
+            _ = try await storage.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: authorization.deviceCodeHash, approval: nil, at: now)
+            return .refused(refusal)
+        }
         let requestID = OpaqueToken.make(.consentRequest)
         let scopes = RequestedAccess.grantable(authorization.requestedScopes, for: person.user.role)
         try await storage.insertPendingAuthorization(
@@ -106,7 +138,22 @@ public struct AuthorizationFlow: Sendable {
                 expiresAt: min(now.addingTimeInterval(AuthPolicy.consentRequestLifetime), authorization.expiresAt)
             )
         )
-        return requestID.value
+        return .consent(requestID: requestID.value)
+    }
+
+    /// The refusal for a signed-in person: the policy's on the client, else their own permission first (a
+    /// person who may not connect apps records no request for approval), then a client awaiting approval.
+    private func connectRefusal(
+        _ judged: ConnectRefusal?, person: Person, client: Client, tenant: Tenant, governance: TenantGovernance, now: Date
+    ) async throws -> ConnectRefusal? {
+        if case .appRefused? = judged { return judged }
+        guard governance.mayConnect(person.user) else {
+            return .mayNotConnect(askWhom: try await storage.administratorEmails(tenantID: tenant.id))
+        }
+        if case .awaitingApproval? = judged {
+            try await storage.recordClientApprovalRequest(tenantID: tenant.id, id: client.id, userID: person.user.id, at: now)
+        }
+        return judged
     }
 
     /// What the consent page shows: the pending request and its client, for the person it was made for.
@@ -133,6 +180,9 @@ public struct AuthorizationFlow: Sendable {
             let pending = try await storage.takePendingAuthorization(tenantID: tenant.id, idHash: idHash, userID: person.user.id, at: now),
             let client = try await storage.client(tenantID: tenant.id, id: pending.clientID)
         else { return nil }
+        // An admin may have decided while the consent page was open: their decision wins, as a denial.
+        let governance = try await storage.tenantGovernance(tenantID: tenant.id)
+        let allow = allow && governance.mayConnect(person.user) && governance.appPolicy.admission(of: client) == .admitted
         guard allow else {
             switch pending.destination {
             case .redirect(let uri, let state, _):

@@ -11,6 +11,7 @@ import Shared
 struct DeviceAuthorizationEndpoint: Sendable {
     let limits: ClientRequestLimits
     let authenticator: ClientAuthenticator
+    let admission: ClientAdmission
     let storage: any AuthStorage
     let logger: Logger
 
@@ -40,6 +41,7 @@ struct DeviceAuthorizationEndpoint: Sendable {
             let client = try await authenticator.authenticate(
                 authorization: request.headers[.authorization], form: form, tenant: tenant, address: address, now: now)
             try limits.admit(client: client, now: now)
+            try await admission.requireAdmitted(client, tenant: tenant, deviceFlow: true)
             return try JSONResponse.make(try await authorize(form, client: client, tenant: tenant, now: now))
         }
     }

@@ -46,7 +46,9 @@ struct DeviceVerificationRoutes {
             return page(DevicePage.unknownMessage)
         }
         guard authorization.status == .pending else { return page(DevicePage.answeredMessage) }
-        let requestID = try await flow.consentToDevice(authorization, person: signedIn.person, tenant: tenant, now: now)
-        return .seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))
+        switch try await flow.consentToDevice(authorization, person: signedIn.person, tenant: tenant, now: now) {
+        case .consent(let requestID): return .seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))
+        case .refused(let refusal): throw ErrorPage(refusal, back: nil)
+        }
     }
 }

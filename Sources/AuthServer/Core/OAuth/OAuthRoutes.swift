@@ -100,6 +100,7 @@ enum OAuthBrowserRoutes {
             case .redirect(let location): return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
             case .signIn: return Response.toSignIn(from: request)
             case .consent(let requestID): return Response.seeOther(AuthServerPaths.consent + "?request=" + ReturnPath.queryEncoded(requestID))
+            case .refused(let refusal, let back): throw ErrorPage(refusal, back: back)
             }
         }
         ConsentRoutes(flow: services.flow, pages: pages, resourceTools: resourceTools, elevationWindowSeconds: services.elevationWindowSeconds)

@@ -30,13 +30,14 @@ struct OAuthServices: Sendable {
         elevationWindowSeconds = environment.settings.elevationWindowSeconds
         flow = AuthorizationFlow(storage: storage, clients: clients)
         token = TokenEndpoint(
-            limits: limits, authenticator: authenticator,
+            limits: limits, authenticator: authenticator, admission: ClientAdmission(storage: storage),
             authorizationCode: AuthorizationCodeGrant(storage: storage, minter: minter, logger: logger),
             refreshToken: RefreshTokenGrant(storage: storage, minter: minter, graceSeconds: environment.settings.refreshGraceSeconds, logger: logger),
             deviceCode: DeviceCodeGrant(storage: storage, minter: minter, logger: logger),
             logger: logger
         )
-        deviceAuthorization = DeviceAuthorizationEndpoint(limits: limits, authenticator: authenticator, storage: storage, logger: logger)
+        deviceAuthorization = DeviceAuthorizationEndpoint(
+            limits: limits, authenticator: authenticator, admission: ClientAdmission(storage: storage), storage: storage, logger: logger)
         personalAccessTokens = PersonalAccessTokens(
             storage: storage, maxDays: environment.settings.personalAccessTokenMaxDays,
             elevationWindowSeconds: environment.settings.elevationWindowSeconds, logger: logger)

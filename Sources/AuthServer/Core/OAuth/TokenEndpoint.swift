@@ -8,6 +8,7 @@ import Shared
 struct TokenEndpoint: Sendable {
     let limits: ClientRequestLimits
     let authenticator: ClientAuthenticator
+    let admission: ClientAdmission
     let authorizationCode: AuthorizationCodeGrant
     let refreshToken: RefreshTokenGrant
     let deviceCode: DeviceCodeGrant
@@ -21,6 +22,7 @@ struct TokenEndpoint: Sendable {
             let client = try await authenticator.authenticate(
                 authorization: request.headers[.authorization], form: form, tenant: tenant, address: address, now: now)
             try limits.admit(client: client, now: now)
+            try await admission.requireAdmitted(client, tenant: tenant, deviceFlow: grantType == DeviceCodeGrantType.urn)
             let response: TokenResponse
             switch grantType {
             case "authorization_code": response = try await authorizationCode.exchange(form, client: client, tenant: tenant, now: now)

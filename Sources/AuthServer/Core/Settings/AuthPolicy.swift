@@ -24,6 +24,12 @@ public enum AuthPolicy {
     public static let argon2Iterations: UInt32 = 2
     public static let argon2Parallelism: UInt32 = 1
 
+    /// Company users may connect apps unless the tenant says otherwise: turning it on for a tenant that
+    /// relied on it would be a surprise, turning it off is one command (`admin tenant set`).
+    public static let companyUsersMayConnect = true
+    /// Today's behaviour stays the default, so an upgrade breaks no connected app; `approved` is one command away.
+    public static let appPolicy = AppPolicy.open
+
     /// The client id stamped on tokens minted by `auth-server admin token issue`.
     public static let adminCLIClientID = "gatehouse-admin-cli"
 

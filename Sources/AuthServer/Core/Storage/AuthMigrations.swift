@@ -292,6 +292,20 @@ enum AuthMigrations {
             try db.create(index: "personal_access_token_person", on: "personal_access_token", columns: ["tenant_id", "user_id"])
             try db.alter(table: "user") { t in t.add(column: "disabled_at", .datetime) }
         }
+        migrator.registerMigration("v10: who may connect which apps") { db in
+            // NULL: the person's role decides (`ConnectPermission`). Clients known before keep working: approved.
+            try db.alter(table: "user") { t in t.add(column: "may_connect", .boolean) }
+            try db.alter(table: "client") { t in
+                t.add(column: "approval", .text).notNull().defaults(to: ClientApproval.State.approved.rawValue)
+                t.add(column: "approval_requested_at", .datetime)
+                t.add(column: "approval_requested_by", .text)
+            }
+            try db.create(table: "tenant_governance") { t in
+                t.column("tenant_id", .text).notNull().primaryKey().references("tenant", onDelete: .cascade)
+                t.column("company_users_may_connect", .boolean).notNull()
+                t.column("app_policy", .text).notNull()
+            }
+        }
         return migrator
     }
 }

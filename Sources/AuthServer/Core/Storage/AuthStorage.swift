@@ -157,8 +157,25 @@ public struct StoredSecondFactor: Sendable, Equatable {
     }
 }
 
+/// Who may connect which apps: a tenant's settings, a person's permission, a client's approval.
+public protocol GovernanceStore: Sendable {
+    /// The tenant's settings, or the defaults when none were ever set.
+    func tenantGovernance(tenantID: String) async throws -> TenantGovernance
+    func saveTenantGovernance(_ governance: TenantGovernance) async throws
+    /// nil gives the decision back to the role and the tenant. false when there is no such person.
+    /// The enabled admins' emails: whom a person without "may connect apps" is told to ask.
+    func administratorEmails(tenantID: String) async throws -> [String]
+    func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool
+    /// Every client but resource-servers, newest first.
+    func clients(tenantID: String) async throws -> [Client]
+    /// false when there is no such client.
+    func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool
+    /// Records the first person who asked for a pending client; later requests keep the first.
+    func recordClientApprovalRequest(tenantID: String, id: String, userID: String, at: Date) async throws
+}
+
 public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore & SecondFactorStore
-    & DeviceAuthorizationStore & PersonalAccessTokenStore
+    & DeviceAuthorizationStore & PersonalAccessTokenStore & GovernanceStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail

@@ -13,8 +13,8 @@ extension SQLiteAuthStorage {
                 cached: """
                     INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
                         registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
-                        pinned, created_at, last_used_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        pinned, created_at, last_used_at, approval)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
                         redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
                         registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
@@ -26,6 +26,7 @@ extension SQLiteAuthStorage {
                     client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
                     client.secretHashes.joined(separator: " "), client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
                     client.registrationFingerprint, client.metadataJSON, client.isPinned, client.createdAt, client.lastUsedAt,
+                    client.approval.state.rawValue,
                 ]
             )
         }
@@ -393,8 +394,9 @@ extension SQLiteAuthStorage {
         }
     }
 
-    private static func client(_ row: Row) throws -> Client {
+    static func client(_ row: Row) throws -> Client {
         guard let kind = Client.Kind(rawValue: row["kind"]) else { throw AuthStorageError.corruptRow("client.kind") }
+        guard let approval = ClientApproval.State(rawValue: row["approval"]) else { throw AuthStorageError.corruptRow("client.approval") }
         guard let method = ClientAuthMethod(rawValue: row["auth_method"]) else { throw AuthStorageError.corruptRow("client.auth_method") }
         return Client(
             tenantID: row["tenant_id"], id: row["id"], kind: kind, name: row["name"],
@@ -402,7 +404,8 @@ extension SQLiteAuthStorage {
             secretHashes: Self.words(row["secret_hashes"]), registrationTokenHash: row["registration_token_hash"],
             grantTypes: try JSONDecoder().decode([String].self, from: Data((row["grant_types"] as String).utf8)), scope: row["scope"],
             jwksURI: row["jwks_uri"], jwks: row["jwks"], registrationFingerprint: row["registration_fingerprint"],
-            metadataJSON: row["metadata_json"], isPinned: row["pinned"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"]
+            metadataJSON: row["metadata_json"], isPinned: row["pinned"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"],
+            approval: ClientApproval(state: approval, requestedAt: row["approval_requested_at"], requestedBy: row["approval_requested_by"])
         )
     }
 

@@ -64,9 +64,10 @@ public struct SQLiteAuthStorage: AuthStorage {
             try await database.write { db in
                 try db.execute(
                     cached: """
-                        INSERT INTO user (tenant_id, id, email, password_hash, role, company_id, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt]
+                        INSERT INTO user (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt, user.mayConnect]
                 )
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -100,7 +101,8 @@ public struct SQLiteAuthStorage: AuthStorage {
         guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
         return User(
             tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
-            role: role, companyID: row["company_id"], createdAt: row["created_at"], disabledAt: row["disabled_at"]
+            role: role, companyID: row["company_id"], createdAt: row["created_at"], disabledAt: row["disabled_at"],
+            mayConnect: row["may_connect"]
         )
     }
 }

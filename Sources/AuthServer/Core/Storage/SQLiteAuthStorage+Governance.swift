@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import Shared
+
+extension SQLiteAuthStorage {
+    public func tenantGovernance(tenantID: String) async throws -> TenantGovernance {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, cached: "SELECT * FROM tenant_governance WHERE tenant_id = ?", arguments: [tenantID]) else {
+                return TenantGovernance(tenantID: tenantID)
+            }
+            guard let policy = AppPolicy(rawValue: row["app_policy"]) else { throw AuthStorageError.corruptRow("tenant_governance.app_policy") }
+            return TenantGovernance(tenantID: tenantID, companyUsersMayConnect: row["company_users_may_connect"], appPolicy: policy)
+        }
+    }
+
+    public func saveTenantGovernance(_ governance: TenantGovernance) async throws {
+        try await database.write { db in
+            try db.execute(
+                cached: """
+                    INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy) VALUES (?, ?, ?)
+                    ON CONFLICT(tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect,
+                        app_policy = excluded.app_policy
+                    """, arguments: [governance.tenantID, governance.companyUsersMayConnect, governance.appPolicy.rawValue])
+        }
+    }
+
+    public func administratorEmails(tenantID: String) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(
+                db, cached: "SELECT email FROM user WHERE tenant_id = ? AND role = ? AND disabled_at IS NULL ORDER BY email",
+                arguments: [tenantID, Role.admin.rawValue])
+        }
+    }
+
+    public func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(cached: "UPDATE user SET may_connect = ? WHERE tenant_id = ? AND id = ?", arguments: [mayConnect, tenantID, userID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func clients(tenantID: String) async throws -> [Client] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, cached: "SELECT * FROM client WHERE tenant_id = ? AND kind != ? ORDER BY created_at DESC, id",
+                arguments: [tenantID, Client.Kind.resourceServer.rawValue]
+            ).map(Self.client)
+        }
+    }
+
+    public func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(cached: "UPDATE client SET approval = ? WHERE tenant_id = ? AND id = ?", arguments: [state.rawValue, tenantID, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func recordClientApprovalRequest(tenantID: String, id: String, userID: String, at: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                cached: """
+                    UPDATE client SET approval_requested_at = ?, approval_requested_by = ?
+                    WHERE tenant_id = ? AND id = ? AND approval = ? AND approval_requested_at IS NULL
+                    """, arguments: [at, userID, tenantID, id, ClientApproval.State.pending.rawValue])
+        }
+    }
+}
