@@ -17,7 +17,7 @@ struct CIMDClientResolverTests {
 
     static func resolver(pinned: PinnedClientMetadataDocuments = .init(), clock: Clock = Clock()) -> CIMDClientResolver {
         CIMDClientResolver(
-            pinned: pinned, fetcher: UntrustedURLFetcher(allowLoopback: true), logger: Logger(label: "cimd-tests"), now: { clock.now() })
+            pinned: pinned, fetcher: UntrustedURLFetcherTests.loopback, logger: Logger(label: "cimd-tests"), now: { clock.now() })
     }
 
     static func error(_ resolver: CIMDClientResolver, _ clientID: String) async -> CIMDResolutionError? {
