@@ -31,6 +31,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -148,10 +149,13 @@ def approve(browser: WebDriver, complete_url: str, person: Person, user_code: st
             browser.find_element(By.CSS_SELECTOR, "input[name=code]").send_keys(second_factor)
         button = browser.find_element(By.CSS_SELECTOR, f"button[name=decision][value={decision}]")
         button.click()
-        # The consent page has an h1 too: wait for it to go before reading the answer's.
+        # The consent page has an h1 too: wait for it to go, then for the answer's. While the answer page replaces it,
+        # Chromium may report the heading it just found as gone (stale, or "does not belong to the document"): not yet.
         wait.until(expected_conditions.staleness_of(button))
-        answer = wait.until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))).text
-        assert answer == ("Your device is signed in" if decision == "allow" else "Request denied"), answer
+        expected = "Your device is signed in" if decision == "allow" else "Request denied"
+        answers = WebDriverWait(browser, WAIT, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException))
+        answer = answers.until(lambda driver: driver.find_element(By.TAG_NAME, "h1").text == expected and expected)
+        assert answer == expected, answer
         return consent
     except Exception:
         browser.save_screenshot(str(artifacts / f"failed-device-{name}.png"))

@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientMetadata
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -87,8 +87,8 @@ def sign_in(browser, house: Gatehouse, email: str, phone: Authenticator | None =
         code.send_keys(phone.code())
         code.submit()
     # Signed in: the page asked for, or the one-time notice shown in answer to the sign-in form.
-    # The heading is read while the page may still be replacing itself: a stale or missing one means "not yet".
-    WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+    # The heading is read while the page may still be replacing itself: a stale, missing or detached one means "not yet".
+    WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException, WebDriverException)).until(
         lambda driver: "/login" not in driver.current_url or "turned off" in driver.find_element(By.TAG_NAME, "h1").text)
 
 
