@@ -96,6 +96,14 @@ struct PersonalAccessTokenCommands: AsyncParsableCommand {
     }
 }
 
+/// The data folder opened with the settings, the tenant and the person with this email, or the process ends saying
+/// which is missing: what every command about one person starts with.
+func openPerson(_ email: String, tenant id: String) async throws -> (AuthServerEnvironment, Tenant, User) {
+    let environment = try await openEnvironment(try loadSettings())
+    let tenant = try await environment.tenant(id: id)
+    return (environment, tenant, try await person(email, in: tenant, environment))
+}
+
 /// The person with this email, or the process ends saying there is none.
 func person(_ email: String, in tenant: Tenant, _ environment: AuthServerEnvironment) async throws -> User {
     guard let user = try await environment.storage.user(tenantID: tenant.id, email: email) else {

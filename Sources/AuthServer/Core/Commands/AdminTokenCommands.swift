@@ -27,9 +27,7 @@ struct TokenCommands: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
-            let user = try await person(email, in: tenant, environment)
+            let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
             let issued = try await AdminTokenIssuer(storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing))
                 .issue(for: user, tenant: tenant, scopes: ScopeList.parse(scope) ?? [], lifetime: ttl)
             if !issued.dropped.isEmpty {

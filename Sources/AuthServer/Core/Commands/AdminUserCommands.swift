@@ -25,9 +25,7 @@ struct UserCommands: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
-            let user = try await person(email, in: tenant, environment)
+            let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
             _ = try await environment.storage.setUserMayConnect(tenantID: tenant.id, userID: user.id, mayConnect: mayConnect.stored)
             var updated = user
             updated.mayConnect = mayConnect.stored
@@ -49,9 +47,7 @@ struct UserCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
-            let user = try await person(email, in: tenant, environment)
+            let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
             guard try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: user.id, at: Date()) else {
                 CommandLineFailure.exit(message: "\(user.email) is already disabled", status: 1)
             }
@@ -66,9 +62,7 @@ struct UserCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
-            let user = try await person(email, in: tenant, environment)
+            let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
             guard try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: user.id, at: nil) else {
                 CommandLineFailure.exit(message: "\(user.email) is not disabled", status: 1)
             }
@@ -91,9 +85,7 @@ struct UserCommands: AsyncParsableCommand {
             @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
             func run() async throws {
-                let environment = try await openEnvironment(try loadSettings())
-                let tenant = try await environment.tenant(id: tenant)
-                let user = try await person(email, in: tenant, environment)
+                let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
                 guard try await environment.storage.removeSecondFactor(tenantID: tenant.id, userID: user.id, at: Date(), byAdministrator: true) else {
                     CommandLineFailure.exit(message: "\(user.email) has no two-step sign-in to reset", status: 1)
                 }
