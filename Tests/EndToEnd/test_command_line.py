@@ -151,7 +151,14 @@ def approve(browser: WebDriver, complete_url: str, person: Person, user_code: st
         button.click()
         # The consent page has an h1 too: wait for it to go, then for the answer's. While the answer page replaces it,
         # Chromium may report the heading it just found as gone (stale, or "does not belong to the document"): not yet.
-        wait.until(expected_conditions.staleness_of(button))
+        def consent_gone(_driver) -> bool:
+            try:
+                button.is_enabled()
+                return False
+            except WebDriverException:  # stale, or reported as detached from the document: gone either way
+                return True
+
+        wait.until(consent_gone)
         expected = "Your device is signed in" if decision == "allow" else "Request denied"
         answers = WebDriverWait(browser, WAIT, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException))
         answer = answers.until(lambda driver: driver.find_element(By.TAG_NAME, "h1").text == expected and expected)
