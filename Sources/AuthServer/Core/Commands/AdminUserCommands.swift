@@ -13,10 +13,14 @@ struct UserCommands: AsyncParsableCommand {
                 --may-connect: whether they may connect apps; `default` leaves it to their role (admins and technicians \
                 may; company users as `admin tenant set --company-users-may-connect` says). Apps they already connected \
                 keep working: revoke them on their connected apps, or disable the person.
+                --role (with --company for a company user): every app and token they gave ends at once, since each carries \
+                the access of the role it was given under.
                 """)
 
         @Option(help: "The person's email.") var email: String
-        @Option(help: "on, off or default.") var mayConnect: MayConnect
+        @Option(help: "on, off or default.") var mayConnect: MayConnect?
+        @Option(help: "admin, technician or company.") var role: Role?
+        @Option(help: "With --role company: the customer id whose records they may see.") var company: String?
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         enum MayConnect: String, ExpressibleByArgument, CaseIterable {
@@ -24,13 +28,27 @@ struct UserCommands: AsyncParsableCommand {
             var stored: Bool? { self == .default ? nil : self == .on }
         }
 
+        func validate() throws {
+            guard mayConnect != nil || role != nil else { throw ValidationError("say what to change: --may-connect or --role") }
+            if company != nil, role == nil { throw ValidationError("--company goes with --role company") }
+        }
+
         func run() async throws {
             let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
-            _ = try await environment.storage.setUserMayConnect(tenantID: tenant.id, userID: user.id, mayConnect: mayConnect.stored)
-            var updated = user
-            updated.mayConnect = mayConnect.stored
-            let effective = try await environment.storage.tenantGovernance(tenantID: tenant.id).mayConnect(updated)
-            writeLine("\(user.email) \(effective ? "may" : "may not") connect apps (\(mayConnect.rawValue))")
+            let people = PeopleDecisions(storage: environment.storage)
+            try await refusingPlainly {
+                if let role {
+                    let ended = try await people.setRole(of: user, to: role, companyID: company, now: Date())
+                    writeLine("\(user.email) is now \(role.rawValue)\(company.map { " of company \($0)" } ?? ""); \(ended) grant(s) ended")
+                }
+                if let mayConnect {
+                    try await people.setMayConnect(of: user, to: mayConnect.stored)
+                    var updated = try await environment.storage.user(tenantID: tenant.id, id: user.id) ?? user
+                    updated.mayConnect = mayConnect.stored
+                    let effective = try await environment.storage.tenantGovernance(tenantID: tenant.id).mayConnect(updated)
+                    writeLine("\(user.email) \(effective ? "may" : "may not") connect apps (\(mayConnect.rawValue))")
+                }
+            }
         }
     }
 
@@ -47,10 +65,8 @@ struct UserCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
-            guard try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: user.id, at: Date()) else {
-                CommandLineFailure.exit(message: "\(user.email) is already disabled", status: 1)
-            }
+            let (environment, _, user) = try await openPerson(email, tenant: tenant)
+            try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).disable(user, now: Date()) }
             writeLine("disabled \(user.email): signed out everywhere, every app and token ended")
         }
     }
@@ -62,10 +78,8 @@ struct UserCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
-            guard try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: user.id, at: nil) else {
-                CommandLineFailure.exit(message: "\(user.email) is not disabled", status: 1)
-            }
+            let (environment, _, user) = try await openPerson(email, tenant: tenant)
+            try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).enable(user) }
             writeLine("enabled \(user.email); they can sign in again")
         }
     }
@@ -85,10 +99,8 @@ struct UserCommands: AsyncParsableCommand {
             @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
             func run() async throws {
-                let (environment, tenant, user) = try await openPerson(email, tenant: tenant)
-                guard try await environment.storage.removeSecondFactor(tenantID: tenant.id, userID: user.id, at: Date(), byAdministrator: true) else {
-                    CommandLineFailure.exit(message: "\(user.email) has no two-step sign-in to reset", status: 1)
-                }
+                let (environment, _, user) = try await openPerson(email, tenant: tenant)
+                try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).resetSecondFactor(of: user, now: Date()) }
                 writeLine("two-step sign-in turned off for \(user.email); their next sign-in will say so")
             }
         }
@@ -105,35 +117,27 @@ struct UserCommands: AsyncParsableCommand {
 
         func validate() throws {
             guard passwordStdin else { throw ValidationError("--password-stdin is required; pipe the password in") }
-            let parts = User.normalise(email: email).split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
-                throw ValidationError("--email '\(email)' is not an email address")
-            }
-            if role == .company, company?.isEmpty ?? true { throw ValidationError("--role company needs --company ID") }
-            if role != .company, company != nil { throw ValidationError("--company applies only to --role company") }
         }
 
         func run() async throws {
-            let password = try Self.acceptedPassword(readLine(strippingNewline: true) ?? "")
+            let password = readLine(strippingNewline: true) ?? ""
             let environment = try await openEnvironment(try loadSettings())
             let tenant = try await environment.tenant(id: tenant)
-            let user = User(
-                tenantID: tenant.id, id: "usr_" + RandomIdentifier.make(), email: email, passwordHash: try PasswordHasher.hash(password),
-                role: role, companyID: company, createdAt: Date()
-            )
-            do {
-                try await environment.storage.insertUser(user)
-            } catch AuthStorageError.duplicateEmail {
-                CommandLineFailure.exit(message: "a person with email \(user.email) already exists in tenant \(tenant.id)")
+            try await refusingPlainly {
+                let user = try await PeopleDecisions(storage: environment.storage).add(
+                    email: email, role: role, companyID: company, password: password, tenant: tenant, now: Date())
+                writeLine("added \(user.email) as \(user.role.rawValue) (id \(user.id))")
             }
-            writeLine("added \(user.email) as \(user.role.rawValue) (id \(user.id))")
         }
+    }
+}
 
-        /// The same length rule as a password chosen on the security page (`PasswordRules`).
-        static func acceptedPassword(_ password: String) throws(ValidationError) -> String {
-            if let problem = PasswordRules.lengthProblem(password) { throw ValidationError(problem.message) }
-            return password
-        }
+/// A decision the rules refuse ends the command with their words and status 1.
+func refusingPlainly(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let refusal as PeopleDecisions.Refusal {
+        CommandLineFailure.exit(message: refusal.message, status: 1)
     }
 }
 

@@ -108,6 +108,7 @@ enum OAuthBrowserRoutes {
         DeviceVerificationRoutes(flow: services.flow, storage: services.storage, pages: pages).add(to: router)
         ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
         AccountTokensRoutes(tokens: services.personalAccessTokens, pages: pages).add(to: router)
+        AdminRoutes.add(to: router, pages: pages, elevationWindowSeconds: services.elevationWindowSeconds)
     }
 }
 

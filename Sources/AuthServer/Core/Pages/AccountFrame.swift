@@ -7,6 +7,8 @@ public struct AccountFrame: Sendable {
         case tokens = "/account/tokens"
         case security = "/account/security"
         case connect = "/account/connect"
+        /// Shown to admins only: the admin pages (`AdminFrame`).
+        case admin = "/admin"
 
         var label: String {
             switch self {
@@ -15,6 +17,7 @@ public struct AccountFrame: Sendable {
             case .tokens: "Access tokens"
             case .security: "Security"
             case .connect: "Connect an app"
+            case .admin: "Administration"
             }
         }
     }
@@ -29,13 +32,13 @@ public struct AccountFrame: Sendable {
     public let csrfToken: String
     public let links: [Link]
 
-    public init(email: String, csrfToken: String, current: Section) {
+    public init(email: String, csrfToken: String, current: Section, isAdmin: Bool = false) {
         self.email = email
         self.csrfToken = csrfToken
-        links = Section.allCases.map { Link(href: $0.rawValue, label: $0.label, isCurrent: $0 == current) }
+        links = Section.allCases.filter { $0 != .admin || isAdmin }.map { Link(href: $0.rawValue, label: $0.label, isCurrent: $0 == current) }
     }
 
     public init(signedIn: SignedInSession, current: Section) {
-        self.init(email: signedIn.user.email, csrfToken: signedIn.csrfToken, current: current)
+        self.init(email: signedIn.user.email, csrfToken: signedIn.csrfToken, current: current, isAdmin: signedIn.user.role == .admin)
     }
 }

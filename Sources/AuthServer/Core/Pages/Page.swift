@@ -23,4 +23,10 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case recoveryCodes = "recovery-codes"
     case secondFactorResetNotice = "second-factor-reset-notice"
     case accountConnect = "account-connect"
+    /// Partials every admin page includes: its frame, and the code field of a change form.
+    case adminFrame = "admin-frame"
+    case adminCode = "admin-code"
+    case adminPeople = "admin-people"
+    case adminPerson = "admin-person"
+    case adminApps = "admin-apps"
 }

@@ -8,7 +8,8 @@ public struct BrowserSession: Sendable, Equatable {
     public var userID: String
     public var createdAt: Date
     public var lastSeenAt: Date
-    /// When the person last proved who they are (the OIDC `auth_time`); equal to `createdAt` today.
+    /// When the person last proved who they are (the OIDC `auth_time`): at sign-in, and again whenever they enter a
+    /// second factor to confirm an administrator's change.
     public var authTime: Date
     /// How they proved it (RFC 8176 values): ["pwd"], or ["pwd", "otp"] after a second factor.
     public var authenticationMethods: [String]

@@ -28,6 +28,12 @@ public protocol UserStore: Sendable {
     /// they gave (personal access tokens included) and records a `user` event in the revocation log, all at once.
     /// False when there is no such person or they already were in that state.
     func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool
+    /// The tenant's people, by email.
+    func users(tenantID: String) async throws -> [User]
+    /// Gives the person another role (and company, which only company users have), ending every grant they gave
+    /// (personal access tokens included) at once: a grant carries the scopes and company of the role it was given
+    /// under, and must not outlive a demotion. Nil when there is no such person, else the number of grants ended.
+    func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int?
 }
 
 /// Personal access tokens (docs/tokens.md § Personal access tokens): each one a grant of the built-in
@@ -100,6 +106,9 @@ public protocol BrowserSessionStore: Sendable {
     func insertSession(_ session: BrowserSession) async throws
     func session(tenantID: String, idHash: String) async throws -> BrowserSession?
     func touchSession(tenantID: String, idHash: String, lastSeenAt: Date) async throws
+    /// Records that the person proved who they are again in this session (a second factor entered on an admin
+    /// page): `authTime` becomes `at` and the methods those used.
+    func reauthenticateSession(tenantID: String, idHash: String, at: Date, authenticationMethods: [String]) async throws
     func deleteSession(tenantID: String, idHash: String) async throws
     /// Ends every session of the person except `keptIDHash` (after a change of password).
     func deleteSessions(tenantID: String, userID: String, except keptIDHash: String?) async throws

@@ -40,6 +40,14 @@ extension SQLiteAuthStorage {
         }
     }
 
+    public func reauthenticateSession(tenantID: String, idHash: String, at: Date, authenticationMethods: [String]) async throws {
+        try await database.write { db in
+            try db.execute(
+                cached: "UPDATE browser_session SET auth_time = ?, amr = ? WHERE tenant_id = ? AND id_hash = ?",
+                arguments: [at, authenticationMethods.joined(separator: " "), tenantID, idHash])
+        }
+    }
+
     public func deleteSession(tenantID: String, idHash: String) async throws {
         try await database.write { db in
             try db.execute(cached: "DELETE FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])

@@ -96,6 +96,22 @@ public struct SQLiteAuthStorage: AuthStorage {
         }
     }
 
+    public func users(tenantID: String) async throws -> [User] {
+        try await database.read { db in
+            try Row.fetchAll(db, cached: "SELECT * FROM user WHERE tenant_id = ? ORDER BY email", arguments: [tenantID]).map(Self.user(from:))
+        }
+    }
+
+    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {
+        try await database.write { db in
+            try db.execute(
+                cached: "UPDATE user SET role = ?, company_id = ? WHERE tenant_id = ? AND id = ?",
+                arguments: [role.rawValue, companyID, tenantID, userID])
+            guard db.changesCount == 1 else { return nil }
+            return try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "role changed", at: at)
+        }
+    }
+
     private static func user(from row: Row) throws -> User {
         // An unknown role is a corrupt row: refuse it rather than guess a level of access.
         guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }

@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// The admin pages under /admin (docs/security.md § The admin pages): people and apps. Only admins see them,
+/// and every change needs a recent second factor (`AdminGate`).
+enum AdminRoutes {
+    static func add(to router: Router<AuthRequestContext>, pages: PageServices, elevationWindowSeconds: Int) {
+        let gate = AdminGate(pages: pages, confirmation: AdminConfirmation(pages: pages, windowSeconds: elevationWindowSeconds))
+        router.get(RouterPath(AccountFrame.Section.admin.rawValue)) { request, context in
+            try await gate.viewing(request, context) { _, _, _ in .seeOther(AdminFrame.Section.people.rawValue) }
+        }
+        AdminPeopleRoutes(gate: gate).add(to: router)
+        AdminAppsRoutes(gate: gate).add(to: router)
+    }
+}
