@@ -26,6 +26,15 @@ public struct AuthServerEnvironment: Sendable {
         let tenants = try await storage.allTenants()
         for tenant in tenants {
             try await environment.keyRing.ensureActiveKey(tenantID: tenant.id)
+            // A key-encryption key that does not open the stored keys (a restore with another one) stops the start
+            // here, rather than at the first token request.
+            do {
+                _ = try await environment.keyRing.activeSigner(tenantID: tenant.id)
+            } catch {
+                throw ConfigurationError(
+                    setting: settings.keyEncryptionKey.setting,
+                    problem: "the key-encryption key does not open tenant \(tenant.id)'s signing keys; give the key that sealed them (README § Backups and restore)")
+            }
         }
         try await BuiltInClients.ensure(in: tenants, storage: storage, dataDirectory: settings.dataDirectory, now: Date())
         return environment

@@ -40,8 +40,11 @@ extension AuthServerCommand {
 
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Manage people, apps, tenant settings, signing keys, tokens and personal access tokens. Works on the data folder directly, also while the server runs.",
-            subcommands: [UserCommands.self, ClientCommands.self, TenantCommands.self, KeyCommands.self, TokenCommands.self, PersonalAccessTokenCommands.self]
+            abstract: "Manage people, apps, tenant settings, signing keys, tokens and personal access tokens, and back up. Works on the data folder directly, also while the server runs.",
+            subcommands: [
+                UserCommands.self, ClientCommands.self, TenantCommands.self, KeyCommands.self, TokenCommands.self, PersonalAccessTokenCommands.self,
+                BackupCommand.self,
+            ]
         )
     }
 }

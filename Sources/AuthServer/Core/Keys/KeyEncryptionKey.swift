@@ -24,6 +24,15 @@ public struct KeyEncryptionKey: Sendable {
         case file(String)
         /// Neither: the generated `kek` file in the data folder, for loopback issuers only.
         case dataFolder
+
+        /// The setting an operator changes to give another key.
+        var setting: String {
+            switch self {
+            case .value: "GATEHOUSE_KEK"
+            case .file: "GATEHOUSE_KEK_FILE"
+            case .dataFolder: "GATEHOUSE_DATA_DIR"
+            }
+        }
     }
 
     static let howToMake = "make one with: openssl rand -base64 32"

@@ -6,8 +6,32 @@ import Shared
 /// `resource-server admin …`: the operator's commands on the resource-server's data.
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Administer the service desk's data.", subcommands: [Audit.self, TenantSettings.self]
+        commandName: "admin", abstract: "Administer the service desk's data.", subcommands: [Audit.self, TenantSettings.self, Backup.self]
     )
+
+    /// An online copy of the service desk's database (`SQLiteBackup`).
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the database while the server runs: consistent, checked, readable by its owner only.",
+            discussion: """
+                The copy holds every write answered before it began: tickets, notes, the audit log, tenant settings. The \
+                resource-server's credentials file (resource-server.credentials) is not in it; keep it with the \
+                auth-server's key-encryption key. README § Backups and restore gives the steps back.
+                """)
+
+        @Option(help: "Where to write the copy; must not exist.") var to: String
+
+        func run() async throws {
+            let settings = CommandEnvironment.settings()
+            let database = (settings.dataDirectory as NSString).appendingPathComponent(ResourceServerEnvironment.databaseFileName)
+            do {
+                let bytes = try SQLiteBackup.copy(databaseAt: database, to: to)
+                print("backed up \(database) to \(to) (\(bytes) bytes, integrity checked)")
+            } catch let failure as SQLiteBackup.Failure {
+                CommandLineFailure.exit(message: failure.description)
+            }
+        }
+    }
 
     struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit log of tool calls.", subcommands: [Export.self])
