@@ -119,6 +119,16 @@ struct AuthServerHTTPTests {
         }
     }
 
+    @Test("GET /readyz answers 200 ready while the database answers")
+    func readiness() async throws {
+        try await Self.withApplication { _, client in
+            let response = try await client.execute(uri: "/readyz", method: .get)
+            #expect(response.status == .ok)
+            let body = try Self.json(response)
+            #expect(body["status"] as? String == "ready" && body["service"] as? String == "auth-server" && body["failing"] == nil)
+        }
+    }
+
     @Test("a CORS preflight on the metadata gets Access-Control-Allow-Origin * and the MCP headers, no credentials")
     func corsPreflight() async throws {
         try await Self.withApplication { _, client in

@@ -34,6 +34,9 @@ public enum AuthServerApplication {
         router.add(middleware: ClientAddressMiddleware<AuthRequestContext>(proxies: environment.settings.trustedProxies))
         let health = try HealthResponse.response(service: "auth-server")
         router.get(RouterPath(AuthServerPaths.health)) { _, _ in health }
+        let readiness = Readiness(
+            service: "auth-server", logger: logger, checks: [("database", Readiness.succeeds { _ = try await environment.storage.allTenants() })])
+        router.get(RouterPath(Readiness.path)) { _, _ in try await readiness.response() }
         OAuthAPIRoutes.add(to: router, services: services)
         router.get(RouterPath(RevocationStream.path)) { request, context in
             try await services.revocationStream.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)

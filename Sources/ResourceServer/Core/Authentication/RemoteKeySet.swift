@@ -48,6 +48,18 @@ public actor RemoteKeySet {
         return failedAt == nil ? .unknown : .unavailable
     }
 
+    /// For /readyz: nil while tokens can be verified, else why not. Keys fetched within `minimumRefetchInterval`
+    /// count; older ones are fetched again (at most that often, however often the probe asks), so an auth-server
+    /// outage shows within half a minute while tokens verified with cached keys keep being served meanwhile.
+    public func readiness() async -> String? {
+        let now = ContinuousClock.now
+        if let fetchedAt, now - fetchedAt < minimumRefetchInterval, !keys.isEmpty { return nil }
+        if let failedAt, now - failedAt < retryAfterFailure { return "the last fetch of the auth-server's JWKS failed" }
+        await refresh()
+        if failedAt != nil { return "cannot fetch the auth-server's JWKS" }
+        return keys.isEmpty ? "the auth-server's JWKS holds no key" : nil
+    }
+
     /// One fetch at a time; concurrent callers wait for the same one.
     private func refresh() async {
         if let inFlight { return await inFlight.value }

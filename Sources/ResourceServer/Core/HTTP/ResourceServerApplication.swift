@@ -42,6 +42,13 @@ public enum ResourceServerApplication {
         router.add(middleware: ClientAddressMiddleware<ResourceRequestContext>(proxies: settings.trustedProxies))
         let health = try HealthResponse.response(service: "resource-server")
         router.get("/healthz") { _, _ in health }
+        let readiness = Readiness(
+            service: "resource-server", logger: logger,
+            checks: [
+                ("database", Readiness.succeeds { _ = try await environment.storage.allTenants() }),
+                ("auth_server_keys", { await keys.readiness() }),
+            ])
+        router.get(RouterPath(Readiness.path)) { _, _ in try await readiness.response() }
 
         let metadata = router.group().add(middleware: CORSMiddleware(origins: .any, methods: "GET, OPTIONS"))
         let resourcePath = URLComponents(string: tenant.resource)?.path ?? "/mcp"
