@@ -50,6 +50,9 @@ public final class DurableDatabase: Sendable {
                 return state.waiting
             }
             guard !batch.isEmpty else { return }
+            ProcessMetrics.databaseWritesWaiting(batch.count)
+            let started = ContinuousClock.now
+            defer { ProcessMetrics.databaseCommit(writes: batch.count, duration: ContinuousClock.now - started) }
             do {
                 try await pool.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {

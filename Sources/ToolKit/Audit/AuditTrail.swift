@@ -79,6 +79,7 @@ public final class AuditTrail: Sendable {
 
     /// The entry as it stands, marked recorded: the caller of this stores it.
     public func entry(outcome: AuditOutcome, dryRun: Bool) -> AuditEntry {
+        ProcessMetrics.toolCall(tool, outcome: outcome.rawValue, dryRun: dryRun)
         let elapsed = ContinuousClock.now - started
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         let (ticketID, companyID) = state.withLock { state in

@@ -30,6 +30,11 @@ public enum AuthServerApplication {
         )
 
         let router = Router(context: AuthRequestContext.self)
+        _ = ProcessMetrics.registry
+        router.add(middleware: MetricsMiddleware())
+        if environment.settings.metricsListen == nil {
+            router.get(RouterPath(MetricsEndpoint.path)) { request, context in MetricsEndpoint.mainPortResponse(request, peer: context.peerAddress) }
+        }
         router.add(middleware: TenantMiddleware<AuthRequestContext>(directory: TenantDirectory(tenants: tenants, url: \.issuer)))
         router.add(middleware: ClientAddressMiddleware<AuthRequestContext>(proxies: environment.settings.trustedProxies))
         let health = try HealthResponse.response(service: "auth-server")
@@ -57,7 +62,8 @@ public enum AuthServerApplication {
             router: try await router(environment: environment, logger: logger),
             server: .http1(tls: tls),
             configuration: .init(address: .hostname(environment.settings.listen.host, port: environment.settings.listen.port)),
-            services: tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? [],
+            services: (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? [])
+                + (environment.settings.metricsListen.map { [MetricsEndpoint.application(listen: $0)] } ?? []),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

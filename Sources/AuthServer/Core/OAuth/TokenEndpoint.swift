@@ -31,6 +31,7 @@ struct TokenEndpoint: Sendable {
             case nil: throw OAuthError.invalidRequest("grant_type is required")
             case let other?: throw OAuthError.unsupportedGrantType("The grant type \(other) is not supported")
             }
+            if let grantType { ProcessMetrics.tokenIssued(grantType: grantType) }
             return try JSONResponse.make(response)
         }
     }

@@ -83,6 +83,7 @@ public struct RevocationStreamFollower: Service {
         case .revocation(let revocation):
             denied.insert(revocation)
             cache.remove(affectedBy: revocation)
+            ProcessMetrics.revocationReceived(lagSeconds: max(0, Date().timeIntervalSince1970 - Double(revocation.at)))
             logger.debug("revoked", metadata: ["kind": "\(revocation.kind.rawValue)", "subject": "\(revocation.subject)"])
             return revocation.seq
         case nil:

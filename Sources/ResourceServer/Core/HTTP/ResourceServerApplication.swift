@@ -38,6 +38,11 @@ public enum ResourceServerApplication {
         let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)
 
         let router = Router(context: ResourceRequestContext.self)
+        _ = ProcessMetrics.registry
+        router.add(middleware: MetricsMiddleware())
+        if settings.metricsListen == nil {
+            router.get(RouterPath(MetricsEndpoint.path)) { request, context in MetricsEndpoint.mainPortResponse(request, peer: context.peerAddress) }
+        }
         router.add(middleware: TenantMiddleware<ResourceRequestContext>(directory: directory))
         router.add(middleware: ClientAddressMiddleware<ResourceRequestContext>(proxies: settings.trustedProxies))
         let health = try HealthResponse.response(service: "resource-server")
@@ -96,7 +101,8 @@ public enum ResourceServerApplication {
             router: try await router(environment: environment, logger: logger, cache: cache, denied: denied),
             server: .http1(tls: tls),
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port)),
-            services: [follower] + (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? []),
+            services: [follower] + (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? [])
+                + (settings.metricsListen.map { [MetricsEndpoint.application(listen: $0)] } ?? []),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

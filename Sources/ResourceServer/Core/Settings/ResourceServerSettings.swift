@@ -27,19 +27,21 @@ public struct ResourceServerSettings: Sendable {
     /// Reverse proxies whose X-Forwarded-For names the caller's address, which a personal access token's
     /// "last used" shows.
     public var trustedProxies: TrustedProxies
+    /// Where `/metrics` is served on its own (`ProcessMetrics.listenSetting`); nil: on the main port, to loopback.
+    public var metricsListen: ListenAddress?
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
         "TRUSTED_PROXIES",
-    ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys)
+    ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys).union(ProcessMetrics.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
         logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
         elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil,
-        trustedProxies: TrustedProxies = .none
+        trustedProxies: TrustedProxies = .none, metricsListen: ListenAddress? = nil
     ) {
         self.listen = listen
         self.resource = resource
@@ -55,6 +57,7 @@ public struct ResourceServerSettings: Sendable {
         self.elevationWindowSeconds = elevationWindowSeconds
         self.credentials = credentials
         self.trustedProxies = trustedProxies
+        self.metricsListen = metricsListen
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -86,7 +89,8 @@ public struct ResourceServerSettings: Sendable {
             tls: try TLSFiles.read(from: source),
             elevationWindowSeconds: try Elevation.setting.read(from: source),
             credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory),
-            trustedProxies: try Setting.trustedProxies.read(from: source)
+            trustedProxies: try Setting.trustedProxies.read(from: source),
+            metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source)
         )
     }
 }

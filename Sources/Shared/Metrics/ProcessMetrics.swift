@@ -1,0 +1,60 @@
+import Metrics
+import Prometheus
+
+
+/// The process's metrics: swift-metrics everywhere in the code (Hummingbird's request metrics among them),
+/// kept in one Prometheus registry and served as text at `/metrics` (`MetricsEndpoint`).
+public enum ProcessMetrics {
+    /// swift-metrics takes one bootstrap per process, and a metric made before it reports nowhere: each server
+    /// touches this while building its application, before a request can make one.
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Our requests take from a tenth of a millisecond (a cached token) to a few hundred (a sign-in's argon2id):
+        // the default buckets start at 5 ms and would put nearly everything in the first one.
+        factory.valueHistogramBuckets["gatehouse_revocation_stream_lag_seconds"] = [0, 1, 2, 5, 10, 30, 60]
+        factory.valueHistogramBuckets["gatehouse_database_commit_writes"] = [1, 2, 4, 8, 16, 32, 64, 128]
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    // Gatehouse's own metrics, named here and nowhere else. Hummingbird's middleware adds request counts
+    // (`hb_requests`) and latency histograms (`http_server_request_duration`) by route, method and status.
+
+    /// A token endpoint answer that issued tokens, by `grant_type` (RFC 6749 §4).
+    public static func tokenIssued(grantType: String) {
+        Counter(label: "gatehouse_tokens_issued_total", dimensions: [("grant_type", grantType)]).increment()
+    }
+
+    /// A tools/call as the audit log records it.
+    public static func toolCall(_ tool: String, outcome: String, dryRun: Bool) {
+        Counter(label: "gatehouse_tool_calls_total", dimensions: [("tool", tool), ("outcome", outcome), ("dry_run", dryRun ? "true" : "false")])
+            .increment()
+    }
+
+    /// How long after it was revoked a revocation reached this resource-server (whole seconds at the source).
+    public static func revocationReceived(lagSeconds: Double) {
+        Recorder(label: "gatehouse_revocation_stream_lag_seconds", aggregate: true).record(lagSeconds)
+    }
+
+    /// One commit of the durable database: how many writes it carried, and how long it took to reach the disk.
+    public static func databaseCommit(writes: Int, duration: Duration) {
+        Recorder(label: "gatehouse_database_commit_writes", aggregate: true).record(writes)
+        Metrics.Timer(label: "gatehouse_database_commit_duration_seconds").recordNanoseconds(
+            duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// Writes waiting for the durable database's next commit: above zero under load, growing when the disk lags.
+    public static func databaseWritesWaiting(_ count: Int) {
+        Gauge(label: "gatehouse_database_writes_waiting").record(count)
+    }
+
+    /// `GATEHOUSE_METRICS_LISTEN`: serve `/metrics` on this address alone (for a scraper on another machine, with
+    /// the firewall deciding who reaches it); unset, the main port serves it to loopback callers only.
+    public static let listenSetting = Setting<ListenAddress>("METRICS_LISTEN", default: nil) { raw in ListenAddress.parse(raw) }
+    public static let settingKeys: Set<String> = ["METRICS_LISTEN"]
+}
