@@ -7,6 +7,7 @@ public struct AccountFrame: Sendable {
         case tokens = "/account/tokens"
         case security = "/account/security"
         case connect = "/account/connect"
+        case tools = "/tools"
 
         var label: String {
             switch self {
@@ -15,6 +16,7 @@ public struct AccountFrame: Sendable {
             case .tokens: "Access tokens"
             case .security: "Security"
             case .connect: "Connect an app"
+            case .tools: "Tools"
             }
         }
     }

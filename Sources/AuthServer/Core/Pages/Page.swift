@@ -23,4 +23,5 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case recoveryCodes = "recovery-codes"
     case secondFactorResetNotice = "second-factor-reset-notice"
     case accountConnect = "account-connect"
+    case tools
 }
