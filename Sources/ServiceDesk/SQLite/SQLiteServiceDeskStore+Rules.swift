@@ -1,8 +1,7 @@
 import Foundation
 import GRDB
-import ToolKit
 
-/// Rule runs and the audit log read by grant or person.
+/// Rule runs, newest first.
 extension SQLiteServiceDeskStore {
     static let ruleExecutionOrder = KeysetOrder(
         list: "rule_executions", [("rule_execution.started_at", ascending: false), ("rule_execution.id", ascending: true)])
@@ -26,19 +25,6 @@ extension SQLiteServiceDeskStore {
                 db, select: "SELECT rule_execution.* FROM rule_execution", conditions: conditions, order: Self.ruleExecutionOrder, page: request
             ) { [.date($0.startedAt), .text($0.id)] }
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.compactMap(\.companyID), scope: scope))
-        }
-    }
-
-    public func auditEntries(tenantID: String, of selection: AuditSelection, limit: Int) async throws -> [AuditEntry] {
-        let (column, value) = switch selection {
-        case .grant(let id): ("grant_id", id)
-        case .subject(let subject): ("subject", subject)
-        }
-        return try await database.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND \(column) = ? ORDER BY seq DESC LIMIT ?"),
-                arguments: [tenantID, value, limit]
-            ).reversed().map { try AuditEntry(row: $0) }
         }
     }
 }

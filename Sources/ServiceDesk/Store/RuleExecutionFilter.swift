@@ -24,9 +24,3 @@ public struct RuleExecutionFilter: Sendable, Equatable {
         self.since = since
     }
 }
-
-/// Whose audit entries `auditEntries(tenantID:of:limit:)` reads: one grant's (`sid`) or one person's (`sub`).
-public enum AuditSelection: Sendable, Equatable {
-    case grant(String)
-    case subject(String)
-}

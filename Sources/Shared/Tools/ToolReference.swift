@@ -53,7 +53,6 @@ public struct ToolReference: Codable, Sendable, Equatable {
 
     /// On the resource's host, beside its metadata.
     public static func url(forResource resource: String) -> String {
-        guard let components = URLComponents(string: resource), let scheme = components.scheme, let host = components.host else { return resource }
-        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")\(path)"
+        (URLOrigin.of(resource) ?? resource) + path
     }
 }

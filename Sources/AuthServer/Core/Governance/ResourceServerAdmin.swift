@@ -124,7 +124,7 @@ public struct ResourceServerAdmin: Sendable {
         if body != nil { headers.append(("Content-Type", "application/json")) }
         let answer: (status: Int, body: Data)
         do {
-            answer = try await transport(method, Self.origin(of: tenant.resource) + path, headers, body)
+            answer = try await transport(method, (URLOrigin.of(tenant.resource) ?? tenant.resource) + path, headers, body)
         } catch {
             throw Failure.unavailable("\(error)")
         }
@@ -139,11 +139,6 @@ public struct ResourceServerAdmin: Sendable {
         guard let states = try? JSONDecoder().decode([String: Bool].self, from: data) else { throw Failure.unavailable("its feature answer could not be read") }
         // A module this auth-server does not know yet is left out rather than failing the page.
         return Dictionary(uniqueKeysWithValues: states.compactMap { name, on in ToolModule(rawValue: name).map { ($0, on) } })
-    }
-
-    static func origin(of resource: String) -> String {
-        guard let components = URLComponents(string: resource), let scheme = components.scheme, let host = components.host else { return resource }
-        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
     }
 
     /// Our own resource-server on its public URL: a trusted peer, so no SSRF guard, but a short deadline.
