@@ -2,7 +2,8 @@
 `resource-server admin tenant set --feature billing=off`; the running resource-server drops list_invoices from
 tools/list (the official MCP Python SDK, both protocol eras) and billing:read from its RFC 9728 metadata within
 seconds, answers a call of it anyway with a tool error naming the switch, and the auth-server's consent page,
-which reads that metadata, stops offering billing:read.
+which reads that metadata, stops offering billing:read; its /tools page, read from the resource-server's
+reference, marks list_invoices switched off.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def eventually(check, what: str):
     return result
 
 
-def test_billing_switched_off_leaves_tools_list_metadata_and_consent(browser):
+def test_billing_switched_off_leaves_tools_list_metadata_and_consent(browser, artifacts):
     with running_gatehouse() as house:
         added = house.admin("user", "add", "--email", "boss@example.com", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
         assert added.returncode == 0, added.stderr
@@ -84,6 +85,16 @@ def test_billing_switched_off_leaves_tools_list_metadata_and_consent(browser):
 
         # The consent page learns it from the metadata: billing:read is no longer offered.
         eventually(lambda: consent_scopes() == ["tickets:read"], "the consent page stops offering billing:read")
+
+        # The tools reference on the auth-server marks the module's tools.
+        def invoices_marked() -> bool:
+            browser.get(f"{house.issuer}/tools")
+            return "switched off" in browser.find_element(By.ID, "list_invoices-title").text
+        eventually(invoices_marked, "/tools marks list_invoices switched off")
+        assert "switched off" not in browser.find_element(By.ID, "list_open_tickets-title").text
+        assert not browser.find_elements(By.TAG_NAME, "script")
+        browser.get(f"{house.issuer}/tools#list_invoices")
+        browser.save_screenshot(str(artifacts / "tools-reference.png"))
 
         # And back on.
         assert house.resource_command("admin", "tenant", "set", "--feature", "billing=on").returncode == 0
