@@ -394,6 +394,17 @@ struct ServiceDeskWriteTests {
             // Still high-trust: without a fresh second factor it is challenged, dry run or not.
             let stale = try await client.call("run_rule", ["rule_id": .string(rule.id), "dry_run": false], as: desk.admin, scope: scope)
             #expect(stale.status == .forbidden)
+
+            // Under confirm_writes, dry_run: false previews; the confirming call, which carries out what was previewed, runs it.
+            try await withConfirmWrites(desk.environment.serviceDesk) {
+                let preview = try await write(client, "run_rule", ["rule_id": .string(rule.id), "dry_run": false], as: desk.admin, secondFactorAge: 30)
+                let confirmation = try #require(preview.structured?["confirmation_id"]?.stringValue, "\(preview.text)")
+                #expect(try await stored() == [id] + before)
+                let confirmed = try await write(
+                    client, "run_rule", ["rule_id": .string(rule.id), "confirm": .string(confirmation)], as: desk.admin, secondFactorAge: 30)
+                #expect(confirmed.structured?["status"] == "done", "\(confirmed.text)")
+                #expect(try await stored().count == before.count + 2)
+            }
         }
     }
 
