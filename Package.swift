@@ -120,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "ResourceServerTests",
             dependencies: [
-                "ResourceServerCore", "ToolKit", "ServiceDesk",
+                // AuthServerCore: the auth-server's admin client is tested against this server in process.
+                "ResourceServerCore", "ToolKit", "ServiceDesk", "AuthServerCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

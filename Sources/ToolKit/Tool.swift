@@ -10,6 +10,8 @@ public struct Tool: Sendable {
     public let outputSchema: JSONValue?
     public let requiredScopes: [String]
     public let kind: ToolKind
+    /// The part of the catalogue the tool belongs to, which a tenant can switch off; nil for none (`whoami`).
+    public let module: ToolModule?
     /// The roles that may use the tool on top of holding its scopes; nil for anyone with a valid token.
     public let roles: Set<Role>?
     public let run: @Sendable (ToolInvocation) async throws -> ToolOutput
@@ -24,7 +26,7 @@ public struct Tool: Sendable {
 
     public init(
         name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue? = nil,
-        requiredScopes: [String], kind: ToolKind, roles: Set<Role>? = nil, run: @escaping @Sendable (ToolInvocation) async throws -> ToolOutput
+        module: ToolModule?, requiredScopes: [String], kind: ToolKind, roles: Set<Role>? = nil, run: @escaping @Sendable (ToolInvocation) async throws -> ToolOutput
     ) {
         precondition(Self.isValidName(name), "tool name '\(name)' must match ^[a-zA-Z0-9_-]{1,64}$")
         self.name = name
@@ -34,6 +36,7 @@ public struct Tool: Sendable {
         self.outputSchema = outputSchema
         self.requiredScopes = requiredScopes
         self.kind = kind
+        self.module = module
         self.roles = roles
         self.run = run
     }
@@ -41,7 +44,7 @@ public struct Tool: Sendable {
     /// The same tool for fewer roles.
     public func limited(to roles: Set<Role>) -> Tool {
         Tool(name: name, title: title, description: description, inputSchema: inputSchema, outputSchema: outputSchema,
-             requiredScopes: requiredScopes, kind: kind, roles: roles, run: run)
+             module: module, requiredScopes: requiredScopes, kind: kind, roles: roles, run: run)
     }
 
     /// The roles the tool is for, in the catalogue's order; nil when it is for everyone.

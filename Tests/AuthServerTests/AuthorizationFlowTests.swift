@@ -36,10 +36,14 @@ struct OAuthHouse {
         }
     }
 
+    /// What the resource publishes when it cannot be reached: every scope stays grantable.
+    static let unreachableResource = ResourceToolCatalog { _ in throw CancellationError() }
+
     /// - Parameter environment: an environment to use instead of a fresh one, e.g. one an HTTP test serves.
+    /// - Parameter resourceTools: the resource's metadata as consent reads it; by default unreachable.
     static func make(
         role: Role = .technician, grantTypes: [String] = ["authorization_code", "refresh_token"], redirect: String = redirect,
-        pinned: Bool = false, environment: AuthServerEnvironment? = nil
+        pinned: Bool = false, environment: AuthServerEnvironment? = nil, resourceTools: ResourceToolCatalog = unreachableResource
     ) async throws -> OAuthHouse {
         let directory = try TemporaryDirectory(creating: false)
         let environment = if let environment { environment } else {
@@ -58,7 +62,7 @@ struct OAuthHouse {
         let clients = ClientDirectory(storage: environment.storage, documents: pinned ? PinnedDocument(pinned: client) : NoDocuments())
         return OAuthHouse(
             directory: directory, environment: environment, tenant: tenant, user: user, client: client,
-            flow: AuthorizationFlow(storage: environment.storage, clients: clients),
+            flow: AuthorizationFlow(storage: environment.storage, clients: clients, resourceTools: resourceTools),
             minter: TokenMinter(
                 storage: environment.storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing),
                 elevationWindowSeconds: Elevation.defaultWindowSeconds)

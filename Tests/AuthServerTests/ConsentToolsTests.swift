@@ -30,26 +30,26 @@ struct ConsentToolsTests {
             "a staff-only tool is not promised to a company user, and a role this server does not know hides only its tool")
     }
 
-    @Test("The metadata is read from the RFC 9728 URL of the resource, kept five minutes, and a failure is retried after half a minute")
+    @Test("The metadata is read from the RFC 9728 URL of the resource, kept ten seconds, and a failure is retried after half a minute")
     func caching() async {
         let fetched = Mutex<[String]>([])
         let failing = Mutex(false)
         let catalog = ResourceToolCatalog { url in
             fetched.withLock { $0.append(url) }
             if failing.withLock({ $0 }) { throw CancellationError() }
-            return Data(#"{"gatehouse_tools":[{"name":"get_ticket","scopes":["tickets:read"],"kind":"read"}]}"#.utf8)
+            return Data(#"{"scopes_supported":["tickets:read"],"gatehouse_tools":[{"name":"get_ticket","scopes":["tickets:read"],"kind":"read"}]}"#.utf8)
         }
         let start = Date()
         let resource = "https://acme.example.com/mcp"
         #expect(await catalog.tools(forResource: resource, now: start).map(\.name) == ["get_ticket"])
-        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(299)).map(\.name) == ["get_ticket"])
+        #expect(await catalog.published(forResource: resource, now: start.addingTimeInterval(9))?.scopes == ["tickets:read"])
         #expect(fetched.withLock { $0 } == ["https://acme.example.com/.well-known/oauth-protected-resource/mcp"])
         failing.withLock { $0 = true }
-        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(301)).isEmpty)
-        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(330)).isEmpty)
+        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(11)).isEmpty)
+        #expect(await catalog.published(forResource: resource, now: start.addingTimeInterval(40)) == nil, "unreadable: nil, so nothing is narrowed")
         #expect(fetched.withLock { $0.count } == 2, "a failure is not retried for 30 s")
         failing.withLock { $0 = false }
-        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(332)).map(\.name) == ["get_ticket"])
+        #expect(await catalog.tools(forResource: resource, now: start.addingTimeInterval(42)).map(\.name) == ["get_ticket"])
     }
 
     @Test("The consent page lists each scope's tools for the person's role, and says a high-trust tool needs a recent second factor",

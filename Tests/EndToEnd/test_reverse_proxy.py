@@ -143,6 +143,13 @@ def test_one_origin_serves_both_servers_through_nginx(proxied):
     unauthenticated = httpx2.post(origin + "/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
     assert unauthenticated.status_code == 401
     assert f'resource_metadata="{origin}/.well-known/oauth-protected-resource/mcp"' in unauthenticated.headers["www-authenticate"]
+    # What the auth-server reads from the resource-server on the same origin: the tools reference and the admin API.
+    reference = httpx2.get(origin + "/tools-reference").json()
+    assert "list_invoices" in [tool["name"] for tool in reference["tools"]]
+    admin = httpx2.get(origin + "/internal/admin/features")
+    assert admin.status_code == 401 and "resource_metadata=" in admin.headers["www-authenticate"]
+    page = httpx2.get(origin + "/tools")
+    assert page.status_code == 303 and page.headers["location"] == "/login?return_to=/tools"
 
 
 def test_two_client_addresses_are_throttled_apart(proxied):

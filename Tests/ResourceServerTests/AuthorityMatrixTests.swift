@@ -56,6 +56,8 @@ struct AuthorityMatrixTests {
         Row(tool: "list_recent_changes", scopes: ["tickets:read", "alerts:read"], roles: everyone),
         Row(tool: "search_global", scopes: ["search:read"], roles: everyone) { _ in ["query": "printer"] },
         Row(tool: "get_audit_log_for_ticket", scopes: ["audit:read"], roles: staff) { ["ticket_id": .string(try ticket($0).id)] },
+        Row(tool: "list_rules", scopes: ["rules:run"], roles: [.admin]),
+        Row(tool: "list_rule_executions", scopes: ["rules:run"], roles: [.admin]),
         Row(tool: "create_ticket", scopes: ["tickets:write"], roles: everyone) {
             ["customer_id": .string($0.companyA.id), "subject": "Matrix", "description": "Dry.", "dry_run": true]
         },

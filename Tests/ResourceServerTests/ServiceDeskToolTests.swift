@@ -18,7 +18,7 @@ struct ServiceDeskToolTests {
     static let toolNames = [
         "list_customers", "get_customer", "get_customer_status_snapshot", "list_open_tickets", "get_ticket", "search_tickets",
         "list_my_assignments", "list_alerts", "get_alert", "list_assets", "get_asset", "list_contracts", "list_backups_failing",
-        "list_invoices", "list_recent_changes", "search_global", "get_audit_log_for_ticket",
+        "list_invoices", "list_recent_changes", "search_global", "get_audit_log_for_ticket", "list_rules", "list_rule_executions",
     ]
 
     /// Calls a tool as `person` and checks the answer is a result whose structured content fits the tool's schema.

@@ -353,14 +353,58 @@ struct ServiceDeskWriteTests {
         try await desk.session { client in
             let unknown = try await write(client, "run_rule", ["rule_id": "rul_nope"], as: desk.admin, secondFactorAge: 30)
             #expect(unknown.isError && unknown.text.contains("No rule with id 'rul_nope'") && unknown.text.contains(rule.id) && unknown.text.contains(rule.name))
-            let run = try await write(client, "run_rule", ["rule_id": .string(rule.id), "customer_id": .string(desk.companyA.id)], as: desk.admin, secondFactorAge: 30)
+            let run = try await write(
+                client, "run_rule", ["rule_id": .string(rule.id), "customer_id": .string(desk.companyA.id), "dry_run": false], as: desk.admin,
+                secondFactorAge: 30)
+            #expect(run.structured?["status"] == "done", "\(run.text)")
             #expect(run.structured?["rule_execution"]?["outcome"] == "succeeded" && run.structured?["customer_id"] == .string(desk.companyA.id), "\(run.text)")
             if let disabled {
-                let off = try await write(client, "run_rule", ["rule_id": .string(disabled.id)], as: desk.admin, secondFactorAge: 30)
+                let off = try await write(client, "run_rule", ["rule_id": .string(disabled.id), "dry_run": false], as: desk.admin, secondFactorAge: 30)
                 #expect(off.isError && off.text.contains("is disabled"))
             }
             let technician = try await write(client, "run_rule", ["rule_id": .string(rule.id)], as: desk.technician, secondFactorAge: 30)
             #expect(technician.isError && technician.text.contains("run_rule is for admin accounts"))
+        }
+    }
+
+    @Test("run_rule is a dry run unless dry_run: false is passed: without it nothing is stored, with it the run is recorded")
+    func runRuleDryRunByDefault() async throws {
+        let desk = try await SeededDesk.writable.value
+        let rule = try #require(desk.records.rules.first { $0.enabled })
+        let admin = ServiceDeskScope(tenantID: Tenant.defaultID, companyID: nil)
+        @Sendable func stored() async throws -> [String] {
+            try await desk.environment.serviceDesk.ruleExecutions(RuleExecutionFilter(ruleID: rule.id), page: PageRequest(limit: 1000), scope: admin)
+                .items.map(\.id)
+        }
+        let tool = try #require(desk.environment.registry.tool(named: "run_rule"))
+        #expect(tool.description.hasPrefix("A dry run unless dry_run: false is passed explicitly"))
+        #expect(tool.inputSchema["properties"]?["dry_run"]?["default"] == true)
+        try await desk.session { client in
+            let before = try await stored()
+            let implicit = try await write(client, "run_rule", ["rule_id": .string(rule.id)], as: desk.admin, secondFactorAge: 30)
+            #expect(implicit.structured?["status"] == "dry_run" && implicit.text.hasPrefix("Dry run, nothing was changed"), "\(implicit.text)")
+            #expect(try await stored() == before, "a run_rule without dry_run stores no execution")
+            let explicit = try await write(client, "run_rule", ["rule_id": .string(rule.id), "dry_run": true], as: desk.admin, secondFactorAge: 30)
+            #expect(explicit.structured?["status"] == "dry_run")
+            #expect(try await stored() == before)
+            let real = try await write(client, "run_rule", ["rule_id": .string(rule.id), "dry_run": false], as: desk.admin, secondFactorAge: 30)
+            let id = try #require(real.structured?["rule_execution"]?["id"]?.stringValue, "\(real.text)")
+            #expect(real.structured?["status"] == "done")
+            #expect(try await stored() == [id] + before, "the real run is stored, newest first")
+            // Still high-trust: without a fresh second factor it is challenged, dry run or not.
+            let stale = try await client.call("run_rule", ["rule_id": .string(rule.id), "dry_run": false], as: desk.admin, scope: scope)
+            #expect(stale.status == .forbidden)
+
+            // Under confirm_writes, dry_run: false previews; the confirming call, which carries out what was previewed, runs it.
+            try await withConfirmWrites(desk.environment.serviceDesk) {
+                let preview = try await write(client, "run_rule", ["rule_id": .string(rule.id), "dry_run": false], as: desk.admin, secondFactorAge: 30)
+                let confirmation = try #require(preview.structured?["confirmation_id"]?.stringValue, "\(preview.text)")
+                #expect(try await stored() == [id] + before)
+                let confirmed = try await write(
+                    client, "run_rule", ["rule_id": .string(rule.id), "confirm": .string(confirmation)], as: desk.admin, secondFactorAge: 30)
+                #expect(confirmed.structured?["status"] == "done", "\(confirmed.text)")
+                #expect(try await stored().count == before.count + 2)
+            }
         }
     }
 

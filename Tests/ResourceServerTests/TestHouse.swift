@@ -27,7 +27,7 @@ struct TestHouse {
         WhoAmITool.tool,
         Tool(
             name: "list_things", title: "List things", description: "Lists things.",
-            inputSchema: ["type": "object", "properties": [:], "additionalProperties": false], requiredScopes: ["things:read"], kind: .read
+            inputSchema: ["type": "object", "properties": [:], "additionalProperties": false], module: nil, requiredScopes: ["things:read"], kind: .read
         ) { _ in ToolOutput(structured: ["things": []], text: "none") },
         Tool(
             name: "echo", title: "Echo", description: "Repeats text.",
@@ -36,28 +36,31 @@ struct TestHouse {
                 "properties": ["text": ["type": "string", "maxLength": 10], "count": ["type": "integer", "minimum": 1, "maximum": 5]],
                 "required": ["text"], "additionalProperties": false,
             ],
-            requiredScopes: [], kind: .read
+            module: nil, requiredScopes: [], kind: .read
         ) { invocation in
             ToolOutput(structured: ["text": invocation.arguments["text"] ?? .null], text: invocation.arguments["text"]?.stringValue ?? "")
         },
         Tool(
-            name: "explode", title: "Explode", description: "Always fails.", inputSchema: ["type": "object"], requiredScopes: [], kind: .write
+            name: "explode", title: "Explode", description: "Always fails.", inputSchema: ["type": "object"], module: nil, requiredScopes: [], kind: .write
         ) { _ in throw ToolError("the thing exploded") },
         Tool(
-            name: "crash", title: "Crash", description: "Fails unexpectedly.", inputSchema: ["type": "object"], requiredScopes: [], kind: .write
+            name: "crash", title: "Crash", description: "Fails unexpectedly.", inputSchema: ["type": "object"], module: nil, requiredScopes: [], kind: .write
         ) { _ in throw CocoaError(.fileNoSuchFile) },
     ]
 
     /// What the house would present to an auth-server's internal endpoints.
     static let credentials = ResourceServerCredentials(clientID: "gatehouse-resource-server", clientSecret: "gatehouse_cs_test")
 
-    init(pageSize: Int = 100, rateLimits: ToolRateLimits.Limits = ToolRateLimits.Limits(readsPerMinute: 100_000, writesPerMinute: 100_000)) async throws {
+    init(
+        pageSize: Int = 100, rateLimits: ToolRateLimits.Limits = ToolRateLimits.Limits(readsPerMinute: 100_000, writesPerMinute: 100_000),
+        tools: [Tool] = TestHouse.tools
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs-test-\(UUID().uuidString)").path
         let settings = ResourceServerSettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0), resource: Self.resource, issuer: Self.issuer, dataDirectory: directory,
             maxBodyBytes: Self.maxBodyBytes, rateLimits: rateLimits, credentials: Self.credentials
         )
-        environment = try await ResourceServerEnvironment.open(settings, registry: ToolRegistry(tools: Self.tools, pageSize: pageSize))
+        environment = try await ResourceServerEnvironment.open(settings, registry: ToolRegistry(tools: tools, pageSize: pageSize))
     }
 
     var keyFetch: RemoteKeySet.Fetch {
@@ -72,12 +75,12 @@ struct TestHouse {
 
     func token(
         scope: String = "", audience: String = Self.resource, tenant: String = Tenant.defaultID, expiresIn: Int64 = 600, grantID: String = "grant-1",
-        subject: String = "usr_1", issuedAt: Int64? = nil, authTime: Int64? = nil
+        subject: String = "usr_1", issuedAt: Int64? = nil, authTime: Int64? = nil, role: String = "technician"
     ) throws -> String {
         let now = issuedAt ?? Int64(Date().timeIntervalSince1970)
         let claims = AccessTokenClaims(
             issuer: Self.issuer, subject: subject, audience: audience, clientID: "client-1", scope: scope, issuedAt: now,
-            expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: grantID, tenantID: tenant, authTime: authTime, role: "technician"
+            expiresAt: now + expiresIn, tokenID: UUID().uuidString, grantID: grantID, tenantID: tenant, authTime: authTime, role: role
         )
         return try AccessTokenSigner(keyID: keyID, privateKey: signingKey).sign(claims)
     }

@@ -135,7 +135,7 @@ struct ElevationWindowTests {
     @Test("a high-trust tool is allowed within the configured window and the clock leeway, and asks again after it")
     func window() {
         let tool = Tool(
-            name: "close_ticket", title: "Close", description: "d", inputSchema: ["type": "object"], requiredScopes: ["tickets:write"], kind: .highTrust
+            name: "close_ticket", title: "Close", description: "d", inputSchema: ["type": "object"], module: nil, requiredScopes: ["tickets:write"], kind: .highTrust
         ) { _ in ToolOutput(structured: [:], text: "") }
         let now = Date(timeIntervalSince1970: 1_900_000_000)
         let authority = ToolAuthority(elevationWindowSeconds: 60)

@@ -15,6 +15,8 @@ public struct ResourceServerEnvironment: Sendable {
     public let audit: AuditRecorder
     /// One set of buckets per process, shared by every request.
     public let rateLimits: ToolRateLimits
+    /// The tenants' feature switches, read through a short cache.
+    public let features: FeatureSwitchboard
 
     public static let databaseFileName = "resource.sqlite"
 
@@ -27,7 +29,7 @@ public struct ResourceServerEnvironment: Sendable {
         return Self(
             settings: settings, storage: storage, serviceDesk: storage.serviceDesk,
             registry: registry ?? .standard(serviceDesk: storage.serviceDesk, audit: audit), audit: audit,
-            rateLimits: ToolRateLimits(limits: settings.rateLimits)
+            rateLimits: ToolRateLimits(limits: settings.rateLimits), features: FeatureSwitchboard(storage: storage)
         )
     }
 }

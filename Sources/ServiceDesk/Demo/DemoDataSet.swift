@@ -429,11 +429,15 @@ private struct DemoDataBuilder {
             let started = agoWithin(days: 0...30)
             let outcome: RuleExecution.Outcome = random.weighted([(.succeeded, 85), (.failed, 8), (.skipped, 7)])
             let tenantWide = index == 0 || index == 4
+            // Drawn in the order they always were, so the rest of the demo stays the same.
+            let id = random.identifier("rex")
+            let company = tenantWide ? nil : random.pick(customers).company.id
+            let finished = started + Int64(random.int(in: 1...90))
+            // Failures of the last week wait for the scheduler's retry, six hours after they ended.
+            let retry = outcome == .failed && started > ago(days: 7) ? date(finished + 6 * 3_600) : nil
             records.ruleExecutions.append(RuleExecution(
-                tenantID: tenantID, id: random.identifier("rex"), ruleID: made[index].id,
-                companyID: tenantWide ? nil : random.pick(customers).company.id, startedAt: date(started),
-                finishedAt: date(started + Int64(random.int(in: 1...90))), outcome: outcome,
-                summary: outcome == .skipped ? "Skipped: the condition no longer held." : random.pick(rules[index].4)
+                tenantID: tenantID, id: id, ruleID: made[index].id, companyID: company, startedAt: date(started), finishedAt: date(finished),
+                outcome: outcome, summary: outcome == .skipped ? "Skipped: the condition no longer held." : random.pick(rules[index].4), retryAt: retry
             ))
         }
     }

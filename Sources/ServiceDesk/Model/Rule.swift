@@ -45,9 +45,12 @@ public struct RuleExecution: Codable, Sendable, Equatable {
     public var finishedAt: Date?
     public var outcome: Outcome
     public var summary: String
+    /// A failed run the scheduler will try again at this time; nil when nothing is waiting.
+    public var retryAt: Date?
 
     public init(
-        tenantID: String, id: String, ruleID: String, companyID: String?, startedAt: Date, finishedAt: Date?, outcome: Outcome, summary: String
+        tenantID: String, id: String, ruleID: String, companyID: String?, startedAt: Date, finishedAt: Date?, outcome: Outcome, summary: String,
+        retryAt: Date? = nil
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -57,10 +60,14 @@ public struct RuleExecution: Codable, Sendable, Equatable {
         self.finishedAt = finishedAt
         self.outcome = outcome
         self.summary = summary
+        self.retryAt = retryAt
     }
+
+    /// Waiting to be tried again: failed, with a retry planned.
+    public var awaitsRetry: Bool { outcome == .failed && retryAt != nil }
 
     enum CodingKeys: String, CodingKey {
         case tenantID = "tenant_id", id, ruleID = "rule_id", companyID = "company_id", startedAt = "started_at", finishedAt = "finished_at"
-        case outcome, summary
+        case outcome, summary, retryAt = "retry_at"
     }
 }

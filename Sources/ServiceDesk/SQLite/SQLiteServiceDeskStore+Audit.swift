@@ -43,4 +43,18 @@ extension SQLiteServiceDeskStore {
             ).map { PositionedAuditEntry(position: $0["seq"], entry: try AuditEntry(row: $0)) }
         }
     }
+
+    /// The newest `limit` entries of one grant or person (an index each, migration v7), returned oldest first.
+    public func auditEntries(tenantID: String, of selection: AuditSelection, limit: Int) async throws -> [AuditEntry] {
+        let (column, value) = switch selection {
+        case .grant(let id): ("grant_id", id)
+        case .subject(let subject): ("subject", subject)
+        }
+        return try await database.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND \(column) = ? ORDER BY seq DESC LIMIT ?"),
+                arguments: [tenantID, value, limit]
+            ).reversed().map { try AuditEntry(row: $0) }
+        }
+    }
 }

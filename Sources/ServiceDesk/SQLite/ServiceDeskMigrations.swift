@@ -20,5 +20,8 @@ extension ServiceDeskSchema {
         migrator.registerMigration("v6: indexes in the order lists and the snapshot read") { db in
             try createListIndexes(db)
         }
+        migrator.registerMigration("v7: rule retries, audit by grant and by person") { db in
+            try createRuleRetriesAndAuditLookups(db)
+        }
     }
 }

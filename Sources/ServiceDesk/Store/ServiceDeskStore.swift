@@ -44,6 +44,10 @@ public protocol ServiceDeskStore: AuditLogStore {
     func perform(_ write: DeskWrite, audit: AuditTrail) async throws -> DeskWriteResult
     /// The tenant's automation rules by name.
     func rules(tenantID: String) async throws -> [Rule]
+    /// Rule runs, newest first.
+    func ruleExecutions(_ filter: RuleExecutionFilter, page: PageRequest, scope: ServiceDeskScope) async throws -> Page<RuleExecution>
+    /// The tenant's newest `limit` audit entries of one grant or one person, returned oldest first.
+    func auditEntries(tenantID: String, of selection: AuditSelection, limit: Int) async throws -> [AuditEntry]
     func settings(tenantID: String) async throws -> DeskSettings
     func saveSettings(_ settings: DeskSettings, tenantID: String) async throws
 

@@ -19,7 +19,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("changes", of: Self.changeSchema),
-            requiredScopes: ["tickets:read", "alerts:read"], kind: .read
+            module: .changes, requiredScopes: ["tickets:read", "alerts:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let since = try arguments.instant("since") ?? now().addingTimeInterval(-86_400)

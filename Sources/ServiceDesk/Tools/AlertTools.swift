@@ -21,7 +21,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("alerts", of: Self.alertSchema),
-            requiredScopes: ["alerts:read"], kind: .read
+            module: .alerts, requiredScopes: ["alerts:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 var filter = AlertFilter(customerID: arguments.string("customer_id"), assetID: arguments.string("asset_id"), severity: arguments.choice("severity"))
@@ -44,7 +44,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: ToolSchema.object(["alert_id": ToolSchema.id("The alert's id (alr_…).")], required: ["alert_id"]),
             outputSchema: Self.alertDetailSchema,
-            requiredScopes: ["alerts:read"], kind: .read
+            module: .alerts, requiredScopes: ["alerts:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("alert_id")!

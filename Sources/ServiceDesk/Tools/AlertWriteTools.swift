@@ -20,7 +20,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: Self.alertWriteSchema(noteDescription: "Who is on it and what happens next."),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["alerts:write"], kind: .write
+            module: .alerts, requiredScopes: ["alerts:write"], kind: .write
         ) { invocation in
             try await write(invocation) { arguments, _ in .updateAlert(alertID: arguments.string("alert_id")!, action: .acknowledged, note: arguments.string("note")) }
         }
@@ -34,7 +34,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: Self.alertWriteSchema(noteDescription: "What fixed it, or why it was a false alarm."),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["alerts:write"], kind: .write
+            module: .alerts, requiredScopes: ["alerts:write"], kind: .write
         ) { invocation in
             try await write(invocation) { arguments, _ in .updateAlert(alertID: arguments.string("alert_id")!, action: .resolved, note: arguments.string("note")) }
         }

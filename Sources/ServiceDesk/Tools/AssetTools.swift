@@ -22,7 +22,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("assets", of: Self.assetSchema),
-            requiredScopes: ["assets:read"], kind: .read
+            module: .assets, requiredScopes: ["assets:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let asOf = now()
@@ -50,7 +50,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: ToolSchema.object(["asset_id": ToolSchema.id("The device's id (ast_…).")], required: ["asset_id"]),
             outputSchema: Self.assetDetailSchema,
-            requiredScopes: ["assets:read"], kind: .read
+            module: .assets, requiredScopes: ["assets:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("asset_id")!

@@ -17,7 +17,7 @@ extension ServiceDeskTools {
                 "ticket_id": ToolSchema.id("The ticket's id (tkt_…)."), "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ], required: ["ticket_id"]),
             outputSchema: ToolSchema.list("entries", of: Self.auditSchema),
-            requiredScopes: ["audit:read"], kind: .read
+            module: .audit, requiredScopes: ["audit:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("ticket_id")!

@@ -18,7 +18,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("backups", of: Self.backupSchema),
-            requiredScopes: ["assets:read"], kind: .read
+            module: .backups, requiredScopes: ["assets:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let since = try arguments.instant("since") ?? now().addingTimeInterval(-7 * 86_400)

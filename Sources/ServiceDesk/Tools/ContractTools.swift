@@ -20,7 +20,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("contracts", of: Self.contractSchema),
-            requiredScopes: ["contracts:read"], kind: .read
+            module: .contracts, requiredScopes: ["contracts:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let asOf = now()

@@ -21,7 +21,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("customers", of: Self.customerSchema),
-            requiredScopes: ["customers:read"], kind: .read
+            module: .customers, requiredScopes: ["customers:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let page = try await store.customers(
@@ -45,7 +45,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: ToolSchema.object(["customer_id": ToolSchema.id("The customer's id (cus_…).")], required: ["customer_id"]),
             outputSchema: Self.customerDetailSchema,
-            requiredScopes: ["customers:read"], kind: .read
+            module: .customers, requiredScopes: ["customers:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("customer_id")!
@@ -77,7 +77,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: ToolSchema.object(["customer_id": ToolSchema.id("The customer's id (cus_…).")], required: ["customer_id"]),
             outputSchema: Self.snapshotSchema,
-            requiredScopes: ["customers:read", "tickets:read", "alerts:read", "assets:read", "contracts:read"], kind: .read
+            module: .customers, requiredScopes: ["customers:read", "tickets:read", "alerts:read", "assets:read", "contracts:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("customer_id")!

@@ -19,7 +19,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("invoices", of: Self.invoiceSchema),
-            requiredScopes: ["billing:read"], kind: .read
+            module: .billing, requiredScopes: ["billing:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let asOf = now()

@@ -26,7 +26,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit,
             ], required: ["query"]),
             outputSchema: ToolSchema.list("results", of: Self.searchHitSchema),
-            requiredScopes: ["search:read"], kind: .read
+            module: .search, requiredScopes: ["search:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 var kinds = (arguments.strings("kinds") ?? []).compactMap(GlobalSearchHit.Kind.init(rawValue:))

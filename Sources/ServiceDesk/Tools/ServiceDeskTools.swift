@@ -21,7 +21,7 @@ public struct ServiceDeskTools: Sendable {
     /// (the scope catalogue decides who may hold a scope), unless it names fewer itself.
     public var all: [Tool] {
         let tools = customerTools + ticketTools + alertTools + assetTools + contractTools + backupTools + invoiceTools + activityTools + searchTools
-            + auditTools + ticketWriteTools.filter { $0.kind == .write } + alertWriteTools + ticketWriteTools.filter { $0.kind == .highTrust } + ruleTools
+            + auditTools + ruleReadTools + ticketWriteTools.filter { $0.kind == .write } + alertWriteTools + ticketWriteTools.filter { $0.kind == .highTrust } + ruleTools
         return tools.map { tool in tool.roles == nil ? tool.limited(to: Self.roles(allowedBy: tool.requiredScopes)) : tool }
     }
 

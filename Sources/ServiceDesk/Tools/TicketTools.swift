@@ -24,7 +24,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("tickets", of: Self.ticketSchema),
-            requiredScopes: ["tickets:read"], kind: .read
+            module: .tickets, requiredScopes: ["tickets:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 var filter = TicketFilter(customerID: arguments.string("customer_id"), priority: arguments.choice("priority"))
@@ -47,7 +47,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit, "cursor": ToolSchema.cursor,
             ]),
             outputSchema: ToolSchema.list("tickets", of: Self.ticketSchema),
-            requiredScopes: ["tickets:read"], kind: .read, roles: Self.staff
+            module: .tickets, requiredScopes: ["tickets:read"], kind: .read, roles: Self.staff
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 var filter = TicketFilter(assignees: ServiceDeskScope.assigneeKeys(of: invocation.caller))
@@ -69,7 +69,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: ToolSchema.object(["ticket_id": ToolSchema.id("The ticket's id (tkt_…).")], required: ["ticket_id"]),
             outputSchema: Self.ticketDetailSchema,
-            requiredScopes: ["tickets:read"], kind: .read
+            module: .tickets, requiredScopes: ["tickets:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let id = arguments.string("ticket_id")!
@@ -106,7 +106,7 @@ extension ServiceDeskTools {
                 "limit": ToolSchema.limit,
             ], required: ["query"]),
             outputSchema: ToolSchema.list("tickets", of: Self.ticketHitSchema),
-            requiredScopes: ["tickets:read"], kind: .read
+            module: .tickets, requiredScopes: ["tickets:read"], kind: .read
         ) { invocation in
             try await read(invocation) { arguments, scope in
                 let status: Ticket.Status? = arguments.choice("status")

@@ -24,7 +24,7 @@ extension ServiceDeskTools {
                 "asset_id": ToolSchema.id("The customer's device it concerns (ast_…), if any."),
             ], required: ["subject", "description"]),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["tickets:write"], kind: .write
+            module: .tickets, requiredScopes: ["tickets:write"], kind: .write
         ) { invocation in
             try await write(invocation) { arguments, scope throws(ToolError) in
                 guard let customer = arguments.string("customer_id") ?? scope.companyID else {
@@ -49,7 +49,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: Self.writeSchema(["ticket_id": ToolSchema.id("The ticket's id (tkt_…)."), "body": Self.noteBody], required: ["ticket_id", "body"]),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["tickets:write"], kind: .write
+            module: .tickets, requiredScopes: ["tickets:write"], kind: .write
         ) { invocation in
             try await write(invocation) { arguments, _ in .addNote(ticketID: arguments.string("ticket_id")!, visibility: .public, body: arguments.string("body")!) }
         }
@@ -64,7 +64,7 @@ extension ServiceDeskTools {
                 """,
             inputSchema: Self.writeSchema(["ticket_id": ToolSchema.id("The ticket's id (tkt_…)."), "body": Self.noteBody], required: ["ticket_id", "body"]),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["notes:write"], kind: .write, roles: Self.staff
+            module: .tickets, requiredScopes: ["notes:write"], kind: .write, roles: Self.staff
         ) { invocation in
             try await write(invocation) { arguments, _ in .addNote(ticketID: arguments.string("ticket_id")!, visibility: .internal, body: arguments.string("body")!) }
         }
@@ -83,7 +83,7 @@ extension ServiceDeskTools {
                 "note": ToolSchema.string("A public reply to add with the change, e.g. why it waits on the customer.", maxLength: ToolPolicy.maximumNoteLength),
             ], required: ["ticket_id", "status"]),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["tickets:write"], kind: .write, roles: Self.staff
+            module: .tickets, requiredScopes: ["tickets:write"], kind: .write, roles: Self.staff
         ) { invocation in
             try await write(invocation) { arguments, _ in
                 .setTicketStatus(ticketID: arguments.string("ticket_id")!, status: arguments.choice("status")!, note: arguments.string("note"))
@@ -104,7 +104,7 @@ extension ServiceDeskTools {
                 "resolution": ToolSchema.string("A closing public reply: what was done.", maxLength: ToolPolicy.maximumNoteLength),
             ], required: ["ticket_id"]),
             outputSchema: Self.writeOutputSchema,
-            requiredScopes: ["tickets:write"], kind: .highTrust
+            module: .tickets, requiredScopes: ["tickets:write"], kind: .highTrust
         ) { invocation in
             try await write(invocation) { arguments, _ in
                 .setTicketStatus(ticketID: arguments.string("ticket_id")!, status: .closed, note: arguments.string("resolution"))

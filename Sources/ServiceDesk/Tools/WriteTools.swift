@@ -13,12 +13,15 @@ extension ServiceDeskTools {
         static let all: Set<String> = [dryRun, idempotencyKey, confirm]
     }
 
-    /// An input schema with the write controls added to the tool's own arguments.
-    static func writeSchema(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+    /// An input schema with the write controls added to the tool's own arguments. `dryRunByDefault`: the tool
+    /// changes something only when called with `dry_run: false` given explicitly.
+    static func writeSchema(_ properties: [String: JSONValue], required: [String] = [], dryRunByDefault: Bool = false) -> JSONValue {
         var properties = properties
         properties[WriteControl.dryRun] = [
-            "type": "boolean", "default": false,
-            "description": "true: work out and return exactly what would change, and change nothing.",
+            "type": "boolean", "default": .bool(dryRunByDefault),
+            "description": dryRunByDefault
+                ? "Default true: work out and return exactly what would change, and change nothing. Pass false to make the change."
+                : "true: work out and return exactly what would change, and change nothing.",
         ]
         properties[WriteControl.idempotencyKey] = ToolSchema.string(
             "Any unique text, e.g. a UUID. Retrying with the same key and the same arguments within 24 hours returns the first answer "
@@ -49,16 +52,18 @@ extension ServiceDeskTools {
     }
 
     /// Runs a write: `change` turns the checked arguments into the store's terms; everything else
-    /// (scope, mode, fingerprint, the store's refusals as messages) is the same for every write tool.
+    /// (scope, mode, fingerprint, the store's refusals as messages) is the same for every write tool. With
+    /// `dryRunByDefault`, only an explicit `dry_run: false` makes the change.
     func write(
-        _ invocation: ToolInvocation, _ change: (ToolArguments, ServiceDeskScope) throws(ToolError) -> DeskChange
+        _ invocation: ToolInvocation, dryRunByDefault: Bool = false, _ change: (ToolArguments, ServiceDeskScope) throws(ToolError) -> DeskChange
     ) async throws -> ToolOutput {
         let scope = try Self.scope(of: invocation)
         let arguments = ToolArguments(invocation.arguments)
         let deskChange = try change(arguments, scope)
         let now = now()
-        let dryRun = arguments.bool(WriteControl.dryRun) ?? false
         let confirmation = arguments.string(WriteControl.confirm)
+        // A confirmation carries out a change previewed earlier, so it counts as asking for the real thing.
+        let dryRun = arguments.bool(WriteControl.dryRun) ?? (dryRunByDefault && confirmation == nil)
         let mode: DeskWrite.Mode
         if dryRun {
             guard confirmation == nil else { throw ToolError("Give dry_run or confirm, not both: confirm carries out a previewed change.") }

@@ -7,11 +7,8 @@ public enum ProtectedResourceMetadataLocation {
 
     /// RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
     public static func url(forResource resource: String) -> String {
-        guard let components = URLComponents(string: resource), let scheme = components.scheme, let host = components.host else {
-            return resource
-        }
-        let port = components.port.map { ":\($0)" } ?? ""
+        guard let origin = URLOrigin.of(resource), let components = URLComponents(string: resource) else { return resource }
         let path = components.path == "/" ? "" : components.path
-        return "\(scheme)://\(host)\(port)\(wellKnownPrefix)\(path)"
+        return origin + wellKnownPrefix + path
     }
 }

@@ -47,6 +47,10 @@ public enum ScopeCatalog {
         requested.filter { definition(named: $0)?.roles.contains(role) ?? false }
     }
 
+    /// Whether tools name the scope: every one but `offline_access` and `mfa`, which no resource metadata lists
+    /// (`scopes_supported` leaves `mfa` out on purpose) and no feature switch takes away.
+    public static func isToolScope(_ name: String) -> Bool { name != offlineAccess && name != Elevation.scope }
+
     /// Everything the role may hold but elevation, which is only ever asked for: what a request without
     /// `scope` gets (RFC 6749 §3.3 default).
     public static func everything(for role: Role) -> [String] {

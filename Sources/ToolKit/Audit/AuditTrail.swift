@@ -103,6 +103,8 @@ public enum AuditOutcome: String, Sendable {
     /// The call was refused before it ran: scopes, role, second factor.
     case refused
     case rateLimited = "rate_limited"
+    /// The tool's module is switched off for the tenant; nothing ran.
+    case switchedOff = "switched_off"
     /// A write replayed for a repeated idempotency key: nothing changed.
     case replayed
     /// The first step of a confirmed write: a preview, nothing changed.

@@ -4,46 +4,77 @@ import NIOCore
 import Shared
 import Synchronization
 
-/// The tools a grant opens, as the resource-server publishes them (`gatehouse_tools` in its RFC 9728
-/// metadata), so the consent page can name them under each scope. Read from the tenant's resource
-/// metadata URL and kept five minutes; when it cannot be read, the page shows the scopes alone and the
-/// next try waits half a minute, so a resource-server outage never slows consent down for long.
+/// What the resource-server publishes in its RFC 9728 metadata for the tenant: the tools a grant opens
+/// (`gatehouse_tools`), so the consent page can name them under each scope, and `scopes_supported`, which leaves
+/// out the scopes of modules the tenant switched off, so consent stops offering and granting them. Read from the
+/// tenant's resource metadata URL and kept ten seconds (a switch should reach consent about as fast as it reaches
+/// the resource-server); when it cannot be read, the page shows the scopes alone, every scope stays grantable as
+/// before switches existed, and the next try waits half a minute, so a resource-server outage never slows consent
+/// down for long.
 public final class ResourceToolCatalog: Sendable {
     public typealias Fetch = @Sendable (_ url: String) async throws -> Data
 
+    /// One reading of the metadata.
+    public struct Published: Sendable, Equatable {
+        public let tools: [PublishedTool]
+        /// `scopes_supported`; nil when the metadata has none.
+        public let scopes: Set<String>?
+    }
+
     private struct Entry {
-        let tools: [PublishedTool]
+        let published: Published?
         let expires: Date
     }
 
     private struct Metadata: Decodable {
         let tools: [PublishedTool]?
-        enum CodingKeys: String, CodingKey { case tools = "gatehouse_tools" }  // PublishedTool.metadataMember
+        let scopes: [String]?
+        enum CodingKeys: String, CodingKey {
+            case tools = "gatehouse_tools"  // PublishedTool.metadataMember
+            case scopes = "scopes_supported"
+        }
     }
 
-    static let lifetime: TimeInterval = 300
+    static let lifetime: TimeInterval = 10
     static let retryAfterFailure: TimeInterval = 30
 
     private let fetch: Fetch
     private let entries = Mutex<[String: Entry]>([:])
+    private let references = Mutex<[String: (document: ToolReference.Document?, expires: Date)]>([:])
 
     public init(fetch: @escaping Fetch = ResourceToolCatalog.httpFetch) {
         self.fetch = fetch
     }
 
     public func tools(forResource resource: String, now: Date = Date()) async -> [PublishedTool] {
-        if let entry = entries.withLock({ $0[resource] }), entry.expires > now { return entry.tools }
-        let tools: [PublishedTool]?
+        await published(forResource: resource, now: now)?.tools ?? []
+    }
+
+    /// The metadata's tools and scopes; nil when it cannot be read.
+    public func published(forResource resource: String, now: Date = Date()) async -> Published? {
+        if let entry = entries.withLock({ $0[resource] }), entry.expires > now { return entry.published }
+        let published: Published?
         do {
-            let data = try await fetch(ProtectedResourceMetadataLocation.url(forResource: resource))
-            tools = try JSONDecoder().decode(Metadata.self, from: data).tools ?? []
+            let metadata = try JSONDecoder().decode(Metadata.self, from: try await fetch(ProtectedResourceMetadataLocation.url(forResource: resource)))
+            published = Published(tools: metadata.tools ?? [], scopes: metadata.scopes.map(Set.init))
         } catch {
-            tools = nil
+            published = nil
         }
         entries.withLock {
-            $0[resource] = Entry(tools: tools ?? [], expires: now.addingTimeInterval(tools == nil ? Self.retryAfterFailure : Self.lifetime))
+            $0[resource] = Entry(published: published, expires: now.addingTimeInterval(published == nil ? Self.retryAfterFailure : Self.lifetime))
         }
-        return tools ?? []
+        return published
+    }
+
+    /// The tools reference the resource-server generates from its registry (`ToolReference.path`), for the /tools
+    /// page; nil when it cannot be read. Kept and retried like the metadata.
+    public func reference(forResource resource: String, now: Date = Date()) async -> ToolReference.Document? {
+        if let entry = references.withLock({ $0[resource] }), entry.expires > now { return entry.document }
+        let document = try? JSONDecoder().decode(ToolReference.Document.self, from: try await fetch(ToolReference.url(forResource: resource)))
+        references.withLock {
+            $0[resource] = (document, now.addingTimeInterval(document == nil ? Self.retryAfterFailure : Self.lifetime))
+        }
+        return document
     }
 
     /// The tools a grant of `scopes` lets an app call for a person of `role`, under `scope`: those that
@@ -61,6 +92,7 @@ public final class ResourceToolCatalog: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
         guard response.status == .ok else { throw HTTPClientError.invalidURL }
-        return Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        // The reference, with every tool's schemas, is the larger of the two documents.
+        return Data(buffer: try await response.body.collect(upTo: 4 << 20))
     }
 }

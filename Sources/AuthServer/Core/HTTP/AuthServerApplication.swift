@@ -7,8 +7,8 @@ import Shared
 /// pages and the browser side of OAuth (authorize, consent, connected apps) carry the session instead.
 public enum AuthServerApplication {
     /// - Parameters:
-    ///   - resourceTools: where the consent page learns which tools a scope opens; by default the resource-server's
-    ///     metadata over HTTP.
+    ///   - resourceTools: where consent learns which tools a scope opens and which scopes the resource still publishes;
+    ///     by default the resource-server's metadata over HTTP.
     ///   - pages: the pages' services; by default made from the environment (tests pass ones that count throttle delays).
     public static func router(
         environment: AuthServerEnvironment, logger: Logger = Logger(label: "auth-server"), resourceTools: ResourceToolCatalog = ResourceToolCatalog(),
@@ -26,7 +26,7 @@ public enum AuthServerApplication {
                 replayStore: InMemoryClientAssertionReplayStore(
                     perClientCapacity: ClientAuthenticationPolicy.replayEntriesPerClient(
                         tokenRequestsPerMinute: environment.settings.tokenRequestsPerMinute))
-            ), logger: logger
+            ), resourceTools: resourceTools, logger: logger
         )
 
         let router = Router(context: AuthRequestContext.self)
@@ -49,6 +49,7 @@ public enum AuthServerApplication {
         let pages = if let pages { pages } else { try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey) }
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)
+        ToolsReferenceRoutes(pages: pages, resourceTools: resourceTools).add(to: router)
         router.answerUnservedMethods()
         return router
     }

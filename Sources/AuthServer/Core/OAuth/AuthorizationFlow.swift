@@ -27,6 +27,8 @@ import Shared
 public struct AuthorizationFlow: Sendable {
     let storage: any AuthStorage
     let clients: ClientDirectory
+    /// What the resource publishes: a scope of a switched-off module is never asked for nor granted.
+    let resourceTools: ResourceToolCatalog
 
     public enum Outcome: Equatable, Sendable {
         /// 400 page: the redirect URI cannot be trusted with the error.
@@ -91,7 +93,8 @@ public struct AuthorizationFlow: Sendable {
                 .accessDenied("The person may not connect this app"), redirectURI: request.redirectURI, state: request.state, issuer: tenant.issuer)
             return .refused(refusal, back: back)
         }
-        let scopes = RequestedAccess.grantable(request.requestedScopes, for: person.user.role)
+        let scopes = RequestedAccess.grantable(
+            request.requestedScopes, for: person.user.role, published: await resourceTools.published(forResource: request.resource)?.scopes)
         let stepUp = request.asksForSecondFactor(scopes: scopes)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
         if !request.prompt.contains("consent"), !stepUp, request.identityAssured, let consented, Set(scopes).isSubset(of: consented) {
@@ -129,7 +132,8 @@ public struct AuthorizationFlow: Sendable {
             return .refused(refusal)
         }
         let requestID = OpaqueToken.make(.consentRequest)
-        let scopes = RequestedAccess.grantable(authorization.requestedScopes, for: person.user.role)
+        let scopes = RequestedAccess.grantable(
+            authorization.requestedScopes, for: person.user.role, published: await resourceTools.published(forResource: authorization.resource)?.scopes)
         try await storage.insertPendingAuthorization(
             PendingAuthorization(
                 tenantID: tenant.id, idHash: requestID.hash, userID: person.user.id, clientID: authorization.clientID,

@@ -17,7 +17,11 @@ struct OAuthServices: Sendable {
     let revocationStream: RevocationStreamEndpoint
     let elevationWindowSeconds: Int
 
-    init(environment: AuthServerEnvironment, documents: any ClientMetadataResolving, assertions: ClientAssertionVerifier, logger: Logger) {
+    /// - Parameter resourceTools: what the resource-server publishes, which narrows what a consent may grant.
+    init(
+        environment: AuthServerEnvironment, documents: any ClientMetadataResolving, assertions: ClientAssertionVerifier,
+        resourceTools: ResourceToolCatalog, logger: Logger
+    ) {
         let storage = environment.storage
         let clients = ClientDirectory(storage: storage, documents: documents)
         let authenticator = ClientAuthenticator(clients: clients, assertions: assertions)
@@ -28,7 +32,7 @@ struct OAuthServices: Sendable {
         self.storage = storage
         keyRing = environment.keyRing
         elevationWindowSeconds = environment.settings.elevationWindowSeconds
-        flow = AuthorizationFlow(storage: storage, clients: clients)
+        flow = AuthorizationFlow(storage: storage, clients: clients, resourceTools: resourceTools)
         token = TokenEndpoint(
             limits: limits, authenticator: authenticator, admission: ClientAdmission(storage: storage),
             authorizationCode: AuthorizationCodeGrant(storage: storage, minter: minter, logger: logger),

@@ -24,8 +24,13 @@ struct RequestedAccess: Sendable, Equatable {
     }
 
     /// What the person is asked to grant: the scopes asked for (everything their role may hold when none were
-    /// named, RFC 6749 §3.3), narrowed to the role.
-    static func grantable(_ requested: [String]?, for role: Role) -> [String] {
-        ScopeCatalog.narrow(requested ?? ScopeCatalog.everything(for: role), to: role)
+    /// named, RFC 6749 §3.3), narrowed to the role, and to what the resource publishes: a tool scope its RFC 9728
+    /// `scopes_supported` no longer lists belongs only to modules the tenant switched off, and is never granted.
+    /// `published` is nil when the metadata cannot be read: then nothing more is dropped (every scope, as before
+    /// feature switches), because consent must not fail with the resource-server.
+    static func grantable(_ requested: [String]?, for role: Role, published: Set<String>?) -> [String] {
+        let narrowed = ScopeCatalog.narrow(requested ?? ScopeCatalog.everything(for: role), to: role)
+        guard let published else { return narrowed }
+        return narrowed.filter { published.contains($0) || !ScopeCatalog.isToolScope($0) }
     }
 }

@@ -7,6 +7,7 @@ public struct AccountFrame: Sendable {
         case tokens = "/account/tokens"
         case security = "/account/security"
         case connect = "/account/connect"
+        case tools = "/tools"
         /// Shown to admins only: the admin pages (`AdminFrame`).
         case admin = "/admin"
 
@@ -17,6 +18,7 @@ public struct AccountFrame: Sendable {
             case .tokens: "Access tokens"
             case .security: "Security"
             case .connect: "Connect an app"
+            case .tools: "Tools"
             case .admin: "Administration"
             }
         }

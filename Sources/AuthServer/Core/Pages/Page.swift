@@ -23,6 +23,7 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case recoveryCodes = "recovery-codes"
     case secondFactorResetNotice = "second-factor-reset-notice"
     case accountConnect = "account-connect"
+    case tools
     /// Partials every admin page includes: its frame, and the code field of a change form.
     case adminFrame = "admin-frame"
     case adminCode = "admin-code"

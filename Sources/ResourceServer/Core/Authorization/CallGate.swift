@@ -48,11 +48,12 @@ struct CallGate: Sendable {
         case admitted([Decision])
     }
 
-    func admit(_ calls: [MCPRequest], caller: Caller, tenant: Tenant, now: Date = Date()) -> Admission {
+    /// - Parameter switchedOff: the tenant's modules whose tools are answered with a tool error naming the switch.
+    func admit(_ calls: [MCPRequest], caller: Caller, tenant: Tenant, switchedOff: Set<ToolModule> = [], now: Date = Date()) -> Admission {
         var judged: [(call: MCPRequest, trail: AuditTrail, kind: ToolKind, decision: Decision, outcome: AuditOutcome?)] = []
         for call in calls {
             let trail = Self.trail(of: call, caller: caller, tenant: tenant)
-            switch judge(call, trail: trail, caller: caller, tenant: tenant, now: now) {
+            switch judge(call, trail: trail, caller: caller, tenant: tenant, switchedOff: switchedOff, now: now) {
             case .challenge(let needed, let description):
                 record(trail, .refused)
                 return .refused(.insufficientScope(needed: needed, description: description))
@@ -108,7 +109,7 @@ struct CallGate: Sendable {
         case decided(ToolKind, Decision, AuditOutcome?)
     }
 
-    private func judge(_ call: MCPRequest, trail: AuditTrail, caller: Caller, tenant: Tenant, now: Date) -> Judgement {
+    private func judge(_ call: MCPRequest, trail: AuditTrail, caller: Caller, tenant: Tenant, switchedOff: Set<ToolModule>, now: Date) -> Judgement {
         // A malformed call is answered -32602, and costs a read like any other so it is no free way to flood the log.
         func malformed(_ message: String) -> Judgement { .decided(.read, .answered(.failure(.invalidParams(message))), .error) }
         guard let name = call.toolName else { return malformed("name must be a string") }
@@ -116,6 +117,10 @@ struct CallGate: Sendable {
             return malformed("Unknown tool: \(String(name.prefix(Tool.maximumNameLength))). Call tools/list for the tools this token can use.")
         }
         guard let arguments = call.callArguments.objectValue else { return malformed("arguments must be an object") }
+        // Before scopes: a challenge for a switched-off module's scope would only be narrowed away at consent.
+        if let module = tool.module, switchedOff.contains(module) {
+            return .decided(tool.kind, .answered(.success(Self.errorResult(module.switchedOffMessage + "."))), .switchedOff)
+        }
         switch authority.verdict(tool, for: caller, now: now) {
         case .allowed: break
         case .missingScopes(let needed):

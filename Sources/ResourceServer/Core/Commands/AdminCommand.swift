@@ -71,7 +71,7 @@ struct AdminCommand: AsyncParsableCommand {
 
     struct TenantSettings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "tenant", abstract: "Show or change the tenant's write policy.", subcommands: [Show.self, Set.self]
+            commandName: "tenant", abstract: "Show or change the tenant's write policy and feature switches.", subcommands: [Show.self, Set.self]
         )
 
         struct Show: AsyncParsableCommand {
@@ -82,25 +82,51 @@ struct AdminCommand: AsyncParsableCommand {
                 let environment = try await CommandEnvironment.open(tenant: tenant)
                 let settings = try await environment.serviceDesk.settings(tenantID: tenant)
                 print("confirm_writes = \(settings.confirmWrites ? "on" : "off")")
+                print(FeatureSwitch.describe(switchedOff: try await environment.storage.switchedOffModules(tenantID: tenant)).joined(separator: "\n"))
             }
         }
 
         struct Set: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Change the tenant's settings.",
-                discussion: "confirm_writes on: every write tool answers a preview and a confirmation id first, and acts only when called again with confirm."
+                discussion: """
+                    confirm_writes on: every write tool answers a preview and a confirmation id first, and acts only when called again with confirm. \
+                    --feature MODULE=off hides the module's tools from tools/list and the metadata, and answers a call of one with a tool error \
+                    naming the switch; =on brings them back. Modules: \(ToolModule.names). whoami is in no module. Running servers apply a change \
+                    within \(Int(FeatureSwitchboard.lifetime)) seconds.
+                    """
             )
             @Option(help: "Tenant id.") var tenant = Tenant.defaultID
-            @Option(name: .customLong("confirm-writes"), help: "on or off.") var confirmWrites: Switch
+            @Option(name: .customLong("confirm-writes"), help: "on or off.") var confirmWrites: Switch?
+            @Option(name: .customLong("feature"), help: "MODULE=on or MODULE=off; repeatable.") var features: [String] = []
 
             enum Switch: String, ExpressibleByArgument, CaseIterable {
                 case on, off
             }
 
+            func validate() throws {
+                guard confirmWrites != nil || !features.isEmpty else { throw ValidationError("Give --confirm-writes or --feature (or both).") }
+                for feature in features {
+                    do {
+                        _ = try FeatureSwitch.parse(feature)
+                    } catch {
+                        throw ValidationError("--feature \(error.description)")
+                    }
+                }
+            }
+
             func run() async throws {
                 let environment = try await CommandEnvironment.open(tenant: tenant)
-                try await environment.serviceDesk.saveSettings(DeskSettings(confirmWrites: confirmWrites == .on), tenantID: tenant)
-                print("confirm_writes = \(confirmWrites.rawValue) for tenant '\(tenant)'; running servers apply it to the next write")
+                if let confirmWrites {
+                    try await environment.serviceDesk.saveSettings(DeskSettings(confirmWrites: confirmWrites == .on), tenantID: tenant)
+                    print("confirm_writes = \(confirmWrites.rawValue) for tenant '\(tenant)'; running servers apply it to the next write")
+                }
+                guard !features.isEmpty else { return }
+                let switches = try features.map { try FeatureSwitch.parse($0) }
+                try await environment.features.set(
+                    Dictionary(switches.map { ($0.module, $0.enabled) }, uniquingKeysWith: { _, last in last }), tenantID: tenant)
+                for item in switches { print("feature \(item.module.rawValue) = \(item.enabled ? "on" : "off") for tenant '\(tenant)'") }
+                print("running servers apply feature switches within \(Int(FeatureSwitchboard.lifetime)) seconds")
             }
         }
     }

@@ -10,7 +10,7 @@ public struct ResourceServerCommand: AsyncParsableCommand {
         commandName: "resource-server",
         abstract: "Gatehouse MCP resource server.",
         discussion: "Settings come from GATEHOUSE_<KEY> environment variables and the file named by GATEHOUSE_CONFIG.",
-        subcommands: [Serve.self, SeedDemoCommand.self, AdminCommand.self],
+        subcommands: [Serve.self, SeedDemoCommand.self, AdminCommand.self, ToolsReferenceCommand.self],
         defaultSubcommand: Serve.self
     )
 

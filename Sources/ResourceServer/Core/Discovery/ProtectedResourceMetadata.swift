@@ -26,14 +26,18 @@ struct ProtectedResourceMetadata: Codable, Equatable {
         case tools = "gatehouse_tools"  // PublishedTool.metadataMember
     }
 
-    /// `scopes_supported` holds every tool scope and never the second factor's `mfa`, which clients must
-    /// only ask for when challenged (docs/tokens.md § MFA elevation).
-    init(resource: String, issuer: String, registry: ToolRegistry) {
+    /// `scopes_supported` holds every scope of the tools the tenant offers and never the second factor's `mfa`,
+    /// which clients must only ask for when challenged (docs/tokens.md § MFA elevation). A switched-off module's
+    /// tools are left out, and with them a scope only they need: the auth-server reads this to stop offering it.
+    init(resource: String, issuer: String, registry: ToolRegistry, switchedOff: Set<ToolModule> = []) {
         self.resource = resource
         self.authorizationServers = [issuer]
         self.bearerMethodsSupported = ["header"]
-        self.scopesSupported = registry.allScopes.isEmpty ? nil : registry.allScopes
+        let scopes = registry.scopes(switchedOff: switchedOff)
+        self.scopesSupported = scopes.isEmpty ? nil : scopes
         self.resourceName = "Gatehouse"
-        self.tools = registry.tools.map { PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind, roles: $0.roleNames) }
+        self.tools = registry.offered(switchedOff: switchedOff).map {
+            PublishedTool(name: $0.name, scopes: $0.requiredScopes, kind: $0.kind, roles: $0.roleNames)
+        }
     }
 }

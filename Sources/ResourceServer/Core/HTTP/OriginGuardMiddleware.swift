@@ -26,8 +26,5 @@ struct OriginGuardMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static func origin(of url: String) -> String? {
-        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
-        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")".lowercased()
-    }
+    static func origin(of url: String) -> String? { URLOrigin.of(url)?.lowercased() }
 }

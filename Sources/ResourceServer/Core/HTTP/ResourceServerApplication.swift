@@ -33,7 +33,7 @@ public enum ResourceServerApplication {
             rateLimits: environment.rateLimits, audit: environment.audit)
         let endpoint = MCPEndpoint(
             gate: gate, dispatcher: MCPDispatcher(registry: environment.registry, gate: gate), challenge: challenge,
-            maxBodyBytes: settings.maxBodyBytes
+            maxBodyBytes: settings.maxBodyBytes, features: environment.features
         )
         let originGuard = OriginGuardMiddleware<ResourceRequestContext>(resource: tenant.resource, extra: settings.allowedOrigins)
 
@@ -60,12 +60,22 @@ public enum ResourceServerApplication {
         for path in Set([ProtectedResourceMetadataLocation.wellKnownPrefix, ProtectedResourceMetadataLocation.wellKnownPrefix + resourcePath]) {
             metadata.get(RouterPath(path)) { _, context in
                 guard let tenant = context.tenant else { throw HTTPError(.notFound) }
+                let switchedOff = try await environment.features.switchedOff(tenantID: tenant.id)
+                // Kept briefly: a module switched off leaves the metadata, and the consent page, within seconds.
                 return try JSONResponse.make(
-                    ProtectedResourceMetadata(resource: tenant.resource, issuer: tenant.issuer, registry: environment.registry),
-                    cacheControl: "max-age=300"
+                    ProtectedResourceMetadata(resource: tenant.resource, issuer: tenant.issuer, registry: environment.registry, switchedOff: switchedOff),
+                    cacheControl: "max-age=\(Int(FeatureSwitchboard.lifetime))"
                 )
             }
             metadata.on(RouterPath(path), method: .options) { _, _ in Response(status: .noContent) }
+        }
+
+        // The reference the auth-server's /tools page shows: what tools/list tells any token holder, with every
+        // tool's scopes and roles (which the metadata publishes anyway) and the tenant's switches marked.
+        metadata.get(RouterPath(ToolReference.path)) { _, context in
+            guard let tenant = context.tenant else { throw HTTPError(.notFound) }
+            let switchedOff = try await environment.features.switchedOff(tenantID: tenant.id)
+            return try JSONResponse.make(environment.registry.reference(switchedOff: switchedOff), cacheControl: "max-age=\(Int(FeatureSwitchboard.lifetime))")
         }
 
         // `/mcp` and `/mcp/` are both served directly: redirects lose the Authorization header in some clients (docs/clients.md).
@@ -76,6 +86,10 @@ public enum ResourceServerApplication {
         mcp.on("", method: .options) { _, _ in Response(status: .noContent) }
         mcp.add(middleware: AuthenticationMiddleware(authenticator: authenticator, challenge: challenge))
             .post("") { request, context in try await endpoint.post(request, context: context) }
+        InternalAdminRoutes(
+            features: environment.features, serviceDesk: environment.serviceDesk, audit: environment.audit,
+            authority: AdminAuthority(elevationWindowSeconds: settings.elevationWindowSeconds)
+        ).add(to: router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator, challenge: challenge)))
         // Every other method gets 405, GET and DELETE on /mcp among them: a stateless server has no standalone SSE
         // stream and no session to end (MCP transports (2025-11-25) § Listening for Messages from the Server,
         // § Session Management; 2026-07-28 § Earlier Streamable HTTP Revisions).

@@ -23,15 +23,18 @@ struct MCPDispatcher: Sendable {
         self.gate = gate
     }
 
-    /// `call` is what the gate decided for a `tools/call` request; nil for every other method.
-    func handle(_ request: MCPRequest, call: CallGate.Decision?, caller: Caller, tenant: Tenant, logger: Logger) async -> Result<JSONValue, JSONRPCError> {
+    /// `call` is what the gate decided for a `tools/call` request; nil for every other method. `switchedOff`: the
+    /// tenant's modules whose tools are not listed.
+    func handle(
+        _ request: MCPRequest, call: CallGate.Decision?, caller: Caller, tenant: Tenant, switchedOff: Set<ToolModule> = [], logger: Logger
+    ) async -> Result<JSONValue, JSONRPCError> {
         do {
             var result: [String: JSONValue]
             switch (request.era, request.method, call) {
             case (.handshake, "initialize", _): result = try initialize(request.params)
             case (.handshake, "ping", _): result = [:]
             case (.modern, "server/discover", _): result = discover()
-            case (_, "tools/list", _): result = try listTools(request, caller: caller)
+            case (_, "tools/list", _): result = try listTools(request, caller: caller, switchedOff: switchedOff)
             case (_, "tools/call", let decision?):
                 guard case .object(let called) = try await gate.run(decision, caller: caller, tenant: tenant, logger: logger).get() else {
                     throw JSONRPCError(code: JSONRPCError.internalErrorCode, message: "Internal error")
@@ -69,14 +72,14 @@ struct MCPDispatcher: Sendable {
         ]
     }
 
-    private func listTools(_ request: MCPRequest, caller: Caller) throws(JSONRPCError) -> [String: JSONValue] {
+    private func listTools(_ request: MCPRequest, caller: Caller, switchedOff: Set<ToolModule>) throws(JSONRPCError) -> [String: JSONValue] {
         let cursor: String?
         switch request.params["cursor"] {
         case nil, .null?: cursor = nil
         case .string(let value)?: cursor = value
         default: throw .invalidParams("cursor must be a string")
         }
-        let page = try registry.page(for: caller, cursor: cursor)
+        let page = try registry.page(for: caller, cursor: cursor, switchedOff: switchedOff)
         var result: [String: JSONValue] = ["tools": .array(page.tools.map(\.listing))]
         if let next = page.nextCursor { result["nextCursor"] = .string(next) }
         if request.era == .modern {

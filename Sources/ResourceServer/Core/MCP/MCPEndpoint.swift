@@ -14,6 +14,7 @@ struct MCPEndpoint: Sendable {
     let dispatcher: MCPDispatcher
     let challenge: BearerChallenge
     let maxBodyBytes: Int
+    let features: FeatureSwitchboard
 
     enum Header {
         static let protocolVersion = HTTPField.Name("MCP-Protocol-Version")!
@@ -57,8 +58,9 @@ struct MCPEndpoint: Sendable {
             guard case .request(let call) = item, call.method == "tools/call" else { return nil }
             return call
         }
+        let switchedOff = try await features.switchedOff(tenantID: tenant.id)
         var decisions: [CallGate.Decision]
-        switch gate.admit(calls, caller: caller, tenant: tenant) {
+        switch gate.admit(calls, caller: caller, tenant: tenant, switchedOff: switchedOff) {
         case .refused(.insufficientScope(let needed, let description)): return challenge.insufficientScope(needed: needed, description: description)
         case .refused(.rateLimited(let id, let retryAfter, let error)):
             var response = reply(error: error, id: id, status: 429, sse: sse)
@@ -74,7 +76,8 @@ struct MCPEndpoint: Sendable {
             case .failed(let error, let id, let era): replies.append(Reply(message: Self.errorMessage(error, id: id), status: error.httpStatus(era: era)))
             case .request(let call):
                 let decision = call.method == "tools/call" ? decisions.popLast() : nil
-                let outcome = await dispatcher.handle(call, call: decision, caller: caller, tenant: tenant, logger: context.logger)
+                let outcome = await dispatcher.handle(
+                    call, call: decision, caller: caller, tenant: tenant, switchedOff: switchedOff, logger: context.logger)
                 switch outcome {
                 case .success(let result): replies.append(Reply(message: ["jsonrpc": "2.0", "id": call.id, "result": result], status: 200))
                 case .failure(let error): replies.append(Reply(message: Self.errorMessage(error, id: call.id), status: error.httpStatus(era: call.era)))

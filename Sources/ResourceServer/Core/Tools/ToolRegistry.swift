@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// The tools this server offers, in a fixed order so `tools/list` pages are stable.
@@ -18,15 +19,33 @@ public struct ToolRegistry: Sendable {
 
     public func tool(named name: String) -> Tool? { byName[name] }
 
-    /// Tools the caller's scopes, role and company allow (`ToolAuthority.isListed`).
-    public func visibleTools(for caller: Caller) -> [Tool] { tools.filter { ToolAuthority.isListed($0, for: caller) } }
+    /// Whether the tenant switched the tool's module off; a tool of no module never is.
+    public static func isSwitchedOff(_ tool: Tool, _ switchedOff: Set<ToolModule>) -> Bool {
+        tool.module.map(switchedOff.contains) ?? false
+    }
 
-    /// Every scope some tool needs, sorted: what the protected-resource metadata advertises.
-    public var allScopes: [String] { Array(Set(tools.flatMap(\.requiredScopes))).sorted() }
+    /// The tools a tenant with these modules switched off offers, in the registry's order.
+    public func offered(switchedOff: Set<ToolModule>) -> [Tool] {
+        switchedOff.isEmpty ? tools : tools.filter { !Self.isSwitchedOff($0, switchedOff) }
+    }
+
+    /// Tools the tenant offers and the caller's scopes, role and company allow (`ToolAuthority.isListed`).
+    public func visibleTools(for caller: Caller, switchedOff: Set<ToolModule> = []) -> [Tool] {
+        offered(switchedOff: switchedOff).filter { ToolAuthority.isListed($0, for: caller) }
+    }
+
+    /// Every scope some offered tool needs, sorted: what the protected-resource metadata advertises. A scope
+    /// goes only when every tool needing it is switched off.
+    public func scopes(switchedOff: Set<ToolModule> = []) -> [String] {
+        Array(Set(offered(switchedOff: switchedOff).flatMap(\.requiredScopes))).sorted()
+    }
+
+    /// Every scope some tool needs, whatever is switched off.
+    public var allScopes: [String] { scopes() }
 
     /// One page of the caller's tools. The cursor is opaque to clients: the name of the last tool sent.
-    func page(for caller: Caller, cursor: String?) throws(JSONRPCError) -> (tools: [Tool], nextCursor: String?) {
-        let visible = visibleTools(for: caller)
+    func page(for caller: Caller, cursor: String?, switchedOff: Set<ToolModule> = []) throws(JSONRPCError) -> (tools: [Tool], nextCursor: String?) {
+        let visible = visibleTools(for: caller, switchedOff: switchedOff)
         var start = 0
         if let cursor {
             guard let decoded = ToolListCursor.decode(cursor), let index = visible.firstIndex(where: { $0.name == decoded }) else {

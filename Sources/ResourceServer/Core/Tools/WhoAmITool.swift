@@ -22,7 +22,7 @@ enum WhoAmITool {
             "required": ["subject", "tenant", "client_id", "scopes", "token_kind"],
             "additionalProperties": false,
         ],
-        requiredScopes: [],
+        module: nil, requiredScopes: [],
         kind: .read
     ) { invocation in
         let claims = invocation.caller.claims
