@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import Shared
@@ -38,11 +39,18 @@ struct AdminPagesHTTPTests {
         }
     }
 
-    static func withAdmin(_ body: @escaping @Sendable (Admin) async throws -> Void) async throws {
+    static func withAdmin(
+        resourceServer: @escaping ResourceServerAdmin.Transport = { _, _, _, _ in throw CancellationError() }, _ body: @escaping @Sendable (Admin) async throws -> Void
+    ) async throws {
         let clock = TestClock()
-        try await HTTP.withApplication(pages: { environment in
-            try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey, now: { clock.now }, sleep: { _ in })
-        }) { environment, client in
+        try await HTTP.withApplication(
+            pages: { environment in
+                try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey, now: { clock.now }, sleep: { _ in })
+            },
+            resourceAdmin: { environment in
+                ResourceServerAdmin(keyRing: environment.keyRing, elevationWindowSeconds: Elevation.defaultWindowSeconds, transport: resourceServer)
+            }
+        ) { environment, client in
             let user = try await environment.addPerson(email: "boss@example.com", role: .admin)
             let factor = TOTPSecondFactor(store: environment.storage, keyEncryptionKey: environment.keyEncryptionKey, now: { clock.now })
             let enrolment = try #require(try await factor.beginEnrolment(user))
@@ -243,6 +251,61 @@ struct AdminPagesHTTPTests {
 
             let markup = try await admin.post("/admin/people", ["email": "<b>x</b>@example.com", "role": "technician", "password": "correct horse battery"])
             #expect(markup.status == .badRequest && !markup.body.contains("<b>x</b>"))
+        }
+    }
+
+    /// A resource-server's admin API as far as the features page uses it: the switches, and the scopes of the
+    /// token each call carried.
+    final class FeatureSwitches: Sendable {
+        let states = Mutex<[String: Bool]>(Dictionary(uniqueKeysWithValues: ToolModule.allCases.map { ($0.rawValue, true) }))
+        let scopes = Mutex<[String: [String]]>([:])
+
+        var transport: ResourceServerAdmin.Transport {
+            { method, url, headers, body in
+                let token = headers.first { $0.0 == "Authorization" }?.1.dropFirst("Bearer ".count) ?? ""
+                let payload = token.split(separator: ".")[1]
+                let claims = try JSONSerialization.jsonObject(with: try #require(Base64URL.decode(String(payload)))) as? [String: Any]
+                self.scopes.withLock { $0[method] = (claims?["scope"] as? String)?.split(separator: " ").map(String.init) ?? [] }
+                #expect(url == "https://acme.example.com/internal/admin/features")
+                if method == "PUT", let body {
+                    let changes = try JSONDecoder().decode([String: Bool].self, from: body)
+                    self.states.withLock { $0.merge(changes) { $1 } }
+                }
+                return (200, try JSONEncoder().encode(self.states.withLock { $0 }))
+            }
+        }
+    }
+
+    @Test("features: the switches as the resource-server has them; saving sends every module, as the admin with their second factor")
+    func features() async throws {
+        let switches = FeatureSwitches()
+        try await Self.withAdmin(resourceServer: switches.transport) { admin in
+            let page = try await admin.browser.get("/admin/features")
+            #expect(page.status == .ok && page.body.contains(#"id="module-billing" name="module-billing" type="checkbox" value="on" checked"#))
+            #expect(switches.scopes.withLock { $0["GET"] } == ["gatehouse:admin", "mfa"], "fresh from signing in with a code")
+
+            var kept: [String: String] = [:]
+            for module in ToolModule.allCases where module != .billing && module != .rules { kept["module-" + module.rawValue] = "on" }
+            let saved = try await admin.post("/admin/features", kept)
+            #expect(saved.status == .ok && saved.body.contains("Saved: billing, rules switched off"))
+            #expect(switches.states.withLock { $0 }.filter { !$0.value }.keys.sorted() == ["billing", "rules"])
+            #expect(switches.scopes.withLock { $0["PUT"] }?.contains("mfa") == true)
+            #expect(!saved.body.contains(#"name="module-billing" type="checkbox" value="on" checked"#))
+
+            admin.clock.advance(by: Double(Elevation.defaultWindowSeconds + 1))
+            let stale = try await admin.post("/admin/features", [:])
+            #expect(stale.status == .forbidden && switches.states.withLock { $0 }.values.contains(true), "no code, nothing switched off")
+        }
+    }
+
+    @Test("features: while the resource-server cannot be reached the page says so, with no form")
+    func featuresUnreachable() async throws {
+        try await Self.withAdmin { admin in
+            let page = try await admin.browser.get("/admin/features")
+            #expect(page.status == .serviceUnavailable && page.body.contains("The resource-server cannot be reached"))
+            #expect(!page.body.contains("Save features"))
+            let post = try await admin.post("/admin/features", ["module-billing": "on"])
+            #expect(post.status == .badRequest && post.body.contains("cannot be reached"))
         }
     }
 }

@@ -21,7 +21,8 @@ struct AuthServerHTTPTests {
     static func withApplication(
         configure: (inout AuthServerSettings) -> Void = { _ in },
         resourceTools: ResourceToolCatalog = publishedTools,
-        pages: (@Sendable (AuthServerEnvironment) async throws -> PageServices)? = nil, testing: TestingSetup = .router,
+        pages: (@Sendable (AuthServerEnvironment) async throws -> PageServices)? = nil,
+        resourceAdmin: (@Sendable (AuthServerEnvironment) -> ResourceServerAdmin)? = nil, testing: TestingSetup = .router,
         _ body: @escaping @Sendable (AuthServerEnvironment, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = try TemporaryDirectory(creating: false)
@@ -33,7 +34,7 @@ struct AuthServerHTTPTests {
         let environment = try await AuthServerEnvironment.open(settings, reconcile: true)
         let app = Application(
             router: try await AuthServerApplication.router(
-                environment: environment, resourceTools: resourceTools, pages: try await pages?(environment)))
+                environment: environment, resourceTools: resourceTools, pages: try await pages?(environment), resourceAdmin: resourceAdmin?(environment)))
         try await app.test(testing) { client in try await body(environment, client) }
     }
 

@@ -1,7 +1,7 @@
 """The admin pages in headless Chromium, against the real binaries: an admin without two-step sign-in can look
 but not change; once enrolled, a change asks for a code from Debian's oathtool (an RFC 6238 implementation of
 its own), and the next ones within the elevation window do not; people are added and disabled, the app policy
-set and a registered app approved, each decision seen by the admin commands at once; anyone else gets 403
+set, a registered app approved and a feature switched off on the resource-server, each decision seen by the admin commands at once; anyone else gets 403
 (docs/security.md § The admin pages). A private house, because the tenant's policy changes."""
 
 from __future__ import annotations
@@ -86,6 +86,17 @@ def test_an_admin_manages_people_and_apps_with_a_second_factor(browser, artifact
         browser.save_screenshot(str(artifacts / "admin-apps.png"))
         rows = {line.split("\t")[0]: line.split("\t") for line in house.admin("client", "list").stdout.splitlines()}
         assert rows[client_id][4] == "approved", rows[client_id]
+
+        # Features live on the resource-server: the page switches one off there, as this admin.
+        browser.get(f"{house.issuer}/admin/features")
+        form = browser.find_element(By.CSS_SELECTOR, "form[action='/admin/features']")
+        billing = form.find_element(By.ID, "module-billing")
+        assert billing.is_selected()
+        billing.click()
+        submit(form, "Save features")
+        notice(browser, "Saved: billing switched off")
+        assert "feature billing = off" in house.resource_command("admin", "tenant", "show").stdout.splitlines()
+        assert not browser.find_element(By.ID, "module-billing").is_selected()
 
         # Anyone else is told the pages are for administrators.
         browser.delete_all_cookies()

@@ -10,9 +10,10 @@ public enum AuthServerApplication {
     ///   - resourceTools: where consent learns which tools a scope opens and which scopes the resource still publishes;
     ///     by default the resource-server's metadata over HTTP.
     ///   - pages: the pages' services; by default made from the environment (tests pass ones that count throttle delays).
+    ///   - resourceAdmin: how the admin pages reach the resource-server's admin API; by default over HTTP.
     public static func router(
         environment: AuthServerEnvironment, logger: Logger = Logger(label: "auth-server"), resourceTools: ResourceToolCatalog = ResourceToolCatalog(),
-        pages: PageServices? = nil
+        pages: PageServices? = nil, resourceAdmin: ResourceServerAdmin? = nil
     ) async throws -> Router<AuthRequestContext> {
         let tenants = try await environment.storage.allTenants()
         let documents = try CIMDClientResolver.make(settings: environment.settings, logger: logger)
@@ -48,7 +49,10 @@ public enum AuthServerApplication {
         }
         let pages = if let pages { pages } else { try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey) }
         PageRoutes.add(to: router, pages: pages)
-        OAuthBrowserRoutes.add(to: router, services: services, pages: pages, resourceTools: resourceTools)
+        OAuthBrowserRoutes.add(
+            to: router, services: services, pages: pages, resourceTools: resourceTools,
+            resourceAdmin: resourceAdmin
+                ?? ResourceServerAdmin(keyRing: environment.keyRing, elevationWindowSeconds: environment.settings.elevationWindowSeconds))
         ToolsReferenceRoutes(pages: pages, resourceTools: resourceTools).add(to: router)
         router.answerUnservedMethods()
         return router

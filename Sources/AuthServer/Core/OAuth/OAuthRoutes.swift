@@ -88,7 +88,10 @@ enum OAuthAPIRoutes {
 /// The browser side: /oauth/authorize, the consent page, connected apps and access tokens. Added after the page
 /// middleware, so they see the session and may throw `ErrorPage`.
 enum OAuthBrowserRoutes {
-    static func add(to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices, resourceTools: ResourceToolCatalog) {
+    static func add(
+        to router: Router<AuthRequestContext>, services: OAuthServices, pages: PageServices, resourceTools: ResourceToolCatalog,
+        resourceAdmin: ResourceServerAdmin
+    ) {
         router.get(RouterPath(AuthServerPaths.authorize)) { request, context in
             let tenant = try context.pageTenant()
             let person = context.signedIn?.person
@@ -108,7 +111,7 @@ enum OAuthBrowserRoutes {
         DeviceVerificationRoutes(flow: services.flow, storage: services.storage, pages: pages).add(to: router)
         ConnectedAppsRoutes(grants: services.grants, pages: pages).add(to: router)
         AccountTokensRoutes(tokens: services.personalAccessTokens, pages: pages).add(to: router)
-        AdminRoutes.add(to: router, pages: pages, elevationWindowSeconds: services.elevationWindowSeconds)
+        AdminRoutes.add(to: router, pages: pages, elevationWindowSeconds: services.elevationWindowSeconds, resourceAdmin: resourceAdmin)
     }
 }
 

@@ -30,4 +30,5 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case adminPeople = "admin-people"
     case adminPerson = "admin-person"
     case adminApps = "admin-apps"
+    case adminFeatures = "admin-features"
 }

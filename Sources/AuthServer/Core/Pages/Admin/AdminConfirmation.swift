@@ -27,6 +27,14 @@ struct AdminConfirmation: Sendable {
         return try await pages.secondFactor.isEnrolled(signedIn.user) ? .needsCode : .noSecondFactor
     }
 
+    /// The admin's sign-in as a token minted for them states it, with their second factor as an elevation while it
+    /// is within the window (what the resource-server's admin API asks of a change).
+    func authentication(of signedIn: SignedInSession) -> Authentication {
+        let session = signedIn.session
+        let byCode = session.authenticationMethods.first { $0 == AuthenticationMethod.oneTimePassword.rawValue || $0 == AuthenticationMethod.recoveryCode.rawValue }
+        return Authentication(authTime: session.authTime, methods: session.authenticationMethods, elevatedAt: byCode.map { _ in session.authTime }, elevatedBy: byCode)
+    }
+
     /// Why a change was not made, shown on the page it came from; the form's other fields are not lost: they
     /// are on the page again.
     struct Refusal: Error {

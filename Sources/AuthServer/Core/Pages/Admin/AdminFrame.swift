@@ -9,11 +9,13 @@ public struct AdminFrame: Sendable {
     public enum Section: String, CaseIterable, Sendable {
         case people = "/admin/people"
         case apps = "/admin/apps"
+        case features = "/admin/features"
 
         var label: String {
             switch self {
             case .people: "People"
             case .apps: "Apps"
+            case .features: "Features"
             }
         }
     }
