@@ -41,4 +41,17 @@ extension Browser {
         }
         return redirect
     }
+
+    /// Signs `person` in and opens the consent page of a public app's authorization request for `scope`.
+    func consentPage(_ environment: AuthServerEnvironment, for person: User, scope: String) async throws -> PageResponse {
+        let app = Client(
+            tenantID: Tenant.defaultID, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: "Desk CLI",
+            redirectURIs: ["http://127.0.0.1/callback"], authMethod: .none, createdAt: wholeSecond())
+        try await environment.storage.saveClient(app)
+        try await signIn(email: person.email, returnTo: "/account")
+        let authorize = "/oauth/authorize?response_type=code&client_id=\(app.id)&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback"
+            + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=\(FormEncoding.encode(scope))"
+        let consent = try #require(try await get(authorize).location)
+        return try await get(consent)
+    }
 }

@@ -57,16 +57,7 @@ struct ConsentToolsTests {
     func consentPageNamesTools(role: Role) async throws {
         try await AuthServerHTTPTests.withApplication { environment, client in
             let person = try await environment.addPerson(email: "person@example.com", role: role)
-            let app = Client(
-                tenantID: Tenant.defaultID, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: "Desk CLI",
-                redirectURIs: ["http://127.0.0.1/callback"], authMethod: .none, createdAt: wholeSecond())
-            try await environment.storage.saveClient(app)
-            let browser = Browser(client: client)
-            try await browser.signIn(email: person.email, returnTo: "/account")
-            let authorize = "/oauth/authorize?response_type=code&client_id=\(app.id)&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback"
-                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=tickets%3Aread%20tickets%3Awrite"
-            let consent = try #require(try await browser.get(authorize).location)
-            let page = try await browser.get(consent)
+            let page = try await Browser(client: client).consentPage(environment, for: person, scope: "tickets:read tickets:write")
             #expect(page.status == .ok)
             #expect(page.body.contains(#"<code class="tool">get_ticket</code>"#))
             #expect(page.body.contains(#"<code class="tool">close_ticket</code> (needs a second factor from the last 15 minutes)"#))

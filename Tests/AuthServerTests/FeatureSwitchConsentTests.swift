@@ -63,16 +63,7 @@ struct FeatureSwitchConsentTests {
     func consentPage() async throws {
         try await AuthServerHTTPTests.withApplication(resourceTools: Self.withoutBilling) { environment, client in
             let person = try await environment.addPerson(email: "admin@example.com", role: .admin)
-            let app = Client(
-                tenantID: Tenant.defaultID, id: "gh_" + RandomIdentifier.make(), kind: .dynamic, name: "Desk CLI",
-                redirectURIs: ["http://127.0.0.1/callback"], authMethod: .none, createdAt: wholeSecond())
-            try await environment.storage.saveClient(app)
-            let browser = Browser(client: client)
-            try await browser.signIn(email: person.email, returnTo: "/account")
-            let authorize = "/oauth/authorize?response_type=code&client_id=\(app.id)&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback"
-                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&scope=tickets%3Aread%20billing%3Aread"
-            let consent = try #require(try await browser.get(authorize).location)
-            let page = try await browser.get(consent)
+            let page = try await Browser(client: client).consentPage(environment, for: person, scope: "tickets:read billing:read")
             #expect(page.status == .ok)
             #expect(page.body.contains("tickets:read") && !page.body.contains("billing:read"))
         }

@@ -18,15 +18,20 @@ import Testing
 struct ResourceServerAdminClientTests {
     static let kek = KeyEncryptionKey.Source.value(Data((0..<32).map { UInt8($0) }).base64EncodedString())
 
+    /// An auth-server's environment for this house's tenant, in `directory`.
+    static func authServer(in directory: String) async throws -> AuthServerEnvironment {
+        try await AuthServerEnvironment.open(
+            AuthServerSettings(
+                listen: .init(host: "127.0.0.1", port: 0), issuer: TestHouse.issuer, resource: TestHouse.resource, dataDirectory: directory,
+                keyEncryptionKey: kek),
+            reconcile: true)
+    }
+
     @Test("An admin reads and, with a second factor in the window, changes switches and reads a person's tool calls; without one the change is refused")
     func againstResourceServer() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("as-admin-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let authServer = try await AuthServerEnvironment.open(
-            AuthServerSettings(
-                listen: .init(host: "127.0.0.1", port: 0), issuer: TestHouse.issuer, resource: TestHouse.resource, dataDirectory: directory,
-                keyEncryptionKey: Self.kek),
-            reconcile: true)
+        let authServer = try await Self.authServer(in: directory)
         let tenant = try await authServer.tenant()
         let keys = try await authServer.keyRing.publishedKeys(tenantID: tenant.id).keys
         let house = try await TestHouse()
@@ -91,11 +96,7 @@ struct ResourceServerAdminClientTests {
     func token() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("as-admin-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let authServer = try await AuthServerEnvironment.open(
-            AuthServerSettings(
-                listen: .init(host: "127.0.0.1", port: 0), issuer: TestHouse.issuer, resource: TestHouse.resource, dataDirectory: directory,
-                keyEncryptionKey: Self.kek),
-            reconcile: true)
+        let authServer = try await Self.authServer(in: directory)
         let tenant = try await authServer.tenant()
         let admin = User(tenantID: tenant.id, id: "usr_admin", email: "admin@example.com", passwordHash: "x", role: .admin, companyID: nil, createdAt: Date())
         let client = ResourceServerAdmin(keyRing: authServer.keyRing, elevationWindowSeconds: 900) { _, _, _, _ in (500, Data()) }
