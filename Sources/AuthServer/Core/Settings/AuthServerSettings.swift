@@ -34,6 +34,8 @@ public struct AuthServerSettings: Sendable {
     public var elevationWindowSeconds: Int
     /// The longest life a personal access token may be given, in days.
     public var personalAccessTokenMaxDays: Int
+    /// How long ledger entries are kept (`AuditRetention`).
+    public var auditRetentionDays: Int
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -77,7 +79,7 @@ public struct AuthServerSettings: Sendable {
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
         "TRUSTED_PROXIES", "ACCESS_TOKEN_SECONDS", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
-        "PAT_MAX_DAYS",
+        "PAT_MAX_DAYS", "AUDIT_RETENTION_DAYS",
     ]).union(TLSFiles.settingKeys)
 
     public init(
@@ -86,7 +88,7 @@ public struct AuthServerSettings: Sendable {
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
         registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
         tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds,
-        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays
+        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays, auditRetentionDays: Int = AuditRetention.defaultDays
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -105,6 +107,7 @@ public struct AuthServerSettings: Sendable {
         self.tls = tls
         self.elevationWindowSeconds = elevationWindowSeconds
         self.personalAccessTokenMaxDays = personalAccessTokenMaxDays
+        self.auditRetentionDays = auditRetentionDays
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -126,7 +129,8 @@ public struct AuthServerSettings: Sendable {
             tokenRequestsPerMinute: try tokenRequestsSetting.read(from: source),
             tls: try TLSFiles.read(from: source),
             elevationWindowSeconds: try Elevation.setting.read(from: source),
-            personalAccessTokenMaxDays: try personalAccessTokenMaxDaysSetting.read(from: source)
+            personalAccessTokenMaxDays: try personalAccessTokenMaxDaysSetting.read(from: source),
+            auditRetentionDays: try AuditRetention.setting.read(from: source)
         )
     }
 }
