@@ -20,5 +20,14 @@ extension ServiceDeskSchema {
         migrator.registerMigration("v6: indexes in the order lists and the snapshot read") { db in
             try createListIndexes(db)
         }
+        migrator.registerMigration("v7: audit entries in the ledger's shape") { db in
+            // The caller's email and address, as the auth-server's ledger keeps them; a grant's calls found by its id.
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_log ADD COLUMN actor_email TEXT;
+                    ALTER TABLE audit_log ADD COLUMN client_address TEXT;
+                    CREATE INDEX audit_log_by_grant ON audit_log(tenant_id, grant_id, seq);
+                    """)
+        }
     }
 }

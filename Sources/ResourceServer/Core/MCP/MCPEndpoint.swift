@@ -58,7 +58,7 @@ struct MCPEndpoint: Sendable {
             return call
         }
         var decisions: [CallGate.Decision]
-        switch gate.admit(calls, caller: caller, tenant: tenant) {
+        switch gate.admit(calls, caller: caller, tenant: tenant, address: context.clientAddress) {
         case .refused(.insufficientScope(let needed, let description)): return challenge.insufficientScope(needed: needed, description: description)
         case .refused(.rateLimited(let id, let retryAfter, let error)):
             var response = reply(error: error, id: id, status: 429, sse: sse)

@@ -27,11 +27,13 @@ public struct ResourceServerSettings: Sendable {
     /// Reverse proxies whose X-Forwarded-For names the caller's address, which a personal access token's
     /// "last used" shows.
     public var trustedProxies: TrustedProxies
+    /// How long tool-call audit entries are kept (`AuditRetention`, the same setting as the auth-server's ledger).
+    public var auditRetentionDays: Int
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
-        "TRUSTED_PROXIES",
+        "TRUSTED_PROXIES", "AUDIT_RETENTION_DAYS",
     ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys)
 
     public init(
@@ -39,7 +41,7 @@ public struct ResourceServerSettings: Sendable {
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
         logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
         elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil,
-        trustedProxies: TrustedProxies = .none
+        trustedProxies: TrustedProxies = .none, auditRetentionDays: Int = AuditRetention.defaultDays
     ) {
         self.listen = listen
         self.resource = resource
@@ -55,6 +57,7 @@ public struct ResourceServerSettings: Sendable {
         self.elevationWindowSeconds = elevationWindowSeconds
         self.credentials = credentials
         self.trustedProxies = trustedProxies
+        self.auditRetentionDays = auditRetentionDays
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -86,7 +89,8 @@ public struct ResourceServerSettings: Sendable {
             tls: try TLSFiles.read(from: source),
             elevationWindowSeconds: try Elevation.setting.read(from: source),
             credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory),
-            trustedProxies: try Setting.trustedProxies.read(from: source)
+            trustedProxies: try Setting.trustedProxies.read(from: source),
+            auditRetentionDays: try AuditRetention.setting.read(from: source)
         )
     }
 }
