@@ -17,11 +17,14 @@ public struct AuditPruning: Service {
         self.prune = prune
     }
 
+    /// Ends at the server's graceful shutdown: the wait between passes is cancelled then.
     public func run() async throws {
-        repeat {
-            await pruneOnce(now: Date())
-            try? await Task.sleep(for: interval)
-        } while !Task.isCancelled && !Task.isShuttingDownGracefully
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await pruneOnce(now: Date())
+                try? await Task.sleep(for: interval)
+            }
+        }
     }
 
     /// One pass; a failure is logged and retried at the next.
