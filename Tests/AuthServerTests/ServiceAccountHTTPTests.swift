@@ -168,13 +168,16 @@ struct ServiceAccountHTTPTests {
 
     @Test("the account is a grant: connected apps list it for admins, and revoking it there ends the account's tokens")
     func connectedApps() async throws {
-        try await HTTP.withApplication { environment, _ in
+        try await HTTP.withApplication { environment, client in
             let admin = try await environment.addPerson(email: "boss@example.com", role: .admin)
             let made = try await Self.create(environment)
             let apps = ConnectedApps(storage: environment.storage, logger: .init(label: "test"))
             let listed = try await apps.list(for: admin, now: Date())
             #expect(listed.contains { $0.grantID == made.account.grantID && $0.clientName == "Nightly export" })
             #expect(try await apps.revoke(grantID: made.account.grantID, by: admin, now: Date()) == "Nightly export")
+            let (status, body) = try await Self.token(client, basic: Self.basic(made.account.id, try #require(made.issued.clientSecret)))
+            #expect(status == .badRequest && body["error"] as? String == "invalid_grant")
+            #expect(try await environment.serviceAccounts.list(tenantID: Tenant.defaultID).first?.isActive == false)
         }
     }
 

@@ -48,13 +48,15 @@ extension SQLiteAuthStorage {
             else { return false }
             try db.execute(sql: "UPDATE service_account SET revoked_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, id])
             try db.execute(sql: "UPDATE client SET secret_hashes = '', jwks = NULL, jwks_uri = NULL WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
-            _ = try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [grantID], reason: reason, at: at)
-            return true
+            return try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [grantID], reason: reason, at: at) == 1
         }
     }
 
+    /// An account whose grant was revoked elsewhere (connected apps, /oauth/revoke) reads as revoked from then on.
     private static let accounts = """
-        SELECT s.*, g.scopes FROM service_account s JOIN oauth_grant g ON g.tenant_id = s.tenant_id AND g.id = s.grant_id
+        SELECT s.tenant_id, s.id, s.grant_id, s.name, s.company_id, s.created_by, s.created_at, s.secret_rotated_at,
+            COALESCE(s.revoked_at, g.revoked_at) AS revoked_at, g.scopes
+        FROM service_account s JOIN oauth_grant g ON g.tenant_id = s.tenant_id AND g.id = s.grant_id
         WHERE s.tenant_id = ?
         """
 
