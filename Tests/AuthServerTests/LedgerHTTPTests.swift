@@ -95,8 +95,10 @@ struct LedgerHTTPTests {
             let personal = try await Self.entries(environment, LedgerFilter(personID: person.id))
             #expect(personal.map(\.event).prefix(2) == ["sign_in.succeeded", "consent.given"])
             // Newest first, bounded: what the admin pages read.
-            let newest = try await environment.storage.ledgerEntries(tenantID: Tenant.defaultID, matching: LedgerFilter(grantID: grantID), limit: 2)
+            let newest = try await environment.ledger.entries(tenantID: Tenant.defaultID, grantID: grantID, limit: 2)
             #expect(newest.map(\.event) == ["grant.revoked", "token.refreshed"])
+            let theirs = try await environment.ledger.entries(tenantID: Tenant.defaultID, person: person)
+            #expect(theirs.last?.event == "sign_in.succeeded" && theirs.count == personal.count)
         }
     }
 
@@ -198,6 +200,9 @@ struct LedgerHTTPTests {
             #expect(try await page(LedgerFilter(personID: "usr_1")) == [entries[1].id, entries[2].id])
             #expect(try await page(LedgerFilter(personEmail: "Ghost@Example.com")) == [entries[0].id])
             #expect(try await page(LedgerFilter(since: now.addingTimeInterval(-1))) == [entries[2].id])
+            var exported: [String] = []
+            try await environment.ledger.export(tenantID: Tenant.defaultID, matching: LedgerFilter(), pageSize: 2) { exported.append($0.id) }
+            #expect(exported == entries.map(\.id), "across pages, oldest first")
             let first = try await environment.storage.ledgerPage(tenantID: Tenant.defaultID, matching: LedgerFilter(), after: 0, limit: 1)
             let rest = try await environment.storage.ledgerPage(tenantID: Tenant.defaultID, matching: LedgerFilter(), after: first[0].position, limit: 10)
             #expect(rest.count == 2 && rest[0].entry.id == entries[1].id)

@@ -117,8 +117,10 @@ struct ServiceAccountHTTPTests {
             let claims = try Self.claims(try #require(body["access_token"] as? String))
             #expect(claims["role"] as? String == "company" && claims["company"] as? String == "cust-42")
             await #expect(throws: ServiceAccounts.Refusal.self) { _ = try await Self.create(environment, company: "not a company id!") }
-            await #expect(throws: ServiceAccounts.Refusal.self) {
-                _ = try await environment.serviceAccounts.create(.init(name: " ", scopes: []), tenant: try await environment.tenant(), by: nil)
+            for name in [" ", String(repeating: "n", count: 101), "two\nlines"] {
+                await #expect(throws: ServiceAccounts.Refusal.self) {
+                    _ = try await environment.serviceAccounts.create(.init(name: name, scopes: []), tenant: try await environment.tenant(), by: nil)
+                }
             }
         }
     }

@@ -28,13 +28,7 @@ struct AuditCommands: AsyncParsableCommand {
                 filter.personEmail = person
                 filter.personID = try await environment.storage.user(tenantID: tenant.id, email: person)?.id
             }
-            var position: Int64 = 0
-            while true {
-                let page = try await environment.storage.ledgerPage(tenantID: tenant.id, matching: filter, after: position, limit: 500)
-                for positioned in page { writeLine(positioned.entry.jsonLine) }
-                guard let last = page.last, page.count == 500 else { break }
-                position = last.position
-            }
+            try await environment.ledger.export(tenantID: tenant.id, matching: filter) { writeLine($0.jsonLine) }
         }
 
         static func date(_ text: String) -> Date? {

@@ -63,9 +63,9 @@ func loadSettings() throws -> AuthServerSettings {
 func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false) async throws -> AuthServerEnvironment {
     do {
         let environment = try await AuthServerEnvironment.open(settings, reconcile: reconcile)
-        if !reconcile {
-            await environment.ledger.record(
-                .adminCommand, tenantID: adminTenant(CommandLine.arguments), detail: CommandLine.arguments.dropFirst().joined(separator: " "))
+        // A tenant that does not exist is the command's own error to report; there is nowhere to record it.
+        if !reconcile, let tenant = try? await environment.tenant(id: adminTenant(CommandLine.arguments)) {
+            await environment.ledger.record(.adminCommand, tenantID: tenant.id, detail: CommandLine.arguments.dropFirst().joined(separator: " "))
         }
         return environment
     } catch let error as ConfigurationError {

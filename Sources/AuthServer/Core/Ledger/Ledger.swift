@@ -32,6 +32,30 @@ public struct Ledger: Sendable {
         }
     }
 
+    /// A grant's entries, newest first, at most `limit`: its timeline on the auth-server's side.
+    public func entries(tenantID: String, grantID: String, limit: Int = Self.timelineLimit) async throws -> [LedgerEntry] {
+        try await store.ledgerEntries(tenantID: tenantID, matching: LedgerFilter(grantID: grantID), limit: limit)
+    }
+
+    /// Entries by or about the person (their failed sign-ins included), newest first, at most `limit`.
+    public func entries(tenantID: String, person: User, limit: Int = Self.timelineLimit) async throws -> [LedgerEntry] {
+        try await store.ledgerEntries(tenantID: tenantID, matching: LedgerFilter(personID: person.id, personEmail: person.email), limit: limit)
+    }
+
+    /// What one timeline shows at most: a page's worth, so a busy grant cannot make a page unbounded.
+    public static let timelineLimit = 200
+
+    /// Every entry matching `filter`, oldest first, read a page at a time: `admin audit export`.
+    public func export(tenantID: String, matching filter: LedgerFilter, pageSize: Int = 500, _ each: (LedgerEntry) throws -> Void) async throws {
+        var position: Int64 = 0
+        while true {
+            let page = try await store.ledgerPage(tenantID: tenantID, matching: filter, after: position, limit: pageSize)
+            for positioned in page { try each(positioned.entry) }
+            guard let last = page.last, page.count == pageSize else { return }
+            position = last.position
+        }
+    }
+
     public static func entry(
         _ event: LedgerEvent, tenantID: String, actorID: String? = nil, actorEmail: String? = nil, subjectID: String? = nil, grantID: String? = nil,
         clientID: String? = nil, outcome: String = "ok", address: ClientAddress? = nil, detail: String? = nil, at now: Date

@@ -24,6 +24,8 @@ public enum LedgerEvent: String, Sendable, CaseIterable {
     case serviceAccountRevoked = "service_account.revoked"
     /// A service account's client credentials grant (RFC 6749 §4.4): one access token issued.
     case serviceAccountToken = "service_account.token"
-    /// An `auth-server admin …` command was run (detail: the command, without option values).
+    /// An `auth-server admin …` command was run (detail: its arguments; none of them is ever a secret).
     case adminCommand = "admin.command"
+    /// A change made on the admin pages (detail: what changed), with the admin as actor.
+    case adminAction = "admin.action"
 }
