@@ -118,6 +118,9 @@ struct LedgerHTTPTests {
             #expect(try await environment.storage.beginSecondFactor(factor))
             #expect(try await environment.storage.enableSecondFactor(tenantID: Tenant.defaultID, userID: person.id, at: Date(), step: 1, recoveryCodeHashes: []))
             #expect(try await environment.storage.removeSecondFactor(tenantID: Tenant.defaultID, userID: person.id, at: Date(), byAdministrator: true))
+            #expect(try await environment.storage.beginSecondFactor(factor))
+            #expect(try await environment.storage.enableSecondFactor(tenantID: Tenant.defaultID, userID: person.id, at: Date(), step: 2, recoveryCodeHashes: []))
+            #expect(try await environment.storage.removeSecondFactor(tenantID: Tenant.defaultID, userID: person.id, at: Date(), byAdministrator: false))
 
             let (app, _) = try await AppGovernanceHTTPTests.app(environment)
             let decisions = ClientDecisions(storage: environment.storage)
@@ -138,6 +141,7 @@ struct LedgerHTTPTests {
             one(.grantRevoked) { $0.grantID != nil && $0.detail != nil }
             one(.secondFactorEnabled) { $0.actorID == person.id && $0.subjectID == person.id }
             one(.secondFactorReset) { $0.actorID == nil && $0.subjectID == person.id }
+            one(.secondFactorDisabled) { $0.actorID == person.id && $0.subjectID == person.id }
             one(.clientApproved) { $0.actorID == admin.id && $0.clientID == app.id }
             one(.clientBlocked) { $0.actorID == admin.id && $0.detail == "0 grant(s) ended" }
             one(.clientDeleted) { $0.actorID == admin.id && $0.clientID == app.id }

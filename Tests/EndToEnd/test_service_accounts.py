@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import time
 
 import httpx2
 from mcp import Client
@@ -67,6 +68,15 @@ def test_script_with_client_credentials_then_revoked(gatehouse, customers):  # n
     assert who.structured_content["role"] == "technician"
     assert listed.is_error is False and listed.structured_content["customers"], listed
 
+    # The resource-server's audit entries carry the kind, the grant and the caller's address, in the ledger's field names
+    # (reads are stored in batches a tenth of a second apart).
+    time.sleep(0.5)
+    desk_audit = gatehouse.resource_command("admin", "audit", "export")
+    assert desk_audit.returncode == 0, desk_audit.stderr
+    calls = [json.loads(line) for line in desk_audit.stdout.splitlines() if grant_id in line]
+    assert {call["tool"] for call in calls} == {"whoami", "list_customers"}, calls
+    assert all(call["token_kind"] == "service_account" and call["client_address"] == "127.0.0.1" for call in calls), calls
+
     # A high-trust tool needs a second factor, which a service account never holds: a plain refusal, no challenge.
     refused = call_http(gatehouse.resource, token, "close_ticket", {"ticket_id": "t-1", "resolution": "done"})
     assert refused.status_code == 200, refused.text
@@ -125,7 +135,10 @@ def test_export_and_failed_sign_in_with_an_unknown_email(gatehouse):
     ], entries
     assert "not a password here" not in exported.stdout
     assert entries[0]["client_address"] == "127.0.0.1", entries
-    # Every admin command is recorded, this export's own included.
+    rotated = gatehouse.admin("keys", "rotate")
+    assert rotated.returncode == 0, rotated.stderr
+    # Every admin command is recorded, this export's own included, and the key rotation as such.
     everything = gatehouse.admin("audit", "export", "--since", "2020-01-01")
     commands = [json.loads(line) for line in everything.stdout.splitlines() if '"admin.command"' in line]
     assert any("audit export --person" in (entry.get("detail") or "") for entry in commands), commands[-3:]
+    assert any('"key.rotated"' in line for line in everything.stdout.splitlines()), everything.stdout[-500:]
