@@ -52,6 +52,26 @@ struct LedgerHTTPTests {
         }
     }
 
+    @Test("a sign-in with a second factor: a wrong code, then the right one, then turning it off on the page, each recorded")
+    func secondFactorSignIn() async throws {
+        try await PageTestHouse.run { house, browser in
+            let (totp, _) = try await house.enrolSecondFactor()
+            #expect(try await browser.signIn().location == "/login/second-factor")
+            let page = try await browser.get("/login/second-factor")
+            _ = try await browser.post("/login/second-factor", ["csrf_token": try #require(page.csrfToken), "code": "000000"])
+            _ = try await browser.post("/login/second-factor", ["csrf_token": try #require(page.csrfToken), "code": house.code(totp)])
+            house.clock.advance(by: 30)
+            let token = try #require(try await browser.get("/account/security").csrfToken)
+            _ = try await browser.post("/account/security/two-step/off", ["csrf_token": token, "code": house.code(totp)])
+            let entries = try await house.storage.ledgerEntries(tenantID: house.tenant.id, matching: LedgerFilter(personID: house.user.id), limit: 50)
+            #expect(entries.reversed().map { "\($0.event) \($0.outcome)" } == [
+                "second_factor.enabled ok", "sign_in.failed wrong_code", "sign_in.succeeded ok", "second_factor.disabled ok",
+            ])
+            #expect(entries.first { $0.event == "sign_in.succeeded" }?.detail == "password and otp")
+            #expect(entries.allSatisfy { !$0.jsonLine.contains(PageTestHouse.password) })
+        }
+    }
+
     @Test("throttled sign-ins are recorded as such")
     func throttled() async throws {
         let pages: @Sendable (AuthServerEnvironment) async throws -> PageServices = { environment in
