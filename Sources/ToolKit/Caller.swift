@@ -7,6 +7,11 @@ public final class Caller: Sendable, Equatable {
     public enum TokenKind: String, Sendable {
         case accessToken = "access_token"
         case personalAccessToken = "pat"
+        /// A service account's access token (`subject_type: service_account`): no person behind it.
+        case serviceAccount = "service_account"
+
+        /// What a verified access token is, from its claims.
+        public static func of(accessToken claims: AccessTokenClaims) -> TokenKind { claims.isServiceAccount ? .serviceAccount : .accessToken }
     }
 
     public let claims: AccessTokenClaims

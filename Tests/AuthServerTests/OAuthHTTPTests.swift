@@ -36,7 +36,7 @@ struct OAuthHTTPTests {
                 #expect(metadata["revocation_endpoint"] as? String == HTTP.issuer + "/oauth/revoke")
                 #expect(metadata["device_authorization_endpoint"] as? String == HTTP.issuer + "/oauth/device_authorization")  // RFC 8628 §4
                 #expect(metadata["code_challenge_methods_supported"] as? [String] == ["S256"])
-                #expect(metadata["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token", DeviceCodeGrantType.urn])
+                #expect(metadata["grant_types_supported"] as? [String] == ["authorization_code", "refresh_token", DeviceCodeGrantType.urn, "client_credentials"])
                 #expect(metadata["token_endpoint_auth_methods_supported"] as? [String] == ["none", "private_key_jwt", "client_secret_post", "client_secret_basic"])
                 #expect(metadata["client_id_metadata_document_supported"] as? Bool == true)
                 #expect(metadata["authorization_response_iss_parameter_supported"] as? Bool == true)

@@ -75,7 +75,7 @@ struct SQLiteAuthStorageTests {
     static let tables = [
         "tenant", "signing_key", "user", "browser_session", "pending_sign_in", "client", "oauth_grant", "authorization_code", "refresh_token",
         "consent", "pending_authorization", "revocation_log", "revocation_counter", "second_factor", "recovery_code", "device_authorization",
-        "personal_access_token", "tenant_governance",
+        "personal_access_token", "tenant_governance", "service_account", "ledger",
     ]
 
     @Test("the migrations are recorded in grdb_migrations and their tables exist")
@@ -90,7 +90,7 @@ struct SQLiteAuthStorageTests {
             #expect(identifiers == [
                 "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
                 "v5: revocation log numbered per tenant", "v6: second factor and elevation", "v8: device authorizations",
-                "v9: personal access tokens, disabled people", "v10: who may connect which apps",
+                "v9: personal access tokens, disabled people", "v10: who may connect which apps", "v11: service accounts and the audit ledger",
             ])
             #expect(tables == Self.tables)
         }
@@ -129,6 +129,40 @@ struct SQLiteAuthStorageTests {
                 }
             }
         }
+    }
+
+    @Test("v11 keeps every grant and what hangs from it, and lets a grant be held by a service account instead of a person")
+    func serviceAccountMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("auth.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try AuthMigrations.migrator.migrate(old, upTo: "v10: who may connect which apps")
+        let now = wholeSecond()
+        try await old.write { db in
+            try TenantTable.save(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"), in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO user (tenant_id, id, email, password_hash, role, created_at) VALUES ('a', 'usr_1', 'a@example.com', 'x', 'technician', ?);
+                    INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes, grant_types, created_at)
+                    VALUES ('a', 'gh_1', 'dynamic', 'App', '[]', 'none', '', '[]', ?);
+                    INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at)
+                    VALUES ('a', 'grant_1', 'usr_1', 'gh_1', 'https://a.example/mcp', 'tickets:read', ?, ?);
+                    INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, created_at, expires_at)
+                    VALUES ('a', 'rt', 'grant_1', 'gh_1', 'tickets:read', 'https://a.example/mcp', ?, ?, ?);
+                    """, arguments: [now, now, now, now, now, now, now.addingTimeInterval(3600)])
+        }
+        try old.close()
+        let storage = try SQLiteAuthStorage(path: path)
+        #expect(try await storage.grant(tenantID: "a", id: "grant_1")?.scopes == ["tickets:read"])
+        #expect(try await storage.refreshToken(tenantID: "a", tokenHash: "rt")?.grantID == "grant_1")
+        // Grants still go with their client, and the refresh tokens with their grant.
+        try await storage.saveGrant(
+            Grant(tenantID: "a", id: "grant_svc", userID: "svc_1", clientID: "gh_1", resource: "https://a.example/mcp", scopes: [], createdAt: now,
+                lastAuthorisedAt: now))
+        try await storage.deleteClient(tenantID: "a", id: "gh_1")
+        #expect(try await storage.grant(tenantID: "a", id: "grant_svc") == nil)
+        #expect(try await storage.refreshToken(tenantID: "a", tokenHash: "rt") == nil)
     }
 
     @Test("v10 leaves every client known before it approved, so an upgrade disconnects no app, and people to their role")

@@ -213,6 +213,10 @@ private final class SlowAuditStore: AuditLogStore, Sendable {
 
     func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] { [] }
 
+    func auditEntries(tenantID: String, grantID: String, limit: Int) async throws -> [AuditEntry] { [] }
+
+    func pruneAudit(before date: Date) async throws -> Int { 0 }
+
     func waitUntilHeld() async {
         while state.withLock({ $0.release == nil }) { try? await Task.sleep(for: .milliseconds(5)) }
     }

@@ -40,6 +40,11 @@ public struct AuthServerEnvironment: Sendable {
         return environment
     }
 
+    /// Where security events are recorded (docs/security.md § The audit ledger).
+    public var ledger: Ledger { Ledger(store: storage) }
+
+    public var serviceAccounts: ServiceAccounts { ServiceAccounts(storage: storage, ledger: ledger) }
+
     public func tenant(id: String = Tenant.defaultID) async throws -> Tenant {
         guard let tenant = try await storage.allTenants().first(where: { $0.id == id }) else {
             throw ConfigurationError(setting: "--tenant", problem: "no tenant '\(id)'")

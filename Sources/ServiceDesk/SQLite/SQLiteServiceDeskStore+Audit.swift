@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import ToolKit
 
@@ -26,15 +27,32 @@ extension SQLiteServiceDeskStore {
 
     static func auditInsert(rows: Int) -> String {
         "INSERT INTO audit_log (tenant_id, id, occurred_at, tool, subject, client_id, grant_id, token_kind, argument_digest, outcome, dry_run, "
-            + "duration_ms, ticket_id, company_id) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+            + "duration_ms, ticket_id, company_id, actor_email, client_address) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     static func auditArguments(_ entry: AuditEntry) -> StatementArguments {
         [
             entry.tenantID, entry.id, SQLiteTimestamp.text(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
-            entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID,
+            entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID, entry.actorEmail,
+            entry.clientAddress,
         ]
+    }
+
+    public func pruneAudit(before date: Date) async throws -> Int {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM audit_log WHERE occurred_at < ?", arguments: [SQLiteTimestamp.text(date)])
+            return db.changesCount
+        }
+    }
+
+    public func auditEntries(tenantID: String, grantID: String, limit: Int) async throws -> [AuditEntry] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND grant_id = ? ORDER BY seq DESC LIMIT ?"),
+                arguments: [tenantID, grantID, limit]
+            ).map { try AuditEntry(row: $0) }
+        }
     }
 
     public func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] {

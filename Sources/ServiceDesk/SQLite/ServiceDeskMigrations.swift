@@ -23,5 +23,14 @@ extension ServiceDeskSchema {
         migrator.registerMigration("v7: rule retries, audit by grant and by person") { db in
             try createRuleRetriesAndAuditLookups(db)
         }
+        migrator.registerMigration("v8: audit entries in the ledger's shape") { db in
+            // The caller's email and address, as the auth-server's ledger keeps them (a grant's calls are found by
+            // v7's index).
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_log ADD COLUMN actor_email TEXT;
+                    ALTER TABLE audit_log ADD COLUMN client_address TEXT;
+                    """)
+        }
     }
 }

@@ -22,12 +22,16 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var company: String?
     /// The person's sign-in email (the OIDC claim of that name): how the service desk names assignees.
     public var email: String?
+    /// `service_account` when the subject is a service account, not a person (docs/tokens.md § Service accounts).
+    public var subjectType: String?
+    /// A service account's name, for whoami and the audit.
+    public var name: String?
 
     public init(
         issuer: String, subject: String, audience: String, clientID: String, scope: String,
         issuedAt: Int64, notBefore: Int64? = nil, expiresAt: Int64, tokenID: String, grantID: String, tenantID: String,
         authTime: Int64? = nil, acr: String? = nil, amr: [String]? = nil, role: String? = nil, company: String? = nil,
-        email: String? = nil
+        email: String? = nil, subjectType: String? = nil, name: String? = nil
     ) {
         self.issuer = issuer
         self.subject = subject
@@ -46,14 +50,19 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.role = role
         self.company = company
         self.email = email
+        self.subjectType = subjectType
+        self.name = name
     }
+
+    /// The subject is a service account, not a person.
+    public var isServiceAccount: Bool { subjectType == "service_account" }
 
     public var scopes: [String] { scope.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) } }
 
     enum CodingKeys: String, CodingKey {
         case issuer = "iss", subject = "sub", audience = "aud", clientID = "client_id", scope
         case issuedAt = "iat", notBefore = "nbf", expiresAt = "exp", tokenID = "jti", grantID = "sid", tenantID = "tid"
-        case authTime = "auth_time", acr, amr, role, company, email
+        case authTime = "auth_time", acr, amr, role, company, email, subjectType = "subject_type", name
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,5 +92,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         role = try container.decodeIfPresent(String.self, forKey: .role)
         company = try container.decodeIfPresent(String.self, forKey: .company)
         email = try container.decodeIfPresent(String.self, forKey: .email)
+        subjectType = try container.decodeIfPresent(String.self, forKey: .subjectType)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
     }
 }

@@ -21,12 +21,15 @@ public final class AuditTrail: Sendable {
     public let caller: Caller
     public let argumentDigest: String
     public let occurredAt: Date
+    /// Where the call came from, as the server's limits see it.
+    public let clientAddress: String?
     private let started = ContinuousClock.now
     private let state = Mutex(State())
 
     /// `arguments` as the call sent them, whatever their shape: a malformed call is audited too.
-    public init(tenantID: String, tool: String, caller: Caller, arguments: JSONValue, now: Date = Date()) {
+    public init(tenantID: String, tool: String, caller: Caller, arguments: JSONValue, clientAddress: String? = nil, now: Date = Date()) {
         self.tenantID = tenantID
+        self.clientAddress = clientAddress
         self.tool = tool
         self.caller = caller
         self.argumentDigest = Self.digest(arguments)
@@ -90,7 +93,7 @@ public final class AuditTrail: Sendable {
             tenantID: tenantID, id: Self.nextID(), occurredAt: occurredAt, tool: tool, subject: caller.claims.subject,
             clientID: caller.claims.clientID, grantID: caller.claims.grantID, tokenKind: caller.tokenKind.rawValue,
             argumentDigest: argumentDigest, outcome: outcome.rawValue, dryRun: dryRun, durationMilliseconds: milliseconds,
-            ticketID: ticketID, companyID: companyID
+            ticketID: ticketID, companyID: companyID, actorEmail: caller.claims.email, clientAddress: clientAddress
         )
     }
 }

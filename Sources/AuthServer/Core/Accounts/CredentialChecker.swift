@@ -18,13 +18,27 @@ public struct CredentialChecker: Sendable {
         dummyHash = try PasswordHasher.hash(RandomIdentifier.make(bytes: 32))
     }
 
+    /// What a check found. Only the ledger tells the two failures apart; the person signing in sees one answer.
+    public enum Outcome: Sendable {
+        case matched(User)
+        case wrongPassword(User)
+        case unknownPerson
+    }
+
     /// The person whose email and password these are, or nil, the same for both ways of being wrong.
     public func check(tenantID: String, email: String, password: String) async throws -> User? {
+        guard case .matched(let user) = try await attempt(tenantID: tenantID, email: email, password: password) else { return nil }
+        return user
+    }
+
+    /// The check, saying which way it failed (for the ledger), with the same work for both.
+    public func attempt(tenantID: String, email: String, password: String) async throws -> Outcome {
         let user = try await users.user(tenantID: tenantID, email: email)
         let encoded = user?.passwordHash ?? dummyHash
         let verify = verify
         let matches = try await PasswordHasher.offloaded { verify(password, encoded) }
-        return matches ? user : nil
+        guard let user else { return .unknownPerson }
+        return matches ? .matched(user) : .wrongPassword(user)
     }
 
     /// Whether the password is this person's (the current password on a change of password).

@@ -11,6 +11,8 @@ public struct Client: Sendable, Equatable {
         case firstParty = "first_party"
         /// A resource-server, reading the internal endpoints with its credentials; never a party to a grant.
         case resourceServer = "resource_server"
+        /// A service account's credentials (`ServiceAccount`): made by an admin, it may only use the client credentials grant.
+        case serviceAccount = "service_account"
     }
 
     public var tenantID: String
@@ -65,7 +67,7 @@ public struct Client: Sendable, Equatable {
         self.isPinned = isPinned
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
-        self.approval = approval ?? .initial(operatorTrusted: kind == .firstParty || kind == .resourceServer || isPinned)
+        self.approval = approval ?? .initial(operatorTrusted: kind == .firstParty || kind == .resourceServer || kind == .serviceAccount || isPinned)
     }
 
     /// The host a person can trust: a metadata document's URL host is verified by TLS when we fetch it;
@@ -74,9 +76,9 @@ public struct Client: Sendable, Equatable {
         kind == .metadataDocument ? URLComponents(string: id)?.host : nil
     }
 
-    /// Whether the operator vouches for this client's redirect URIs: a first-party client or a pinned
-    /// document. Anyone else's are only as trustworthy as whoever registered or published them.
-    public var isOperatorTrusted: Bool { kind == .firstParty || isPinned }
+    /// Whether the operator vouches for this client: a first-party client, a service account an admin made, or a
+    /// pinned document (and so its redirect URIs). Anyone else's are only as trustworthy as whoever registered or published them.
+    public var isOperatorTrusted: Bool { kind == .firstParty || kind == .serviceAccount || isPinned }
 }
 
 /// RFC 7591 §2 `token_endpoint_auth_method` values we serve; the metadata advertises exactly these.

@@ -16,6 +16,7 @@ struct KeyCommands: AsyncParsableCommand {
             let environment = try await openEnvironment(try loadSettings())
             let tenant = try await environment.tenant(id: tenant)
             let keyID = try await environment.keyRing.rotate(tenantID: tenant.id)
+            await environment.ledger.record(.keyRotated, tenantID: tenant.id, detail: "new signing key \(keyID)")
             let delay = Int(AuthPolicy.signingKeyActivationDelay)
             writeLine(
                 "new key \(keyID), published now, signs from \(delay) s on; previous keys stay in the JWKS for \(delay + Int(AuthPolicy.retiredKeyPublication)) s")

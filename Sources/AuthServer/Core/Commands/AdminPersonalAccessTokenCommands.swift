@@ -85,6 +85,9 @@ struct PersonalAccessTokenCommands: AsyncParsableCommand {
             guard let token = try await environment.storage.personalAccessToken(tenantID: tenant.id, id: id),
                 try await environment.storage.revokeGrant(tenantID: tenant.id, id: token.grantID, reason: "revoked by an administrator", at: Date())
             else { CommandLineFailure.exit(message: "no active personal access token \(id) in tenant \(tenant.id)", status: 1) }
+            await environment.ledger.record(
+                .patRevoked, tenantID: tenant.id, subjectID: token.userID, grantID: token.grantID, clientID: AuthPolicy.PersonalAccessTokens.clientID,
+                detail: "\(token.id) by an administrator (command line)")
             writeLine("revoked \(token.id) (\(token.label))")
         }
     }

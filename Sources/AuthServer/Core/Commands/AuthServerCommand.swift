@@ -40,10 +40,10 @@ extension AuthServerCommand {
 
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Manage people, apps, tenant settings, signing keys, tokens and personal access tokens, and back up. Works on the data folder directly, also while the server runs.",
+            abstract: "Manage people, apps, service accounts, tenant settings, signing keys, tokens and personal access tokens; export the audit ledger; back up. Works on the data folder directly, also while the server runs.",
             subcommands: [
                 UserCommands.self, ClientCommands.self, TenantCommands.self, KeyCommands.self, TokenCommands.self, PersonalAccessTokenCommands.self,
-                BackupCommand.self,
+                ServiceAccountCommands.self, AuditCommands.self, BackupCommand.self,
             ]
         )
     }
@@ -58,9 +58,16 @@ func loadSettings() throws -> AuthServerSettings {
     }
 }
 
+/// Opens the data folder; for an admin command (every caller but `serve`, which reconciles), records the command in the
+/// ledger first, so every admin action leaves an entry even when it then fails (docs/security.md § The audit ledger).
 func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false) async throws -> AuthServerEnvironment {
     do {
-        return try await AuthServerEnvironment.open(settings, reconcile: reconcile)
+        let environment = try await AuthServerEnvironment.open(settings, reconcile: reconcile)
+        // A tenant that does not exist is the command's own error to report; there is nowhere to record it.
+        if !reconcile, let tenant = try? await environment.tenant(id: adminTenant(CommandLine.arguments)) {
+            await environment.ledger.record(.adminCommand, tenantID: tenant.id, detail: CommandLine.arguments.dropFirst().joined(separator: " "))
+        }
+        return environment
     } catch let error as ConfigurationError {
         CommandLineFailure.exit(error)
     } catch {
@@ -70,4 +77,13 @@ func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false) as
 
 func writeLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// The tenant an admin command names with `--tenant`, else the default one.
+func adminTenant(_ arguments: [String]) -> String {
+    for (index, argument) in arguments.enumerated() {
+        if argument.hasPrefix("--tenant=") { return String(argument.dropFirst("--tenant=".count)) }
+        if argument == "--tenant", index + 1 < arguments.count { return arguments[index + 1] }
+    }
+    return Tenant.defaultID
 }

@@ -19,7 +19,8 @@ struct AuthorizationServerMetadata: Codable, Equatable {
     var jwksURI: String
     var responseTypesSupported = ["code"]
     var responseModesSupported = ["query"]
-    var grantTypesSupported = ["authorization_code", "refresh_token", DeviceCodeGrantType.urn]
+    /// `client_credentials` is for service accounts only (docs/tokens.md § Service accounts).
+    var grantTypesSupported = ["authorization_code", "refresh_token", DeviceCodeGrantType.urn, ClientCredentialsGrant.grantType]
     var codeChallengeMethodsSupported = ["S256"]
     var tokenEndpointAuthMethodsSupported = ClientAuthMethod.allCases.map(\.rawValue)
     var tokenEndpointAuthSigningAlgValuesSupported = ClientAssertionAlgorithm.allCases.map(\.rawValue)

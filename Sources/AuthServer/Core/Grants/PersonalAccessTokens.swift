@@ -7,7 +7,7 @@ import Shared
 /// `AuthPolicy.PersonalAccessTokens.clientID`, so it shows in connected apps and ends however a grant ends.
 /// Its value is shown once and stored only as its SHA-256.
 struct PersonalAccessTokens: Sendable {
-    let storage: any UserStore & GrantStore & PersonalAccessTokenStore
+    let storage: any UserStore & GrantStore & PersonalAccessTokenStore & LedgerStore
     let maxDays: Int
     let elevationWindowSeconds: Int
     let logger: Logger
@@ -45,6 +45,7 @@ struct PersonalAccessTokens: Sendable {
         let made = mint(for: user, tenant: tenant, label: request.label, scopes: scopes, companyID: companyID, expiresAt: request.expiresAt, now: now)
         try await storage.insertPersonalAccessToken(made.token, grant: made.grant)
         logger.info("personal access token created", metadata: ["token": "\(made.token.id)", "user": "\(user.id)"])
+        await record(.patCreated, made.token, by: user, now: now)
         return Made(token: made.token, value: made.value, dropped: request.scopes.filter { !scopes.contains($0) })
     }
 
@@ -56,6 +57,7 @@ struct PersonalAccessTokens: Sendable {
         let made = mint(for: user, tenant: tenant, label: old.label, scopes: old.scopes, companyID: old.companyID, expiresAt: now.addingTimeInterval(life), now: now)
         guard try await storage.replacePersonalAccessToken(old, with: made.token, grant: made.grant, at: now) else { return nil }
         logger.info("personal access token regenerated", metadata: ["token": "\(made.token.id)", "replaces": "\(old.id)", "user": "\(user.id)"])
+        await record(.patRegenerated, made.token, by: user, detail: "replaces \(old.id)", now: now)
         return Made(token: made.token, value: made.value, dropped: [])
     }
 
@@ -65,7 +67,16 @@ struct PersonalAccessTokens: Sendable {
             try await storage.revokeGrant(tenantID: user.tenantID, id: token.grantID, reason: "token revoked by \(user.id)", at: now)
         else { return nil }
         logger.info("personal access token revoked", metadata: ["token": "\(token.id)", "by": "\(user.id)"])
+        await record(.patRevoked, token, by: user, now: now)
         return token
+    }
+
+    /// The ledger entry of a change to a token: by whom, whose, which grant; the label and scopes, never the value.
+    private func record(_ event: LedgerEvent, _ token: PersonalAccessTokenRecord, by user: User, detail: String? = nil, now: Date) async {
+        await Ledger(store: storage, logger: logger).record(
+            event, tenantID: token.tenantID, actorID: user.id, actorEmail: user.email, subjectID: token.userID, grantID: token.grantID,
+            clientID: AuthPolicy.PersonalAccessTokens.clientID,
+            detail: "\(token.id) \"\(token.label)\": \(token.scopes.joined(separator: " "))" + (detail.map { "; \($0)" } ?? ""), at: now)
     }
 
     /// The person's tokens, or for an admin the tenant's.
@@ -120,9 +131,7 @@ struct PersonalAccessTokens: Sendable {
         let scopes = ScopeCatalog.narrow(request.scopes, to: user.role).filter { $0 != Elevation.scope }
         guard let company = request.companyID, !company.isEmpty else { return (scopes, nil) }
         guard user.role != .company else { throw Refusal(message: "Your tokens already see only your company.") }
-        guard company.count <= AuthPolicy.PersonalAccessTokens.maxCompanyLength,
-            company.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.:".unicodeScalars.contains($0)) })
-        else { throw Refusal(message: "That is not a company id.") }
+        guard CompanyID.isPlausible(company) else { throw Refusal(message: "That is not a company id.") }
         // Acting as a company's user, the token may hold only what such a user may.
         return (ScopeCatalog.narrow(scopes, to: .company), company)
     }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Shared
 
 /// Builds the auth-server's HTTP application: routes, middleware and the tenant directory. The API
@@ -63,12 +64,15 @@ public enum AuthServerApplication {
         environment: AuthServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let tls = try environment.settings.tls.map(ReloadingTLSContext.init)
+        let storage = environment.storage
+        var services: [any Service] = [AuditPruning(days: environment.settings.auditRetentionDays, logger: logger) { try await storage.pruneLedger(before: $0) }]
+        if let tls { services.append(TLSReloadOnHangup(tls: tls, logger: logger)) }
+        if let metrics = environment.settings.metricsListen { services.append(MetricsEndpoint.application(listen: metrics)) }
         return Application(
             router: try await router(environment: environment, logger: logger),
             server: .http1(tls: tls),
             configuration: .init(address: .hostname(environment.settings.listen.host, port: environment.settings.listen.port)),
-            services: (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? [])
-                + (environment.settings.metricsListen.map { [MetricsEndpoint.application(listen: $0)] } ?? []),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

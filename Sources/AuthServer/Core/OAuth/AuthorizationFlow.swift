@@ -98,7 +98,7 @@ public struct AuthorizationFlow: Sendable {
         let stepUp = request.asksForSecondFactor(scopes: scopes)
         let consented = try await storage.consentedScopes(tenantID: tenant.id, userID: person.user.id, clientID: request.client.id)
         if !request.prompt.contains("consent"), !stepUp, request.identityAssured, let consented, Set(scopes).isSubset(of: consented) {
-            return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, now: now))
+            return .redirect(try await issueCode(request, scopes: scopes, person: person, tenant: tenant, remembered: true, address: address, now: now))
         }
         if request.prompt.contains("none") {
             // OpenID Connect Core §3.1.2.6: a code to enter is an interaction prompt=none forbids.
@@ -172,7 +172,8 @@ public struct AuthorizationFlow: Sendable {
     /// factor they entered on it, already checked; a request that asked for one is not allowed without. nil when
     /// the request is unknown, expired, or someone else's, or the device's request was answered or expired meanwhile.
     public func decide(
-        requestID: String, allow: Bool, elevatedBy method: AuthenticationMethod? = nil, tenant: Tenant, person: Person, now: Date
+        requestID: String, allow: Bool, elevatedBy method: AuthenticationMethod? = nil, tenant: Tenant, person: Person, address: ClientAddress? = nil,
+        now: Date
     ) async throws -> Decision? {
         let idHash = OpaqueToken.hash(requestID)
         if allow, let pending = try await storage.pendingAuthorization(tenantID: tenant.id, idHash: idHash, userID: person.user.id, at: now),
@@ -217,9 +218,11 @@ public struct AuthorizationFlow: Sendable {
                 client: client, redirectURI: uri, state: state, codeChallenge: codeChallenge, resource: pending.resource,
                 requestedScopes: pending.scopes, prompt: []
             )
-            return .redirect(try await issueCode(request, scopes: pending.scopes, person: person, tenant: tenant, now: now))
+            return .redirect(try await issueCode(request, scopes: pending.scopes, person: person, tenant: tenant, remembered: false, address: address, now: now))
         case .device(let codeHash):
-            let grant = try await authorise(client: client, resource: pending.resource, scopes: pending.scopes, person: person, tenant: tenant, now: now)
+            let grant = try await authorise(
+                client: client, resource: pending.resource, scopes: pending.scopes, person: person, tenant: tenant, remembered: false, address: address,
+                now: now)
             let approval = DeviceAuthorization.Approval(
                 userID: person.user.id, grantID: grant.id, scopes: pending.scopes, authentication: person.authentication)
             guard try await storage.answerDeviceAuthorization(tenantID: tenant.id, deviceCodeHash: codeHash, approval: approval, at: now) else {
@@ -230,8 +233,11 @@ public struct AuthorizationFlow: Sendable {
     }
 
     /// One grant per person, client and resource: a returning client renews it, whether it comes back through the
-    /// browser or a device, so connected apps show it once with its first and last authorisation.
-    private func authorise(client: Client, resource: String, scopes: [String], person: Person, tenant: Tenant, now: Date) async throws -> Grant {
+    /// browser or a device, so connected apps show it once with its first and last authorisation. The ledger records
+    /// the consent with the grant and when the person signed in, so the grant's timeline starts at that sign-in.
+    private func authorise(
+        client: Client, resource: String, scopes: [String], person: Person, tenant: Tenant, remembered: Bool, address: ClientAddress?, now: Date
+    ) async throws -> Grant {
         var grant =
             try await storage.activeGrant(tenantID: tenant.id, userID: person.user.id, clientID: client.id, resource: resource)
             ?? Grant(
@@ -242,11 +248,19 @@ public struct AuthorizationFlow: Sendable {
         grant.lastAuthorisedAt = now
         try await storage.saveGrant(grant)
         try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
+        let signedIn = ISO8601DateFormatter().string(from: person.authentication.authTime)
+        await Ledger(store: storage).record(
+            .consentGiven, tenantID: tenant.id, actorID: person.user.id, actorEmail: person.user.email, grantID: grant.id, clientID: client.id,
+            address: address, detail: "\(scopes.joined(separator: " "))\(remembered ? " (remembered consent)" : ""); signed in \(signedIn)", at: now)
         return grant
     }
 
-    private func issueCode(_ request: AuthorizationRequest, scopes: [String], person: Person, tenant: Tenant, now: Date) async throws -> String {
-        let grant = try await authorise(client: request.client, resource: request.resource, scopes: scopes, person: person, tenant: tenant, now: now)
+    private func issueCode(
+        _ request: AuthorizationRequest, scopes: [String], person: Person, tenant: Tenant, remembered: Bool, address: ClientAddress?, now: Date
+    ) async throws -> String {
+        let grant = try await authorise(
+            client: request.client, resource: request.resource, scopes: scopes, person: person, tenant: tenant, remembered: remembered,
+            address: address, now: now)
         let code = OpaqueToken.make(.authorizationCode)
         try await storage.insertAuthorizationCode(
             AuthorizationCodeRecord(

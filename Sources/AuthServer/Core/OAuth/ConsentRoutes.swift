@@ -60,7 +60,8 @@ struct ConsentRoutes {
             method = verified
         }
         switch try await flow.decide(
-            requestID: requestID, allow: decision == "allow", elevatedBy: method, tenant: tenant, person: signedIn.person, now: pages.now())
+            requestID: requestID, allow: decision == "allow", elevatedBy: method, tenant: tenant, person: signedIn.person,
+            address: context.clientAddress, now: pages.now())
         {
         case .redirect(let location)?: return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
         case .deviceAnswered(let approved, let clientName)?:

@@ -23,6 +23,7 @@ struct OAuthServices: Sendable {
         resourceTools: ResourceToolCatalog, logger: Logger
     ) {
         let storage = environment.storage
+        let ledger = Ledger(store: storage, logger: logger)
         let clients = ClientDirectory(storage: storage, documents: documents)
         let authenticator = ClientAuthenticator(clients: clients, assertions: assertions)
         let minter = TokenMinter(
@@ -38,6 +39,9 @@ struct OAuthServices: Sendable {
             authorizationCode: AuthorizationCodeGrant(storage: storage, minter: minter, logger: logger),
             refreshToken: RefreshTokenGrant(storage: storage, minter: minter, graceSeconds: environment.settings.refreshGraceSeconds, logger: logger),
             deviceCode: DeviceCodeGrant(storage: storage, minter: minter, logger: logger),
+            clientCredentials: ClientCredentialsGrant(
+                storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing), ledger: ledger,
+                accessTokenLifetime: environment.settings.accessTokenSeconds),
             logger: logger
         )
         deviceAuthorization = DeviceAuthorizationEndpoint(

@@ -13,7 +13,7 @@ struct RefreshTokenGrant: Sendable {
     let graceSeconds: Int
     let logger: Logger
 
-    func exchange(_ form: FormParameters, client: Client, tenant: Tenant, now: Date) async throws -> TokenResponse {
+    func exchange(_ form: FormParameters, client: Client, tenant: Tenant, address: ClientAddress? = nil, now: Date) async throws -> TokenResponse {
         guard client.grantTypes.contains("refresh_token") else {
             throw OAuthError.unauthorizedClient("The client did not register the refresh_token grant")
         }
@@ -47,7 +47,12 @@ struct RefreshTokenGrant: Sendable {
         let sealed = try RefreshTokenSuccessor.seal(minted.response, accessTokenExpiresAt: minted.accessTokenExpiresAt, under: presented)
         // One transaction (one disk sync) per grant; it also marks the client used, so a connector that only
         // refreshes is not reaped as unused (docs/security.md § Threats).
-        guard try await storage.rotateRefreshToken(tenantID: tenant.id, tokenHash: tokenHash, at: now, successor: sealed, replacement: minted.refreshToken)
+        let entry = Ledger.entry(
+            .tokenRefreshed, tenantID: tenant.id, actorID: user.id, actorEmail: user.email, grantID: grant.id, clientID: client.id, address: address,
+            detail: scopes.joined(separator: " "), at: now)
+        guard
+            try await storage.rotateRefreshToken(
+                tenantID: tenant.id, tokenHash: tokenHash, at: now, successor: sealed, replacement: minted.refreshToken, ledger: entry)
         else {
             // A parallel refresh rotated it first: answer with theirs.
             guard let winner = try await storage.refreshToken(tenantID: tenant.id, tokenHash: tokenHash) else {

@@ -12,6 +12,7 @@ struct TokenEndpoint: Sendable {
     let authorizationCode: AuthorizationCodeGrant
     let refreshToken: RefreshTokenGrant
     let deviceCode: DeviceCodeGrant
+    let clientCredentials: ClientCredentialsGrant
     let logger: Logger
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
@@ -26,8 +27,10 @@ struct TokenEndpoint: Sendable {
             let response: TokenResponse
             switch grantType {
             case "authorization_code": response = try await authorizationCode.exchange(form, client: client, tenant: tenant, now: now)
-            case "refresh_token": response = try await refreshToken.exchange(form, client: client, tenant: tenant, now: now)
+            case "refresh_token": response = try await refreshToken.exchange(form, client: client, tenant: tenant, address: address, now: now)
             case DeviceCodeGrantType.urn: response = try await deviceCode.exchange(form, client: client, tenant: tenant, now: now)
+            case ClientCredentialsGrant.grantType:
+                response = try await clientCredentials.exchange(form, client: client, tenant: tenant, address: address, now: now)
             case nil: throw OAuthError.invalidRequest("grant_type is required")
             case let other?: throw OAuthError.unsupportedGrantType("The grant type \(other) is not supported")
             }

@@ -34,6 +34,9 @@ public struct PageServices: Sendable {
         self.sleep = sleep
     }
 
+    /// Where the pages record sign-ins, second factors, consents and the rest (docs/security.md § The audit ledger).
+    var ledger: Ledger { Ledger(store: storage) }
+
     /// A code typed into a second-factor field: a TOTP code or a recovery code, spaces and dashes allowed.
     /// Anything longer than a recovery code with its dashes is no code, refused unread.
     func verifySecondFactor(_ user: User, code: String?) async throws -> AuthenticationMethod? {

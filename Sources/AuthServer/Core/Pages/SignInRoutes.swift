@@ -42,24 +42,39 @@ struct SignInRoutes {
             LoginPage(csrfToken: CSRFToken.make(boundTo: secret), returnTo: returnTo, email: email, message: message)
         }
 
+        // The ledger keeps the email that was tried, known or not (bounded, never the password).
+        func failed(_ outcome: String, user: User? = nil) async {
+            await pages.ledger.record(
+                .signInFailed, tenantID: tenant.id, actorID: user?.id, actorEmail: User.normalise(email: email), outcome: outcome,
+                address: context.clientAddress, at: pages.now())
+        }
         let account = SignInThrottle.Key.account(tenantID: tenant.id, rawEmail: email)
         let keys = [account, .client(context.clientAddress)]
         if let retryAfter = try await pages.applyThrottle(to: keys) {
+            await failed("throttled")
             return pages.renderer.response(
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,
                 headers: Response.retryAfterHeaders(retryAfter))
         }
         // Oversized input is no one's password: refused without a lookup, with the same answer as any failure.
         let plausible = email.utf8.count <= AuthPolicy.Pages.maximumEmailLength && password.count <= AuthPolicy.Passwords.maximumLength
-        guard plausible, let user = try await pages.credentials.check(tenantID: tenant.id, email: email, password: password) else {
+        let outcome = plausible ? try await pages.credentials.attempt(tenantID: tenant.id, email: email, password: password) : .unknownPerson
+        guard case .matched(let user) = outcome else {
             pages.throttle.recordFailure(for: keys, at: pages.now())
+            if case .wrongPassword(let user) = outcome { await failed("wrong_password", user: user) } else { await failed("unknown_person") }
             return pages.renderer.response(page(LoginPage.failureMessage))
         }
         // Told only to someone who knew the password: an administrator disabled them, and they should know whom to ask.
-        guard !user.isDisabled else { return pages.renderer.response(page(LoginPage.disabledMessage), status: .forbidden) }
+        guard !user.isDisabled else {
+            await failed("disabled", user: user)
+            return pages.renderer.response(page(LoginPage.disabledMessage), status: .forbidden)
+        }
         pages.throttle.recordSuccess(for: account)
 
         guard try await pages.secondFactor.isEnrolled(user) else {
+            await pages.ledger.record(
+                .signInSucceeded, tenantID: tenant.id, actorID: user.id, actorEmail: user.email, address: context.clientAddress, detail: "password",
+                at: pages.now())
             let cookies = try await pages.sessions.start(
                 for: user, authenticationMethods: [AuthenticationMethod.password.rawValue], request: request, tenant: tenant)
             // An administrator turned the person's second factor off since they last signed in: say so once.
@@ -96,16 +111,26 @@ struct SignInRoutes {
 
         let account = SignInThrottle.Key.account(tenantID: tenant.id, email: user.email)
         let keys = [account, .client(context.clientAddress)]
+        func failed(_ outcome: String) async {
+            await pages.ledger.record(
+                .signInFailed, tenantID: tenant.id, actorID: user.id, actorEmail: user.email, outcome: outcome, address: context.clientAddress,
+                detail: "second factor", at: pages.now())
+        }
         if let retryAfter = try await pages.applyThrottle(to: keys) {
+            await failed("throttled")
             return pages.renderer.response(
                 page(LoginPage.throttledMessage(retryAfter: retryAfter)), status: .tooManyRequests,
                 headers: Response.retryAfterHeaders(retryAfter))
         }
         guard let method = try await pages.verifySecondFactor(user, code: form["code"]) else {
             pages.throttle.recordFailure(for: keys, at: pages.now())
+            await failed("wrong_code")
             return pages.renderer.response(page(SecondFactorPage.failureMessage))
         }
         pages.throttle.recordSuccess(for: account)
+        await pages.ledger.record(
+            .signInSucceeded, tenantID: tenant.id, actorID: user.id, actorEmail: user.email, address: context.clientAddress,
+            detail: "password and \(method.rawValue)", at: pages.now())
         try await pages.storage.deletePendingSignIn(tenantID: tenant.id, idHash: pending.idHash)
         let methods = [AuthenticationMethod.password, method, .multiFactor].map(\.rawValue)
         return try await signIn(user, authenticationMethods: methods, returnTo: pending.returnTo, request: request, tenant: tenant)

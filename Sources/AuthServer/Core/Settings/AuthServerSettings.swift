@@ -36,6 +36,8 @@ public struct AuthServerSettings: Sendable {
     public var personalAccessTokenMaxDays: Int
     /// Where `/metrics` is served on its own (`ProcessMetrics.listenSetting`); nil: on the main port, to loopback.
     public var metricsListen: ListenAddress?
+    /// How long ledger entries are kept (`AuditRetention`).
+    public var auditRetentionDays: Int
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
@@ -79,7 +81,7 @@ public struct AuthServerSettings: Sendable {
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
         "TRUSTED_PROXIES", "ACCESS_TOKEN_SECONDS", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
-        "PAT_MAX_DAYS",
+        "PAT_MAX_DAYS", "AUDIT_RETENTION_DAYS",
     ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys)
 
     public init(
@@ -88,7 +90,7 @@ public struct AuthServerSettings: Sendable {
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
         registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
         tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds,
-        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays, metricsListen: ListenAddress? = nil
+        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays, auditRetentionDays: Int = AuditRetention.defaultDays, metricsListen: ListenAddress? = nil
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -108,6 +110,7 @@ public struct AuthServerSettings: Sendable {
         self.elevationWindowSeconds = elevationWindowSeconds
         self.personalAccessTokenMaxDays = personalAccessTokenMaxDays
         self.metricsListen = metricsListen
+        self.auditRetentionDays = auditRetentionDays
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -130,6 +133,7 @@ public struct AuthServerSettings: Sendable {
             tls: try TLSFiles.read(from: source),
             elevationWindowSeconds: try Elevation.setting.read(from: source),
             personalAccessTokenMaxDays: try personalAccessTokenMaxDaysSetting.read(from: source),
+            auditRetentionDays: try AuditRetention.setting.read(from: source),
             metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source)
         )
     }

@@ -306,6 +306,64 @@ enum AuthMigrations {
                 t.column("app_policy", .text).notNull()
             }
         }
+        migrator.registerMigration("v11: service accounts and the audit ledger") { db in
+            // A service account's grant is held by the account itself, not a person: the grant's holder is no longer
+            // tied to `user`, so the table is rebuilt without that reference (SQLite cannot drop one in place; the
+            // migrator turns reference checks off until the end, so the tables that point at grants are untouched).
+            try db.create(table: "oauth_grant_v11") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("user_id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("scopes", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("last_authorised_at", .datetime).notNull()
+                t.column("revoked_at", .datetime)
+                t.column("revocation_reason", .text)
+                t.primaryKey(["tenant_id", "id"])
+                t.foreignKey(["tenant_id", "client_id"], references: "client", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.execute(sql: "INSERT INTO oauth_grant_v11 SELECT tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at, revoked_at, revocation_reason FROM oauth_grant")
+            try db.drop(table: "oauth_grant")
+            try db.rename(table: "oauth_grant_v11", to: "oauth_grant")
+            try db.create(index: "grant_person", on: "oauth_grant", columns: ["tenant_id", "user_id", "client_id"])
+            // The account's secret lives as SHA-256 in its client row; its one grant carries its scopes and its end.
+            try db.create(table: "service_account") { t in
+                t.column("tenant_id", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("client_id", .text).notNull()
+                t.column("grant_id", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("company_id", .text)
+                t.column("created_by", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("secret_rotated_at", .datetime)
+                t.column("revoked_at", .datetime)
+                t.primaryKey(["tenant_id", "id"])
+                t.uniqueKey(["tenant_id", "client_id"])
+                t.foreignKey(["tenant_id", "client_id"], references: "client", columns: ["tenant_id", "id"], onDelete: .cascade)
+            }
+            try db.create(table: "ledger") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("tenant_id", .text).notNull().references("tenant", onDelete: .cascade)
+                t.column("id", .text).notNull()
+                t.column("occurred_at", .datetime).notNull()
+                t.column("event", .text).notNull()
+                t.column("actor_id", .text)
+                t.column("actor_email", .text)
+                t.column("subject_id", .text)
+                t.column("grant_id", .text)
+                t.column("client_id", .text)
+                t.column("outcome", .text).notNull()
+                t.column("client_address", .text)
+                t.column("detail", .text)
+            }
+            try db.create(index: "ledger_grant", on: "ledger", columns: ["tenant_id", "grant_id"])
+            try db.create(index: "ledger_actor", on: "ledger", columns: ["tenant_id", "actor_id"])
+            try db.create(index: "ledger_subject", on: "ledger", columns: ["tenant_id", "subject_id"])
+            try db.create(index: "ledger_age", on: "ledger", columns: ["occurred_at"])
+        }
         return migrator
     }
 }

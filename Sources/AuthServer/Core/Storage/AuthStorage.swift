@@ -184,7 +184,7 @@ public protocol GovernanceStore: Sendable {
 }
 
 public typealias AuthStorage = TenantStore & SigningKeyStore & UserStore & BrowserSessionStore & ClientStore & GrantStore & SecondFactorStore
-    & DeviceAuthorizationStore & PersonalAccessTokenStore & GovernanceStore
+    & DeviceAuthorizationStore & PersonalAccessTokenStore & GovernanceStore & ServiceAccountStore & LedgerStore
 
 public enum AuthStorageError: Error, Equatable {
     case duplicateEmail
@@ -247,7 +247,10 @@ public protocol GrantStore: Sendable {
     /// Rotates a refresh token in one transaction: records the rotation with its sealed successor if the token was
     /// not rotated yet, stores `replacement`, and marks the client used (at most hourly, for reaping). False, with
     /// nothing changed, when another request rotated it first.
-    func rotateRefreshToken(tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord) async throws -> Bool
+    /// `ledger`, the refresh's entry, commits with the rotation: recording each refresh costs no disk sync of its own.
+    func rotateRefreshToken(
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
+    ) async throws -> Bool
     /// How many unexpired refresh tokens of the grant are live (not rotated away).
     func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int
 
@@ -272,6 +275,12 @@ public protocol GrantStore: Sendable {
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.
     func takePendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
     func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
+}
+
+extension GrantStore {
+    func rotateRefreshToken(tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord) async throws -> Bool {
+        try await rotateRefreshToken(tenantID: tenantID, tokenHash: tokenHash, at: at, successor: successor, replacement: replacement, ledger: nil)
+    }
 }
 
 /// Device authorizations (RFC 8628), found by the SHA-256 of the device code or of the user code.

@@ -6,30 +6,32 @@ import Shared
 /// (a scope token cannot hold a space, RFC 6749 §3.3); lists of URIs as JSON arrays.
 extension SQLiteAuthStorage {
     public func saveClient(_ client: Client) async throws {
-        let redirectURIs = try Self.jsonText(client.redirectURIs)
-        let grantTypes = try Self.jsonText(client.grantTypes)
-        try await database.write { db in
-            try db.execute(
-                cached: """
-                    INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
-                        registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
-                        pinned, created_at, last_used_at, approval)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-                        redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
-                        registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
-                        scope = excluded.scope, jwks_uri = excluded.jwks_uri, jwks = excluded.jwks,
-                        registration_fingerprint = excluded.registration_fingerprint, metadata_json = excluded.metadata_json,
-                        pinned = excluded.pinned, last_used_at = excluded.last_used_at
-                    """,
-                arguments: [
-                    client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
-                    client.secretHashes.joined(separator: " "), client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
-                    client.registrationFingerprint, client.metadataJSON, client.isPinned, client.createdAt, client.lastUsedAt,
-                    client.approval.state.rawValue,
-                ]
-            )
-        }
+        try await database.write { db in try Self.saveClient(db, client) }
+    }
+
+    static func saveClient(_ db: Database, _ client: Client) throws {
+        let redirectURIs = try jsonText(client.redirectURIs)
+        let grantTypes = try jsonText(client.grantTypes)
+        try db.execute(
+            cached: """
+                INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
+                    registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
+                    pinned, created_at, last_used_at, approval)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                    redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
+                    registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
+                    scope = excluded.scope, jwks_uri = excluded.jwks_uri, jwks = excluded.jwks,
+                    registration_fingerprint = excluded.registration_fingerprint, metadata_json = excluded.metadata_json,
+                    pinned = excluded.pinned, last_used_at = excluded.last_used_at
+                """,
+            arguments: [
+                client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
+                client.secretHashes.joined(separator: " "), client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
+                client.registrationFingerprint, client.metadataJSON, client.isPinned, client.createdAt, client.lastUsedAt,
+                client.approval.state.rawValue,
+            ]
+        )
     }
 
     public func client(tenantID: String, id: String) async throws -> Client? {
@@ -142,8 +144,15 @@ extension SQLiteAuthStorage {
         _ db: Database, tenantID: String, where condition: String, _ arguments: StatementArguments, reason: String, at: Date
     ) throws -> Int {
         let selected = "tenant_id = ? AND revoked_at IS NULL AND \(condition)"
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM oauth_grant WHERE \(selected)", arguments: [tenantID] + arguments)
-        guard !ids.isEmpty else { return 0 }
+        let grants = try Row.fetchAll(db, sql: "SELECT id, user_id, client_id FROM oauth_grant WHERE \(selected)", arguments: [tenantID] + arguments)
+        guard !grants.isEmpty else { return 0 }
+        let ids: [String] = grants.map { $0["id"] }
+        // The ledger learns of every ending here, whatever ended it; the reason says who (docs/security.md § The audit ledger).
+        try appendLedger(
+            db,
+            grants.map {
+                Ledger.entry(.grantRevoked, tenantID: tenantID, subjectID: $0["user_id"], grantID: $0["id"], clientID: $0["client_id"], detail: reason, at: at)
+            })
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         let chosen = StatementArguments([tenantID] + ids)
         try appendRevocationEvents(
@@ -240,7 +249,7 @@ extension SQLiteAuthStorage {
     }
 
     public func rotateRefreshToken(
-        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
     ) async throws -> Bool {
         try await database.write { db in
             try db.execute(
@@ -249,6 +258,7 @@ extension SQLiteAuthStorage {
             )
             guard db.changesCount == 1 else { return false }
             try Self.insert(db, replacement)
+            if let ledger { try Self.appendLedger(db, [ledger]) }
             try db.execute(
                 cached: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
                 arguments: [at, tenantID, replacement.clientID, at.addingTimeInterval(-AuthPolicy.clientUseGranularity)])
@@ -426,7 +436,7 @@ extension SQLiteAuthStorage {
     /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
     private static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
 
-    private static func jsonText(_ strings: [String]) throws -> String {
+    static func jsonText(_ strings: [String]) throws -> String {
         String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 }

@@ -34,6 +34,7 @@ extension SQLiteAuthStorage {
                 arguments: [at, step, tenantID, userID])
             guard db.changesCount == 1 else { return false }
             try Self.replaceRecoveryCodes(db, tenantID: tenantID, userID: userID, hashes: recoveryCodeHashes)
+            try Self.appendLedger(db, [Ledger.entry(.secondFactorEnabled, tenantID: tenantID, actorID: userID, subjectID: userID, at: at)])
             return true
         }
     }
@@ -76,6 +77,12 @@ extension SQLiteAuthStorage {
             try db.execute(cached: "DELETE FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             guard db.changesCount == 1 else { return false }
             try db.execute(cached: "DELETE FROM recovery_code WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
+            // Recorded here, whoever turns it off; an administrator's own id is in their `admin.command` or page entry.
+            try Self.appendLedger(
+                db,
+                [Ledger.entry(
+                    byAdministrator ? .secondFactorReset : .secondFactorDisabled, tenantID: tenantID, actorID: byAdministrator ? nil : userID,
+                    subjectID: userID, at: at)])
             if byAdministrator {
                 try db.execute(
                     cached: "UPDATE user SET second_factor_reset_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, userID])

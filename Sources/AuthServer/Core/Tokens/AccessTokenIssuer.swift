@@ -23,6 +23,22 @@ public struct AccessTokenIssuer: Sendable {
         let claims = Self.claims(
             for: user, tenant: tenant, clientID: clientID, scope: scope, issuedAt: issuedAt, expiresAt: issuedAt + lifetime,
             tokenID: RandomIdentifier.make(), grantID: grantID, authentication: authentication, now: now)
+        return try await sign(claims, tenant: tenant, now: now)
+    }
+
+    /// A service account's token (RFC 6749 §4.4.3): its id as `sub`, marked `subject_type: service_account`, with the
+    /// role and company its rules give it (docs/tokens.md § Service accounts); no `auth_time`, as nobody signed in.
+    func issue(for account: ServiceAccount, tenant: Tenant, scope: [String], lifetime: Int64, now: Date) async throws -> Issued {
+        precondition((1...AuthPolicy.accessTokenMaxLifetime).contains(lifetime), "lifetime is checked by the caller")
+        let issuedAt = Int64(now.timeIntervalSince1970)
+        let claims = AccessTokenClaims(
+            issuer: tenant.issuer, subject: account.id, audience: tenant.resource, clientID: account.id, scope: scope.joined(separator: " "),
+            issuedAt: issuedAt, expiresAt: issuedAt + lifetime, tokenID: RandomIdentifier.make(), grantID: account.grantID, tenantID: tenant.id,
+            role: account.role.rawValue, company: account.companyID, subjectType: ServiceAccount.subjectType, name: account.name)
+        return try await sign(claims, tenant: tenant, now: now)
+    }
+
+    private func sign(_ claims: AccessTokenClaims, tenant: Tenant, now: Date) async throws -> Issued {
         let signer = try await keyRing.activeSigner(tenantID: tenant.id, now: now)
         return Issued(token: try signer.sign(claims), claims: claims)
     }

@@ -57,7 +57,8 @@ public struct BearerAuthenticator: Sendable {
                 case .unknown: throw TokenVerificationError.unknownKey
                 case .unavailable: throw BearerAuthenticationError.authorizationServerUnavailable
                 }
-                let caller = Caller(claims: try verifier.verify(unverified, key: key, now: now), tokenKind: .accessToken)
+                let claims = try verifier.verify(unverified, key: key, now: now)
+                let caller = Caller(claims: claims, tokenKind: .of(accessToken: claims))
                 cache.insert(caller, for: digest, now: seconds)
                 return try Self.judged(caller, denied)
             } catch let error as TokenVerificationError {

@@ -49,10 +49,12 @@ struct CallGate: Sendable {
     }
 
     /// - Parameter switchedOff: the tenant's modules whose tools are answered with a tool error naming the switch.
-    func admit(_ calls: [MCPRequest], caller: Caller, tenant: Tenant, switchedOff: Set<ToolModule> = [], now: Date = Date()) -> Admission {
+    func admit(
+        _ calls: [MCPRequest], caller: Caller, tenant: Tenant, switchedOff: Set<ToolModule> = [], address: ClientAddress? = nil, now: Date = Date()
+    ) -> Admission {
         var judged: [(call: MCPRequest, trail: AuditTrail, kind: ToolKind, decision: Decision, outcome: AuditOutcome?)] = []
         for call in calls {
-            let trail = Self.trail(of: call, caller: caller, tenant: tenant)
+            let trail = Self.trail(of: call, caller: caller, tenant: tenant, address: address)
             switch judge(call, trail: trail, caller: caller, tenant: tenant, switchedOff: switchedOff, now: now) {
             case .challenge(let needed, let description):
                 record(trail, .refused)
@@ -126,9 +128,13 @@ struct CallGate: Sendable {
         case .missingScopes(let needed):
             return .challenge(needed: needed, description: "The tool \(name) needs the scopes \(needed.joined(separator: " "))")
         case .needsSecondFactor(let needed):
+            switch caller.tokenKind {
+            case .accessToken: return .challenge(needed: needed, description: authority.secondFactorNeeded(by: name))
             // A personal access token cannot step up through OAuth: it is told where the person elevates it.
-            guard caller.tokenKind == .personalAccessToken else { return .challenge(needed: needed, description: authority.secondFactorNeeded(by: name)) }
-            return .decided(tool.kind, .answered(.failure(elevationRequired(tool, issuer: tenant.issuer, caller: caller))), .refused)
+            case .personalAccessToken: return .decided(tool.kind, .answered(.failure(elevationRequired(tool, issuer: tenant.issuer, caller: caller))), .refused)
+            // Nobody can enter a second factor for a service account: a plain refusal, no challenge it could never answer.
+            case .serviceAccount: return .decided(tool.kind, .answered(.success(Self.errorResult(ToolAuthority.serviceAccountRefusal(name)))), .refused)
+            }
         case .roleRefused(let message):
             return .decided(tool.kind, .answered(.success(Self.errorResult(message))), .refused)
         }
@@ -150,9 +156,9 @@ struct CallGate: Sendable {
 
     /// The entry a `tools/call` will leave, malformed ones included: the tool as named (cut to the longest
     /// valid tool name, so a hostile name cannot bloat the log; `-` when there is none).
-    private static func trail(of call: MCPRequest, caller: Caller, tenant: Tenant) -> AuditTrail {
+    private static func trail(of call: MCPRequest, caller: Caller, tenant: Tenant, address: ClientAddress?) -> AuditTrail {
         let name = call.toolName.map { String($0.prefix(Tool.maximumNameLength)) } ?? "-"
-        return AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: call.callArguments)
+        return AuditTrail(tenantID: tenant.id, tool: name, caller: caller, arguments: call.callArguments, clientAddress: address?.description)
     }
 
     static func errorResult(_ message: String) -> JSONValue {

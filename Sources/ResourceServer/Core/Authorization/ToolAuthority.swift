@@ -52,6 +52,11 @@ public struct ToolAuthority: Sendable {
         "The tool \(tool) needs a second factor entered in the last \(Elevation.describe(windowSeconds: elevationWindowSeconds)) (scope \(Elevation.scope))"
     }
 
+    /// What a service account is told of a high-trust tool (docs/tokens.md § Service accounts).
+    public static func serviceAccountRefusal(_ tool: String) -> String {
+        "The tool \(tool) needs a second factor (scope \(Elevation.scope)), which a service account never holds: ask a person to run it"
+    }
+
     /// Where a person elevates a personal access token, which cannot step up through OAuth: the token's own row
     /// on the account page of the tenant's issuer, named by its id (the token's `jti`; docs/tokens.md § MFA elevation).
     public static func elevationURL(issuer: String, token: Caller) -> String { issuer + "/account/tokens#" + token.claims.tokenID }

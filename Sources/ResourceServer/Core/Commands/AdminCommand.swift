@@ -41,11 +41,14 @@ struct AdminCommand: AsyncParsableCommand {
                 abstract: "Print the tenant's audit log as JSON lines, oldest first.",
                 discussion: """
                     One object per tool call: occurred_at, tool, subject, client_id, grant_id, token_kind, argument_digest (SHA-256 of the \
-                    arguments; the arguments themselves are never kept), outcome, dry_run, duration_ms, ticket_id, company_id. Safe to run \
-                    while the server runs; calls from the last fraction of a second may not be written yet.
+                    arguments; the arguments themselves are never kept), outcome, dry_run, duration_ms, ticket_id, company_id, actor_email, \
+                    client_address. Safe to run while the server runs; calls from the last fraction of a second may not be written yet.
                     """
             )
 
+            @Option(help: "Only the calls of this grant id.") var grant: String?
+            @Flag(help: "Print each call in the auth-server ledger's shape (event tool.call), to merge with `auth-server admin audit export`.")
+            var ledger = false
             @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
             func run() async throws {
@@ -58,8 +61,8 @@ struct AdminCommand: AsyncParsableCommand {
                     let batch = try await environment.serviceDesk.auditLog(tenantID: tenant, after: position, limit: 1000)
                     guard let last = batch.last else { break }
                     var lines = Data()
-                    for item in batch {
-                        lines.append(try encoder.encode(item.entry))
+                    for item in batch where grant.map({ $0 == item.entry.grantID }) ?? true {
+                        lines.append(ledger ? Data(item.entry.ledgerEntry.jsonLine.utf8) : try encoder.encode(item.entry))
                         lines.append(UInt8(ascii: "\n"))
                     }
                     FileHandle.standardOutput.write(lines)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Shared
 
 /// Builds the resource-server's HTTP application: metadata, health, and the MCP endpoint behind the
@@ -97,7 +98,7 @@ public enum ResourceServerApplication {
         return router
     }
 
-    /// The server, with the revocation-stream follower running beside it for as long as it runs.
+    /// The server, with the revocation-stream follower and the audit pruning running beside it for as long as it runs.
     public static func make(
         environment: ResourceServerEnvironment, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
@@ -111,12 +112,17 @@ public enum ResourceServerApplication {
                 AuthServerConnection(authURL: settings.authURL, issuer: tenant.issuer), credentials: credentials), denied: denied,
             cache: cache, logger: logger)
         let tls = try settings.tls.map(ReloadingTLSContext.init)
+        let desk = environment.serviceDesk
+        var services: [any Service] = [
+            follower, AuditPruning(days: settings.auditRetentionDays, logger: logger) { try await desk.pruneAudit(before: $0) },
+        ]
+        if let tls { services.append(TLSReloadOnHangup(tls: tls, logger: logger)) }
+        if let metrics = settings.metricsListen { services.append(MetricsEndpoint.application(listen: metrics)) }
         return Application(
             router: try await router(environment: environment, logger: logger, cache: cache, denied: denied),
             server: .http1(tls: tls),
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port)),
-            services: [follower] + (tls.map { [TLSReloadOnHangup(tls: $0, logger: logger)] } ?? [])
-                + (settings.metricsListen.map { [MetricsEndpoint.application(listen: $0)] } ?? []),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

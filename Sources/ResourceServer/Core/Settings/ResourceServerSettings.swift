@@ -29,19 +29,21 @@ public struct ResourceServerSettings: Sendable {
     public var trustedProxies: TrustedProxies
     /// Where `/metrics` is served on its own (`ProcessMetrics.listenSetting`); nil: on the main port, to loopback.
     public var metricsListen: ListenAddress?
+    /// How long tool-call audit entries are kept (`AuditRetention`, the same setting as the auth-server's ledger).
+    public var auditRetentionDays: Int
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
-        "TRUSTED_PROXIES",
-    ]).union(TLSFiles.settingKeys).union(ResourceServerCredentials.settingKeys).union(ProcessMetrics.settingKeys)
+        "TRUSTED_PROXIES", "AUDIT_RETENTION_DAYS",
+    ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys).union(ResourceServerCredentials.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
         logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
         elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil,
-        trustedProxies: TrustedProxies = .none, metricsListen: ListenAddress? = nil
+        trustedProxies: TrustedProxies = .none, auditRetentionDays: Int = AuditRetention.defaultDays, metricsListen: ListenAddress? = nil
     ) {
         self.listen = listen
         self.resource = resource
@@ -58,6 +60,7 @@ public struct ResourceServerSettings: Sendable {
         self.credentials = credentials
         self.trustedProxies = trustedProxies
         self.metricsListen = metricsListen
+        self.auditRetentionDays = auditRetentionDays
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -90,6 +93,7 @@ public struct ResourceServerSettings: Sendable {
             elevationWindowSeconds: try Elevation.setting.read(from: source),
             credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory),
             trustedProxies: try Setting.trustedProxies.read(from: source),
+            auditRetentionDays: try AuditRetention.setting.read(from: source),
             metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source)
         )
     }

@@ -7,8 +7,8 @@ enum WhoAmITool {
         title: "Who am I",
         description: """
             Returns who this connection acts as: the person's id (subject), their tenant, the client that \
-            connected, the scopes granted and the kind of token. Call it to check which account and \
-            permissions you are working with before acting.
+            connected, the scopes granted and the kind of token (for a service account, also its name). Call it \
+            to check which account and permissions you are working with before acting.
             """,
         inputSchema: ["type": "object", "properties": [:], "additionalProperties": false],
         outputSchema: [
@@ -16,8 +16,8 @@ enum WhoAmITool {
             "properties": [
                 "subject": ["type": "string"], "tenant": ["type": "string"], "client_id": ["type": "string"],
                 "scopes": ["type": "array", "items": ["type": "string"]],
-                "token_kind": ["type": "string", "enum": ["access_token", "pat"]],
-                "role": ["type": "string"], "company": ["type": "string"],
+                "token_kind": ["type": "string", "enum": ["access_token", "pat", "service_account"]],
+                "role": ["type": "string"], "company": ["type": "string"], "name": ["type": "string"],
             ],
             "required": ["subject", "tenant", "client_id", "scopes", "token_kind"],
             "additionalProperties": false,
@@ -33,10 +33,11 @@ enum WhoAmITool {
         ]
         if let role = claims.role { result["role"] = .string(role) }
         if let company = claims.company { result["company"] = .string(company) }
+        if invocation.caller.tokenKind == .serviceAccount, let name = claims.name { result["name"] = .string(name) }
         let scopes = scopeList.isEmpty ? "no scopes" : "scopes " + claims.scope
         return ToolOutput(
             structured: .object(result),
-            text: "You are \(claims.subject) in tenant \(claims.tenantID), connected through \(claims.clientID) with \(scopes) (\(invocation.caller.tokenKind.rawValue))."
+            text: "You are \(claims.name.map { "the service account \"\($0)\", " } ?? "")\(claims.subject) in tenant \(claims.tenantID), connected through \(claims.clientID) with \(scopes) (\(invocation.caller.tokenKind.rawValue))."
         )
     }
 }

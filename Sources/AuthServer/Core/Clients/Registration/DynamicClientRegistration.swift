@@ -89,6 +89,8 @@ final class DynamicClientRegistration: Sendable {
         )
         try await storage.saveClient(client)
         logger.info("client registered", metadata: ["client": "\(client.id)", "method": "\(method.rawValue)"])
+        await Ledger(store: storage, logger: logger).record(
+            .clientRegistered, tenantID: tenant.id, actorID: client.id, clientID: client.id, address: address, detail: client.name, at: now)
         return Registered(
             clientID: client.id, clientIDIssuedAt: Int64(now.timeIntervalSince1970), clientSecret: secret?.value,
             clientSecretExpiresAt: secret == nil ? nil : 0, registrationAccessToken: registrationToken.value,
@@ -117,6 +119,8 @@ final class DynamicClientRegistration: Sendable {
         _ = try await authorised(clientID: clientID, registrationToken: registrationToken, tenant: tenant)
         try await storage.deleteClient(tenantID: tenant.id, id: clientID)
         logger.info("client deleted by its registration access token", metadata: ["client": "\(clientID)"])
+        await Ledger(store: storage, logger: logger).record(
+            .clientDeleted, tenantID: tenant.id, actorID: clientID, clientID: clientID, detail: "by its registration access token")
     }
 
     /// RFC 7592 §2: a missing or wrong token, or an unknown client, is the same 401 (RFC 6750 §3.1).

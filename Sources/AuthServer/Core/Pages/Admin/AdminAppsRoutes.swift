@@ -14,11 +14,11 @@ struct AdminAppsRoutes {
             try await gate.viewing(request, context, draw: page)
         }
         router.post(RouterPath(Self.path)) { request, context in
-            try await gate.changing(request, context, draw: page) { _, tenant, form in try await change(form, tenant: tenant) }
+            try await gate.changing(request, context, draw: page) { signedIn, tenant, form in try await change(form, by: signedIn.user, tenant: tenant) }
         }
     }
 
-    private func change(_ form: PageForm, tenant: Tenant) async throws -> String {
+    private func change(_ form: PageForm, by admin: User, tenant: Tenant) async throws -> String {
         let decisions = ClientDecisions(storage: storage)
         if form["action"] == "policy" {
             guard let policy = AppPolicy(rawValue: form["app_policy"] ?? "") else { throw PeopleDecisions.Refusal(message: "Choose an app policy.") }
@@ -29,18 +29,18 @@ struct AdminAppsRoutes {
             return "Saved: the app policy is \(policy.rawValue)."
         }
         let clientID = form["client_id"] ?? ""
-        guard let client = try await storage.client(tenantID: tenant.id, id: clientID), client.kind != .resourceServer else {
+        guard let client = try await storage.client(tenantID: tenant.id, id: clientID), Self.isApp(client) else {
             throw PeopleDecisions.Refusal(message: "There is no such app; it may have been deleted.")
         }
         switch form["action"] {
         case "approve":
-            _ = try await decisions.approve(tenantID: tenant.id, clientID: client.id)
+            _ = try await decisions.approve(tenantID: tenant.id, clientID: client.id, by: admin, at: gate.pages.now())
             return "\(client.name) is approved: people may connect it."
         case "block" where !client.isOperatorTrusted:
-            let ended = try await decisions.block(tenantID: tenant.id, clientID: client.id, at: gate.pages.now()) ?? 0
+            let ended = try await decisions.block(tenantID: tenant.id, clientID: client.id, by: admin, at: gate.pages.now()) ?? 0
             return "\(client.name) is blocked; \(ended == 1 ? "1 connection" : "\(ended) connections") ended at once."
         case "delete" where !client.isOperatorTrusted:
-            _ = try await decisions.delete(tenantID: tenant.id, clientID: client.id)
+            _ = try await decisions.delete(tenantID: tenant.id, clientID: client.id, by: admin, at: gate.pages.now())
             return "\(client.name) was deleted. If it registers again, it starts over."
         case "block", "delete":
             throw PeopleDecisions.Refusal(message: "\(client.name) is the operator's own app; it is changed in the server's configuration, not here.")
@@ -49,9 +49,12 @@ struct AdminAppsRoutes {
         }
     }
 
+    /// What people connect: not a resource-server, and not a service account (those have their own page).
+    static func isApp(_ client: Client) -> Bool { client.kind != .resourceServer && client.kind != .serviceAccount }
+
     @Sendable private func page(_ signedIn: SignedInSession, _ tenant: Tenant, _ message: AdminMessage) async throws -> Response {
         // Someone is waiting on the pending apps they asked for: those first, the longest waiting first.
-        let clients = try await storage.clients(tenantID: tenant.id)
+        let clients = try await storage.clients(tenantID: tenant.id).filter(Self.isApp)
         let waiting = clients.filter { $0.approval.state == .pending && $0.approval.requestedAt != nil }
             .sorted { $0.approval.requestedAt ?? .distantPast < $1.approval.requestedAt ?? .distantPast }
         let waitingIDs = Set(waiting.map(\.id))
@@ -81,6 +84,7 @@ extension Client {
         case .metadataDocument: isPinned ? "metadata document, pinned by the operator" : "metadata document"
         case .firstParty: "Gatehouse's own"
         case .resourceServer: "resource-server"
+        case .serviceAccount: "service account"
         }
     }
 }

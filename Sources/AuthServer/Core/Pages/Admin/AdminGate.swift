@@ -23,7 +23,8 @@ struct AdminGate: Sendable {
     }
 
     /// Runs `change` once the gate is passed and draws the page with its notice; a refusal (the gate's or the
-    /// decision's) draws the page with the problem and changes nothing.
+    /// decision's) draws the page with the problem and changes nothing. Both go to the ledger as `admin.action`,
+    /// the admin as actor and the notice or problem as what happened.
     func changing(
         _ request: Request, _ context: AuthRequestContext, draw: Draw,
         change: (SignedInSession, Tenant, PageForm) async throws -> String
@@ -33,16 +34,24 @@ struct AdminGate: Sendable {
         guard let signedIn = context.signedIn else { return .toSignIn(from: request) }
         guard signedIn.acceptsCSRFToken(form[CSRFToken.fieldName]) else { throw ErrorPage.csrfFailure }
         guard signedIn.user.role == .admin else { throw Self.forbidden }
+        func record(_ outcome: String, _ detail: String) async {
+            await pages.ledger.record(
+                .adminAction, tenantID: tenant.id, actorID: signedIn.user.id, actorEmail: signedIn.user.email, outcome: outcome,
+                address: context.clientAddress, detail: "\(request.uri.path): \(detail)", at: pages.now())
+        }
         let confirmed: SignedInSession
         do {
             confirmed = try await confirmation.require(signedIn, form: form, address: context.clientAddress)
         } catch let refusal as AdminConfirmation.Refusal {
+            await record("refused", refusal.message)
             return try await draw(signedIn, tenant, AdminMessage(problem: refusal.message, status: refusal.status, headers: refusal.headers))
         }
         do {
             let notice = try await change(confirmed, tenant, form)
+            await record("ok", notice)
             return try await draw(confirmed, tenant, AdminMessage(notice: notice))
         } catch let refusal as PeopleDecisions.Refusal {
+            await record("refused", refusal.message)
             return try await draw(confirmed, tenant, AdminMessage(problem: refusal.message, status: .badRequest))
         }
     }
