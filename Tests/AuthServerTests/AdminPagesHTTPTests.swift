@@ -309,3 +309,87 @@ struct AdminPagesHTTPTests {
         }
     }
 }
+
+/// Service accounts and the activity timelines on the admin pages.
+@Suite("Admin pages over HTTP: service accounts and activity")
+struct AdminActivityPagesHTTPTests {
+    typealias Admin = AdminPagesHTTPTests.Admin
+
+    static func clientCredentials(_ admin: Admin, id: String, secret: String) async throws -> TestResponse {
+        try await OAuthHTTPTests.form(
+            admin.client, "/oauth/token", "grant_type=client_credentials&resource=\(FormEncoding.encode(AuthServerHTTPTests.resource))",
+            headers: [.authorization: "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()])
+    }
+
+    @Test("a service account made on the page shows its secret once, which the token endpoint takes; a new secret ends the old; revoke ends it")
+    func serviceAccounts() async throws {
+        try await AdminPagesHTTPTests.withAdmin { admin in
+            let made = try await admin.post(
+                "/admin/service-accounts", ["action": "create", "name": "PSA sync", "scope-tickets:read": "yes", "scope-rules:run": "yes"])
+            #expect(made.status == .ok && made.body.contains("was made as svc_") && made.body.contains("Left out (beyond what it may hold): rules:run"))
+            let id = try #require(made.body.firstMatch(of: /id="service-account-id">(svc_[^<]+)</)?.1).description
+            let secret = try #require(made.body.firstMatch(of: /id="service-account-secret">([^<]+)</)?.1).description
+            #expect(made.body.contains("grant_type=client_credentials"))
+            #expect(try await Self.clientCredentials(admin, id: id, secret: secret).status == .ok)
+            #expect(!(try await admin.browser.get("/admin/service-accounts").body.contains(secret)), "shown once")
+
+            let rotated = try await admin.post("/admin/service-accounts", ["action": "rotate", "id": id])
+            let newSecret = try #require(rotated.body.firstMatch(of: /id="service-account-secret">([^<]+)</)?.1).description
+            #expect(newSecret != secret)
+            #expect(try await Self.clientCredentials(admin, id: id, secret: secret).status == .unauthorized)
+            #expect(try await Self.clientCredentials(admin, id: id, secret: newSecret).status == .ok)
+
+            #expect(try await admin.post("/admin/service-accounts", ["action": "revoke", "id": id]).body.contains("was revoked"))
+            #expect(try await Self.clientCredentials(admin, id: id, secret: newSecret).status != .ok)
+            #expect(try await admin.post("/admin/service-accounts", ["action": "revoke", "id": id]).status == .badRequest)
+            let blank = try await admin.post("/admin/service-accounts", ["action": "create", "name": "  "])
+            #expect(blank.status == .badRequest && blank.body.contains("Give the service account a name"))
+
+            let ledger = try await admin.environment.ledger.entries(tenantID: Tenant.defaultID, person: admin.user)
+            #expect(ledger.contains { $0.event == "service_account.created" && $0.actorID == admin.user.id })
+            #expect(ledger.contains { $0.event == "admin.action" && $0.outcome == "refused" && $0.detail?.contains("Give the service account a name") == true })
+            #expect(!ledger.contains { ($0.detail ?? "").contains(secret) || ($0.detail ?? "").contains(newSecret) })
+        }
+    }
+
+    @Test("a person's page shows their activity from both servers, newest first, linking each grant to its own timeline")
+    func timelines() async throws {
+        let toolCall = #"{"entries":[{"id":"aud_1","occurred_at":"2030-03-17T17:50:00Z","tool":"get_ticket","subject":"SUBJECT","client_id":"reporting-app","grant_id":"grant_seen","token_kind":"access_token","outcome":"ok","dry_run":false,"duration_ms":3,"ticket_id":"tkt_9"}]}"#
+        let asked = Mutex<[String]>([])
+        try await AdminPagesHTTPTests.withAdmin(resourceServer: { _, url, _, _ in
+            asked.withLock { $0.append(url) }
+            let subject = url.contains("subject=") ? String(url.split(separator: "subject=")[1].prefix { $0 != "&" }) : "usr_x"
+            return (200, Data(toolCall.replacingOccurrences(of: "SUBJECT", with: subject).utf8))
+        }) { admin in
+            let person = try await admin.environment.addPerson(email: "tech@example.com")
+            let sneaky = Browser(client: admin.client)
+            _ = try await sneaky.signIn(email: person.email, password: "not the password")
+            _ = try await sneaky.signIn(email: person.email)
+
+            let page = try await admin.browser.get("/admin/people/\(person.id)")
+            #expect(page.status == .ok)
+            let body = page.body
+            #expect(body.contains("<code>sign_in.succeeded</code>") && body.contains("wrong_password") && body.contains("get_ticket, ticket tkt_9"))
+            let newest = try #require(body.range(of: "<code>sign_in.succeeded</code>")), older = try #require(body.range(of: "wrong_password"))
+            #expect(newest.lowerBound < older.lowerBound, "newest first")
+            #expect(body.contains(#"<a href="/admin/grants/grant_seen">"#))
+            #expect(asked.withLock { $0 }.contains { $0.contains("/internal/admin/audit?subject=\(person.id)") })
+
+            let grant = Grant(
+                tenantID: Tenant.defaultID, id: "grant_seen", userID: person.id, clientID: AuthPolicy.adminCLIClientID, resource: AuthServerHTTPTests.resource,
+                scopes: ["tickets:read"], createdAt: admin.clock.now, lastAuthorisedAt: admin.clock.now)
+            try await admin.environment.storage.saveGrant(grant)
+            let grantPage = try await admin.browser.get("/admin/grants/grant_seen")
+            #expect(grantPage.status == .ok && grantPage.body.contains("get_ticket") && grantPage.body.contains(#"<a href="/admin/people/\#(person.id)">tech@example.com</a>"#))
+            #expect(try await admin.browser.get("/admin/grants/grant_nope").status == .notFound)
+        }
+    }
+
+    @Test("with the resource-server unreachable, a timeline shows the sign-in server's side and says what is missing")
+    func timelineWithoutToolCalls() async throws {
+        try await AdminPagesHTTPTests.withAdmin { admin in
+            let page = try await admin.browser.get("/admin/people/\(admin.user.id)")
+            #expect(page.status == .ok && page.body.contains("its tool calls are not shown") && page.body.contains("<code>sign_in.succeeded</code>"))
+        }
+    }
+}

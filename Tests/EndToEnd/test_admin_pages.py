@@ -1,10 +1,13 @@
 """The admin pages in headless Chromium, against the real binaries: an admin without two-step sign-in can look
 but not change; once enrolled, a change asks for a code from Debian's oathtool (an RFC 6238 implementation of
 its own), and the next ones within the elevation window do not; people are added and disabled, the app policy
-set, a registered app approved and a feature switched off on the resource-server, each decision seen by the admin commands at once; anyone else gets 403
+set, a registered app approved, a feature switched off on the resource-server, one grant's activity read
+across both servers, and a service account made, used from a script and revoked, each decision seen by the admin commands at once; anyone else gets 403
 (docs/security.md § The admin pages). A private house, because the tenant's policy changes."""
 
 from __future__ import annotations
+
+import time
 
 import httpx2
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
@@ -12,7 +15,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import PASSWORD, running_gatehouse
+from test_backup import grant_of
 from test_second_factor import WAIT, enrol, sign_in
+from test_service_desk_tools import call_http
 
 SETTLING = (StaleElementReferenceException, NoSuchElementException, WebDriverException)
 
@@ -97,6 +102,38 @@ def test_an_admin_manages_people_and_apps_with_a_second_factor(browser, artifact
         notice(browser, "Saved: billing switched off")
         assert "feature billing = off" in house.resource_command("admin", "tenant", "show").stdout.splitlines()
         assert not browser.find_element(By.ID, "module-billing").is_selected()
+
+        # One grant's timeline merges both servers: the token's grant, then its tool call on the resource-server.
+        token = house.issue_token(scope="tickets:read")
+        assert call_http(house.resource, token, "whoami", {}).json()["result"]["isError"] is False
+        browser.get(f"{house.issuer}/admin/grants/{grant_of(token)}")
+        activity = browser.find_element(By.CSS_SELECTOR, "table.timeline").text
+        assert "tool.call" in activity and "whoami" in activity, activity
+
+        # A service account made on the page works from a script, and is refused within a second of its revocation.
+        browser.get(f"{house.issuer}/admin/service-accounts")
+        form = browser.find_element(By.CSS_SELECTOR, "form[action='/admin/service-accounts'] input[value='create']").find_element(By.XPATH, "..")
+        form.find_element(By.NAME, "name").send_keys("E2E sync")
+        form.find_element(By.ID, "scope-tickets:read").click()
+        submit(form, "Make service account")
+        notice(browser, "“E2E sync” was made as svc_")
+        client_id = browser.find_element(By.ID, "service-account-id").text
+        secret = browser.find_element(By.ID, "service-account-secret").text
+        house.keep_out_of_logs(secret)
+        issued = httpx2.post(f"{house.issuer}/oauth/token", auth=(client_id, secret),
+                             data={"grant_type": "client_credentials", "resource": house.resource})
+        assert issued.status_code == 200 and "refresh_token" not in issued.json(), issued.text
+        account_token = issued.json()["access_token"]
+        house.keep_out_of_logs(account_token)
+        whoami = call_http(house.resource, account_token, "whoami", {}).json()["result"]["structuredContent"]
+        assert whoami["token_kind"] == "service_account" and whoami["name"] == "E2E sync", whoami
+        row = browser.find_element(By.XPATH, "//li[contains(@class, 'app')][.//h2[normalize-space()='E2E sync']]")
+        submit(row.find_element(By.XPATH, ".//form[.//input[@name='action' and @value='revoke']]"), "Revoke E2E sync")
+        notice(browser, "“E2E sync” was revoked")
+        revoked_at = time.monotonic()
+        while call_http(house.resource, account_token, "whoami", {}).status_code != 401:
+            assert time.monotonic() - revoked_at < 1.0, "still accepted a second after revocation"
+            time.sleep(0.02)
 
         # Anyone else is told the pages are for administrators.
         browser.delete_all_cookies()

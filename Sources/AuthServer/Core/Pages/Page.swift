@@ -31,4 +31,8 @@ public enum PageTemplate: String, CaseIterable, Sendable {
     case adminPerson = "admin-person"
     case adminApps = "admin-apps"
     case adminFeatures = "admin-features"
+    case adminGrant = "admin-grant"
+    /// A partial: a person's or a grant's activity across both servers.
+    case adminTimeline = "admin-timeline"
+    case adminServiceAccounts = "admin-service-accounts"
 }

@@ -9,12 +9,14 @@ public struct AdminFrame: Sendable {
     public enum Section: String, CaseIterable, Sendable {
         case people = "/admin/people"
         case apps = "/admin/apps"
+        case serviceAccounts = "/admin/service-accounts"
         case features = "/admin/features"
 
         var label: String {
             switch self {
             case .people: "People"
             case .apps: "Apps"
+            case .serviceAccounts: "Service accounts"
             case .features: "Features"
             }
         }
@@ -55,6 +57,8 @@ struct AdminMessage: Sendable {
     var problem: String?
     var status: HTTPResponse.Status = .ok
     var headers: HTTPFields = [:]
+    /// A service account's credentials, shown this once.
+    var issued: ServiceAccounts.Issued?
 
     static let none = AdminMessage()
 }

@@ -29,6 +29,14 @@ struct AdminGate: Sendable {
         _ request: Request, _ context: AuthRequestContext, draw: Draw,
         change: (SignedInSession, Tenant, PageForm) async throws -> String
     ) async throws -> Response {
+        try await changing(request, context, draw: draw, revealing: { AdminMessage(notice: try await change($0, $1, $2)) })
+    }
+
+    /// The same, for a change whose page shows something once (a service account's new secret) beside its notice.
+    func changing(
+        _ request: Request, _ context: AuthRequestContext, draw: Draw,
+        revealing change: (SignedInSession, Tenant, PageForm) async throws -> AdminMessage
+    ) async throws -> Response {
         let tenant = try context.pageTenant()
         let form = try await PageForm.read(request, context: context)
         guard let signedIn = context.signedIn else { return .toSignIn(from: request) }
@@ -47,10 +55,13 @@ struct AdminGate: Sendable {
             return try await draw(signedIn, tenant, AdminMessage(problem: refusal.message, status: refusal.status, headers: refusal.headers))
         }
         do {
-            let notice = try await change(confirmed, tenant, form)
-            await record("ok", notice)
-            return try await draw(confirmed, tenant, AdminMessage(notice: notice))
+            let outcome = try await change(confirmed, tenant, form)
+            await record("ok", outcome.notice ?? "")
+            return try await draw(confirmed, tenant, outcome)
         } catch let refusal as PeopleDecisions.Refusal {
+            await record("refused", refusal.message)
+            return try await draw(confirmed, tenant, AdminMessage(problem: refusal.message, status: .badRequest))
+        } catch let refusal as ServiceAccounts.Refusal {
             await record("refused", refusal.message)
             return try await draw(confirmed, tenant, AdminMessage(problem: refusal.message, status: .badRequest))
         }

@@ -19,13 +19,14 @@ public struct AdminPeoplePage: Page {
     public let account: AccountFrame
     public let admin: AdminFrame
     public let people: [Person]
-    public let roles: [String]
+    /// Technician is chosen to begin with: a slip must not make someone an admin.
+    public let roles: [AdminPersonPage.Choice]
 
     init(admin: AdminFrame, people: [Person]) {
         account = admin.account
         self.admin = admin
         self.people = people
-        roles = Role.allCases.map(\.rawValue)
+        roles = Role.allCases.map { AdminPersonPage.Choice(value: $0.rawValue, label: $0.rawValue, isCurrent: $0 == .technician) }
     }
 }
 
@@ -52,8 +53,10 @@ public struct AdminPersonPage: Page {
     public let roleChoices: [Choice]
     public let isSelf: Bool
     public let activeGrants: Int
+    public let timeline: [AdminTimeline.Row]
+    public let toolCallsMissing: String?
 
-    init(admin: AdminFrame, user: User, person: AdminPeoplePage.Person, isSelf: Bool, activeGrants: Int) {
+    init(admin: AdminFrame, user: User, person: AdminPeoplePage.Person, isSelf: Bool, activeGrants: Int, timeline: AdminTimeline) {
         account = admin.account
         self.admin = admin
         self.person = person
@@ -68,5 +71,7 @@ public struct AdminPersonPage: Page {
         roleChoices = Role.allCases.map { Choice(value: $0.rawValue, label: $0.rawValue, isCurrent: $0 == user.role) }
         self.isSelf = isSelf
         self.activeGrants = activeGrants
+        self.timeline = timeline.rows
+        toolCallsMissing = timeline.toolCallsMissing
     }
 }

@@ -7,6 +7,7 @@ struct AdminPeopleRoutes {
     static let path = AdminFrame.Section.people.rawValue
 
     let gate: AdminGate
+    let activity: AdminActivity
     var people: PeopleDecisions { PeopleDecisions(storage: gate.pages.storage) }
     var storage: any AuthStorage { gate.pages.storage }
 
@@ -91,7 +92,7 @@ struct AdminPeopleRoutes {
         let page = AdminPersonPage(
             admin: try await gate.frame(signedIn, .people, message), user: user,
             person: try await row(user, try await storage.tenantGovernance(tenantID: tenant.id)), isSelf: user.id == signedIn.user.id,
-            activeGrants: grants.count)
+            activeGrants: grants.count, timeline: try await activity.timeline(of: user, for: signedIn, tenant: tenant))
         return gate.pages.renderer.response(page, status: message.status, headers: message.headers)
     }
 
