@@ -1,6 +1,7 @@
 """One grant's timeline across both servers (docs/security.md § The audit ledger): a person signs in and consents
 through the pages, the app refreshes and calls tools, and the two servers' exports for that grant id, both in the
-ledger's shape, merge by time into sign-in, consent, refresh, then the tool calls."""
+ledger's shape, merge by time into sign-in, consent, refresh, then the tool calls; an admin's pages show the
+grant's and the person's timelines from both servers the same way."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import httpx2
 
+from selenium.webdriver.common.by import By
+
 from conftest import PASSWORD
+from test_second_factor import sign_in
 from test_service_desk_tools import call_http
 
 CONNECT = Path(__file__).resolve().parents[2] / "Deploy" / "wrk" / "connect.py"
@@ -24,7 +28,7 @@ def lines(completed: subprocess.CompletedProcess) -> list[dict]:
     return [json.loads(line) for line in completed.stdout.splitlines()]
 
 
-def test_one_grant_timeline_merges_both_servers(gatehouse):
+def test_one_grant_timeline_merges_both_servers(gatehouse, browser):
     person = gatehouse.add_person("timeline@example.com")
     connected = subprocess.run(
         [sys.executable, str(CONNECT), gatehouse.issuer, gatehouse.resource, person.email, PASSWORD, "tickets:read customers:read", "1"],
@@ -52,3 +56,15 @@ def test_one_grant_timeline_merges_both_servers(gatehouse):
     assert all(entry["grant_id"] == grant_id for entry in timeline[1:])
     assert {entry["actor_id"] for entry in timeline} == {person.subject}
     assert all(entry["actor_email"] == person.email and entry["client_address"] == "127.0.0.1" for entry in timeline), timeline
+
+    # The admin pages show the same: the grant's timeline newest first, and the person's with their sign-in.
+    admin_email = "timeline-admin@example.com"
+    added = gatehouse.admin("user", "add", "--email", admin_email, "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    sign_in(browser, gatehouse, admin_email)
+    browser.get(f"{gatehouse.issuer}/admin/grants/{grant_id}")
+    events = [cell.text.split("\n")[0] for cell in browser.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr td:nth-child(2)")]
+    assert events == ["tool.call", "tool.call", "token.refreshed", "consent.given"], events
+    browser.get(f"{gatehouse.issuer}/admin/people/{person.subject}")
+    events = [cell.text.split("\n")[0] for cell in browser.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr td:nth-child(2)")]
+    assert events[-1] == "sign_in.succeeded" and events.index("consent.given") < len(events) - 1, events

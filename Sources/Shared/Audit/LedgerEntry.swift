@@ -60,20 +60,14 @@ public struct LedgerEntry: Codable, Sendable, Equatable {
         return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(maximumTextLength))
     }
 
-    /// One JSON line, as both servers' `admin audit export` print it: ISO 8601 times with milliseconds, so entries
-    /// of the two servers merge in order by `occurred_at`; keys sorted.
+    /// One JSON line, as both servers' `admin audit export` print it (`AuditTime`); keys sorted.
     public var jsonLine: String {
         String(decoding: (try? Self.lineEncoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     private static let lineEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            var container = encoder.singleValueContainer()
-            try container.encode(formatter.string(from: date))
-        }
+        encoder.dateEncodingStrategy = AuditTime.encoding
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()

@@ -96,7 +96,7 @@ public struct ResourceServerAdmin: Sendable {
             tenant: tenant, now: now)
         struct Answer: Decodable { let entries: [AuditEntry] }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = AuditTime.decoding
         do {
             return try decoder.decode(Answer.self, from: data).entries
         } catch {

@@ -68,11 +68,11 @@ struct InternalAdminRoutes {
         let entries: [AuditEntry]
     }
 
-    /// Times as RFC 3339, as `admin audit export` writes them.
+    /// Times with milliseconds (`AuditTime`), as `admin audit export` writes them.
     private static let auditEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = AuditTime.encoding
         return encoder
     }()
 

@@ -55,7 +55,7 @@ struct AdminCommand: AsyncParsableCommand {
                 let environment = try await CommandEnvironment.open(tenant: tenant)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
+                encoder.dateEncodingStrategy = AuditTime.encoding
                 var position: Int64 = 0
                 while true {
                     let batch = try await environment.serviceDesk.auditLog(tenantID: tenant, after: position, limit: 1000)
