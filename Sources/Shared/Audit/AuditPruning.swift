@@ -19,7 +19,7 @@ public struct AuditPruning: Service {
 
     /// Ends at the server's graceful shutdown: the wait between passes is cancelled then.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await pruneOnce(now: Date())
                 try? await Task.sleep(for: interval)

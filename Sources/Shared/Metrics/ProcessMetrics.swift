@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 
 /// The process's metrics: swift-metrics everywhere in the code (Hummingbird's request metrics among them),
@@ -30,11 +31,25 @@ public enum ProcessMetrics {
         Counter(label: "gatehouse_tokens_issued_total", dimensions: [("grant_type", grantType)]).increment()
     }
 
-    /// A tools/call as the audit log records it.
+    /// A tools/call as the audit log records it. Counted on every call: each series' counter is made once and kept,
+    /// rather than looked up in the registry (a lock and a dictionary of label sets) per call.
     public static func toolCall(_ tool: String, outcome: String, dryRun: Bool) {
-        Counter(label: "gatehouse_tool_calls_total", dimensions: [("tool", tool), ("outcome", outcome), ("dry_run", dryRun ? "true" : "false")])
-            .increment()
+        let key = ToolCallSeries(tool: tool, outcome: outcome, dryRun: dryRun)
+        if let counter = toolCallCounters.withLock({ $0[key] }) { return counter.increment() }
+        let counter = Metrics.Counter(
+            label: "gatehouse_tool_calls_total", dimensions: [("tool", tool), ("outcome", outcome), ("dry_run", dryRun ? "true" : "false")])
+        toolCallCounters.withLock { $0[key] = counter }
+        counter.increment()
     }
+
+    private struct ToolCallSeries: Hashable {
+        let tool: String
+        let outcome: String
+        let dryRun: Bool
+    }
+
+    /// Bounded by the registry's tools times the audit outcomes.
+    private static let toolCallCounters = Mutex<[ToolCallSeries: Metrics.Counter]>([:])
 
     /// How long after it was revoked a revocation reached this resource-server (whole seconds at the source).
     public static func revocationReceived(lagSeconds: Double) {

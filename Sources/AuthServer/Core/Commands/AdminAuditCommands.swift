@@ -21,8 +21,7 @@ struct AuditCommands: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             var filter = LedgerFilter(grantID: grant, since: since.flatMap(Self.date))
             if let person {
                 filter.personEmail = person

@@ -15,8 +15,7 @@ struct ClientCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             for client in try await environment.storage.clients(tenantID: tenant.id) {
                 writeLine(try await Self.line(client, storage: environment.storage))
             }
@@ -46,8 +45,7 @@ struct ClientCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             guard try await ClientDecisions(storage: environment.storage).approve(tenantID: tenant.id, clientID: clientID) else {
                 CommandLineFailure.exit(message: "no app with client id \(clientID) in tenant \(tenant.id)")
             }
@@ -64,8 +62,7 @@ struct ClientCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             guard let ended = try await ClientDecisions(storage: environment.storage).block(tenantID: tenant.id, clientID: clientID, at: Date()) else {
                 CommandLineFailure.exit(message: "no app with client id \(clientID) in tenant \(tenant.id)")
             }
@@ -81,8 +78,7 @@ struct ClientCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             guard try await ClientDecisions(storage: environment.storage).delete(tenantID: tenant.id, clientID: clientID) else {
                 CommandLineFailure.exit(message: "no app with client id \(clientID) in tenant \(tenant.id)")
             }

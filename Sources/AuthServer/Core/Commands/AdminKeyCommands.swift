@@ -13,8 +13,7 @@ struct KeyCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             let keyID = try await environment.keyRing.rotate(tenantID: tenant.id)
             await environment.ledger.record(.keyRotated, tenantID: tenant.id, detail: "new signing key \(keyID)")
             let delay = Int(AuthPolicy.signingKeyActivationDelay)

@@ -56,8 +56,7 @@ struct PersonalAccessTokenCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             var userID: String?
             if let email { userID = try await person(email, in: tenant, environment).id }
             writeLine(["ID", "OWNER", "LABEL", "SCOPES", "COMPANY", "CREATED", "EXPIRES", "LAST USED"].joined(separator: "\t"))
@@ -80,8 +79,7 @@ struct PersonalAccessTokenCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             guard let token = try await environment.storage.personalAccessToken(tenantID: tenant.id, id: id),
                 try await environment.storage.revokeGrant(tenantID: tenant.id, id: token.grantID, reason: "revoked by an administrator", at: Date())
             else { CommandLineFailure.exit(message: "no active personal access token \(id) in tenant \(tenant.id)", status: 1) }
@@ -102,8 +100,7 @@ struct PersonalAccessTokenCommands: AsyncParsableCommand {
 /// The data folder opened with the settings, the tenant and the person with this email, or the process ends saying
 /// which is missing: what every command about one person starts with.
 func openPerson(_ email: String, tenant id: String) async throws -> (AuthServerEnvironment, Tenant, User) {
-    let environment = try await openEnvironment(try loadSettings())
-    let tenant = try await environment.tenant(id: id)
+    let (environment, tenant) = try await openTenant(id)
     return (environment, tenant, try await person(email, in: tenant, environment))
 }
 

@@ -29,8 +29,7 @@ struct ServiceAccountCommands: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             var credentials = ServiceAccounts.Credentials.secret
             if let jwks {
                 guard let text = try? String(contentsOfFile: jwks, encoding: .utf8) else { CommandLineFailure.exit(message: "cannot read \(jwks)") }
@@ -58,8 +57,7 @@ struct ServiceAccountCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             writeLine(["ID", "NAME", "SCOPES", "COMPANY", "AUTH", "CREATED", "SECRET ROTATED", "STATE"].joined(separator: "\t"))
             for account in try await environment.serviceAccounts.list(tenantID: tenant.id) {
                 let method = try await environment.storage.client(tenantID: tenant.id, id: account.id)?.authMethod.rawValue ?? "-"
@@ -81,8 +79,7 @@ struct ServiceAccountCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             guard let issued = try await environment.serviceAccounts.rotateSecret(id: id, tenantID: tenant.id, by: nil) else {
                 CommandLineFailure.exit(message: "no active service account \(id) with a secret in tenant \(tenant.id)", status: 1)
             }
@@ -99,8 +96,7 @@ struct ServiceAccountCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             guard let account = try await environment.serviceAccounts.revoke(id: id, tenantID: tenant.id, by: nil) else {
                 CommandLineFailure.exit(message: "no active service account \(id) in tenant \(tenant.id)", status: 1)
             }

@@ -12,8 +12,7 @@ struct TenantCommands: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant = Tenant.defaultID
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             writeLine(Self.describe(try await environment.storage.tenantGovernance(tenantID: tenant.id)))
         }
 
@@ -43,8 +42,7 @@ struct TenantCommands: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             var governance = try await environment.storage.tenantGovernance(tenantID: tenant.id)
             if let appPolicy { governance.appPolicy = appPolicy }
             if let companyUsersMayConnect { governance.companyUsersMayConnect = companyUsersMayConnect == .on }

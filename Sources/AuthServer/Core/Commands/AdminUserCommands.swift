@@ -121,8 +121,7 @@ struct UserCommands: AsyncParsableCommand {
 
         func run() async throws {
             let password = readLine(strippingNewline: true) ?? ""
-            let environment = try await openEnvironment(try loadSettings())
-            let tenant = try await environment.tenant(id: tenant)
+            let (environment, tenant) = try await openTenant(tenant)
             try await refusingPlainly {
                 let user = try await PeopleDecisions(storage: environment.storage).add(
                     email: email, role: role, companyID: company, password: password, tenant: tenant, now: Date())

@@ -75,6 +75,12 @@ func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false) as
     }
 }
 
+/// The data folder and the tenant an admin command names; a tenant that does not exist ends the process saying so.
+func openTenant(_ id: String) async throws -> (AuthServerEnvironment, Tenant) {
+    let environment = try await openEnvironment(try loadSettings())
+    return (environment, try await environment.tenant(id: id))
+}
+
 func writeLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

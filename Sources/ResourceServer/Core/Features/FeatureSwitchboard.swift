@@ -21,6 +21,13 @@ public final class FeatureSwitchboard: Sendable {
         self.storage = storage
     }
 
+    /// The switches while this process's copy is fresh, without suspending: the request path asks this first, so the
+    /// common case never leaves the event loop.
+    public func cached(tenantID: String, now: Date = Date()) -> Set<ToolModule>? {
+        guard let entry = entries.withLock({ $0[tenantID] }), entry.expires > now else { return nil }
+        return entry.switchedOff
+    }
+
     public func switchedOff(tenantID: String, now: Date = Date()) async throws -> Set<ToolModule> {
         if let entry = entries.withLock({ $0[tenantID] }), entry.expires > now { return entry.switchedOff }
         let switchedOff = try await storage.switchedOffModules(tenantID: tenantID)

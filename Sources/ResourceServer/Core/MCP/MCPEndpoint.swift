@@ -58,7 +58,8 @@ struct MCPEndpoint: Sendable {
             guard case .request(let call) = item, call.method == "tools/call" else { return nil }
             return call
         }
-        let switchedOff = try await features.switchedOff(tenantID: tenant.id)
+        let switchedOff: Set<ToolModule>
+        if let cached = features.cached(tenantID: tenant.id) { switchedOff = cached } else { switchedOff = try await features.switchedOff(tenantID: tenant.id) }
         var decisions: [CallGate.Decision]
         switch gate.admit(calls, caller: caller, tenant: tenant, switchedOff: switchedOff, address: context.clientAddress) {
         case .refused(.insufficientScope(let needed, let description)): return challenge.insufficientScope(needed: needed, description: description)
