@@ -19,11 +19,14 @@ struct AdminConfirmation: Sendable {
         case noSecondFactor
     }
 
+    /// The second factor the session's last proof used (a code or a recovery code), nil for a password alone.
+    private static func secondFactor(of session: BrowserSession) -> String? {
+        session.authenticationMethods.first { $0 == AuthenticationMethod.oneTimePassword.rawValue || $0 == AuthenticationMethod.recoveryCode.rawValue }
+    }
+
     func state(of signedIn: SignedInSession) async throws -> State {
-        let session = signedIn.session
-        let byCode = session.authenticationMethods.contains { $0 == AuthenticationMethod.oneTimePassword.rawValue || $0 == AuthenticationMethod.recoveryCode.rawValue }
-        let until = session.authTime.addingTimeInterval(TimeInterval(windowSeconds))
-        if byCode, until > pages.now() { return .fresh(until: until) }
+        let until = signedIn.session.authTime.addingTimeInterval(TimeInterval(windowSeconds))
+        if Self.secondFactor(of: signedIn.session) != nil, until > pages.now() { return .fresh(until: until) }
         return try await pages.secondFactor.isEnrolled(signedIn.user) ? .needsCode : .noSecondFactor
     }
 
@@ -31,7 +34,7 @@ struct AdminConfirmation: Sendable {
     /// is within the window (what the resource-server's admin API asks of a change).
     func authentication(of signedIn: SignedInSession) -> Authentication {
         let session = signedIn.session
-        let byCode = session.authenticationMethods.first { $0 == AuthenticationMethod.oneTimePassword.rawValue || $0 == AuthenticationMethod.recoveryCode.rawValue }
+        let byCode = Self.secondFactor(of: session)
         return Authentication(authTime: session.authTime, methods: session.authenticationMethods, elevatedAt: byCode.map { _ in session.authTime }, elevatedBy: byCode)
     }
 

@@ -52,7 +52,8 @@ struct AdminServiceAccountsRoutes {
         let storage = gate.pages.storage
         var rows: [AdminServiceAccountsPage.Account] = []
         for account in try await accounts.list(tenantID: tenant.id) {
-            let createdBy = try await account.createdBy.asyncMap { try await storage.user(tenantID: tenant.id, id: $0)?.email ?? $0 }
+            var createdBy = account.createdBy
+            if let id = createdBy { createdBy = try await storage.user(tenantID: tenant.id, id: id)?.email ?? id }
             let client = try await storage.client(tenantID: tenant.id, id: account.id)
             rows.append(
                 AdminServiceAccountsPage.Account(
@@ -63,12 +64,5 @@ struct AdminServiceAccountsRoutes {
         let page = AdminServiceAccountsPage(
             admin: try await gate.frame(signedIn, .serviceAccounts, message), accounts: rows, issued: message.issued, tenant: tenant)
         return gate.pages.renderer.response(page, status: message.status, headers: message.headers)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }
