@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CArgon2", path: "Sources/CArgon2", providers: [.apt(["libargon2-dev"])]),
@@ -47,6 +48,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
@@ -111,18 +113,22 @@ let package = Package(
             path: "Sources/CLI/Core"
         ),
         .executableTarget(name: "GatehouseCLI", dependencies: ["GatehouseCLICore"], path: "Sources/CLI/Entry"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared"]),
+        // What several test targets need and no program does: the PostgreSQL server the PostgreSQL suites use.
+        .target(
+            name: "TestSupport", dependencies: ["Shared", .product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLICore"]),
         .testTarget(
             name: "AuthServerTests",
-            dependencies: ["AuthServerCore", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["AuthServerCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "ServiceDeskTests", dependencies: ["ServiceDesk", "ToolKit", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ServiceDeskTests", dependencies: ["ServiceDesk", "ToolKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "ResourceServerTests",
             dependencies: [
                 // AuthServerCore: the auth-server's admin client is tested against this server in process.
-                "ResourceServerCore", "ToolKit", "ServiceDesk", "AuthServerCore",
+                "ResourceServerCore", "ToolKit", "ServiceDesk", "AuthServerCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

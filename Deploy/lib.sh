@@ -43,3 +43,42 @@ ensure_python_venv() {
     log "pip could not install Tests/EndToEnd/requirements.txt"; exit 1
   fi
 }
+
+# A throwaway PostgreSQL server for tests: Debian's, in a temporary folder, on a free loopback port, with a
+# password (scram-sha-256) so the URL is exercised as an operator writes one. PostgreSQL refuses to run as
+# root, so as root it runs as Debian's `postgres` user. Sets GATEHOUSE_TEST_DATABASE_URL and TEST_POSTGRES_DIR;
+# stop_test_postgres stops it and removes the folder.
+start_test_postgres() {
+  ensure_debian_packages postgresql
+  local bin run_as=()
+  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  TEST_POSTGRES_DIR="$(mktemp -d /tmp/gatehouse-postgres.XXXXXX)"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$TEST_POSTGRES_DIR"
+    run_as=(runuser -u postgres --)
+  fi
+  local password port
+  password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  printf '%s\n' "$password" > "$TEST_POSTGRES_DIR/password"
+  [ "$(id -u)" = 0 ] && chown postgres: "$TEST_POSTGRES_DIR/password"
+  "${run_as[@]}" "$bin/initdb" -D "$TEST_POSTGRES_DIR/data" -U gatehouse --auth=scram-sha-256 --pwfile="$TEST_POSTGRES_DIR/password" \
+    --no-sync -E UTF8 --locale=C.UTF-8 >"$TEST_POSTGRES_DIR/initdb.log" 2>&1 \
+    || { cat "$TEST_POSTGRES_DIR/initdb.log" >&2; log "initdb failed"; exit 1; }
+  # fsync off: a test server's data need not survive a power cut, and the disk is shared with the build.
+  "${run_as[@]}" "$bin/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -l "$TEST_POSTGRES_DIR/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_POSTGRES_DIR -c fsync=off -c max_connections=300" start >/dev/null \
+    || { cat "$TEST_POSTGRES_DIR/server.log" >&2; log "PostgreSQL did not start"; exit 1; }
+  PGPASSWORD="$password" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U gatehouse -d postgres -c "CREATE DATABASE gatehouse_test" >/dev/null
+  export GATEHOUSE_TEST_DATABASE_URL="postgres://gatehouse:$password@127.0.0.1:$port/gatehouse_test?sslmode=disable"
+  export TEST_POSTGRES_BIN="$bin"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $TEST_POSTGRES_DIR)"
+}
+
+stop_test_postgres() {
+  [ -n "${TEST_POSTGRES_DIR:-}" ] && [ -d "$TEST_POSTGRES_DIR" ] || return 0
+  local run_as=()
+  [ "$(id -u)" = 0 ] && run_as=(runuser -u postgres --)
+  "${run_as[@]}" "$TEST_POSTGRES_BIN/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$TEST_POSTGRES_DIR"
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One server's tables on a PostgreSQL server: a pool of connections whose `search_path` is the server's own
+/// schema, so two servers given the same `GATEHOUSE_DATABASE_URL` share a database and never a table.
+///
+/// The pool runs for the database's life (`open` starts it, `close` ends it), so a server, an admin command
+/// and a test all use it the same way.
+public final class PostgresSchemaPool: Sendable {
+    public let client: PostgresClient
+    /// The schema this server's tables live in (`gatehouse_auth`, `gatehouse_resource`).
+    public let schema: String
+    public let logger: Logger
+    private let running: Task<Void, Never>
+
+    private init(location: PostgresLocation, schema: String, maximumConnections: Int, logger: Logger) {
+        var configuration = location.clientConfiguration(searchPath: Self.quoted(schema))
+        configuration.options.maximumConnections = maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.schema = schema
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Connects, then brings the schema up to date under `migrations` before anything else may use it.
+    public static func open(
+        location: PostgresLocation, schema: String, migrations: [PostgresMigration], maximumConnections: Int = 20,
+        logger: Logger = Logger(label: "gatehouse.postgres")
+    ) async throws -> PostgresSchemaPool {
+        try await PostgresMigrator(schema: schema, migrations: migrations, logger: logger)
+            .migrate(location.connectionConfiguration(searchPath: quoted(schema)))
+        return PostgresSchemaPool(location: location, schema: schema, maximumConnections: maximumConnections, logger: logger)
+    }
+
+    /// Ends the pool: its connections close, later queries fail.
+    public func close() {
+        running.cancel()
+    }
+
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
+        try await client.query(query, logger: logger, file: file, line: line)
+    }
+
+    /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws,
+    /// and then the body's own error is what the caller sees.
+    public func transaction<T: Sendable>(
+        file: String = #file, line: Int = #line, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger, file: file, line: line) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        }
+    }
+
+    /// A schema name as an SQL identifier: only the names this code chooses, checked rather than escaped.
+    static func quoted(_ schema: String) -> String {
+        precondition(schema.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }, "schema names are plain identifiers")
+        return "\"\(schema)\""
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import PostgresNIO
+import Testing
+import TestSupport
+
+@testable import Shared
+
+/// On the real PostgreSQL server Deploy/test starts.
+@Suite("PostgresSchemaPool")
+struct PostgresSchemaPoolTests {
+    static let migrations = [
+        PostgresMigration("v1: notes", ["CREATE TABLE note (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL)"]),
+        PostgresMigration("v2: note authors", ["ALTER TABLE note ADD COLUMN author TEXT"]),
+    ]
+
+    @Test("tables land in the server's own schema, and queries name them without it")
+    func ownSchema() async throws {
+        try await TestPostgres.withDatabase("own", migrations: Self.migrations) { database in
+            try await database.query("INSERT INTO note (body, author) VALUES ('first', 'ana')")
+            let schemas = try await database.query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'note'")
+                .collect().map { try $0.decode(String.self) }
+            #expect(schemas.contains(database.schema))
+            #expect(!schemas.contains("public"))
+        }
+    }
+
+    @Test("processes starting at once migrate once: the advisory lock makes the others wait, then find nothing to do")
+    func concurrentMigrations() async throws {
+        let location = try TestPostgres.location()
+        let schema = TestPostgres.freshSchema("race")
+        let databases = try await withThrowingTaskGroup(of: PostgresSchemaPool.self) { group in
+            for _ in 0..<6 {
+                group.addTask { try await PostgresSchemaPool.open(location: location, schema: schema, migrations: Self.migrations, maximumConnections: 2) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        defer { for database in databases { database.close() } }
+        let applied = try await databases[0].query("SELECT id FROM schema_migration ORDER BY id").collect().map { try $0.decode(String.self) }
+        #expect(applied == ["v1: notes", "v2: note authors"])
+        try await databases[0].query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
+    }
+
+    @Test("a failing step leaves nothing half-applied, and the next start applies it once fixed")
+    func failedMigration() async throws {
+        let location = try TestPostgres.location()
+        let schema = TestPostgres.freshSchema("fail")
+        let broken = Self.migrations + [PostgresMigration("v3: tags", ["CREATE TABLE tag (name TEXT)", "CREATE TABLE tag (name TEXT)"])]
+        await #expect(throws: (any Error).self) {
+            try await PostgresSchemaPool.open(location: location, schema: schema, migrations: broken)
+        }
+        let fixed = Self.migrations + [PostgresMigration("v3: tags", ["CREATE TABLE tag (name TEXT)"])]
+        let database = try await PostgresSchemaPool.open(location: location, schema: schema, migrations: fixed)
+        defer { database.close() }
+        let applied = try await database.query("SELECT count(*) FROM schema_migration").collect().map { try $0.decode(Int.self) }
+        #expect(applied == [3])
+        try await database.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
+    }
+
+    @Test("a transaction commits when its body returns and leaves nothing when it throws")
+    func transactions() async throws {
+        struct Refused: Error {}
+        try await TestPostgres.withDatabase("tx", migrations: Self.migrations) { database in
+            try await database.transaction { connection in
+                try await connection.query("INSERT INTO note (body) VALUES ('kept')", logger: database.logger)
+            }
+            await #expect(throws: Refused.self) {
+                try await database.transaction { connection in
+                    try await connection.query("INSERT INTO note (body) VALUES ('dropped')", logger: database.logger)
+                    throw Refused()
+                }
+            }
+            let bodies = try await database.query("SELECT body FROM note ORDER BY id").collect().map { try $0.decode(String.self) }
+            #expect(bodies == ["kept"])
+        }
+    }
+
+    @Test("a wrong password is refused by the server, and the error does not carry it")
+    func wrongPassword() async throws {
+        var location = try TestPostgres.location()
+        location.password = "not-the-password-\(UUID())"
+        let password = location.password!
+        do {
+            let database = try await PostgresSchemaPool.open(location: location, schema: TestPostgres.freshSchema("pw"), migrations: [])
+            database.close()
+            Issue.record("connected with a wrong password")
+        } catch {
+            #expect(!String(reflecting: error).contains(password))
+        }
+    }
+}
