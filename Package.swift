@@ -113,9 +113,15 @@ let package = Package(
             path: "Sources/CLI/Core"
         ),
         .executableTarget(name: "GatehouseCLI", dependencies: ["GatehouseCLICore"], path: "Sources/CLI/Entry"),
-        // What several test targets need and no program does: the PostgreSQL server the PostgreSQL suites use.
+        // What several test targets need and no program does: the PostgreSQL server the PostgreSQL suites use, requests
+        // with a chosen Host.
         .target(
-            name: "TestSupport", dependencies: ["Shared", .product(name: "PostgresNIO", package: "postgres-nio")], path: "Tests/TestSupport"
+            name: "TestSupport",
+            dependencies: [
+                "Shared", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
         ),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLICore"]),

@@ -50,6 +50,17 @@ func exerciseTenantStore(_ store: any AuthStorage) async throws {
     tenants = try await store.allTenants()
     #expect(tenants.count == before.count + 2)
     #expect(tenants.contains(globex) && tenants.contains(moved))
+
+    // Disabling is a state of its own: saving the tenant again (a server reconciling its settings) keeps it.
+    let disabledAt = wholeSecond()
+    #expect(try await store.setTenantDisabled(tenantID: globex.id, at: disabledAt))
+    #expect(try await store.setTenantDisabled(tenantID: globex.id, at: disabledAt) == false, "already disabled")
+    try await store.saveTenant(globex)
+    #expect(try await store.allTenants().first { $0.id == globex.id }?.disabledAt == disabledAt)
+    #expect(try await store.allTenants().first { $0.id == moved.id }?.disabledAt == nil, "the other tenant is untouched")
+    #expect(try await store.setTenantDisabled(tenantID: globex.id, at: nil))
+    #expect(try await store.allTenants().first { $0.id == globex.id }?.disabledAt == nil)
+    #expect(try await store.setTenantDisabled(tenantID: "no-such-\(UUID())", at: disabledAt) == false)
 }
 
 /// Users: insert, case-insensitive lookup, one email per tenant, and no tenant sees another's people.

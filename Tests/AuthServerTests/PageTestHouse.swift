@@ -66,7 +66,7 @@ struct PageTestHouse: Sendable {
         let house = PageTestHouse(storage: storage, tenant: tenant, user: user, clock: clock, spies: spies, pages: pages)
 
         let router = Router(context: AuthRequestContext.self)
-        router.add(middleware: TenantMiddleware<AuthRequestContext>(directory: TenantDirectory(tenants: [tenant], url: \.issuer)))
+        router.add(middleware: TenantMiddleware<AuthRequestContext>(roster: TenantRoster(tenants: [tenant], url: \.issuer)))
         PageRoutes.add(to: router, pages: pages)
         try await Application(router: router).test(.router) { client in
             try await body(house, Browser(client: client))

@@ -91,6 +91,7 @@ struct SQLiteAuthStorageTests {
                 "v1: tenants, signing keys, users", "v2: browser sessions", "v3: clients, grants, codes, refresh tokens, consents", "v4: pinned clients",
                 "v5: revocation log numbered per tenant", "v6: second factor and elevation", "v8: device authorizations",
                 "v9: personal access tokens, disabled people", "v10: who may connect which apps", "v11: service accounts and the audit ledger",
+                "v12: tenants can be disabled",
             ])
             #expect(tables == Self.tables)
         }

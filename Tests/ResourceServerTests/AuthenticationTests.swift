@@ -153,8 +153,8 @@ struct KeysUnavailableTests {
     func serviceUnavailable() async throws {
         let house = try await TestHouse()
         let token = try house.token()
-        let router = try await ResourceServerApplication.router(environment: house.environment, logger: Logger(label: "test")) {
-            throw Down()
+        let router = try await ResourceServerApplication.router(environment: house.environment, logger: Logger(label: "test")) { _ in
+            { throw Down() }
         }
         try await Application(router: router).test(.router) { client in
             let response = try await client.mcp(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, token: token)

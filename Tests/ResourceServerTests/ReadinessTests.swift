@@ -25,7 +25,7 @@ struct ReadinessTests {
         }
         do {
             let router = try await ResourceServerApplication.router(
-                environment: house.environment, logger: Logger(label: "test"), keyFetch: { throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: "/secret/path"]) })
+                environment: house.environment, logger: Logger(label: "test"), keyFetch: { _ in { throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: "/secret/path"]) } })
             try await Application(router: router).test(.router) { client in
                 let down = try await client.execute(uri: "/readyz", method: .get)
                 #expect(down.status == .serviceUnavailable)

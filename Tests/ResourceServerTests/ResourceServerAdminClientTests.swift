@@ -37,8 +37,8 @@ struct ResourceServerAdminClientTests {
         let house = try await TestHouse()
         // The auth-server's keys, and the house's own for the tool call whose audit the admin then reads.
         let houseKey = (house.keyID, house.signingKey.publicKey)
-        let router = try await ResourceServerApplication.router(environment: house.environment, logger: Logger(label: "test")) {
-            Dictionary(uniqueKeysWithValues: keys.compactMap { key in key.publicKey.map { (key.kid, $0) } } + [houseKey])
+        let router = try await ResourceServerApplication.router(environment: house.environment, logger: Logger(label: "test")) { _ in
+            { Dictionary(uniqueKeysWithValues: keys.compactMap { key in key.publicKey.map { (key.kid, $0) } } + [houseKey]) }
         }
         let admin = User(
             tenantID: tenant.id, id: "usr_admin", email: "admin@example.com", passwordHash: "x", role: .admin, companyID: nil, createdAt: Date())

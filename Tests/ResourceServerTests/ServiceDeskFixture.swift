@@ -104,7 +104,7 @@ final class SeededDesk: Sendable {
     /// Runs `body` against the server in process.
     func session(_ body: @escaping @Sendable (DeskClient) async throws -> Void) async throws {
         let key = signingKey.publicKey
-        let router = try await ResourceServerApplication.router(environment: environment, logger: Logger(label: "test")) { ["desk-key": key] }
+        let router = try await ResourceServerApplication.router(environment: environment, logger: Logger(label: "test")) { _ in { ["desk-key": key] } }
         try await Application(router: router).test(.router) { client in try await body(DeskClient(client: client, desk: self)) }
     }
 

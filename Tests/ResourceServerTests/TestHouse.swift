@@ -87,7 +87,7 @@ struct TestHouse {
 
     func test(introspector: TokenIntrospector = .unavailable, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let router = try await ResourceServerApplication.router(
-            environment: environment, logger: Logger(label: "test"), keyFetch: keyFetch, introspector: introspector)
+            environment: environment, logger: Logger(label: "test"), keyFetch: { [keyFetch] _ in keyFetch }, introspector: introspector)
         try await Application(router: router).test(.router, body)
     }
 }

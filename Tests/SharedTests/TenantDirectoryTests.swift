@@ -1,3 +1,4 @@
+import Foundation
 import Shared
 import Testing
 
@@ -44,6 +45,18 @@ struct TenantDirectoryTests {
         let directory = TenantDirectory(tenants: [Self.acme, Self.globex], url: \.resource)
         #expect(directory.tenant(forAuthority: "mcp.globex.example") == Self.globex)
         #expect(directory.tenant(forAuthority: "auth.globex.example:8443") == nil)
+    }
+
+    @Test("a disabled tenant is answered for on no host, and its host does not fall through to the one tenant left")
+    func disabledTenants() {
+        var disabled = Self.globex
+        disabled.disabledAt = Date()
+        let directory = TenantDirectory(tenants: [Self.acme, disabled], url: \.issuer)
+        #expect(directory.tenants == [Self.acme])
+        #expect(directory.tenant(forAuthority: "auth.globex.example:8443") == nil)
+        #expect(directory.tenant(forAuthority: "acme.example.com") == Self.acme)
+        #expect(directory.tenant(forAuthority: "elsewhere.example") == nil)
+        #expect(TenantDirectory(tenants: [disabled], url: \.issuer).tenant(forAuthority: "auth.globex.example:8443") == nil)
     }
 
     @Test("no tenants: nothing matches")

@@ -24,7 +24,7 @@ public struct ResourceServerEnvironment: Sendable {
     public static func open(_ settings: ResourceServerSettings, registry: ToolRegistry? = nil) async throws -> Self {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let storage = try SQLiteResourceStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
-        try await storage.saveTenant(Tenant(id: Tenant.defaultID, issuer: settings.issuer, resource: settings.resource))
+        try await storage.saveTenant(settings.configuredTenant)
         let audit = AuditRecorder(store: storage.serviceDesk, logger: Logger(label: "resource-server.audit"))
         return Self(
             settings: settings, storage: storage, serviceDesk: storage.serviceDesk,
@@ -32,6 +32,11 @@ public struct ResourceServerEnvironment: Sendable {
             rateLimits: ToolRateLimits(limits: settings.rateLimits), features: FeatureSwitchboard(storage: storage)
         )
     }
+}
+
+extension ResourceServerSettings {
+    /// The default tenant as this server's settings name it; the auth-server's list names any others.
+    public var configuredTenant: Tenant { Tenant(id: Tenant.defaultID, issuer: issuer, resource: resource) }
 }
 
 extension ToolRegistry {

@@ -6,7 +6,8 @@ import Hummingbird
 public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     public enum Origins: Sendable {
         case any
-        case only(@Sendable (String) -> Bool)
+        /// Whether the origin is trusted for this request (the tenant its host names may decide).
+        case only(@Sendable (String, Context) -> Bool)
     }
 
     static var allowedHeaders: String {
@@ -27,7 +28,7 @@ public struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         let allowOrigin: String?
         switch origins {
         case .any: allowOrigin = "*"
-        case .only(let isAllowed): allowOrigin = isAllowed(origin) ? origin : nil
+        case .only(let isAllowed): allowOrigin = isAllowed(origin, context) ? origin : nil
         }
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var headers: HTTPFields = [:]

@@ -131,11 +131,14 @@ struct UserCommands: AsyncParsableCommand {
     }
 }
 
-/// A decision the rules refuse ends the command with their words and status 1.
-func refusingPlainly(_ body: () async throws -> Void) async throws {
+/// A decision the rules refuse (about people or tenants) ends the command with their words and status 1.
+@discardableResult
+func refusingPlainly<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        try await body()
+        return try await body()
     } catch let refusal as PeopleDecisions.Refusal {
+        CommandLineFailure.exit(message: refusal.message, status: 1)
+    } catch let refusal as TenantDecisions.Refusal {
         CommandLineFailure.exit(message: refusal.message, status: 1)
     }
 }

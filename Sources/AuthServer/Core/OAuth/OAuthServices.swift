@@ -15,6 +15,8 @@ struct OAuthServices: Sendable {
     let registration: DynamicClientRegistration
     let grants: ConnectedApps
     let revocationStream: RevocationStreamEndpoint
+    /// Admits only a resource-server to the internal endpoints.
+    let resourceServers: ResourceServerAuthenticator
     let elevationWindowSeconds: Int
 
     /// - Parameter resourceTools: what the resource-server publishes, which narrows what a consent may grant.
@@ -56,8 +58,9 @@ struct OAuthServices: Sendable {
         revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
         registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)
+        resourceServers = ResourceServerAuthenticator(authenticator: authenticator)
         revocationStream = RevocationStreamEndpoint(
-            storage: storage, resourceServers: ResourceServerAuthenticator(authenticator: authenticator),
+            storage: storage, resourceServers: resourceServers,
             watch: RevocationLogWatch(storage: storage), logger: logger)
     }
 }

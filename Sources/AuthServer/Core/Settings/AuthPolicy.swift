@@ -18,6 +18,9 @@ public enum AuthPolicy {
     /// How long a server signs from the keys it last read: a rotation by another process is seen within this,
     /// long before the new key's activation delay is over.
     public static let signingKeyCacheSeconds: TimeInterval = 10
+    /// How often a running server re-reads its tenants: a tenant added or disabled by `admin tenant` (on any
+    /// machine) is answered for, or no longer, within this; the read is one small query.
+    public static let tenantRosterRefreshSeconds = 5
 
     /// OWASP's minimum argon2id parameters (m = 19 MiB, t = 2, p = 1): about 50 ms per hash here.
     public static let argon2MemoryKiB: UInt32 = 19_456

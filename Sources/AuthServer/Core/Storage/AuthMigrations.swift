@@ -364,6 +364,9 @@ enum AuthMigrations {
             try db.create(index: "ledger_subject", on: "ledger", columns: ["tenant_id", "subject_id"])
             try db.create(index: "ledger_age", on: "ledger", columns: ["occurred_at"])
         }
+        migrator.registerMigration("v12: tenants can be disabled") { db in
+            try TenantTable.addDisabledAt(db)
+        }
         return migrator
     }
 }

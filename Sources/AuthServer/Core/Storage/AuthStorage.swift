@@ -8,6 +8,9 @@ public protocol TenantStore: Sendable {
     func allTenants() async throws -> [Tenant]
     /// Inserts the tenant, or updates its issuer and resource when the id exists.
     func saveTenant(_ tenant: Tenant) async throws
+    /// Disables the tenant at `at`, or enables it when `at` is nil; false when there is no such tenant or it
+    /// already was in that state.
+    func setTenantDisabled(tenantID: String, at: Date?) async throws -> Bool
 }
 
 public protocol SigningKeyStore: Sendable {

@@ -19,6 +19,10 @@ public struct SQLiteAuthStorage: AuthStorage {
         try await database.write { db in try TenantTable.save(tenant, in: db) }
     }
 
+    public func setTenantDisabled(tenantID: String, at: Date?) async throws -> Bool {
+        try await database.write { db in try TenantTable.setDisabled(tenantID, at: at, in: db) }
+    }
+
     public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
         try await database.read { db in
             try Row.fetchAll(db, cached: "SELECT * FROM signing_key WHERE tenant_id = ? ORDER BY created_at DESC", arguments: [tenantID])

@@ -12,7 +12,6 @@ import ToolKit
 struct MCPEndpoint: Sendable {
     let gate: CallGate
     let dispatcher: MCPDispatcher
-    let challenge: BearerChallenge
     let maxBodyBytes: Int
     let features: FeatureSwitchboard
 
@@ -23,7 +22,9 @@ struct MCPEndpoint: Sendable {
     }
 
     func post(_ request: Request, context: ResourceRequestContext) async throws -> Response {
-        guard let caller = context.caller, let tenant = context.tenant else { throw HTTPError(.internalServerError) }
+        guard let caller = context.caller, let tenant = context.tenant, let challenge = context.gate?.challenge else {
+            throw HTTPError(.internalServerError)
+        }
         guard let contentType = request.headers.value(.contentType), MediaTypes.parse(contentType) == ["application/json"] else {
             return reply(error: .invalidRequest("Content-Type must be application/json"), id: nil, status: 415, sse: false)
         }

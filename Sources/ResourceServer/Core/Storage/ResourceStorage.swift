@@ -43,6 +43,10 @@ public struct SQLiteResourceStorage: ResourceStorage {
                 )
                 """)
         }
+        // Kept as the auth-server last listed it; a tenant it no longer lists is not served whatever this says.
+        migrator.registerMigration("rs2: tenants can be disabled") { db in
+            try TenantTable.addDisabledAt(db)
+        }
         return migrator
     }
 
