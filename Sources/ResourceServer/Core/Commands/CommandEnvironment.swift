@@ -22,13 +22,26 @@ enum CommandEnvironment {
         }
     }
 
-    /// The environment, with `tenant` checked to exist.
+    /// The environment, with `tenant` checked to exist: stored here, or listed by the auth-server (a tenant added
+    /// there moments ago, which the running server has not stored yet).
     static func open(tenant: String) async throws -> ResourceServerEnvironment {
         let settings = settings()
         let environment = await open(settings)
-        guard try await environment.storage.allTenants().contains(where: { $0.id == tenant }) else {
-            CommandLineFailure.exit(message: "no tenant '\(tenant)' in \(settings.dataDirectory)", status: 2)
+        let stored = try await environment.storage.allTenants()
+        if stored.contains(where: { $0.id == tenant }) { return environment }
+        guard let credentials = settings.credentials else {
+            CommandLineFailure.exit(message: "no tenant '\(tenant)' in \(settings.dataDirectory), and no credentials to ask the auth-server", status: 2)
         }
+        let listed: [Tenant]
+        do {
+            listed = try await TenantListClient(authURL: settings.authURL, credentials: credentials).tenants(askingAt: stored + [settings.configuredTenant])
+        } catch {
+            CommandLineFailure.exit(message: "no tenant '\(tenant)' in \(settings.dataDirectory), and the auth-server's list cannot be read: \(error)", status: 2)
+        }
+        guard let found = listed.first(where: { $0.id == tenant && $0.disabledAt == nil }) else {
+            CommandLineFailure.exit(message: "no tenant '\(tenant)' here or at the auth-server (\(settings.authURL))", status: 2)
+        }
+        try await environment.storage.saveTenant(found)
         return environment
     }
 }
