@@ -8,7 +8,7 @@ import Testing
 
 @testable import AuthServerCore
 
-/// Tenants added and disabled while the server runs (docs/architecture.md § Tenants): the rules for adding one,
+/// Tenants added and disabled while the server runs (docs/tenancy.md § Adding and disabling tenants): the rules for adding one,
 /// the roster that answers for it, and the list the resource-servers read.
 @Suite("Tenant administration")
 struct TenantAdministrationTests {

@@ -1,4 +1,4 @@
-"""Two tenants on one pair of processes (docs/architecture.md § Tenants): a tenant added with `auth-server admin
+"""Two tenants on one pair of processes (docs/tenancy.md § Adding and disabling tenants): a tenant added with `auth-server admin
 tenant add` while both servers run is answered for by both within seconds, each at its own host (here `localhost`
 beside the default tenant's `127.0.0.1`); the official MCP Python SDK works in it; its tokens are refused at the
 other tenant's host and the other's at its; revoking in it reaches its resource-server gate; disabling it stops both

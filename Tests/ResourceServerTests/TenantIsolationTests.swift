@@ -9,7 +9,7 @@ import Testing
 
 @testable import ResourceServerCore
 
-/// Two tenants on one resource-server, each picked by its host (docs/architecture.md § Tenants). A token of one
+/// Two tenants on one resource-server, each picked by its host (docs/tenancy.md § Adding and disabling tenants). A token of one
 /// tenant is refused at the other's host in every combination of signing key, `iss`, `aud` and `tid`; only a token
 /// wholly of the tenant whose host it is sent to gets in.
 @Suite("Tenant isolation")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The tenants of an auth-server, as it tells its resource-servers (docs/architecture.md § Tenants): the
+/// The tenants of an auth-server, as it tells its resource-servers (docs/tenancy.md § Adding and disabling tenants): the
 /// resource-server serves exactly the enabled ones, each at its own resource URL, and learns of one added or
 /// disabled without a restart. Disabled tenants are listed with their state, so their hosts reach no tenant at
 /// all. Only a resource-server may read it.

@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// Adding, disabling and enabling tenants (docs/architecture.md § Tenants): the rules that keep every tenant
+/// Adding, disabling and enabling tenants (docs/tenancy.md § Adding and disabling tenants): the rules that keep every tenant
 /// reachable at its own host on both servers, so that a request's host names exactly one tenant.
 public struct TenantDecisions: Sendable {
     let environment: AuthServerEnvironment
