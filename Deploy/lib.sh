@@ -44,41 +44,61 @@ ensure_python_venv() {
   fi
 }
 
-# A throwaway PostgreSQL server for tests: Debian's, in a temporary folder, on a free loopback port, with a
-# password (scram-sha-256) so the URL is exercised as an operator writes one. PostgreSQL refuses to run as
-# root, so as root it runs as Debian's `postgres` user. Sets GATEHOUSE_TEST_DATABASE_URL and TEST_POSTGRES_DIR;
-# stop_test_postgres stops it and removes the folder.
-start_test_postgres() {
+# Debian's PostgreSQL with its data in DIR/data (made on first use, with a password kept in DIR/password and
+# authentication by scram-sha-256, so URLs carry a password as an operator's do), on 127.0.0.1:PORT and a socket
+# in DIR. PostgreSQL refuses to run as root, so as root it runs as Debian's `postgres` user. Creates the
+# database DATABASE if missing and sets POSTGRES_URL to it. Extra arguments go to the server (`-c name=value`).
+start_postgres() {
+  local dir="$1" port="$2" database="$3"; shift 3
   ensure_debian_packages postgresql
   local bin run_as=()
   bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  TEST_POSTGRES_DIR="$(mktemp -d /tmp/gatehouse-postgres.XXXXXX)"
+  mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then
-    chown postgres: "$TEST_POSTGRES_DIR"
+    chown postgres: "$dir"
     run_as=(runuser -u postgres --)
   fi
-  local password port
-  password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  printf '%s\n' "$password" > "$TEST_POSTGRES_DIR/password"
-  [ "$(id -u)" = 0 ] && chown postgres: "$TEST_POSTGRES_DIR/password"
-  "${run_as[@]}" "$bin/initdb" -D "$TEST_POSTGRES_DIR/data" -U gatehouse --auth=scram-sha-256 --pwfile="$TEST_POSTGRES_DIR/password" \
-    --no-sync -E UTF8 --locale=C.UTF-8 >"$TEST_POSTGRES_DIR/initdb.log" 2>&1 \
-    || { cat "$TEST_POSTGRES_DIR/initdb.log" >&2; log "initdb failed"; exit 1; }
-  # fsync off: a test server's data need not survive a power cut, and the disk is shared with the build.
-  "${run_as[@]}" "$bin/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -l "$TEST_POSTGRES_DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $TEST_POSTGRES_DIR -c fsync=off -c max_connections=300" start >/dev/null \
-    || { cat "$TEST_POSTGRES_DIR/server.log" >&2; log "PostgreSQL did not start"; exit 1; }
-  PGPASSWORD="$password" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U gatehouse -d postgres -c "CREATE DATABASE gatehouse_test" >/dev/null
-  export GATEHOUSE_TEST_DATABASE_URL="postgres://gatehouse:$password@127.0.0.1:$port/gatehouse_test?sslmode=disable"
-  export TEST_POSTGRES_BIN="$bin"
-  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $TEST_POSTGRES_DIR)"
+  if [ ! -e "$dir/data/PG_VERSION" ]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' > "$dir/password")
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir/password"
+    "${run_as[@]}" "$bin/initdb" -D "$dir/data" -U gatehouse --auth=scram-sha-256 --pwfile="$dir/password" \
+      --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; log "initdb failed"; exit 1; }
+  fi
+  "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $*" start >/dev/null \
+    || { tail -20 "$dir/server.log" >&2; log "PostgreSQL did not start"; exit 1; }
+  local password
+  password="$(cat "$dir/password")"
+  if [ -z "$(PGPASSWORD="$password" "$bin/psql" -qAt -h 127.0.0.1 -p "$port" -U gatehouse -d postgres \
+      -c "SELECT 1 FROM pg_database WHERE datname = '$database'")" ]; then
+    PGPASSWORD="$password" "$bin/psql" -q -h 127.0.0.1 -p "$port" -U gatehouse -d postgres -c "CREATE DATABASE $database" >/dev/null
+  fi
+  POSTGRES_URL="postgres://gatehouse:$password@127.0.0.1:$port/$database?sslmode=disable"
+  POSTGRES_BIN="$bin"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)"
+}
+
+stop_postgres() {
+  local dir="$1" mode="${2:-fast}" run_as=()
+  [ -e "$dir/data/postmaster.pid" ] || return 0
+  [ "$(id -u)" = 0 ] && run_as=(runuser -u postgres --)
+  "${run_as[@]}" "$POSTGRES_BIN/pg_ctl" -D "$dir/data" -m "$mode" stop >/dev/null 2>&1 || true
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# A throwaway PostgreSQL server for the tests, in a temporary folder, fsync off (its data need not survive a power
+# cut, and the disk is shared with the build). Sets GATEHOUSE_TEST_DATABASE_URL; stop_test_postgres stops it and
+# removes the folder.
+start_test_postgres() {
+  TEST_POSTGRES_DIR="$(mktemp -d /tmp/gatehouse-postgres.XXXXXX)"
+  start_postgres "$TEST_POSTGRES_DIR" "$(free_port)" gatehouse_test -c fsync=off -c max_connections=300
+  export GATEHOUSE_TEST_DATABASE_URL="$POSTGRES_URL"
 }
 
 stop_test_postgres() {
   [ -n "${TEST_POSTGRES_DIR:-}" ] && [ -d "$TEST_POSTGRES_DIR" ] || return 0
-  local run_as=()
-  [ "$(id -u)" = 0 ] && run_as=(runuser -u postgres --)
-  "${run_as[@]}" "$TEST_POSTGRES_BIN/pg_ctl" -D "$TEST_POSTGRES_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  stop_postgres "$TEST_POSTGRES_DIR" immediate
   rm -rf "$TEST_POSTGRES_DIR"
 }
