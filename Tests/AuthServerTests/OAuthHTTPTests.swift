@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Shared
+import TestSupport
 import Testing
 
 @testable import AuthServerCore
@@ -305,23 +306,46 @@ struct OAuthHTTPTests {
     }
 
     @Test("request limits: each address and each authenticated client has its own allowance")
-    func clientRequestLimits() throws {
-        let limits = ClientRequestLimits(requestsPerMinute: 2)
-        let now = Date()
+    func clientRequestLimits() async throws {
+        try await Self.exercise(ClientRequestLimits(requestsPerMinute: 2))
+    }
+
+    @Test("request limits on PostgreSQL: two instances count against one allowance, not one each")
+    func sharedClientRequestLimits() async throws {
+        try await TestPostgres.withDatabase("limits", migrations: [PostgresRateLimiter.migration]) { pool in
+            try await Self.exercise(ClientRequestLimits(requestsPerMinute: 2, limiters: .shared(pool)))
+            let first = ClientRequestLimits(requestsPerMinute: 2, limiters: .shared(pool))
+            let second = ClientRequestLimits(requestsPerMinute: 2, limiters: .shared(pool))
+            let address = ClientAddress(IPAddress("192.0.2.44")!)
+            let now = Self.midMinute
+            try await first.admit(address: address, now: now)
+            try await second.admit(address: address, now: now)
+            await #expect(throws: OAuthError.self, "the second instance's allowance is the first one's") {
+                try await first.admit(address: address, now: now)
+            }
+            await #expect(throws: OAuthError.self) { try await second.admit(address: address, now: now) }
+        }
+    }
+
+    /// The middle of a minute, so the windows of in-memory and shared (aligned) limiters both hold a test's requests.
+    static var midMinute: Date { Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 + 30) }
+
+    static func exercise(_ limits: ClientRequestLimits) async throws {
+        let now = Self.midMinute
         let flooding = ClientAddress(IPAddress("198.51.100.7")!)
         let other = ClientAddress(IPAddress("203.0.113.9")!)
-        try limits.admit(address: flooding, now: now)
-        try limits.admit(address: flooding, now: now)
-        #expect(throws: OAuthError.self) { try limits.admit(address: flooding, now: now) }
-        try limits.admit(address: other, now: now)
-        try limits.admit(address: flooding, now: now.addingTimeInterval(60))
+        try await limits.admit(address: flooding, now: now)
+        try await limits.admit(address: flooding, now: now)
+        await #expect(throws: OAuthError.self) { try await limits.admit(address: flooding, now: now) }
+        try await limits.admit(address: other, now: now)
+        try await limits.admit(address: flooding, now: now.addingTimeInterval(60))
         func client(_ id: String) -> Client {
             Client(tenantID: "t", id: id, kind: .dynamic, name: id, redirectURIs: [], authMethod: .none, createdAt: now)
         }
-        try limits.admit(client: client("attacker"), now: now)
-        try limits.admit(client: client("attacker"), now: now)
-        #expect(throws: OAuthError.self) { try limits.admit(client: client("attacker"), now: now) }
-        try limits.admit(client: client("chatgpt"), now: now)
+        try await limits.admit(client: client("attacker"), now: now)
+        try await limits.admit(client: client("attacker"), now: now)
+        await #expect(throws: OAuthError.self) { try await limits.admit(client: client("attacker"), now: now) }
+        try await limits.admit(client: client("chatgpt"), now: now)
     }
 
     @Test("the token endpoint takes forms only and answers RFC 6749 JSON errors with no-store")

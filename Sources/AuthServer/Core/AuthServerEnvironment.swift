@@ -9,6 +9,9 @@ public struct AuthServerEnvironment: Sendable {
     public let settings: AuthServerSettings
     public let storage: any AuthStorage
     public let keyRing: SigningKeyRing
+    /// Where the token, introspection, revocation, device and registration endpoints count requests: shared by
+    /// every instance when the store is PostgreSQL.
+    public var requestLimiters: RequestLimiters = .inMemory
     /// Seals what must not be kept in clear: signing keys, TOTP secrets.
     public var keyEncryptionKey: KeyEncryptionKey { keyRing.keyEncryptionKey }
 

@@ -1,10 +1,32 @@
 import Foundation
 import Synchronization
 
-/// Counts events per key in fixed windows and says when a key has used up its allowance. In memory:
-/// each server instance limits on its own, which is enough to stop a script hammering one instance.
-/// The table is bounded; when full, windows that have ended are dropped first, then the oldest.
-public final class RateLimiter: Sendable {
+/// Counts events per key in windows and says when a key has used up its allowance: in this process's memory
+/// (`RateLimiter`), or shared by every instance on one PostgreSQL database (`PostgresRateLimiter`), so that
+/// a second instance does not double an allowance.
+public protocol RequestLimiter: Sendable {
+    /// Counts one event for `key`; nil when it is within the limit, else how long until the window ends.
+    func admit(_ key: String, now: Date) async throws -> Duration?
+}
+
+/// Where a server's request limiters count: `inMemory` with the embedded store, `shared` with PostgreSQL.
+public enum RequestLimiters: Sendable {
+    case inMemory
+    case shared(PostgresSchemaPool)
+
+    /// A limiter of `limit` events per `window` seconds; `name` keeps its counts apart from other limiters'.
+    public func make(_ name: String, limit: Int, per window: TimeInterval) -> any RequestLimiter {
+        switch self {
+        case .inMemory: RateLimiter(limit: limit, per: window)
+        case .shared(let pool): PostgresRateLimiter(name: name, limit: limit, per: window, pool: pool)
+        }
+    }
+}
+
+/// A `RequestLimiter` in memory: each server instance limits on its own, which is enough to stop a script
+/// hammering one instance. The table is bounded; when full, windows that have ended are dropped first, then
+/// the oldest.
+public final class RateLimiter: RequestLimiter {
     private struct Window {
         var start: Date
         var count: Int

@@ -36,11 +36,11 @@ struct DeviceAuthorizationEndpoint: Sendable {
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("device authorization", logger: logger) {
-            try limits.admit(address: address, now: now)
+            try await limits.admit(address: address, now: now)
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             let client = try await authenticator.authenticate(
                 authorization: request.headers[.authorization], form: form, tenant: tenant, address: address, now: now)
-            try limits.admit(client: client, now: now)
+            try await limits.admit(client: client, now: now)
             try await admission.requireAdmitted(client, tenant: tenant, deviceFlow: true)
             return try JSONResponse.make(try await authorize(form, client: client, tenant: tenant, now: now))
         }

@@ -26,13 +26,13 @@ struct IntrospectionEndpoint: Sendable {
                 }
             } catch let failure as ClientAuthenticator.Failure {
                 // Only failures count against the address: a resource-server asks on behalf of every script it serves.
-                try limits.admit(address: address, now: now)
+                try await limits.admit(address: address, now: now)
                 // §2.3: a caller whose credentials fail is answered 401, however it sent them.
                 throw ClientAuthenticator.Failure(error: failure.error, usedBasic: true)
             }
             if client.kind != .resourceServer {
-                try limits.admit(address: address, now: now)
-                try limits.admit(client: client, now: now)
+                try await limits.admit(address: address, now: now)
+                try await limits.admit(client: client, now: now)
             }
             guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
             let callerAddress = client.kind == .resourceServer ? try form.single(IntrospectionAnswer.callerAddressParameter) : nil

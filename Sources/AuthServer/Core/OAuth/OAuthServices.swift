@@ -31,7 +31,7 @@ struct OAuthServices: Sendable {
         let minter = TokenMinter(
             storage: storage, accessTokens: AccessTokenIssuer(keyRing: environment.keyRing),
             elevationWindowSeconds: environment.settings.elevationWindowSeconds, accessTokenLifetime: environment.settings.accessTokenSeconds)
-        let limits = ClientRequestLimits(requestsPerMinute: environment.settings.tokenRequestsPerMinute)
+        let limits = ClientRequestLimits(requestsPerMinute: environment.settings.tokenRequestsPerMinute, limiters: environment.requestLimiters)
         self.storage = storage
         keyRing = environment.keyRing
         elevationWindowSeconds = environment.settings.elevationWindowSeconds
@@ -56,7 +56,8 @@ struct OAuthServices: Sendable {
             introspection: TokenIntrospection(storage: storage, keyRing: environment.keyRing, personalAccessTokens: personalAccessTokens),
             logger: logger)
         revocation = RevocationEndpoint(limits: limits, storage: storage, keyRing: environment.keyRing, authenticator: authenticator, logger: logger)
-        registration = DynamicClientRegistration(storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, logger: logger)
+        registration = DynamicClientRegistration(
+            storage: storage, registrationsPerHour: environment.settings.registrationsPerHour, limiters: environment.requestLimiters, logger: logger)
         grants = ConnectedApps(storage: storage, logger: logger)
         resourceServers = ResourceServerAuthenticator(authenticator: authenticator)
         revocationStream = RevocationStreamEndpoint(

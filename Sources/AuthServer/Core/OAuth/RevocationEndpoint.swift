@@ -18,7 +18,7 @@ struct RevocationEndpoint: Sendable {
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("revocation", logger: logger) {
-            try limits.admit(address: address, now: now)
+            try await limits.admit(address: address, now: now)
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             try await revoke(form, authorization: request.headers[.authorization], tenant: tenant, address: address, now: now)
             return Response(status: .ok, headers: [.cacheControl: "no-store"])
@@ -33,7 +33,7 @@ struct RevocationEndpoint: Sendable {
             return try await revoke(token, tenant: tenant, address: address, now: now)
         }
         let client = try await authenticator.authenticate(authorization: authorization, form: form, tenant: tenant, address: address, now: now)
-        try limits.admit(client: client, now: now)
+        try await limits.admit(client: client, now: now)
         guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
         guard let grantID = try await grantID(of: token, client: client, tenant: tenant, now: now),
             try await storage.revokeGrant(tenantID: tenant.id, id: grantID, reason: "revoked by the client", at: now)

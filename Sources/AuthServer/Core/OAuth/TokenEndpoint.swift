@@ -17,12 +17,12 @@ struct TokenEndpoint: Sendable {
 
     func handle(_ request: Request, tenant: Tenant, address: ClientAddress?, now: Date = Date()) async -> Response {
         await OAuthError.answering("token", logger: logger) {
-            try limits.admit(address: address, now: now)
+            try await limits.admit(address: address, now: now)
             let form = try await FormParameters.body(of: request, limit: AuthPolicy.formBodyLimit)
             let grantType = try form.single("grant_type")
             let client = try await authenticator.authenticate(
                 authorization: request.headers[.authorization], form: form, tenant: tenant, address: address, now: now)
-            try limits.admit(client: client, now: now)
+            try await limits.admit(client: client, now: now)
             try await admission.requireAdmitted(client, tenant: tenant, deviceFlow: grantType == DeviceCodeGrantType.urn)
             let response: TokenResponse
             switch grantType {

@@ -22,6 +22,8 @@ public actor CIMDClientResolver {
     let logger: Logger
     private var cache: [String: Entry] = [:]
     private var inFlight: [String: Task<Result<ClientMetadataDocument, CIMDResolutionError>, Never>] = [:]
+    /// Per instance even with PostgreSQL: it guards this instance's own outbound fetches (a fetch amplifier is
+    /// one process fetching), and a cached document is not fetched again by it.
     private let fetchesPerAddress = RateLimiter(limit: AuthPolicy.MetadataDocuments.fetchesPerAddressPerHour, per: 3600)
 
     public init(pinned: PinnedClientMetadataDocuments, fetcher: UntrustedURLFetcher, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {

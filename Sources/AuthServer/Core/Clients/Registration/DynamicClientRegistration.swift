@@ -16,13 +16,16 @@ import Synchronization
 final class DynamicClientRegistration: Sendable {
     let storage: any AuthStorage
     let logger: Logger
-    let limiter: RateLimiter
+    let limiter: any RequestLimiter
     private let lastReap = Mutex<Date>(.distantPast)
 
-    init(storage: any AuthStorage, registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, logger: Logger) {
+    init(
+        storage: any AuthStorage, registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, limiters: RequestLimiters = .inMemory,
+        logger: Logger
+    ) {
         self.storage = storage
         self.logger = logger
-        limiter = RateLimiter(limit: registrationsPerHour, per: 3600)
+        limiter = limiters.make("registrations per address", limit: registrationsPerHour, per: 3600)
     }
 
     struct Registered: Encodable {
@@ -75,7 +78,7 @@ final class DynamicClientRegistration: Sendable {
                 metadata: existing.registeredMetadata ?? metadata
             )
         }
-        if let retryAfter = limiter.admit(address?.limitKey ?? ClientAddress.unknownKey, now: now) {
+        if let retryAfter = try await limiter.admit(address?.limitKey ?? ClientAddress.unknownKey, now: now) {
             throw OAuthError.tooManyRequests("Too many registrations from this address; try again later", retryAfter: retryAfter)
         }
         let secret = method.usesSecret ? ClientSecret.generate() : nil
