@@ -19,7 +19,8 @@ public enum TestPostgres {
 
     /// A schema name no other test uses, so tests run side by side on one database.
     public static func freshSchema(_ label: String) -> String {
-        "test_\(label)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let label = String(label.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        return "test_\(label)_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
     }
 
     /// Opens `migrations` in a fresh schema for `body`, then drops the schema.

@@ -13,8 +13,10 @@ import Synchronization
 ///   arrive at once. A turn further off than `maximumAddressWait` is refused with a short Retry-After rather
 ///   than queued, so a flood gets answers it cannot use and a person behind the same address waits seconds.
 ///
-/// Unknown emails are counted like known ones, so the throttle tells nothing about who has an account. It is
-/// in memory, per process: several auth-server instances each count on their own, and a restart forgets.
+/// Unknown emails are counted like known ones, so the throttle tells nothing about who has an account. The
+/// records are kept in memory with the embedded store (per process; a restart forgets) and in the database with
+/// PostgreSQL, where every auth-server counts the same failures and hands out the same turns
+/// (`PostgresSignInRecords`).
 public final class SignInThrottle: Sendable {
     public enum Key: Hashable, Sendable {
         /// One account, by tenant and normalised email (whether or not the account exists).
@@ -30,6 +32,15 @@ public final class SignInThrottle: Sendable {
 
         /// Requests without a known address share one key.
         public static func client(_ address: ClientAddress?) -> Key { .address(address?.limitKey ?? ClientAddress.unknownKey) }
+
+        /// The key as the database keeps it; the parts are joined with a character no email, id or address has.
+        var stored: String {
+            switch self {
+            case .account(let tenantID, let email): "account\u{1F}\(tenantID)\u{1F}\(email)"
+            case .deviceCodes(let tenantID, let userID): "device\u{1F}\(tenantID)\u{1F}\(userID)"
+            case .address(let address): "address\u{1F}\(address)"
+            }
+        }
 
         var freeFailures: Int {
             switch self {
@@ -54,23 +65,26 @@ public final class SignInThrottle: Sendable {
         case refuse(retryAfter: Duration)
     }
 
-    private struct Record {
+    struct Record: Sendable, Equatable {
         /// Failure times, oldest first.
         var failures: [Date] = []
         /// For an address being spaced out: when the turn after the last one given begins.
         var nextTurn: Date?
     }
 
-    private let records = Mutex<[Key: Record]>([:])
-    private let maximumTrackedKeys: Int
+    private let records: any SignInThrottleRecords
 
-    public init(maximumTrackedKeys: Int = AuthPolicy.SignInThrottle.maximumTrackedKeys) {
-        self.maximumTrackedKeys = maximumTrackedKeys
+    /// - Parameter counting: `.shared` keeps the records in that database, for every auth-server on it.
+    public init(maximumTrackedKeys: Int = AuthPolicy.SignInThrottle.maximumTrackedKeys, counting: RequestLimiters = .inMemory) {
+        switch counting {
+        case .inMemory: records = InMemorySignInRecords(maximumTrackedKeys: maximumTrackedKeys)
+        case .shared(let pool): records = PostgresSignInRecords(pool: pool)
+        }
     }
 
     /// The strictest verdict over the keys. An allowed attempt from a spaced-out address takes its turn now.
-    public func admit(_ keys: [Key], at now: Date) -> Verdict {
-        records.withLock { records in
+    public func admit(_ keys: [Key], at now: Date) async throws -> Verdict {
+        try await records.update(keys, at: now) { records in
             var delay = Duration.zero
             var retryAfter: Duration?
             var turns: [(Key, Date)] = []
@@ -104,12 +118,9 @@ public final class SignInThrottle: Sendable {
         }
     }
 
-    public func recordFailure(for keys: [Key], at now: Date) {
-        records.withLock { records in
+    public func recordFailure(for keys: [Key], at now: Date) async throws {
+        try await records.update(keys, at: now) { records in
             for key in keys {
-                if records[key] == nil, records.count >= maximumTrackedKeys {
-                    Self.makeRoom(in: &records, limit: maximumTrackedKeys, at: now)
-                }
                 var record = records[key] ?? Record()
                 record.failures = Array((Self.recent(record.failures, at: now) + [now]).suffix(key.remembered))
                 records[key] = record
@@ -118,11 +129,11 @@ public final class SignInThrottle: Sendable {
     }
 
     /// A right password clears the account's count; the address keeps its own.
-    public func recordSuccess(for key: Key) {
-        _ = records.withLock { $0.removeValue(forKey: key) }
+    public func recordSuccess(for key: Key) async throws {
+        try await records.forget(key)
     }
 
-    private static func recent(_ times: [Date], at now: Date) -> [Date] {
+    static func recent(_ times: [Date], at now: Date) -> [Date] {
         times.filter { now.timeIntervalSince($0) < AuthPolicy.SignInThrottle.window }
     }
 
@@ -148,14 +159,6 @@ public final class SignInThrottle: Sendable {
         var delay = AuthPolicy.SignInThrottle.firstDelay
         for _ in 0..<extra where delay < maximum { delay *= 2 }
         return min(delay, maximum)
-    }
-
-    /// Forgets keys with no failure in the window and no turn ahead, then, if still full, the quarter seen least recently.
-    private static func makeRoom(in records: inout [Key: Record], limit: Int, at now: Date) {
-        records = records.filter { !recent($0.value.failures, at: now).isEmpty || ($0.value.nextTurn ?? .distantPast) > now }
-        guard records.count >= limit else { return }
-        let stalest = records.sorted { ($0.value.failures.last ?? .distantPast) < ($1.value.failures.last ?? .distantPast) }
-        for (key, _) in stalest.prefix(max(1, limit / 4)) { records.removeValue(forKey: key) }
     }
 }
 

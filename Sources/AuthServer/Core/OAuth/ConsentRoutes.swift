@@ -53,10 +53,10 @@ struct ConsentRoutes {
                 return try await refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
             }
             guard let verified = try await pages.verifySecondFactor(signedIn.user, code: form["code"]) else {
-                pages.throttle.recordFailure(for: keys, at: pages.now())
+                try await pages.throttle.recordFailure(for: keys, at: pages.now())
                 return try await refusal("That code is not right. Enter the code your authenticator app shows now.")
             }
-            pages.throttle.recordSuccess(for: keys[0])
+            try await pages.throttle.recordSuccess(for: keys[0])
             method = verified
         }
         switch try await flow.decide(

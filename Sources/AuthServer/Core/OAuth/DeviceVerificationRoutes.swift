@@ -42,7 +42,7 @@ struct DeviceVerificationRoutes {
         }
         let now = pages.now()
         guard let authorization = try await storage.deviceAuthorization(tenantID: tenant.id, userCodeHash: code.hash, at: now) else {
-            pages.throttle.recordFailure(for: keys, at: now)
+            try await pages.throttle.recordFailure(for: keys, at: now)
             return page(DevicePage.unknownMessage)
         }
         guard authorization.status == .pending else { return page(DevicePage.answeredMessage) }

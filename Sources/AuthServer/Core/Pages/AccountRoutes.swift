@@ -50,7 +50,7 @@ struct AccountRoutes {
             return try await refusal(LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
         }
         guard current.count <= AuthPolicy.Passwords.maximumLength, try await pages.credentials.isPassword(current, of: signedIn.user) else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             return try await refusal("The current password is not right.")
         }
         guard

@@ -80,10 +80,10 @@ struct AccountTokensRoutes {
                 headers: Response.retryAfterHeaders(retryAfter))
         }
         guard try await pages.verifySecondFactor(signedIn.user, code: form["code"]) != nil else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             return try await page(signedIn, problem: "That code is not right. Enter the code your authenticator app shows now.")
         }
-        pages.throttle.recordSuccess(for: keys[0])
+        try await pages.throttle.recordSuccess(for: keys[0])
         guard let token = try await tokens.elevate(id: form["id"] ?? "", by: signedIn.user, now: pages.now()), let until = token.elevatedUntil else {
             return try await page(signedIn, problem: "That token was revoked, has expired, or is not yours.")
         }

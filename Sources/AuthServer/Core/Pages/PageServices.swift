@@ -48,7 +48,7 @@ public struct PageServices: Sendable {
     /// Before a password or code is checked: waits as long as the throttle says and returns nil (go ahead), or
     /// returns how long until the next try may be made (refused: answer 429).
     func applyThrottle(to keys: [SignInThrottle.Key]) async throws -> Duration? {
-        switch throttle.admit(keys, at: now()) {
+        switch try await throttle.admit(keys, at: now()) {
         case .refuse(let retryAfter):
             return retryAfter
         case .allow(let delay):

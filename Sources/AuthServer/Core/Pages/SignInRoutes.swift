@@ -60,7 +60,7 @@ struct SignInRoutes {
         let plausible = email.utf8.count <= AuthPolicy.Pages.maximumEmailLength && password.count <= AuthPolicy.Passwords.maximumLength
         let outcome = plausible ? try await pages.credentials.attempt(tenantID: tenant.id, email: email, password: password) : .unknownPerson
         guard case .matched(let user) = outcome else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             if case .wrongPassword(let user) = outcome { await failed("wrong_password", user: user) } else { await failed("unknown_person") }
             return pages.renderer.response(page(LoginPage.failureMessage))
         }
@@ -69,7 +69,7 @@ struct SignInRoutes {
             await failed("disabled", user: user)
             return pages.renderer.response(page(LoginPage.disabledMessage), status: .forbidden)
         }
-        pages.throttle.recordSuccess(for: account)
+        try await pages.throttle.recordSuccess(for: account)
 
         guard try await pages.secondFactor.isEnrolled(user) else {
             await pages.ledger.record(
@@ -123,11 +123,11 @@ struct SignInRoutes {
                 headers: Response.retryAfterHeaders(retryAfter))
         }
         guard let method = try await pages.verifySecondFactor(user, code: form["code"]) else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             await failed("wrong_code")
             return pages.renderer.response(page(SecondFactorPage.failureMessage))
         }
-        pages.throttle.recordSuccess(for: account)
+        try await pages.throttle.recordSuccess(for: account)
         await pages.ledger.record(
             .signInSucceeded, tenantID: tenant.id, actorID: user.id, actorEmail: user.email, address: context.clientAddress,
             detail: "password and \(method.rawValue)", at: pages.now())

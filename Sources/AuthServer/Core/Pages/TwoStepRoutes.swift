@@ -64,7 +64,7 @@ struct TwoStepRoutes {
         if let refusal = try await throttled(signedIn, keys, returnTo: returnTo) { return refusal }
         let password = form["current_password"] ?? ""
         guard password.count <= AuthPolicy.Passwords.maximumLength, try await pages.credentials.isPassword(password, of: signedIn.user) else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             return try await Self.securityPage(pages, signedIn, twoStepProblem: "That is not your password.", returnTo: returnTo)
         }
         guard let enrolment = try await pages.secondFactor.beginEnrolment(signedIn.user) else {
@@ -87,13 +87,13 @@ struct TwoStepRoutes {
         }
         let code = (form["code"] ?? "").filter { !$0.isWhitespace }
         guard code.count <= AuthPolicy.Pages.maximumCodeLength, let codes = try await pages.secondFactor.confirmEnrolment(signedIn.user, code: code) else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             return pages.renderer.response(
                 TwoStepEnrolmentPage(
                     signedIn: signedIn, enrolment: enrolment, issuer: tenant.issuer, returnTo: returnTo,
                     problem: "That code is not right. Check the app shows Gatehouse's code, and enter the current one."))
         }
-        pages.throttle.recordSuccess(for: keys[0])
+        try await pages.throttle.recordSuccess(for: keys[0])
         return pages.renderer.response(RecoveryCodesPage(signedIn: signedIn, codes: codes, issuer: tenant.issuer, continueTo: returnTo, justTurnedOn: true))
     }
 
@@ -129,10 +129,10 @@ struct TwoStepRoutes {
     ) async throws -> Bool {
         let code = (form["code"] ?? "").filter { !$0.isWhitespace }
         guard code.count <= AuthPolicy.Pages.maximumCodeLength, try await action(code) else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             return false
         }
-        pages.throttle.recordSuccess(for: keys[0])
+        try await pages.throttle.recordSuccess(for: keys[0])
         return true
     }
 }

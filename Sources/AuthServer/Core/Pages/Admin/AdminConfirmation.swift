@@ -66,10 +66,10 @@ struct AdminConfirmation: Sendable {
                 message: LoginPage.throttledMessage(retryAfter: retryAfter), status: .tooManyRequests, headers: Response.retryAfterHeaders(retryAfter))
         }
         guard let method = try await pages.verifySecondFactor(signedIn.user, code: code) else {
-            pages.throttle.recordFailure(for: keys, at: pages.now())
+            try await pages.throttle.recordFailure(for: keys, at: pages.now())
             throw Refusal(message: "That code is not right. Enter the code your authenticator app shows now; nothing was changed.")
         }
-        pages.throttle.recordSuccess(for: keys[0])
+        try await pages.throttle.recordSuccess(for: keys[0])
         var session = signedIn.session
         (session.authTime, session.authenticationMethods) = (pages.now(), [AuthenticationMethod.password, method, .multiFactor].map(\.rawValue))
         try await pages.storage.reauthenticateSession(
