@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "Shared", "ToolKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
