@@ -170,7 +170,7 @@ struct AuditLogTests {
 }
 
 /// A verified caller with nothing but a subject and a grant, for the limits and the log below the HTTP layer.
-private func bareCaller(_ subject: String, grant: String = "g") -> Caller {
+func bareCaller(_ subject: String, grant: String = "g") -> Caller {
     Caller(
         claims: AccessTokenClaims(
             issuer: "i", subject: subject, audience: "a", clientID: "c", scope: "", issuedAt: 0, expiresAt: 1, tokenID: "t", grantID: grant,

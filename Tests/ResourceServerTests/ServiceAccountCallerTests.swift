@@ -52,7 +52,7 @@ struct ServiceAccountCallerTests {
             registry: desk.environment.registry, authority: ToolAuthority(), rateLimits: desk.environment.rateLimits, audit: desk.environment.audit)
         let tenant = Tenant(id: Tenant.defaultID, issuer: TestHouse.issuer, resource: TestHouse.resource)
         let request = MCPRequest(id: 7, method: "tools/call", params: ["name": "close_ticket", "arguments": ["ticket_id": "tkt_x"]], era: .handshake)
-        guard case .admitted(let decisions) = gate.admit([request], caller: caller, tenant: tenant),
+        guard case .admitted(let decisions) = try await gate.admit([request], caller: caller, tenant: tenant),
             case .answered(.success(let result)) = decisions.first
         else {
             Issue.record("a service account was not answered with a tool error"); return

@@ -419,7 +419,7 @@ struct ServiceDeskWriteTests {
             registry: desk.environment.registry, authority: ToolAuthority(), rateLimits: desk.environment.rateLimits, audit: desk.environment.audit)
         let tenant = Tenant(id: Tenant.defaultID, issuer: TestHouse.issuer, resource: TestHouse.resource)
         let request = MCPRequest(id: 7, method: "tools/call", params: ["name": "close_ticket", "arguments": ["ticket_id": "tkt_x"]], era: .handshake)
-        guard case .admitted(let decisions) = gate.admit([request], caller: caller, tenant: tenant),
+        guard case .admitted(let decisions) = try await gate.admit([request], caller: caller, tenant: tenant),
             case .answered(.failure(let error)) = decisions.first
         else {
             Issue.record("a PAT without elevation was not answered with the elevation error"); return

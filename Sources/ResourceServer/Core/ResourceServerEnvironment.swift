@@ -13,8 +13,8 @@ public struct ResourceServerEnvironment: Sendable {
     public let serviceDesk: any ServiceDeskStore
     public let registry: ToolRegistry
     public let audit: AuditRecorder
-    /// One set of buckets per process, shared by every request.
-    public let rateLimits: ToolRateLimits
+    /// The tool-call allowances, shared by every request of this process.
+    public let rateLimits: any ToolCallLimiter
     /// The tenants' feature switches, read through a short cache.
     public let features: FeatureSwitchboard
 

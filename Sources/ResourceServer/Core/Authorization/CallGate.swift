@@ -14,10 +14,10 @@ import ToolKit
 struct CallGate: Sendable {
     let registry: ToolRegistry
     let authority: ToolAuthority
-    let rateLimits: ToolRateLimits
+    let rateLimits: any ToolCallLimiter
     let audit: AuditRecorder
 
-    init(registry: ToolRegistry, authority: ToolAuthority, rateLimits: ToolRateLimits, audit: AuditRecorder) {
+    init(registry: ToolRegistry, authority: ToolAuthority, rateLimits: any ToolCallLimiter, audit: AuditRecorder) {
         self.registry = registry
         self.authority = authority
         self.rateLimits = rateLimits
@@ -51,7 +51,7 @@ struct CallGate: Sendable {
     /// - Parameter switchedOff: the tenant's modules whose tools are answered with a tool error naming the switch.
     func admit(
         _ calls: [MCPRequest], caller: Caller, tenant: Tenant, switchedOff: Set<ToolModule> = [], address: ClientAddress? = nil, now: Date = Date()
-    ) -> Admission {
+    ) async throws -> Admission {
         var judged: [(call: MCPRequest, trail: AuditTrail, kind: ToolKind, decision: Decision, outcome: AuditOutcome?)] = []
         for call in calls {
             let trail = Self.trail(of: call, caller: caller, tenant: tenant, address: address)
@@ -64,7 +64,7 @@ struct CallGate: Sendable {
             }
         }
         for item in judged {
-            guard let retryAfter = rateLimits.take(caller, kind: item.kind, now: now.timeIntervalSince1970) else { continue }
+            guard let retryAfter = try await rateLimits.take(caller, kind: item.kind, now: now.timeIntervalSince1970) else { continue }
             record(item.trail, .rateLimited)
             let limit = item.kind == .read ? rateLimits.limits.readsPerMinute : rateLimits.limits.writesPerMinute
             let error = JSONRPCError(

@@ -62,7 +62,7 @@ struct MCPEndpoint: Sendable {
         let switchedOff: Set<ToolModule>
         if let cached = features.cached(tenantID: tenant.id) { switchedOff = cached } else { switchedOff = try await features.switchedOff(tenantID: tenant.id) }
         var decisions: [CallGate.Decision]
-        switch gate.admit(calls, caller: caller, tenant: tenant, switchedOff: switchedOff, address: context.clientAddress) {
+        switch try await gate.admit(calls, caller: caller, tenant: tenant, switchedOff: switchedOff, address: context.clientAddress) {
         case .refused(.insufficientScope(let needed, let description)): return challenge.insufficientScope(needed: needed, description: description)
         case .refused(.rateLimited(let id, let retryAfter, let error)):
             var response = reply(error: error, id: id, status: 429, sse: sse)
