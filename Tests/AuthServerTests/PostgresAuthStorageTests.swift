@@ -135,33 +135,49 @@ struct PostgresAuthStorageTests {
         try await body(second)
     }
 
-    @Test("an append by another process (another pool) wakes this one's observation within a second")
+    /// Waits for the observation's next call; false when none came within `limit`.
+    static func nextCall(_ calls: AsyncStream<Void>, within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await calls.first { _ in true } != nil }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    @Test("an append by another process (another pool) wakes this one's observation within a second of its commit")
     func notificationAcrossProcesses() async throws {
         try await Self.withStorage { first async throws in
             try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
             let calls = AsyncStream<Void>.makeStream()
             let observation = first.observeRevocationAppends { calls.continuation.yield() }
             defer { observation.cancel() }
-            var woken = calls.stream.makeAsyncIterator()
             // The first call says it listens (and covers appends made before it did).
-            #expect(await woken.next() != nil)
+            #expect(await Self.nextCall(calls.stream, within: .seconds(30)))
             try await Self.withSecondProcess(first) { second async throws in
                 let clock = ContinuousClock()
-                let started = clock.now
                 try await second.appendRevocationEvent(tenantID: "a", kind: .user, subject: "usr_1")
-                #expect(await woken.next() != nil)
-                #expect(clock.now - started < .seconds(1))
+                // Timed from the commit: the append's own round trips are the writer's cost, and on a machine running
+                // every suite at once they alone can take a second.
+                let committed = clock.now
+                #expect(await Self.nextCall(calls.stream, within: .seconds(1)), "not woken within a second of the commit")
+                #expect(clock.now - committed < .seconds(1))
             }
             #expect(try await first.latestRevocationSeq(tenantID: "a") == 1)
         }
     }
 
-    @Test("a revocation stream's watch on PostgreSQL wakes for another process's append without its periodic check")
+    @Test("a revocation stream's watch on PostgreSQL is woken by another process's append, not by its periodic check")
     func watchWakesAcrossProcesses() async throws {
         try await Self.withStorage { first async throws in
             try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
             #expect(first.reportsEveryProcessesAppends)
-            let watch = RevocationLogWatch(storage: first)
+            // A periodic check far longer than the wait: only the notification can end it early.
+            let watch = RevocationLogWatch(storage: first, interval: .seconds(600))
             defer { watch.shutDown() }
             try await Self.withSecondProcess(first) { second async throws in
                 let clock = ContinuousClock()
@@ -169,13 +185,14 @@ struct PostgresAuthStorageTests {
                 try await Task.sleep(for: .milliseconds(300))
                 let waited = try await clock.measure {
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { await watch.wait(tenantID: "a", from: 0, seen: watch.appendsSoFar, timeout: .seconds(30)) }
+                        group.addTask { await watch.wait(tenantID: "a", from: 0, seen: watch.appendsSoFar, timeout: .seconds(120)) }
                         try await Task.sleep(for: .milliseconds(100))
                         try await second.appendRevocationEvent(tenantID: "a", kind: .user, subject: "usr_1")
                         try await group.waitForAll()
                     }
                 }
-                #expect(waited < .milliseconds(800), "woken after \(waited), not by the periodic check (every second)")
+                // Well under a second when the machine is idle; the bound is loose for one running every suite.
+                #expect(waited < .seconds(30), "woken after \(waited)")
             }
         }
     }

@@ -40,8 +40,9 @@ final class RevocationLogWatch: Sendable {
     /// check is kept, slower, as a safety net rather than dropped: it also ends the waits whose time is up (the streams'
     /// keep-alives), and it bounds the delay should the listening connection die without an error (a peer gone
     /// silent), which no notification would reveal.
-    convenience init(storage: any GrantStore) {
-        let interval: Duration = storage.reportsEveryProcessesAppends ? .seconds(1) : .milliseconds(150)
+    /// `interval` overrides that choice (tests).
+    convenience init(storage: any GrantStore, interval: Duration? = nil) {
+        let interval = interval ?? (storage.reportsEveryProcessesAppends ? .seconds(1) : .milliseconds(150))
         self.init(interval: interval) { try await storage.latestRevocationSeq(tenantID: $0) }
         let observation = storage.observeRevocationAppends { [weak self] in self?.appended() }
         self.observation.withLock { $0 = observation }

@@ -26,7 +26,7 @@ extension PostgresAuthStorage {
                     """)
             }
             return true
-        } catch let error where Self.isUniqueViolation(error) {
+        } catch let error where Self.isUniqueViolation(error, of: "device_authorization_tenant_id_user_code_hash_key") {
             return false
         }
     }

@@ -23,7 +23,7 @@ extension PostgresAuthStorage {
 
     public func administratorEmails(tenantID: String) async throws -> [String] {
         try await database.rows(
-            "SELECT email FROM person WHERE tenant_id = \(tenantID) AND role = \(Role.admin.rawValue) AND disabled_at IS NULL ORDER BY email"
+            "SELECT email FROM person WHERE tenant_id = \(tenantID) AND role = \(Role.admin.rawValue) AND disabled_at IS NULL ORDER BY email COLLATE \"C\""
         ).map { try $0.value("email") }
     }
 
@@ -33,7 +33,7 @@ extension PostgresAuthStorage {
 
     public func clients(tenantID: String) async throws -> [Client] {
         try await database.rows(
-            "SELECT * FROM client WHERE tenant_id = \(tenantID) AND kind <> \(Client.Kind.resourceServer.rawValue) ORDER BY created_at DESC, id"
+            "SELECT * FROM client WHERE tenant_id = \(tenantID) AND kind <> \(Client.Kind.resourceServer.rawValue) ORDER BY created_at DESC, id COLLATE \"C\""
         ).map(Self.client)
     }
 

@@ -68,7 +68,7 @@ extension PostgresAuthStorage {
         SELECT p.*, g.scopes FROM personal_access_token p JOIN oauth_grant g ON g.tenant_id = p.tenant_id AND g.id = p.grant_id
         WHERE p.tenant_id = \(tenantID) AND g.revoked_at IS NULL AND (\(tokenHash)::text IS NULL OR p.token_hash = \(tokenHash)::text)
         AND (\(id)::text IS NULL OR p.id = \(id)::text) AND (\(userID)::text IS NULL OR p.user_id = \(userID)::text)
-        ORDER BY p.created_at DESC, p.id
+        ORDER BY p.created_at DESC, p.id COLLATE "C"
         """
     }
 

@@ -55,7 +55,7 @@ extension PostgresAuthStorage {
             COALESCE(s.revoked_at, g.revoked_at) AS revoked_at, g.scopes
         FROM service_account s JOIN oauth_grant g ON g.tenant_id = s.tenant_id AND g.id = s.grant_id
         WHERE s.tenant_id = \(tenantID) AND (\(id)::text IS NULL OR s.id = \(id)::text)
-        ORDER BY s.created_at DESC, s.id
+        ORDER BY s.created_at DESC, s.id COLLATE "C"
         """
     }
 

@@ -12,7 +12,7 @@ extension PostgresAuthStorage {
                 VALUES (\(user.tenantID), \(user.id), \(user.email), \(user.passwordHash), \(user.role.rawValue), \(user.companyID),
                     \(user.createdAt), \(user.mayConnect))
                 """)
-        } catch let error where Self.isUniqueViolation(error) {
+        } catch let error where Self.isUniqueViolation(error, of: "person_tenant_id_email_key") {
             throw AuthStorageError.duplicateEmail
         }
     }
@@ -33,7 +33,7 @@ extension PostgresAuthStorage {
     }
 
     public func users(tenantID: String) async throws -> [User] {
-        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) ORDER BY email").map(Self.user(from:))
+        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) ORDER BY email COLLATE \"C\"").map(Self.user(from:))
     }
 
     public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {

@@ -7,7 +7,8 @@ import Shared
 /// `gatehouse_auth`, shared by every auth-server given the same URL. It keeps the SQLite store's promises
 /// (`AuthStorageContract`): what that store writes in one transaction is written here in one `transaction`.
 /// Lists are stored as the SQLite store stores them (space-separated scopes and hashes, JSON arrays of URIs),
-/// so both read the same rows the same way.
+/// so both read the same rows the same way, and text is sorted by code point (`COLLATE "C"`), as SQLite sorts it,
+/// whatever the database's locale.
 public struct PostgresAuthStorage: AuthStorage {
     public static let schema = "gatehouse_auth"
     let database: PostgresSchemaPool
@@ -29,7 +30,7 @@ public struct PostgresAuthStorage: AuthStorage {
     public func close() { database.close() }
 
     public func allTenants() async throws -> [Tenant] {
-        try await database.rows("SELECT id, issuer, resource FROM tenant ORDER BY created_at, id").map { row in
+        try await database.rows("SELECT id, issuer, resource FROM tenant ORDER BY created_at, id COLLATE \"C\"").map { row in
             try Tenant(id: row.value("id"), issuer: row.value("issuer"), resource: row.value("resource"))
         }
     }
@@ -69,9 +70,10 @@ public struct PostgresAuthStorage: AuthStorage {
             """)
     }
 
-    /// True when `error` is PostgreSQL's unique violation (SQLSTATE 23505).
-    static func isUniqueViolation(_ error: any Error) -> Bool {
-        (error as? PSQLError)?.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw
+    /// True when `error` is PostgreSQL's unique violation (SQLSTATE 23505), of `constraint` when one is named.
+    static func isUniqueViolation(_ error: any Error, of constraint: String? = nil) -> Bool {
+        guard let info = (error as? PSQLError)?.serverInfo, info[.sqlState] == PostgresError.Code.uniqueViolation.raw else { return false }
+        return constraint == nil || info[.constraintName] == constraint
     }
 }
 
