@@ -26,9 +26,7 @@ public enum AuthServerApplication {
             environment: environment, documents: documents,
             assertions: ClientAssertionVerifier(
                 keyCache: keyCache,
-                replayStore: InMemoryClientAssertionReplayStore(
-                    perClientCapacity: ClientAuthenticationPolicy.replayEntriesPerClient(
-                        tokenRequestsPerMinute: environment.settings.tokenRequestsPerMinute))
+                replayStore: environment.clientAssertionReplayStore()
             ), resourceTools: resourceTools, logger: logger
         )
 

@@ -356,9 +356,15 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable {
-        DatabaseRegionObservation(tracking: Table("revocation_counter")).start(in: database.pool, onError: { _ in }, onChange: { _ in action() })
+    /// GRDB sees only this process's commits: another process's (an `auth-server admin` command) are found by
+    /// `RevocationLogWatch`'s periodic check.
+    public func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> StoreObservation {
+        let observation = DatabaseRegionObservation(tracking: Table("revocation_counter"))
+            .start(in: database.pool, onError: { _ in }, onChange: { _ in action() })
+        return StoreObservation { observation.cancel() }
     }
+
+    public var reportsEveryProcessesAppends: Bool { false }
 
     /// Appends an event of `kind` for each (tenant_id, subject) the query selects to their tenants' revocation
     /// logs, numbered on from each tenant's counter, and forgets events older than any access token they could
