@@ -100,7 +100,7 @@ struct PostgresAuthStorageTests {
             let tables = try await storage.database.rows(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = \(storage.database.schema) ORDER BY table_name"
             ).map { try $0.value("table_name") as String }
-            let expected = SQLiteAuthStorageTests.tables.map { $0 == "user" ? "person" : $0 } + ["client_assertion", "schema_migration"]
+            let expected = SQLiteAuthStorageTests.tables.map { $0 == "user" ? "person" : $0 } + ["client_assertion", "schema_migration", "request_window", "sign_in_throttle"]
             #expect(tables == expected.sorted())
         }
     }

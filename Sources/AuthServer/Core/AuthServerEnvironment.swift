@@ -9,9 +9,6 @@ public struct AuthServerEnvironment: Sendable {
     public let settings: AuthServerSettings
     public let storage: any AuthStorage
     public let keyRing: SigningKeyRing
-    /// Where the token, introspection, revocation, device and registration endpoints count requests: shared by
-    /// every instance when the store is PostgreSQL.
-    public var requestLimiters: RequestLimiters = .inMemory
     /// Seals what must not be kept in clear: signing keys, TOTP secrets.
     public var keyEncryptionKey: KeyEncryptionKey { keyRing.keyEncryptionKey }
 
@@ -55,6 +52,13 @@ public struct AuthServerEnvironment: Sendable {
             throw ConfigurationError(
                 setting: AuthServerSettings.databaseSetting.environmentName, problem: "cannot open \(location.redacted): \(String(reflecting: error))")
         }
+    }
+
+    /// Where the token, introspection, revocation, device and registration endpoints and the sign-in throttle count:
+    /// in the database every auth-server on it shares (PostgreSQL), else in this process.
+    var requestLimiters: RequestLimiters {
+        if let postgres = storage as? PostgresAuthStorage { return .shared(postgres.database) }
+        return .inMemory
     }
 
     /// Where accepted client assertions are remembered: in the database when auth-servers may share it (PostgreSQL),

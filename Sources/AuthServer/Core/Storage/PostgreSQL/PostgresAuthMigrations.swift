@@ -172,5 +172,9 @@ enum PostgresAuthMigrations {
                 """,
                 "CREATE INDEX client_assertion_expiry ON client_assertion (expires_at)",
             ]),
+        PostgresMigration("v3: tenants can be disabled", ["ALTER TABLE tenant ADD COLUMN disabled_at TIMESTAMPTZ"]),
+        // Counted here so every auth-server on the database shares them (`RequestLimiters.shared`).
+        PostgresMigration("v4: request limits", PostgresRateLimiter.tables),
+        PostgresMigration("v5: sign-in throttle", PostgresSignInRecords.tables),
     ]
 }

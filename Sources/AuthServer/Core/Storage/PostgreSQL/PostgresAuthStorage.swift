@@ -30,9 +30,15 @@ public struct PostgresAuthStorage: AuthStorage {
     public func close() { database.close() }
 
     public func allTenants() async throws -> [Tenant] {
-        try await database.rows("SELECT id, issuer, resource FROM tenant ORDER BY created_at, id COLLATE \"C\"").map { row in
-            try Tenant(id: row.value("id"), issuer: row.value("issuer"), resource: row.value("resource"))
+        try await database.rows("SELECT id, issuer, resource, disabled_at FROM tenant ORDER BY created_at, id COLLATE \"C\"").map { row in
+            try Tenant(id: row.value("id"), issuer: row.value("issuer"), resource: row.value("resource"), disabledAt: row.value("disabled_at"))
         }
+    }
+
+    public func setTenantDisabled(tenantID: String, at: Date?) async throws -> Bool {
+        try await database.rows(
+            "UPDATE tenant SET disabled_at = \(at) WHERE id = \(tenantID) AND (disabled_at IS NULL) = \(at != nil) RETURNING id"
+        ).count == 1
     }
 
     public func saveTenant(_ tenant: Tenant) async throws {
