@@ -149,7 +149,7 @@ struct RevocationStreamEndpointTests {
         let clock = ContinuousClock()
         // Each wait below would last two minutes if nothing woke it; the bounds are loose for a loaded machine.
         // Another process appends: all five waiters of the tenant wake after one check.
-        let woken = try await clock.measure {
+        let woken = await clock.measure {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<5 { group.addTask { await watch.wait(tenantID: "t", from: 5, seen: watch.appendsSoFar, timeout: .seconds(120)) } }
                 try? await Task.sleep(for: .milliseconds(200))

@@ -60,7 +60,7 @@ final class SeededDesk: Sendable {
             rateLimits: ToolRateLimits.Limits(readsPerMinute: 1_000_000, writesPerMinute: 1_000_000), credentials: TestHouse.credentials
         )
         environment = try await ResourceServerEnvironment.open(settings)
-        records = try await Self.demoRecords.value
+        records = await Self.demoRecords.value
         try await environment.serviceDesk.importRecords(records, intoEmptyTenant: Tenant.defaultID)
     }
 

@@ -46,6 +46,7 @@ public final class PostgresSchemaPool: Sendable {
 
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws,
     /// and then the body's own error is what the caller sees.
+    @discardableResult
     public func transaction<T: Sendable>(
         file: String = #file, line: Int = #line, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
