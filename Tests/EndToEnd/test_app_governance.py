@@ -12,10 +12,12 @@ from conftest import running_gatehouse
 
 def test_admin_lists_approves_blocks_and_deletes_a_registered_app():
     with running_gatehouse() as house:
-        assert house.admin("tenant", "show").stdout == "app-policy: open\ncompany-users-may-connect: on\n"
+        shown = house.admin("tenant", "show").stdout
+        assert shown.startswith(f"id: default\nstate: enabled\nissuer: {house.issuer}\nresource: {house.resource}\n"), shown
+        assert shown.endswith("app-policy: open\ncompany-users-may-connect: on\n"), shown
         changed = house.admin("tenant", "set", "--app-policy", "approved", "--company-users-may-connect", "off")
         assert changed.returncode == 0, changed.stderr
-        assert house.admin("tenant", "show").stdout == "app-policy: approved\ncompany-users-may-connect: off\n"
+        assert house.admin("tenant", "show").stdout.endswith("\napp-policy: approved\ncompany-users-may-connect: off\n")
         assert house.admin("tenant", "set", "--app-policy", "sometimes").returncode != 0
         off = house.admin("user", "set", "--email", "tech@example.com", "--may-connect", "off")
         assert off.returncode == 0 and off.stdout == "tech@example.com may not connect apps (off)\n", off.stdout
