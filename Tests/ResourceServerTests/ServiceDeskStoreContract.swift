@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+import TestSupport
 
 @testable import ResourceServerCore
 @testable import ServiceDesk
@@ -398,5 +399,25 @@ struct SQLiteServiceDeskStoreContractTests {
         let records = await ServiceDeskStoreContract.records()
         try await storage.serviceDesk.importRecords(records, intoEmptyTenant: Tenant.defaultID)
         try await check.run(ServiceDeskStoreContract(store: storage.serviceDesk, records: records))
+    }
+}
+
+@Suite("ServiceDeskStore contract on PostgreSQL")
+struct PostgresServiceDeskStoreContractTests {
+    static let migrations = PostgresResourceStorage.migrations + PostgresServiceDeskStore.migrations
+
+    /// The checks PostgreSQL keeps so far (scope ends in a search).
+    static let built: [ServiceDeskStoreContract.Check] = [.listing, .cursors, .auditLog, .countsAndImport, .rules]
+
+    @Test("the store keeps the contract", arguments: built)
+    func contract(_ check: ServiceDeskStoreContract.Check) async throws {
+        try await TestPostgres.withDatabase("desk_contract", migrations: Self.migrations) { database in
+            try await PostgresResourceStorage(database: database)
+                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
+            let store = PostgresServiceDeskStore(database: database)
+            let records = await ServiceDeskStoreContract.records()
+            try await store.importRecords(records, intoEmptyTenant: Tenant.defaultID)
+            try await check.run(ServiceDeskStoreContract(store: store, records: records))
+        }
     }
 }
