@@ -407,7 +407,7 @@ struct PostgresServiceDeskStoreContractTests {
     static let migrations = PostgresResourceStorage.migrations + PostgresServiceDeskStore.migrations
 
     /// The checks PostgreSQL keeps so far (scope ends in a search).
-    static let built: [ServiceDeskStoreContract.Check] = [.listing, .cursors, .auditLog, .countsAndImport, .rules]
+    static let built: [ServiceDeskStoreContract.Check] = [.listing, .cursors, .writes, .confirmations, .auditLog, .countsAndImport, .rules]
 
     @Test("the store keeps the contract", arguments: built)
     func contract(_ check: ServiceDeskStoreContract.Check) async throws {

@@ -1,17 +1,13 @@
 import Foundation
 import ToolKit
 
-/// What PostgreSQL does not do yet: writes and search answer with this error instead of a wrong result.
+/// What PostgreSQL does not do yet: search answers with this error instead of a wrong result.
 public struct PostgresServiceDeskNotBuilt: Error, CustomStringConvertible {
     public let feature: String
     public var description: String { "the service desk's \(feature) is not built on PostgreSQL yet" }
 }
 
 extension PostgresServiceDeskStore {
-    public func perform(_ write: DeskWrite, audit: AuditTrail) async throws -> DeskWriteResult {
-        throw PostgresServiceDeskNotBuilt(feature: "writes")
-    }
-
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
         throw PostgresServiceDeskNotBuilt(feature: "search")
     }
