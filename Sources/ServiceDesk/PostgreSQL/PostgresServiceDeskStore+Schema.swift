@@ -270,3 +270,33 @@ extension PostgresServiceDeskStore {
             """,
         ])
 }
+
+extension PostgresServiceDeskStore {
+    /// What a ticket's substring search reads, as one expression its trigram index is built on.
+    static let ticketText = "(ticket.subject || ' ' || ticket.number || ' ' || ticket.requester_email)"
+    static let assetText = "(asset.name || ' ' || asset.serial_number || ' ' || coalesce(asset.os, ''))"
+    static let alertText = "(alert.title)"
+
+    /// Search: words with their English stems in stored `tsvector` columns (GIN), and substrings (a piece
+    /// of a number, an email or a word) through `pg_trgm`'s trigram GIN indexes, which `ILIKE` uses.
+    /// `pg_trgm` is a trusted extension, so the database's owner may create it; it goes in `public`, where
+    /// every schema of the database finds it, under a lock so two schemas migrating at once do not both
+    /// create it (PostgreSQL documentation § F.35 pg_trgm, § 12 Full Text Search).
+    static let search = PostgresMigration(
+        "desk3: search",
+        [
+            "SELECT pg_advisory_xact_lock(hashtext('gatehouse pg_trgm'))",
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
+            """
+            ALTER TABLE ticket ADD COLUMN search_words tsvector GENERATED ALWAYS AS
+                (to_tsvector('english'::regconfig, subject || ' ' || number || ' ' || requester_email)) STORED
+            """,
+            "CREATE INDEX ticket_words ON ticket USING gin (search_words)",
+            "ALTER TABLE ticket_note ADD COLUMN search_words tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, body)) STORED",
+            "CREATE INDEX note_words ON ticket_note USING gin (search_words)",
+            "CREATE INDEX ticket_trigrams ON ticket USING gin (\(ticketText.replacingOccurrences(of: "ticket.", with: "")) public.gin_trgm_ops)",
+            "CREATE INDEX asset_trigrams ON asset USING gin (\(assetText.replacingOccurrences(of: "asset.", with: "")) public.gin_trgm_ops)",
+            "CREATE INDEX alert_trigrams ON alert USING gin (\(alertText.replacingOccurrences(of: "alert.", with: "")) public.gin_trgm_ops)",
+            "CREATE INDEX company_trigrams ON company USING gin ((name || ' ' || domain) public.gin_trgm_ops)",
+        ])
+}

@@ -108,5 +108,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
                 "CREATE INDEX audit_log_by_time ON audit_log (occurred_at)",
             ]),
         tables,
+        search,
     ]
 }
