@@ -8,7 +8,7 @@ import TestSupport
 @testable import ToolKit
 
 /// What every `ServiceDeskStore` does, written once over `any ServiceDeskStore` and run on each engine by
-/// a suite that only says how to open a store (`SQLiteServiceDeskStoreContractTests`). Each check gets a
+/// a suite that only says how to open a store (`SQLiteServiceDeskStoreContractTests`, `PostgresServiceDeskStoreContractTests`). Each check gets a
 /// store of its own holding `ServiceDeskStoreContract.records`: three customers of the demo data set.
 struct ServiceDeskStoreContract {
     let store: any ServiceDeskStore
