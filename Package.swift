@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -130,7 +131,10 @@ let package = Package(
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLICore"]),
         .testTarget(
             name: "AuthServerTests",
-            dependencies: ["AuthServerCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "AuthServerCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(name: "ServiceDeskTests", dependencies: ["ServiceDesk", "ToolKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(

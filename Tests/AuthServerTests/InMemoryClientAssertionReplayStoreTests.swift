@@ -9,23 +9,14 @@ struct InMemoryClientAssertionReplayStoreTests {
     static let now = Date(timeIntervalSince1970: 1_750_000_000)
     static let later = now.addingTimeInterval(90)
 
-    @Test("a jti is accepted once until it expires, then may be recorded again")
+    @Test("contract: a jti is accepted once until it expires, then may be recorded again")
     func firstUseOnlyUntilExpiry() async throws {
-        let store = InMemoryClientAssertionReplayStore()
-        #expect(try await store.recordFirstUse(clientID: "c", tokenID: "j", expiresAt: Self.later, now: Self.now))
-        #expect(try await store.recordFirstUse(clientID: "c", tokenID: "j", expiresAt: Self.later, now: Self.now) == false)
-        let justBefore = Self.later.addingTimeInterval(-1)
-        #expect(try await store.recordFirstUse(clientID: "c", tokenID: "j", expiresAt: Self.later, now: justBefore) == false)
-        #expect(try await store.recordFirstUse(clientID: "c", tokenID: "j", expiresAt: Self.later.addingTimeInterval(90), now: Self.later))
+        try await ReplayStoreContract.firstUseOnlyUntilExpiry(InMemoryClientAssertionReplayStore())
     }
 
-    @Test("jtis are per client, and the client/jti boundary cannot be shifted to collide")
+    @Test("contract: jtis are per client, and the client/jti boundary cannot be shifted to collide")
     func keyedByClientAndTokenID() async throws {
-        let store = InMemoryClientAssertionReplayStore()
-        #expect(try await store.recordFirstUse(clientID: "a", tokenID: "j", expiresAt: Self.later, now: Self.now))
-        #expect(try await store.recordFirstUse(clientID: "b", tokenID: "j", expiresAt: Self.later, now: Self.now))
-        #expect(try await store.recordFirstUse(clientID: "ab", tokenID: "c", expiresAt: Self.later, now: Self.now))
-        #expect(try await store.recordFirstUse(clientID: "a", tokenID: "bc", expiresAt: Self.later, now: Self.now))
+        try await ReplayStoreContract.keyedByClientAndTokenID(InMemoryClientAssertionReplayStore())
     }
 
     @Test("a full store purges expired entries, and refuses rather than forgets an unexpired one")

@@ -312,7 +312,7 @@ struct OAuthHTTPTests {
 
     @Test("request limits on PostgreSQL: two instances count against one allowance, not one each")
     func sharedClientRequestLimits() async throws {
-        try await TestPostgres.withDatabase("limits", migrations: [PostgresRateLimiter.migration]) { pool in
+        try await TestPostgres.withDatabase("limits", migrations: [PostgresMigration("limits", PostgresRateLimiter.tables)]) { pool in
             try await Self.exercise(ClientRequestLimits(requestsPerMinute: 2, limiters: .shared(pool)))
             let first = ClientRequestLimits(requestsPerMinute: 2, limiters: .shared(pool))
             let second = ClientRequestLimits(requestsPerMinute: 2, limiters: .shared(pool))

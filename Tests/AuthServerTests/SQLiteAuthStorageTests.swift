@@ -59,6 +59,31 @@ struct SQLiteAuthStorageTests {
         try await Self.withStorage { storage, _ in try await exercisePendingSignInStore(storage) }
     }
 
+    @Test("storage contract: second factors: enrolment, replay-proof steps, recovery codes, removal")
+    func secondFactorContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseSecondFactorStore(storage) }
+    }
+
+    @Test("storage contract: personal access tokens: lookup, use, elevation, regeneration")
+    func personalAccessTokenContract() async throws {
+        try await Self.withStorage { storage, _ in try await exercisePersonalAccessTokenStore(storage) }
+    }
+
+    @Test("storage contract: disabling a person ends their sessions and grants at once")
+    func userDisablingContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseUserDisabling(storage) }
+    }
+
+    @Test("storage contract: service accounts: stored with client and grant, rotated, revoked")
+    func serviceAccountContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseServiceAccountStore(storage) }
+    }
+
+    @Test("storage contract: the audit ledger: filters, pages, pruning")
+    func ledgerContract() async throws {
+        try await Self.withStorage { storage, _ in try await exerciseLedgerStore(storage) }
+    }
+
     @Test("storage contract: signing keys")
     func signingKeyContract() async throws {
         try await Self.withStorage { storage, _ in try await exerciseSigningKeyStore(storage) }

@@ -16,7 +16,7 @@ struct SignInThrottleTests {
             switch self {
             case .memory: try await body(SignInThrottle())
             case .postgres:
-                try await TestPostgres.withDatabase("throttle", migrations: [PostgresSignInRecords.migration]) { pool in
+                try await TestPostgres.withDatabase("throttle", migrations: [PostgresMigration("throttle", PostgresSignInRecords.tables)]) { pool in
                     try await body(SignInThrottle(counting: .shared(pool)))
                 }
             }
@@ -113,7 +113,7 @@ struct SignInThrottleTests {
 
     @Test("on PostgreSQL two auth-servers count the same failures and hand out turns one after the other")
     func shared() async throws {
-        try await TestPostgres.withDatabase("throttle-shared", migrations: [PostgresSignInRecords.migration]) { pool in
+        try await TestPostgres.withDatabase("throttle-shared", migrations: [PostgresMigration("throttle", PostgresSignInRecords.tables)]) { pool in
             let first = SignInThrottle(counting: .shared(pool))
             let second = SignInThrottle(counting: .shared(pool))
             let start = Date(timeIntervalSince1970: 1_000_000)

@@ -108,6 +108,8 @@ class Gatehouse:
     issued: list[str] = field(default_factory=list)
     # Opaque secrets the tests obtained (authorization codes, refresh tokens, client secrets): never logged.
     opaque_secrets: list[str] = field(default_factory=list)
+    # The auth-server's PostgreSQL server (GATEHOUSE_DATABASE_URL), for it and its admin commands; None: SQLite.
+    database_url: str | None = None
 
     @property
     def issuer(self) -> str:
@@ -130,6 +132,7 @@ class Gatehouse:
             "GATEHOUSE_DATA_DIR": str(self.workdir / self.shared_data),
             "GATEHOUSE_LOG_FORMAT": "json",
             "GATEHOUSE_CIMD_PINNED_DIR": str(self.cimd_pinned_dir),
+            **({"GATEHOUSE_DATABASE_URL": self.database_url} if self.database_url else {}),
         }
 
     # Both servers keep their data in one folder, as by default, so the resource-server finds the credentials
@@ -238,12 +241,12 @@ class Gatehouse:
 
 
 @contextmanager
-def running_gatehouse(resource_settings: dict[str, str] | None = None, **auth_settings: str):
+def running_gatehouse(resource_settings: dict[str, str] | None = None, database_url: str | None = None, **auth_settings: str):
     """Both servers as Deploy/run starts them, with the demo data and the e2e CIMD document pinned, stopped
     (cleanly) and their logs checked afterwards. `auth_settings` adds GATEHOUSE_* settings to the auth-server's,
-    `resource_settings` to the resource-server's."""
+    `resource_settings` to the resource-server's; `database_url` puts the auth-server on PostgreSQL."""
     workdir = Path(tempfile.mkdtemp(prefix="gatehouse-e2e-"))
-    house = Gatehouse(workdir, free_port(), free_port())
+    house = Gatehouse(workdir, free_port(), free_port(), database_url=database_url)
     try:
         house.add_person("tech@example.com")
         # Pinned before the start, so it does not matter whether the server reads the folder once or per lookup.

@@ -9,9 +9,6 @@ public struct AuthServerEnvironment: Sendable {
     public let settings: AuthServerSettings
     public let storage: any AuthStorage
     public let keyRing: SigningKeyRing
-    /// Where the token, introspection, revocation, device and registration endpoints count requests: shared by
-    /// every instance when the store is PostgreSQL.
-    public var requestLimiters: RequestLimiters = .inMemory
     /// Seals what must not be kept in clear: signing keys, TOTP secrets.
     public var keyEncryptionKey: KeyEncryptionKey { keyRing.keyEncryptionKey }
 
@@ -20,7 +17,7 @@ public struct AuthServerEnvironment: Sendable {
     public static func open(_ settings: AuthServerSettings, reconcile: Bool) async throws -> Self {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let kek = try KeyEncryptionKey.load(settings.keyEncryptionKey, dataDirectory: settings.dataDirectory, issuer: settings.issuer)
-        let storage = try SQLiteAuthStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
+        let storage = try await openStorage(settings)
         let environment = Self(settings: settings, storage: storage, keyRing: SigningKeyRing(store: storage, keyEncryptionKey: kek))
         let stored = try await storage.allTenants().contains { $0.id == Tenant.defaultID }
         if reconcile || !stored {
@@ -41,6 +38,35 @@ public struct AuthServerEnvironment: Sendable {
         }
         try await BuiltInClients.ensure(in: tenants, storage: storage, dataDirectory: settings.dataDirectory, now: Date())
         return environment
+    }
+
+    /// SQLite in the data folder, or the PostgreSQL server `GATEHOUSE_DATABASE_URL` names (the data folder then
+    /// still holds the key file). A server that cannot be reached is named without its password.
+    private static func openStorage(_ settings: AuthServerSettings) async throws -> any AuthStorage {
+        guard let location = settings.database else {
+            return try SQLiteAuthStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
+        }
+        do {
+            return try await PostgresAuthStorage.open(location: location)
+        } catch {
+            throw ConfigurationError(
+                setting: AuthServerSettings.databaseSetting.environmentName, problem: "cannot open \(location.redacted): \(String(reflecting: error))")
+        }
+    }
+
+    /// Where the token, introspection, revocation, device and registration endpoints and the sign-in throttle count:
+    /// in the database every auth-server on it shares (PostgreSQL), else in this process.
+    var requestLimiters: RequestLimiters {
+        if let postgres = storage as? PostgresAuthStorage { return .shared(postgres.database) }
+        return .inMemory
+    }
+
+    /// Where accepted client assertions are remembered: in the database when auth-servers may share it (PostgreSQL),
+    /// so a replay to another one is refused too; else in this process, the only one on its SQLite file.
+    func clientAssertionReplayStore() -> any ClientAssertionReplayStore {
+        if let postgres = storage as? PostgresAuthStorage { return PostgresClientAssertionReplayStore(database: postgres.database) }
+        return InMemoryClientAssertionReplayStore(
+            perClientCapacity: ClientAuthenticationPolicy.replayEntriesPerClient(tokenRequestsPerMinute: settings.tokenRequestsPerMinute))
     }
 
     /// Where security events are recorded (docs/security.md § The audit ledger).

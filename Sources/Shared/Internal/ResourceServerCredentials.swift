@@ -69,3 +69,11 @@ public struct ResourceServerCredentials: Sendable, Equatable {
                 """)
     }
 }
+
+/// The secret never leaves in a description, however the value is printed or reflected (a service list logged at
+/// debug level, an error's interpolation): only the client id shows.
+extension ResourceServerCredentials: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "ResourceServerCredentials(clientID: \(clientID), clientSecret: <redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["clientID": clientID], displayStyle: .struct) }
+}

@@ -47,19 +47,18 @@ final class InMemorySignInRecords: SignInThrottleRecords {
 /// (`SELECT … FOR UPDATE`, in key order so two changes never wait on each other crosswise). A row with nothing
 /// against it any more is deleted as it is left; rows untouched for a window are swept once a window per process.
 final class PostgresSignInRecords: SignInThrottleRecords {
-    static let migration = PostgresMigration(
-        "sign-in throttle",
-        [
-            """
-            CREATE TABLE sign_in_throttle (
-                key TEXT PRIMARY KEY,
-                failures DOUBLE PRECISION[] NOT NULL DEFAULT '{}',
-                next_turn DOUBLE PRECISION,
-                updated_at DOUBLE PRECISION NOT NULL DEFAULT 0
-            )
-            """,
-            "CREATE INDEX sign_in_throttle_age ON sign_in_throttle (updated_at)",
-        ])
+    /// The table: a step of the auth-server's migrations (`PostgresAuthMigrations`).
+    static let tables = [
+        """
+        CREATE TABLE sign_in_throttle (
+            key TEXT PRIMARY KEY,
+            failures DOUBLE PRECISION[] NOT NULL DEFAULT '{}',
+            next_turn DOUBLE PRECISION,
+            updated_at DOUBLE PRECISION NOT NULL DEFAULT 0
+        )
+        """,
+        "CREATE INDEX sign_in_throttle_age ON sign_in_throttle (updated_at)",
+    ]
 
     let pool: PostgresSchemaPool
     private let sweptAt = Mutex<Date>(.distantPast)

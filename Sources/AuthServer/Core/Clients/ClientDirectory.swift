@@ -5,7 +5,7 @@ import Shared
 /// through its document, fetched or pinned, and the row is kept current so account pages can name the
 /// client; any other id must be one we registered.
 public struct ClientDirectory: Sendable {
-    let storage: any AuthStorage
+    let storage: any ClientStore
     let documents: any ClientMetadataResolving
 
     public enum LookupError: Error, Equatable, CustomStringConvertible {

@@ -17,6 +17,13 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try loadSettings()
+        if let location = settings.database {
+            CommandLineFailure.exit(
+                message: """
+                    the store is on PostgreSQL (\(location.redacted)): back it up with the server's own tool, \
+                    pg_dump -n \(PostgresAuthStorage.schema) (README § Running on PostgreSQL)
+                    """)
+        }
         let database = (settings.dataDirectory as NSString).appendingPathComponent(AuthServerEnvironment.databaseFileName)
         do {
             let bytes = try SQLiteBackup.copy(databaseAt: database, to: to)

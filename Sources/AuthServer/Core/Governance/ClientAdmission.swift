@@ -4,7 +4,7 @@ import Shared
 /// The tenant's app policy applied where a client speaks for itself: the token endpoint and device
 /// authorization. The browser side applies it in `AuthorizationFlow`, where a person can be told why.
 struct ClientAdmission: Sendable {
-    let storage: any AuthStorage
+    let storage: any GovernanceStore
 
     /// A blocked client, a client the `closed` policy leaves out, or (outside the device flow) one awaiting
     /// approval gets `unauthorized_client`, not `invalid_client`: RFC 6749 §5.2 keeps `invalid_client` for failed

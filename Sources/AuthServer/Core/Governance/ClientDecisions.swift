@@ -3,9 +3,9 @@ import Foundation
 /// An admin's decisions on apps: `auth-server admin client approve|block|delete` and the admin pages. Each is
 /// recorded in the ledger with who decided (`actor`; nil for the command line).
 public struct ClientDecisions: Sendable {
-    let storage: any AuthStorage
+    let storage: any ClientStore & GovernanceStore & GrantStore & LedgerStore
 
-    public init(storage: any AuthStorage) { self.storage = storage }
+    public init(storage: any ClientStore & GovernanceStore & GrantStore & LedgerStore) { self.storage = storage }
 
     /// false when there is no such client. Approving a blocked client lets it ask again; its ended grants stay ended.
     public func approve(tenantID: String, clientID: String, by actor: User? = nil, at now: Date = Date()) async throws -> Bool {

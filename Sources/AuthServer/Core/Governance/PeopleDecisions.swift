@@ -4,9 +4,9 @@ import Shared
 /// An administrator's decisions about people, the same from `auth-server admin user` and the admin pages,
 /// so both check alike and end the same things.
 public struct PeopleDecisions: Sendable {
-    let storage: any AuthStorage
+    let storage: any UserStore & GovernanceStore & SecondFactorStore
 
-    public init(storage: any AuthStorage) { self.storage = storage }
+    public init(storage: any UserStore & GovernanceStore & SecondFactorStore) { self.storage = storage }
 
     /// Why a decision cannot be made, in words for the person who asked.
     public struct Refusal: Error, Equatable {

@@ -6,7 +6,7 @@ import Shared
 /// What /account/apps shows and does: every active grant of the person (an admin: of the whole tenant),
 /// and Revoke, which ends a grant at once. Nobody can end a grant they could not see.
 struct ConnectedApps: Sendable {
-    let storage: any AuthStorage
+    let storage: any ClientStore & GrantStore & PersonalAccessTokenStore & UserStore
     let logger: Logger
 
     func list(for user: User, now: Date) async throws -> [ConnectedAppsPage.App] {

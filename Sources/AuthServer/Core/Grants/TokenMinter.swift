@@ -4,7 +4,7 @@ import Shared
 /// Issues what a grant hands out: an access token bound to the grant's resource with `sid` = the grant,
 /// and a fresh refresh token. One place for every grant type (code, refresh, device code).
 struct TokenMinter: Sendable {
-    let storage: any AuthStorage
+    let storage: any GrantStore & UserStore
     let accessTokens: AccessTokenIssuer
     /// `GATEHOUSE_ELEVATION_SECONDS`: how long after its code an elevation lasts.
     let elevationWindowSeconds: Int

@@ -26,9 +26,7 @@ public enum AuthServerApplication {
             environment: environment, documents: documents,
             assertions: ClientAssertionVerifier(
                 keyCache: keyCache,
-                replayStore: InMemoryClientAssertionReplayStore(
-                    perClientCapacity: ClientAuthenticationPolicy.replayEntriesPerClient(
-                        tokenRequestsPerMinute: environment.settings.tokenRequestsPerMinute))
+                replayStore: environment.clientAssertionReplayStore()
             ), resourceTools: resourceTools, logger: logger
         )
 
@@ -53,7 +51,12 @@ public enum AuthServerApplication {
         router.get(RouterPath(TenantList.path)) { request, context in
             try await tenantList.handle(request, tenant: try context.requireTenant(), address: context.clientAddress)
         }
-        let pages = if let pages { pages } else { try await PageServices(storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey) }
+        let pages =
+            if let pages { pages } else {
+                try await PageServices(
+                    storage: environment.storage, keyEncryptionKey: environment.keyEncryptionKey,
+                    throttle: SignInThrottle(counting: environment.requestLimiters))
+            }
         PageRoutes.add(to: router, pages: pages)
         OAuthBrowserRoutes.add(
             to: router, services: services, pages: pages, resourceTools: resourceTools,

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 import Shared
 import Synchronization
 
-/// Wakes the open revocation streams of a tenant when its log grows. An append made by this process wakes them at
-/// once (the store reports its own commits); one made by another process on the same database (the `auth-server
-/// admin` commands) is noticed by one check of the tenant's last number every `interval`, shared by all its
-/// streams, and made only while a stream is waiting.
+/// Wakes the open revocation streams of a tenant when its log grows. An append the store reports wakes them at
+/// once: on SQLite, this process's own commits; on PostgreSQL, every process's (LISTEN/NOTIFY). One made by another
+/// process that the store does not report (the `auth-server admin` commands on SQLite) is noticed by one check of
+/// the tenant's last number every `interval`, shared by all its streams, and made only while a stream is waiting.
 final class RevocationLogWatch: Sendable {
     typealias Latest = @Sendable (_ tenantID: String) async throws -> Int64
 
@@ -30,15 +29,20 @@ final class RevocationLogWatch: Sendable {
     private let latest: Latest
     private let interval: Duration
     private let state = Mutex(State())
-    private let observation = Mutex<AnyDatabaseCancellable?>(nil)
+    private let observation = Mutex<StoreObservation?>(nil)
 
     init(interval: Duration = .milliseconds(150), latest: @escaping Latest) {
         self.latest = latest
         self.interval = interval
     }
 
-    /// Watches `storage`, woken at once by its own appends.
-    convenience init(storage: any GrantStore, interval: Duration = .milliseconds(150)) {
+    /// Watches `storage`, woken at once by the appends it reports. When it reports every process's, the periodic
+    /// check is kept, slower, as a safety net rather than dropped: it also ends the waits whose time is up (the streams'
+    /// keep-alives), and it bounds the delay should the listening connection die without an error (a peer gone
+    /// silent), which no notification would reveal.
+    /// `interval` overrides that choice (tests).
+    convenience init(storage: any GrantStore, interval: Duration? = nil) {
+        let interval = interval ?? (storage.reportsEveryProcessesAppends ? .seconds(1) : .milliseconds(150))
         self.init(interval: interval) { try await storage.latestRevocationSeq(tenantID: $0) }
         let observation = storage.observeRevocationAppends { [weak self] in self?.appended() }
         self.observation.withLock { $0 = observation }

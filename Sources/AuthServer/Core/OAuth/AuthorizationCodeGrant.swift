@@ -10,7 +10,7 @@ import Shared
 /// did, so one may be left out only when the code went to the client's sole registered URI, where no other
 /// redirect was possible.
 struct AuthorizationCodeGrant: Sendable {
-    let storage: any AuthStorage
+    let storage: any GrantStore
     let minter: TokenMinter
     let logger: Logger
 

@@ -25,7 +25,7 @@ import Shared
 /// or publish a metadata document, so for anyone else our host would be an open redirector (RFC 9700
 /// §4.11.2): the person sees the error instead.
 public struct AuthorizationFlow: Sendable {
-    let storage: any AuthStorage
+    let storage: any ClientStore & DeviceAuthorizationStore & GovernanceStore & GrantStore & LedgerStore
     let clients: ClientDirectory
     /// What the resource publishes: a scope of a switched-off module is never asked for nor granted.
     let resourceTools: ResourceToolCatalog

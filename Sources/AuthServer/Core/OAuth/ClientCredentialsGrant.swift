@@ -7,7 +7,7 @@ import Shared
 struct ClientCredentialsGrant: Sendable {
     static let grantType = "client_credentials"
 
-    let storage: any AuthStorage
+    let storage: any GrantStore & ServiceAccountStore
     let accessTokens: AccessTokenIssuer
     let ledger: Ledger
     /// `GATEHOUSE_ACCESS_TOKEN_SECONDS`.

@@ -12,7 +12,7 @@ struct DeviceAuthorizationEndpoint: Sendable {
     let limits: ClientRequestLimits
     let authenticator: ClientAuthenticator
     let admission: ClientAdmission
-    let storage: any AuthStorage
+    let storage: any DeviceAuthorizationStore
     let logger: Logger
 
     /// RFC 8628 §3.2.

@@ -9,7 +9,7 @@ import Shared
 /// them. An approved code buys tokens once; presented again afterwards it ends the grant, as a reused
 /// authorization code does (RFC 6749 §4.1.2), because one of the two presenters stole it.
 struct DeviceCodeGrant: Sendable {
-    let storage: any AuthStorage
+    let storage: any DeviceAuthorizationStore & GrantStore
     let minter: TokenMinter
     let logger: Logger
 

@@ -9,7 +9,7 @@ import Shared
 /// count against the person and the client address in `SignInThrottle` (§5.1).
 struct DeviceVerificationRoutes {
     let flow: AuthorizationFlow
-    let storage: any AuthStorage
+    let storage: any DeviceAuthorizationStore
     let pages: PageServices
 
     func add(to router: Router<AuthRequestContext>) {

@@ -44,7 +44,7 @@ struct IntrospectionEndpoint: Sendable {
 
 /// What introspection tells whom (RFC 7662 §2.2, §4), apart from HTTP.
 struct TokenIntrospection: Sendable {
-    let storage: any AuthStorage
+    let storage: any GrantStore & PersonalAccessTokenStore & UserStore
     let keyRing: SigningKeyRing
     let personalAccessTokens: PersonalAccessTokens
 

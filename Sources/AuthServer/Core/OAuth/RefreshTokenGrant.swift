@@ -8,7 +8,7 @@ import Shared
 /// presented after the window it is a replay and ends the grant. The grant's resource and scopes carry over
 /// (RFC 8707 §2.2); a `scope` may narrow the access token.
 struct RefreshTokenGrant: Sendable {
-    let storage: any AuthStorage
+    let storage: any GrantStore & UserStore
     let minter: TokenMinter
     let graceSeconds: Int
     let logger: Logger

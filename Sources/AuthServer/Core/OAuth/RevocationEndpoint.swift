@@ -11,7 +11,7 @@ import Shared
 /// whoever finds one in a log can end it here, and is told nothing more than anyone else.
 struct RevocationEndpoint: Sendable {
     let limits: ClientRequestLimits
-    let storage: any AuthStorage
+    let storage: any GrantStore & PersonalAccessTokenStore
     let keyRing: SigningKeyRing
     let authenticator: ClientAuthenticator
     let logger: Logger

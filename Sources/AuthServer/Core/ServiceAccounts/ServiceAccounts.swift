@@ -5,10 +5,10 @@ import Shared
 /// (docs/tokens.md § Service accounts): scopes narrowed to the account's role and never `mfa`; a secret shown once
 /// and kept as SHA-256 only, or keys for `private_key_jwt`; every change in the ledger.
 public struct ServiceAccounts: Sendable {
-    let storage: any AuthStorage
+    let storage: any ClientStore & ServiceAccountStore
     let ledger: Ledger
 
-    public init(storage: any AuthStorage, ledger: Ledger) {
+    public init(storage: any ClientStore & ServiceAccountStore, ledger: Ledger) {
         self.storage = storage
         self.ledger = ledger
     }

@@ -4,10 +4,10 @@ import Shared
 
 /// Starts, finds and ends browser sessions (policy in `AuthPolicy.Sessions`).
 public struct BrowserSessions: Sendable {
-    let storage: any AuthStorage
+    let storage: any BrowserSessionStore & UserStore
     let now: @Sendable () -> Date
 
-    public init(storage: any AuthStorage, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(storage: any BrowserSessionStore & UserStore, now: @escaping @Sendable () -> Date = Date.init) {
         self.storage = storage
         self.now = now
     }

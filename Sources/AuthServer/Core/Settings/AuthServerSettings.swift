@@ -38,11 +38,18 @@ public struct AuthServerSettings: Sendable {
     public var metricsListen: ListenAddress?
     /// How long ledger entries are kept (`AuditRetention`).
     public var auditRetentionDays: Int
+    /// The PostgreSQL server the store lives on (schema `gatehouse_auth`); nil: SQLite in the data folder.
+    public var database: PostgresLocation?
 
     static let listenSetting = Setting<ListenAddress>.listen(default: "127.0.0.1:9000")
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
     static let resourceSetting = Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp")
     static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
+    /// Unset or empty: SQLite. The location's own errors name the setting and never repeat the password.
+    static let databaseSetting = Setting<PostgresLocation?>("DATABASE_URL", default: "") { raw in
+        guard !raw.isEmpty else { return .success(nil) }
+        do throws(ConfigurationError) { return .success(try PostgresLocation(url: raw)) } catch { return .failure(SettingProblem(error.problem)) }
+    }
     static let kekSetting = Setting<String>.text("KEK", default: nil)
     static let kekFileSetting = Setting<String>.text("KEK_FILE", default: nil)
 
@@ -81,7 +88,7 @@ public struct AuthServerSettings: Sendable {
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
         "TRUSTED_PROXIES", "ACCESS_TOKEN_SECONDS", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
-        "PAT_MAX_DAYS", "AUDIT_RETENTION_DAYS",
+        "PAT_MAX_DAYS", "AUDIT_RETENTION_DAYS", "DATABASE_URL",
     ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys)
 
     public init(
@@ -90,7 +97,8 @@ public struct AuthServerSettings: Sendable {
         cimdAllowLoopback: Bool = false, trustedProxies: TrustedProxies = .none,
         registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, tokenRequestsPerMinute: Int = AuthPolicy.TokenEndpoint.requestsPerMinute,
         tls: TLSFiles? = nil, elevationWindowSeconds: Int = Elevation.defaultWindowSeconds,
-        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays, auditRetentionDays: Int = AuditRetention.defaultDays, metricsListen: ListenAddress? = nil
+        personalAccessTokenMaxDays: Int = AuthPolicy.PersonalAccessTokens.defaultMaxDays, auditRetentionDays: Int = AuditRetention.defaultDays, metricsListen: ListenAddress? = nil,
+        database: PostgresLocation? = nil
     ) {
         self.listen = listen
         self.issuer = issuer
@@ -111,6 +119,7 @@ public struct AuthServerSettings: Sendable {
         self.personalAccessTokenMaxDays = personalAccessTokenMaxDays
         self.metricsListen = metricsListen
         self.auditRetentionDays = auditRetentionDays
+        self.database = database
     }
 
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Self {
@@ -134,7 +143,8 @@ public struct AuthServerSettings: Sendable {
             elevationWindowSeconds: try Elevation.setting.read(from: source),
             personalAccessTokenMaxDays: try personalAccessTokenMaxDaysSetting.read(from: source),
             auditRetentionDays: try AuditRetention.setting.read(from: source),
-            metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source)
+            metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source),
+            database: try databaseSetting.read(from: source)
         )
     }
 }

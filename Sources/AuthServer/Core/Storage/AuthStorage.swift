@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Shared
 
 /// What the auth-server stores, as protocols, so the embedded SQLite store and the PostgreSQL store
@@ -270,9 +269,12 @@ public protocol GrantStore: Sendable {
     func appendRevocationEvent(tenantID: String, kind: RevocationEvent.Kind, subject: String) async throws
     /// The number of the tenant's newest revocation event; 0 when it has none.
     func latestRevocationSeq(tenantID: String) async throws -> Int64
-    /// Calls `action` after each commit of this process that appended to a revocation log, until the answer is
-    /// cancelled or released. Other processes' appends are not seen: `RevocationLogWatch` checks for those.
-    func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable
+    /// Calls `action` after each commit that appended to a revocation log, until the answer is cancelled or
+    /// released: only this process's commits when `reportsEveryProcessesAppends` is false (`RevocationLogWatch`
+    /// checks for the others'), every process's when it is true.
+    func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> StoreObservation
+    /// Whether `observeRevocationAppends` reports the appends of every process sharing the database.
+    var reportsEveryProcessesAppends: Bool { get }
 
     func insertPendingAuthorization(_ pending: PendingAuthorization) async throws
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.

@@ -28,7 +28,7 @@ struct TenantListFollower: Service {
             while !Task.isCancelled {
                 do {
                     let listed = try await client.tenants(askingAt: gates.all.map(\.tenant) + [configured])
-                    let tenants = listed.filter { tenant in
+                    let tenants = listed.map(ownURLs).filter { tenant in
                         let served = URLComponents(string: tenant.resource)?.path == mcpPath
                         if !served { logger.warning("tenant not served: its resource URL's path is not \(mcpPath)", metadata: ["tenant": "\(tenant.id)"]) }
                         return served
@@ -49,6 +49,16 @@ struct TenantListFollower: Service {
                 try? await Task.sleep(for: .seconds(TenantList.refreshSeconds))
             }
         }
+    }
+}
+
+extension TenantListFollower {
+    /// This server's own tenant keeps the URLs its settings give it, whatever the list says: a second resource-server
+    /// at another URL (another MCP resource of the same issuer) must not take tokens meant for the first. Whether it is
+    /// disabled is the list's to say.
+    func ownURLs(_ listed: Tenant) -> Tenant {
+        guard listed.id == configured.id else { return listed }
+        return Tenant(id: configured.id, issuer: configured.issuer, resource: configured.resource, disabledAt: listed.disabledAt)
     }
 }
 

@@ -7,20 +7,18 @@ import Synchronization
 /// Unlike the in-memory limiter's windows, which start at a key's first event, an aligned window lets a key
 /// spend up to twice its allowance around a window's end: the price of one statement per event.
 public final class PostgresRateLimiter: RequestLimiter {
-    /// Each server's schema has the table: its migrations include this step.
-    public static let migration = PostgresMigration(
-        "request limits",
-        [
-            """
-            CREATE TABLE request_window (
-                limiter TEXT NOT NULL,
-                key TEXT NOT NULL,
-                window_start BIGINT NOT NULL,
-                count INTEGER NOT NULL,
-                PRIMARY KEY (limiter, key, window_start)
-            )
-            """
-        ])
+    /// The table, in the schema of each server that counts with it: a step of that server's migrations.
+    public static let tables = [
+        """
+        CREATE TABLE request_window (
+            limiter TEXT NOT NULL,
+            key TEXT NOT NULL,
+            window_start BIGINT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (limiter, key, window_start)
+        )
+        """
+    ]
 
     let name: String
     let limit: Int

@@ -14,13 +14,13 @@ import Synchronization
 /// registration body gains nothing (docs/security.md § Threats). Clients nobody has used
 /// for `AuthPolicy.unusedClientLifetime` are reaped.
 final class DynamicClientRegistration: Sendable {
-    let storage: any AuthStorage
+    let storage: any ClientStore & LedgerStore
     let logger: Logger
     let limiter: any RequestLimiter
     private let lastReap = Mutex<Date>(.distantPast)
 
     init(
-        storage: any AuthStorage, registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, limiters: RequestLimiters = .inMemory,
+        storage: any ClientStore & LedgerStore, registrationsPerHour: Int = AuthPolicy.registrationsPerAddressPerHour, limiters: RequestLimiters = .inMemory,
         logger: Logger
     ) {
         self.storage = storage

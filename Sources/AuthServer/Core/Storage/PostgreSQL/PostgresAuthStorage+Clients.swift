@@ -1,0 +1,101 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// Clients (`ClientStore`) on PostgreSQL. Deleting a client takes its grants, codes, refresh tokens and consents
+/// with it (the references cascade), and logs a `client` event when one of its grants still issued tokens.
+extension PostgresAuthStorage {
+    public func saveClient(_ client: Client) async throws {
+        try await database.write { write in try await Self.saveClient(write, client) }
+    }
+
+    static func saveClient(_ write: PostgresWrite, _ client: Client) async throws {
+        try await write.rows(
+            """
+            INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes, registration_token_hash, grant_types,
+                scope, jwks_uri, jwks, registration_fingerprint, metadata_json, pinned, created_at, last_used_at, approval)
+            VALUES (\(client.tenantID), \(client.id), \(client.kind.rawValue), \(client.name), \(try jsonText(client.redirectURIs)),
+                \(client.authMethod.rawValue), \(client.secretHashes.joined(separator: " ")), \(client.registrationTokenHash),
+                \(try jsonText(client.grantTypes)), \(client.scope), \(client.jwksURI), \(client.jwks), \(client.registrationFingerprint),
+                \(client.metadataJSON), \(client.isPinned), \(client.createdAt), \(client.lastUsedAt), \(client.approval.state.rawValue))
+            ON CONFLICT (tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name, redirect_uris = excluded.redirect_uris,
+                auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
+                registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types, scope = excluded.scope,
+                jwks_uri = excluded.jwks_uri, jwks = excluded.jwks, registration_fingerprint = excluded.registration_fingerprint,
+                metadata_json = excluded.metadata_json, pinned = excluded.pinned, last_used_at = excluded.last_used_at
+            """)
+    }
+
+    public func client(tenantID: String, id: String) async throws -> Client? {
+        try await database.rows("SELECT * FROM client WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.client)
+    }
+
+    public func client(tenantID: String, fingerprint: String) async throws -> Client? {
+        try await database.rows(
+            """
+            SELECT * FROM client WHERE tenant_id = \(tenantID) AND registration_fingerprint = \(fingerprint)
+            AND kind = \(Client.Kind.dynamic.rawValue)
+            """
+        ).first.map(Self.client)
+    }
+
+    public func deleteClient(tenantID: String, id: String) async throws {
+        try await database.write { write in
+            try await write.rows("DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND client_id = \(id)")
+            let deleted = try await write.rows("DELETE FROM client c WHERE tenant_id = \(tenantID) AND id = \(id) RETURNING \(unescaped: Self.hasLiveGrant)")
+            if try deleted.first?.value("live") == true {
+                try await Self.appendRevocationEvents(write, tenantID: tenantID, kind: .client, subjects: [id])
+            }
+        }
+    }
+
+    /// Whether a client being deleted has a grant that still issues tokens: only then does it need a `client` event.
+    /// Evaluated by `RETURNING`, which sees the rows as they were before the delete.
+    private static let hasLiveGrant =
+        "c.tenant_id, c.id, EXISTS (SELECT 1 FROM oauth_grant g WHERE g.tenant_id = c.tenant_id AND g.client_id = c.id AND g.revoked_at IS NULL) AS live"
+
+    public func markClientUsed(tenantID: String, id: String, at: Date) async throws {
+        try await database.rows("UPDATE client SET last_used_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(id)")
+    }
+
+    public func reapDynamicClients(unusedSince date: Date) async throws -> Int {
+        try await database.write { write in
+            let deleted = try await write.rows(
+                """
+                DELETE FROM client c WHERE kind = \(Client.Kind.dynamic.rawValue) AND created_at < \(date)
+                AND (last_used_at IS NULL OR last_used_at < \(date))
+                RETURNING \(unescaped: Self.hasLiveGrant)
+                """)
+            var live: [String: [String]] = [:]
+            for row in deleted where try row.value("live") == true {
+                live[try row.value("tenant_id"), default: []].append(try row.value("id"))
+            }
+            for (tenantID, ids) in live {
+                try await Self.appendRevocationEvents(write, tenantID: tenantID, kind: .client, subjects: ids)
+            }
+            return deleted.count
+        }
+    }
+
+    static func client(_ row: PostgresRandomAccessRow) throws -> Client {
+        guard let kind = Client.Kind(rawValue: try row.value("kind")) else { throw AuthStorageError.corruptRow("client.kind") }
+        guard let approval = ClientApproval.State(rawValue: try row.value("approval")) else { throw AuthStorageError.corruptRow("client.approval") }
+        guard let method = ClientAuthMethod(rawValue: try row.value("auth_method")) else { throw AuthStorageError.corruptRow("client.auth_method") }
+        return try Client(
+            tenantID: row.value("tenant_id"), id: row.value("id"), kind: kind, name: row.value("name"),
+            redirectURIs: JSONDecoder().decode([String].self, from: Data((row.value("redirect_uris") as String).utf8)), authMethod: method,
+            secretHashes: words(row.value("secret_hashes")), registrationTokenHash: row.value("registration_token_hash"),
+            grantTypes: JSONDecoder().decode([String].self, from: Data((row.value("grant_types") as String).utf8)), scope: row.value("scope"),
+            jwksURI: row.value("jwks_uri"), jwks: row.value("jwks"), registrationFingerprint: row.value("registration_fingerprint"),
+            metadataJSON: row.value("metadata_json"), isPinned: row.value("pinned"), createdAt: row.value("created_at"),
+            lastUsedAt: row.value("last_used_at"),
+            approval: ClientApproval(state: approval, requestedAt: row.value("approval_requested_at"), requestedBy: row.value("approval_requested_by")))
+    }
+
+    /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
+    static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
+
+    static func jsonText(_ strings: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// Device authorizations (`DeviceAuthorizationStore`, RFC 8628) on PostgreSQL. The poll reads its row locked
+/// (`FOR UPDATE`), and the answer and the issuing are each one conditional UPDATE, so racing polls and racing
+/// answers are settled by the database even across auth-servers.
+extension PostgresAuthStorage {
+    public func insertDeviceAuthorization(_ authorization: DeviceAuthorization) async throws -> Bool {
+        do {
+            try await database.write { write in
+                // Expired requests are swept where new ones arrive, so only live user codes can collide.
+                try await write.rows("DELETE FROM device_authorization WHERE expires_at <= \(authorization.createdAt)")
+                let authentication = authorization.authentication
+                try await write.rows(
+                    """
+                    INSERT INTO device_authorization (tenant_id, device_code_hash, user_code_hash, client_id, resource, requested_scopes,
+                        created_at, expires_at, poll_interval, last_polled_at, status, user_id, grant_id, scopes, auth_time, amr, elevated_at,
+                        elevated_by, tokens_issued_at)
+                    VALUES (\(authorization.tenantID), \(authorization.deviceCodeHash), \(authorization.userCodeHash), \(authorization.clientID),
+                        \(authorization.resource), \(authorization.requestedScopes?.joined(separator: " ")), \(authorization.createdAt),
+                        \(authorization.expiresAt), \(authorization.interval), \(authorization.lastPolledAt), \(authorization.status.rawValue),
+                        \(authorization.userID), \(authorization.grantID), \(authorization.scopes.joined(separator: " ")), \(authentication?.authTime),
+                        \(authentication?.methods.joined(separator: " ") ?? ""), \(authentication?.elevatedAt), \(authentication?.elevatedBy),
+                        \(authorization.tokensIssuedAt))
+                    """)
+            }
+            return true
+        } catch let error where Self.isUniqueViolation(error, of: "device_authorization_tenant_id_user_code_hash_key") {
+            return false
+        }
+    }
+
+    public func deviceAuthorization(tenantID: String, userCodeHash: String, at: Date) async throws -> DeviceAuthorization? {
+        try await database.rows(
+            "SELECT * FROM device_authorization WHERE tenant_id = \(tenantID) AND user_code_hash = \(userCodeHash) AND expires_at > \(at)"
+        ).first.map(Self.deviceAuthorization)
+    }
+
+    public func deviceAuthorization(tenantID: String, deviceCodeHash: String) async throws -> DeviceAuthorization? {
+        try await database.rows("SELECT * FROM device_authorization WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash)")
+            .first.map(Self.deviceAuthorization)
+    }
+
+    public func recordDevicePoll(
+        tenantID: String, deviceCodeHash: String, clientID: String, at: Date, slowDownIncrement: Int
+    ) async throws -> (authorization: DeviceAuthorization, tooSoon: Bool)? {
+        try await database.write { write in
+            guard
+                var authorization = try await write.rows(
+                    "SELECT * FROM device_authorization WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash) FOR UPDATE"
+                ).first.map(Self.deviceAuthorization),
+                authorization.clientID == clientID
+            else { return nil }
+            let tooSoon =
+                authorization.lastPolledAt.map {
+                    at.timeIntervalSince($0) < TimeInterval(authorization.interval) - AuthPolicy.DeviceFlow.pollingTolerance
+                } ?? false
+            if tooSoon { authorization.interval += slowDownIncrement }
+            authorization.lastPolledAt = at
+            try await write.rows(
+                """
+                UPDATE device_authorization SET poll_interval = \(authorization.interval), last_polled_at = \(at)
+                WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash)
+                """)
+            return (authorization, tooSoon)
+        }
+    }
+
+    public func answerDeviceAuthorization(
+        tenantID: String, deviceCodeHash: String, approval: DeviceAuthorization.Approval?, at: Date
+    ) async throws -> Bool {
+        let status = approval == nil ? DeviceAuthorization.Status.denied : .approved
+        let authentication = approval?.authentication
+        return try await database.rows(
+            """
+            UPDATE device_authorization SET status = \(status.rawValue), user_id = \(approval?.userID), grant_id = \(approval?.grantID),
+                scopes = \(approval?.scopes.joined(separator: " ") ?? ""), auth_time = \(authentication?.authTime),
+                amr = \(authentication?.methods.joined(separator: " ") ?? ""), elevated_at = \(authentication?.elevatedAt),
+                elevated_by = \(authentication?.elevatedBy)
+            WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash) AND status = \(DeviceAuthorization.Status.pending.rawValue)
+            AND expires_at > \(at)
+            RETURNING 1
+            """
+        ).count == 1
+    }
+
+    public func spendDeviceAuthorization(tenantID: String, deviceCodeHash: String, at: Date) async throws -> Bool {
+        try await database.rows(
+            """
+            UPDATE device_authorization SET tokens_issued_at = \(at)
+            WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash) AND status = \(DeviceAuthorization.Status.approved.rawValue)
+            AND tokens_issued_at IS NULL
+            RETURNING 1
+            """
+        ).count == 1
+    }
+
+    private static func deviceAuthorization(_ row: PostgresRandomAccessRow) throws -> DeviceAuthorization {
+        guard let status = DeviceAuthorization.Status(rawValue: try row.value("status")) else {
+            throw AuthStorageError.corruptRow("device_authorization.status")
+        }
+        let authTime: Date? = try row.value("auth_time")
+        return try DeviceAuthorization(
+            tenantID: row.value("tenant_id"), deviceCodeHash: row.value("device_code_hash"), userCodeHash: row.value("user_code_hash"),
+            clientID: row.value("client_id"), resource: row.value("resource"),
+            requestedScopes: (row.value("requested_scopes") as String?).map(words), createdAt: row.value("created_at"),
+            expiresAt: row.value("expires_at"), interval: row.value("poll_interval"), lastPolledAt: row.value("last_polled_at"), status: status,
+            userID: row.value("user_id"), grantID: row.value("grant_id"), scopes: words(row.value("scopes")),
+            authentication: authTime == nil ? nil : authentication(row), tokensIssuedAt: row.value("tokens_issued_at"))
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// Who may connect which apps (`GovernanceStore`) on PostgreSQL.
+extension PostgresAuthStorage {
+    public func tenantGovernance(tenantID: String) async throws -> TenantGovernance {
+        guard let row = try await database.rows("SELECT * FROM tenant_governance WHERE tenant_id = \(tenantID)").first else {
+            return TenantGovernance(tenantID: tenantID)
+        }
+        guard let policy = AppPolicy(rawValue: try row.value("app_policy")) else { throw AuthStorageError.corruptRow("tenant_governance.app_policy") }
+        return TenantGovernance(tenantID: tenantID, companyUsersMayConnect: try row.value("company_users_may_connect"), appPolicy: policy)
+    }
+
+    public func saveTenantGovernance(_ governance: TenantGovernance) async throws {
+        try await database.rows(
+            """
+            INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy)
+            VALUES (\(governance.tenantID), \(governance.companyUsersMayConnect), \(governance.appPolicy.rawValue))
+            ON CONFLICT (tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect, app_policy = excluded.app_policy
+            """)
+    }
+
+    public func administratorEmails(tenantID: String) async throws -> [String] {
+        try await database.rows(
+            "SELECT email FROM person WHERE tenant_id = \(tenantID) AND role = \(Role.admin.rawValue) AND disabled_at IS NULL ORDER BY email COLLATE \"C\""
+        ).map { try $0.value("email") }
+    }
+
+    public func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool {
+        try await !database.rows("UPDATE person SET may_connect = \(mayConnect) WHERE tenant_id = \(tenantID) AND id = \(userID) RETURNING 1").isEmpty
+    }
+
+    public func clients(tenantID: String) async throws -> [Client] {
+        try await database.rows(
+            "SELECT * FROM client WHERE tenant_id = \(tenantID) AND kind <> \(Client.Kind.resourceServer.rawValue) ORDER BY created_at DESC, id COLLATE \"C\""
+        ).map(Self.client)
+    }
+
+    public func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool {
+        try await !database.rows("UPDATE client SET approval = \(state.rawValue) WHERE tenant_id = \(tenantID) AND id = \(id) RETURNING 1").isEmpty
+    }
+
+    public func recordClientApprovalRequest(tenantID: String, id: String, userID: String, at: Date) async throws {
+        try await database.rows(
+            """
+            UPDATE client SET approval_requested_at = \(at), approval_requested_by = \(userID)
+            WHERE tenant_id = \(tenantID) AND id = \(id) AND approval = \(ClientApproval.State.pending.rawValue) AND approval_requested_at IS NULL
+            """)
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// Grants and what hangs from them (`GrantStore`) on PostgreSQL: codes, refresh tokens, consents, pending requests.
+/// Each single-use step (spending a code, rotating a refresh token) is one conditional UPDATE, so two auth-servers
+/// racing for it are settled by the database: one changes the row, the other finds it changed.
+extension PostgresAuthStorage {
+    public func activeGrant(tenantID: String, userID: String, clientID: String, resource: String) async throws -> Grant? {
+        try await database.rows(
+            """
+            SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)
+            AND resource = \(resource) AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
+            """
+        ).first.map(Self.grant)
+    }
+
+    public func saveGrant(_ grant: Grant) async throws {
+        try await database.write { write in try await Self.saveGrant(write, grant) }
+    }
+
+    static func saveGrant(_ write: PostgresWrite, _ grant: Grant) async throws {
+        try await write.rows(
+            """
+            INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at, revoked_at,
+                revocation_reason)
+            VALUES (\(grant.tenantID), \(grant.id), \(grant.userID), \(grant.clientID), \(grant.resource), \(grant.scopes.joined(separator: " ")),
+                \(grant.createdAt), \(grant.lastAuthorisedAt), \(grant.revokedAt), \(grant.revocationReason))
+            ON CONFLICT (tenant_id, id) DO UPDATE SET scopes = excluded.scopes, last_authorised_at = excluded.last_authorised_at
+            """)
+    }
+
+    public func grant(tenantID: String, id: String) async throws -> Grant? {
+        try await database.rows("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.grant)
+    }
+
+    public func activeGrants(tenantID: String, userID: String?) async throws -> [Grant] {
+        try await database.rows(
+            """
+            SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
+            AND revoked_at IS NULL ORDER BY last_authorised_at DESC
+            """
+        ).map(Self.grant)
+    }
+
+    public func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
+        try await database.write { write in try await Self.revokeGrants(write, tenantID: tenantID, grantID: id, reason: reason, at: at) == 1 }
+    }
+
+    public func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int {
+        try await database.write { write in try await Self.revokeGrants(write, tenantID: tenantID, userID: userID, reason: reason, at: at) }
+    }
+
+    /// Revokes one active grant (`grantID`) or every active grant one holder gave (`userID`), in the caller's transaction:
+    /// marks them revoked, records them in the ledger and the revocation log, and deletes their refresh tokens, codes
+    /// and the consents they rested on. The grants are locked first, so two processes revoking the same grant at once
+    /// record it once.
+    static func revokeGrants(
+        _ write: PostgresWrite, tenantID: String, grantID: String? = nil, userID: String? = nil, reason: String, at: Date
+    ) async throws -> Int {
+        precondition((grantID == nil) != (userID == nil), "one grant or one holder")
+        let grants = try await write.rows(
+            """
+            SELECT id, user_id, client_id FROM oauth_grant WHERE tenant_id = \(tenantID) AND revoked_at IS NULL
+            AND (id = \(grantID)::text OR user_id = \(userID)::text) ORDER BY id FOR UPDATE
+            """)
+        guard !grants.isEmpty else { return 0 }
+        let ids: [String] = try grants.map { try $0.value("id") }
+        // The ledger learns of every ending here, whatever ended it; the reason says who (docs/security.md § The audit ledger).
+        try await appendLedger(
+            write,
+            grants.map {
+                try Ledger.entry(
+                    .grantRevoked, tenantID: tenantID, subjectID: $0.value("user_id"), grantID: $0.value("id"), clientID: $0.value("client_id"),
+                    detail: reason, at: at)
+            })
+        try await appendRevocationEvents(write, tenantID: tenantID, kind: .grant, subjects: ids)
+        try await write.rows(
+            "UPDATE oauth_grant SET revoked_at = \(at), revocation_reason = \(reason) WHERE tenant_id = \(tenantID) AND id = ANY(\(ids))")
+        try await write.rows("DELETE FROM refresh_token WHERE tenant_id = \(tenantID) AND grant_id = ANY(\(ids))")
+        try await write.rows("DELETE FROM authorization_code WHERE tenant_id = \(tenantID) AND grant_id = ANY(\(ids))")
+        try await write.rows(
+            """
+            DELETE FROM consent WHERE tenant_id = \(tenantID) AND (user_id, client_id) IN
+            (SELECT user_id, client_id FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = ANY(\(ids)))
+            """)
+        return ids.count
+    }
+
+    public func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+        try await database.rows(
+            """
+            INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge, resource, scopes,
+                auth_time, amr, elevated_at, elevated_by, expires_at, used_at)
+            VALUES (\(code.tenantID), \(code.codeHash), \(code.grantID), \(code.clientID), \(code.userID), \(code.redirectURI),
+                \(code.codeChallenge), \(code.resource), \(code.scopes.joined(separator: " ")), \(code.authentication.authTime),
+                \(code.authentication.methods.joined(separator: " ")), \(code.authentication.elevatedAt), \(code.authentication.elevatedBy),
+                \(code.expiresAt), \(code.usedAt))
+            """)
+    }
+
+    public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
+        try await database.rows("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)").first.map { row in
+            try AuthorizationCodeRecord(
+                tenantID: row.value("tenant_id"), codeHash: row.value("code_hash"), grantID: row.value("grant_id"), clientID: row.value("client_id"),
+                userID: row.value("user_id"), redirectURI: row.value("redirect_uri"), codeChallenge: row.value("code_challenge"),
+                resource: row.value("resource"), scopes: Self.words(row.value("scopes")), authentication: Self.authentication(row),
+                expiresAt: row.value("expires_at"), usedAt: row.value("used_at"))
+        }
+    }
+
+    public func spendAuthorizationCode(tenantID: String, codeHash: String, at: Date) async throws -> Bool {
+        try await database.rows(
+            """
+            UPDATE authorization_code SET used_at = \(at) WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash) AND used_at IS NULL
+            RETURNING 1
+            """
+        ).count == 1
+    }
+
+    public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
+        try await database.write { write in try await Self.insert(write, token) }
+    }
+
+    private static func insert(_ write: PostgresWrite, _ token: RefreshTokenRecord) async throws {
+        try await write.rows(
+            """
+            INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at, elevated_by,
+                created_at, expires_at, rotated_at, successor)
+            VALUES (\(token.tenantID), \(token.tokenHash), \(token.grantID), \(token.clientID), \(token.scopes.joined(separator: " ")),
+                \(token.resource), \(token.authentication.authTime), \(token.authentication.methods.joined(separator: " ")),
+                \(token.authentication.elevatedAt), \(token.authentication.elevatedBy), \(token.createdAt), \(token.expiresAt),
+                \(token.rotatedAt), \(token.successor))
+            """)
+    }
+
+    public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
+        try await database.rows("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)").first.map { row in
+            try RefreshTokenRecord(
+                tenantID: row.value("tenant_id"), tokenHash: row.value("token_hash"), grantID: row.value("grant_id"), clientID: row.value("client_id"),
+                scopes: Self.words(row.value("scopes")), resource: row.value("resource"), authentication: Self.authentication(row),
+                createdAt: row.value("created_at"), expiresAt: row.value("expires_at"), rotatedAt: row.value("rotated_at"),
+                successor: row.value("successor"))
+        }
+    }
+
+    public func rotateRefreshToken(
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
+    ) async throws -> Bool {
+        try await database.write { write in
+            let rotated = try await write.rows(
+                """
+                UPDATE refresh_token SET rotated_at = \(at), successor = \(successor)
+                WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash) AND rotated_at IS NULL RETURNING 1
+                """)
+            guard rotated.count == 1 else { return false }
+            try await Self.insert(write, replacement)
+            if let ledger { try await Self.appendLedger(write, [ledger]) }
+            try await write.rows(
+                """
+                UPDATE client SET last_used_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(replacement.clientID)
+                AND (last_used_at IS NULL OR last_used_at < \(at.addingTimeInterval(-AuthPolicy.clientUseGranularity)))
+                """)
+            return true
+        }
+    }
+
+    public func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int {
+        try await database.rows(
+            """
+            SELECT COUNT(*) AS live FROM refresh_token WHERE tenant_id = \(tenantID) AND grant_id = \(grantID) AND rotated_at IS NULL
+            AND expires_at > \(at)
+            """
+        ).first?.value("live") ?? 0
+    }
+
+    public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>? {
+        try await database.rows("SELECT scopes FROM consent WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)")
+            .first.map { row in Set(Self.words(try row.value("scopes"))) }
+    }
+
+    public func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws {
+        try await database.rows(
+            """
+            INSERT INTO consent (tenant_id, user_id, client_id, scopes, granted_at)
+            VALUES (\(tenantID), \(userID), \(clientID), \(scopes.sorted().joined(separator: " ")), \(at))
+            ON CONFLICT (tenant_id, user_id, client_id) DO UPDATE SET scopes = excluded.scopes, granted_at = excluded.granted_at
+            """)
+    }
+
+    public func insertPendingAuthorization(_ pending: PendingAuthorization) async throws {
+        var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
+        var deviceCodeHash: String?
+        switch pending.destination {
+        case .redirect(let uri, let state, let codeChallenge): redirect = (uri, state, codeChallenge)
+        case .device(let codeHash): deviceCodeHash = codeHash
+        }
+        try await database.write { write in
+            // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
+            try await write.rows("DELETE FROM pending_authorization WHERE expires_at <= \(Date())")
+            try await write.rows(
+                """
+                INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge, device_code_hash,
+                    resource, scopes, step_up, expires_at)
+                VALUES (\(pending.tenantID), \(pending.idHash), \(pending.userID), \(pending.clientID), \(redirect.uri), \(redirect.state),
+                    \(redirect.codeChallenge), \(deviceCodeHash), \(pending.resource), \(pending.scopes.joined(separator: " ")), \(pending.stepUp),
+                    \(pending.expiresAt))
+                """)
+        }
+    }
+
+    public func takePendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
+        try await database.rows(
+            """
+            DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID) AND expires_at > \(at)
+            RETURNING *
+            """
+        ).first.map(Self.pending)
+    }
+
+    public func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
+        try await database.rows(
+            """
+            SELECT * FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID)
+            AND expires_at > \(at)
+            """
+        ).first.map(Self.pending)
+    }
+
+    private static func pending(_ row: PostgresRandomAccessRow) throws -> PendingAuthorization {
+        let destination: PendingAuthorization.Destination
+        if let codeHash: String = try row.value("device_code_hash") {
+            destination = .device(codeHash: codeHash)
+        } else if let uri: String = try row.value("redirect_uri"), let codeChallenge: String = try row.value("code_challenge") {
+            destination = .redirect(uri: uri, state: try row.value("state"), codeChallenge: codeChallenge)
+        } else {
+            throw AuthStorageError.corruptRow("pending_authorization destination")
+        }
+        return try PendingAuthorization(
+            tenantID: row.value("tenant_id"), idHash: row.value("id_hash"), userID: row.value("user_id"), clientID: row.value("client_id"),
+            destination: destination, resource: row.value("resource"), scopes: words(row.value("scopes")), stepUp: row.value("step_up"),
+            expiresAt: row.value("expires_at"))
+    }
+
+    private static func grant(_ row: PostgresRandomAccessRow) throws -> Grant {
+        try Grant(
+            tenantID: row.value("tenant_id"), id: row.value("id"), userID: row.value("user_id"), clientID: row.value("client_id"),
+            resource: row.value("resource"), scopes: words(row.value("scopes")), createdAt: row.value("created_at"),
+            lastAuthorisedAt: row.value("last_authorised_at"), revokedAt: row.value("revoked_at"), revocationReason: row.value("revocation_reason"))
+    }
+
+    static func authentication(_ row: PostgresRandomAccessRow) throws -> Authentication {
+        try Authentication(
+            authTime: row.value("auth_time"), methods: words(row.value("amr")), elevatedAt: row.value("elevated_at"),
+            elevatedBy: row.value("elevated_by"))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// The audit ledger (`LedgerStore`) on PostgreSQL.
+extension PostgresAuthStorage {
+    public func appendLedger(_ entries: [LedgerEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await database.write { write in try await Self.appendLedger(write, entries) }
+    }
+
+    /// In the caller's transaction, so an event and what it records commit together.
+    static func appendLedger(_ write: PostgresWrite, _ entries: [LedgerEntry]) async throws {
+        for entry in entries {
+            try await write.rows(
+                """
+                INSERT INTO ledger (tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome,
+                    client_address, detail)
+                VALUES (\(entry.tenantID), \(entry.id), \(entry.occurredAt), \(entry.event), \(entry.actorID), \(entry.actorEmail),
+                    \(entry.subjectID), \(entry.grantID), \(entry.clientID), \(entry.outcome), \(entry.clientAddress), \(entry.detail))
+                """)
+        }
+    }
+
+    public func ledgerEntries(tenantID: String, matching filter: LedgerFilter, limit: Int) async throws -> [LedgerEntry] {
+        try await database.rows(Self.ledgerQuery(tenantID: tenantID, filter, after: nil, limit: limit)).map(Self.ledgerEntry)
+    }
+
+    public func ledgerPage(tenantID: String, matching filter: LedgerFilter, after position: Int64, limit: Int) async throws -> [PositionedLedgerEntry] {
+        try await database.rows(Self.ledgerQuery(tenantID: tenantID, filter, after: position, limit: limit)).map { row in
+            PositionedLedgerEntry(position: try row.value("seq"), entry: try Self.ledgerEntry(row))
+        }
+    }
+
+    public func pruneLedger(before date: Date) async throws -> Int {
+        try await database.rows("DELETE FROM ledger WHERE occurred_at < \(date) RETURNING 1").count
+    }
+
+    /// The tenant's entries matching `filter` (a field left nil matches every row): newest first, or after `position`
+    /// in the order they were stored.
+    private static func ledgerQuery(tenantID: String, _ filter: LedgerFilter, after position: Int64?, limit: Int) -> PostgresQuery {
+        let email = filter.personEmail.map(User.normalise(email:))
+        return """
+            SELECT * FROM ledger WHERE tenant_id = \(tenantID) AND (\(filter.grantID)::text IS NULL OR grant_id = \(filter.grantID)::text)
+            AND ((\(filter.personID)::text IS NULL AND \(email)::text IS NULL)
+                OR actor_id = \(filter.personID)::text OR subject_id = \(filter.personID)::text OR actor_email = \(email)::text)
+            AND (\(filter.since)::timestamptz IS NULL OR occurred_at >= \(filter.since)::timestamptz)
+            AND (\(position)::bigint IS NULL OR seq > \(position)::bigint)
+            ORDER BY \(unescaped: position == nil ? "seq DESC" : "seq") LIMIT \(limit)
+            """
+    }
+
+    private static func ledgerEntry(_ row: PostgresRandomAccessRow) throws -> LedgerEntry {
+        try LedgerEntry(
+            tenantID: row.value("tenant_id"), id: row.value("id"), occurredAt: row.value("occurred_at"), event: row.value("event"),
+            actorID: row.value("actor_id"), actorEmail: row.value("actor_email"), subjectID: row.value("subject_id"), grantID: row.value("grant_id"),
+            clientID: row.value("client_id"), outcome: row.value("outcome"), clientAddress: row.value("client_address"), detail: row.value("detail"))
+    }
+}

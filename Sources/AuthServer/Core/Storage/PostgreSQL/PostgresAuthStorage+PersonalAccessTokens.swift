@@ -1,0 +1,92 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// Personal access tokens (`PersonalAccessTokenStore`) on PostgreSQL. A token's row is read joined with its grant,
+/// whose scopes and revocation are the token's.
+extension PostgresAuthStorage {
+    public func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant) async throws {
+        try await database.write { write in
+            try await Self.saveGrant(write, grant)
+            try await Self.insert(write, token)
+        }
+    }
+
+    public func replacePersonalAccessToken(
+        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date
+    ) async throws -> Bool {
+        try await database.write { write in
+            guard try await Self.revokeGrants(write, tenantID: old.tenantID, grantID: old.grantID, reason: "token regenerated", at: at) == 1 else {
+                return false
+            }
+            try await Self.saveGrant(write, grant)
+            try await Self.insert(write, new)
+            return true
+        }
+    }
+
+    public func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord? {
+        try await database.rows(Self.activeTokens(tenantID: tenantID, tokenHash: tokenHash)).first.map(Self.token)
+    }
+
+    public func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord? {
+        try await database.rows(Self.activeTokens(tenantID: tenantID, id: id)).first.map(Self.token)
+    }
+
+    public func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord] {
+        try await database.rows(Self.activeTokens(tenantID: tenantID, userID: userID)).map(Self.token)
+    }
+
+    public func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws {
+        let due = at.addingTimeInterval(-AuthPolicy.PersonalAccessTokens.lastUsedGranularity)
+        // One conditional UPDATE: the common case, a use recorded moments ago, matches no row and writes nothing.
+        try await database.rows(
+            """
+            UPDATE personal_access_token SET last_used_at = \(at), last_used_address = \(address)
+            WHERE tenant_id = \(tenantID) AND id = \(id) AND (last_used_at IS NULL OR last_used_at <= \(due))
+            """)
+    }
+
+    public func elevatePersonalAccessToken(tenantID: String, id: String, at: Date, until: Date) async throws -> Bool {
+        try await database.write { write in
+            let elevated = try await write.rows(
+                """
+                UPDATE personal_access_token SET elevated_at = \(at), elevated_until = \(until) WHERE tenant_id = \(tenantID) AND id = \(id)
+                AND grant_id IN (SELECT id FROM oauth_grant WHERE tenant_id = \(tenantID) AND revoked_at IS NULL)
+                RETURNING grant_id
+                """)
+            guard elevated.count == 1 else { return false }
+            try await Self.appendRevocationEvents(write, tenantID: tenantID, kind: .changed, subjects: [elevated[0].value("grant_id")])
+            return true
+        }
+    }
+
+    /// The tenant's tokens whose grant is active, chosen by one of `tokenHash`, `id` or `userID` (all of the tenant's
+    /// when none is given), newest first.
+    private static func activeTokens(tenantID: String, tokenHash: String? = nil, id: String? = nil, userID: String? = nil) -> PostgresQuery {
+        """
+        SELECT p.*, g.scopes FROM personal_access_token p JOIN oauth_grant g ON g.tenant_id = p.tenant_id AND g.id = p.grant_id
+        WHERE p.tenant_id = \(tenantID) AND g.revoked_at IS NULL AND (\(tokenHash)::text IS NULL OR p.token_hash = \(tokenHash)::text)
+        AND (\(id)::text IS NULL OR p.id = \(id)::text) AND (\(userID)::text IS NULL OR p.user_id = \(userID)::text)
+        ORDER BY p.created_at DESC, p.id COLLATE "C"
+        """
+    }
+
+    private static func insert(_ write: PostgresWrite, _ token: PersonalAccessTokenRecord) async throws {
+        try await write.rows(
+            """
+            INSERT INTO personal_access_token (tenant_id, id, grant_id, user_id, token_hash, label, company_id, created_at, expires_at,
+                last_used_at, last_used_address, elevated_at, elevated_until)
+            VALUES (\(token.tenantID), \(token.id), \(token.grantID), \(token.userID), \(token.tokenHash), \(token.label), \(token.companyID),
+                \(token.createdAt), \(token.expiresAt), \(token.lastUsedAt), \(token.lastUsedAddress), \(token.elevatedAt), \(token.elevatedUntil))
+            """)
+    }
+
+    private static func token(_ row: PostgresRandomAccessRow) throws -> PersonalAccessTokenRecord {
+        try PersonalAccessTokenRecord(
+            tenantID: row.value("tenant_id"), id: row.value("id"), grantID: row.value("grant_id"), userID: row.value("user_id"),
+            tokenHash: row.value("token_hash"), label: row.value("label"), scopes: words(row.value("scopes")), companyID: row.value("company_id"),
+            createdAt: row.value("created_at"), expiresAt: row.value("expires_at"), lastUsedAt: row.value("last_used_at"),
+            lastUsedAddress: row.value("last_used_address"), elevatedAt: row.value("elevated_at"), elevatedUntil: row.value("elevated_until"))
+    }
+}

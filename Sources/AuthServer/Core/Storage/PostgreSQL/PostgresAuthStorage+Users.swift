@@ -1,0 +1,74 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// People (`UserStore`) on PostgreSQL, in the `person` table.
+extension PostgresAuthStorage {
+    public func insertUser(_ user: User) async throws {
+        do {
+            try await database.rows(
+                """
+                INSERT INTO person (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
+                VALUES (\(user.tenantID), \(user.id), \(user.email), \(user.passwordHash), \(user.role.rawValue), \(user.companyID),
+                    \(user.createdAt), \(user.mayConnect))
+                """)
+        } catch let error where Self.isUniqueViolation(error, of: "person_tenant_id_email_key") {
+            throw AuthStorageError.duplicateEmail
+        }
+    }
+
+    public func user(tenantID: String, email: String) async throws -> User? {
+        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) AND email = \(User.normalise(email: email))")
+            .first.map(Self.user(from:))
+    }
+
+    public func user(tenantID: String, id: String) async throws -> User? {
+        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.user(from:))
+    }
+
+    public func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool {
+        try await !database.rows(
+            "UPDATE person SET password_hash = \(passwordHash) WHERE tenant_id = \(tenantID) AND id = \(userID) RETURNING 1"
+        ).isEmpty
+    }
+
+    public func users(tenantID: String) async throws -> [User] {
+        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) ORDER BY email COLLATE \"C\"").map(Self.user(from:))
+    }
+
+    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {
+        try await database.write { write in
+            let changed = try await write.rows(
+                "UPDATE person SET role = \(role.rawValue), company_id = \(companyID) WHERE tenant_id = \(tenantID) AND id = \(userID) RETURNING 1")
+            guard changed.count == 1 else { return nil }
+            return try await Self.revokeGrants(write, tenantID: tenantID, userID: userID, reason: "role changed", at: at)
+        }
+    }
+
+    public func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool {
+        try await database.write { write in
+            let changed = try await write.rows(
+                """
+                UPDATE person SET disabled_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(userID) AND (disabled_at IS NULL) = \(at != nil)
+                RETURNING 1
+                """)
+            guard changed.count == 1 else { return false }
+            guard let at else { return true }
+            try await write.rows("DELETE FROM browser_session WHERE tenant_id = \(tenantID) AND user_id = \(userID)")
+            try await write.rows("DELETE FROM pending_sign_in WHERE tenant_id = \(tenantID) AND user_id = \(userID)")
+            try await write.rows("DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND user_id = \(userID)")
+            _ = try await Self.revokeGrants(write, tenantID: tenantID, userID: userID, reason: "person disabled", at: at)
+            try await Self.appendRevocationEvents(write, tenantID: tenantID, kind: .user, subjects: [userID])
+            return true
+        }
+    }
+
+    static func user(from row: PostgresRandomAccessRow) throws -> User {
+        // An unknown role is a corrupt row: refuse it rather than guess a level of access.
+        guard let role = Role(rawValue: try row.value("role")) else { throw AuthStorageError.corruptRow("person.role") }
+        return try User(
+            tenantID: row.value("tenant_id"), id: row.value("id"), email: row.value("email"), passwordHash: row.value("password_hash"),
+            role: role, companyID: row.value("company_id"), createdAt: row.value("created_at"), disabledAt: row.value("disabled_at"),
+            mayConnect: row.value("may_connect"))
+    }
+}

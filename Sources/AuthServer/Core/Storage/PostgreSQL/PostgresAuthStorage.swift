@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// The store on a PostgreSQL server (`GATEHOUSE_DATABASE_URL`): the auth-server's tables in the schema
+/// `gatehouse_auth`, shared by every auth-server given the same URL. It keeps the SQLite store's promises
+/// (`AuthStorageContract`): what that store writes in one transaction is written here in one `transaction`.
+/// Lists are stored as the SQLite store stores them (space-separated scopes and hashes, JSON arrays of URIs),
+/// so both read the same rows the same way, and text is sorted by code point (`COLLATE "C"`), as SQLite sorts it,
+/// whatever the database's locale.
+public struct PostgresAuthStorage: AuthStorage {
+    public static let schema = "gatehouse_auth"
+    let database: PostgresSchemaPool
+
+    init(database: PostgresSchemaPool) {
+        self.database = database
+    }
+
+    /// Connects and brings `schema` up to date (under the migrations' advisory lock).
+    public static func open(
+        location: PostgresLocation, schema: String = schema, maximumConnections: Int = 20, logger: Logger = Logger(label: "gatehouse.postgres")
+    ) async throws -> Self {
+        Self(
+            database: try await PostgresSchemaPool.open(
+                location: location, schema: schema, migrations: PostgresAuthMigrations.all, maximumConnections: maximumConnections, logger: logger))
+    }
+
+    /// Ends the pool; the store answers no more queries.
+    public func close() { database.close() }
+
+    public func allTenants() async throws -> [Tenant] {
+        try await database.rows("SELECT id, issuer, resource, disabled_at FROM tenant ORDER BY created_at, id COLLATE \"C\"").map { row in
+            try Tenant(id: row.value("id"), issuer: row.value("issuer"), resource: row.value("resource"), disabledAt: row.value("disabled_at"))
+        }
+    }
+
+    public func setTenantDisabled(tenantID: String, at: Date?) async throws -> Bool {
+        try await database.rows(
+            "UPDATE tenant SET disabled_at = \(at) WHERE id = \(tenantID) AND (disabled_at IS NULL) = \(at != nil) RETURNING id"
+        ).count == 1
+    }
+
+    public func saveTenant(_ tenant: Tenant) async throws {
+        try await database.rows(
+            """
+            INSERT INTO tenant (id, issuer, resource, created_at) VALUES (\(tenant.id), \(tenant.issuer), \(tenant.resource), \(Date()))
+            ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, resource = excluded.resource
+            """)
+    }
+
+    public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
+        try await database.rows("SELECT * FROM signing_key WHERE tenant_id = \(tenantID) ORDER BY created_at DESC").map { row in
+            try StoredSigningKey(
+                tenantID: row.value("tenant_id"), keyID: row.value("kid"),
+                publicKey: JSONDecoder().decode(JSONWebKey.self, from: Data((row.value("public_jwk") as String).utf8)),
+                sealedPrivateKey: row.value("sealed_private_key"), createdAt: row.value("created_at"), retiredAt: row.value("retired_at"),
+                publishUntil: row.value("publish_until"))
+        }
+    }
+
+    public func insertSigningKey(_ key: StoredSigningKey) async throws {
+        let jwk = String(decoding: try JSONResponse.encoder.encode(key.publicKey), as: UTF8.self)
+        try await database.rows(
+            """
+            INSERT INTO signing_key (tenant_id, kid, public_jwk, sealed_private_key, created_at, retired_at, publish_until)
+            VALUES (\(key.tenantID), \(key.keyID), \(jwk), \(key.sealedPrivateKey), \(key.createdAt), \(key.retiredAt), \(key.publishUntil))
+            """)
+    }
+
+    public func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws {
+        try await database.rows(
+            """
+            UPDATE signing_key SET retired_at = \(at), publish_until = \(publishUntil)
+            WHERE tenant_id = \(tenantID) AND kid <> \(keptKeyID) AND retired_at IS NULL
+            """)
+    }
+
+    /// True when `error` is PostgreSQL's unique violation (SQLSTATE 23505), of `constraint` when one is named.
+    static func isUniqueViolation(_ error: any Error, of constraint: String? = nil) -> Bool {
+        guard let info = (error as? PSQLError)?.serverInfo, info[.sqlState] == PostgresError.Code.uniqueViolation.raw else { return false }
+        return constraint == nil || info[.constraintName] == constraint
+    }
+}
+
+extension PostgresSchemaPool {
+    /// Every row `query` returns, as one statement in a transaction of its own.
+    @discardableResult
+    func rows(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, file: file, line: line).collect().map { $0.makeRandomAccess() }
+    }
+
+    /// Runs `body` in one transaction (`transaction`), its statements sent through `PostgresWrite`.
+    func write<T: Sendable>(file: String = #file, line: Int = #line, _ body: (PostgresWrite) async throws -> T) async throws -> T {
+        try await transaction(file: file, line: line) { connection in try await body(PostgresWrite(connection: connection, logger: logger)) }
+    }
+}
+
+/// One transaction's connection, with the logger its statements report to.
+struct PostgresWrite {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Every row `query` returns; a write that must say how many rows it changed ends in `RETURNING 1` and counts them.
+    @discardableResult
+    func rows(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRandomAccessRow] {
+        try await connection.query(query, logger: logger, file: file, line: line).collect().map { $0.makeRandomAccess() }
+    }
+}
+
+extension PostgresRandomAccessRow {
+    /// The column's value; ask for an Optional where the column may be NULL.
+    func value<Value: PostgresDecodable>(_ column: String) throws -> Value {
+        try self[column].decode(Value.self)
+    }
+}

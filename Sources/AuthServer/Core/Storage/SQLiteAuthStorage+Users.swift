@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Shared
+
+/// SQLite implementation of `UserStore`.
+extension SQLiteAuthStorage {
+    public func insertUser(_ user: User) async throws {
+        do {
+            try await database.write { db in
+                try db.execute(
+                    cached: """
+                        INSERT INTO user (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt, user.mayConnect]
+                )
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw AuthStorageError.duplicateEmail
+        }
+    }
+
+    public func user(tenantID: String, email: String) async throws -> User? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, cached: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
+            ).map(Self.user(from:))
+        }
+    }
+
+    public func user(tenantID: String, id: String) async throws -> User? {
+        try await database.read { db in
+            try Row.fetchOne(db, cached: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.user(from:))
+        }
+    }
+
+    public func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(cached: "UPDATE user SET password_hash = ? WHERE tenant_id = ? AND id = ?", arguments: [passwordHash, tenantID, userID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func users(tenantID: String) async throws -> [User] {
+        try await database.read { db in
+            try Row.fetchAll(db, cached: "SELECT * FROM user WHERE tenant_id = ? ORDER BY email", arguments: [tenantID]).map(Self.user(from:))
+        }
+    }
+
+    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {
+        try await database.write { db in
+            try db.execute(
+                cached: "UPDATE user SET role = ?, company_id = ? WHERE tenant_id = ? AND id = ?",
+                arguments: [role.rawValue, companyID, tenantID, userID])
+            guard db.changesCount == 1 else { return nil }
+            return try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "role changed", at: at)
+        }
+    }
+
+    private static func user(from row: Row) throws -> User {
+        // An unknown role is a corrupt row: refuse it rather than guess a level of access.
+        guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
+        return User(
+            tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
+            role: role, companyID: row["company_id"], createdAt: row["created_at"], disabledAt: row["disabled_at"],
+            mayConnect: row["may_connect"]
+        )
+    }
+}

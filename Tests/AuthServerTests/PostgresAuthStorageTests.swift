@@ -1,0 +1,273 @@
+import Foundation
+import PostgresNIO
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import AuthServerCore
+import Shared
+
+/// The PostgreSQL store, on the server Deploy/test (or Deploy/with-postgres) starts: the storage contract the
+/// SQLite store passes, each run in a fresh schema, plus what only several processes on one database show.
+@Suite("PostgresAuthStorage")
+struct PostgresAuthStorageTests {
+    static func withStorage(_ body: (PostgresAuthStorage) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase("auth", migrations: PostgresAuthMigrations.all) { database in
+            try await body(PostgresAuthStorage(database: database))
+        }
+    }
+
+    @Test("storage contract: tenants")
+    func tenantContract() async throws {
+        try await Self.withStorage { try await exerciseTenantStore($0) }
+    }
+
+    @Test("storage contract: users")
+    func userContract() async throws {
+        try await Self.withStorage { try await exerciseUserStore($0) }
+    }
+
+    @Test("storage contract: clients")
+    func clientContract() async throws {
+        try await Self.withStorage { try await exerciseClientStore($0) }
+    }
+
+    @Test("storage contract: grants, codes, refresh tokens, consents, pending requests")
+    func grantContract() async throws {
+        try await Self.withStorage { try await exerciseGrantStore($0) }
+    }
+
+    @Test("storage contract: device authorizations")
+    func deviceAuthorizationContract() async throws {
+        try await Self.withStorage { try await exerciseDeviceAuthorizationStore($0) }
+    }
+
+    @Test("storage contract: users by id and password change")
+    func userUpdateContract() async throws {
+        try await Self.withStorage { try await exerciseUserUpdates($0) }
+    }
+
+    @Test("storage contract: who may connect which apps: tenant settings, a person's permission, client approval")
+    func governance() async throws {
+        try await Self.withStorage { try await exerciseGovernanceStore($0) }
+    }
+
+    @Test("storage contract: browser sessions")
+    func browserSessionContract() async throws {
+        try await Self.withStorage { try await exerciseBrowserSessionStore($0) }
+    }
+
+    @Test("storage contract: half-done sign-ins")
+    func pendingSignInContract() async throws {
+        try await Self.withStorage { try await exercisePendingSignInStore($0) }
+    }
+
+    @Test("storage contract: second factors: enrolment, replay-proof steps, recovery codes, removal")
+    func secondFactorContract() async throws {
+        try await Self.withStorage { try await exerciseSecondFactorStore($0) }
+    }
+
+    @Test("storage contract: personal access tokens: lookup, use, elevation, regeneration")
+    func personalAccessTokenContract() async throws {
+        try await Self.withStorage { try await exercisePersonalAccessTokenStore($0) }
+    }
+
+    @Test("storage contract: disabling a person ends their sessions and grants at once")
+    func userDisablingContract() async throws {
+        try await Self.withStorage { try await exerciseUserDisabling($0) }
+    }
+
+    @Test("storage contract: service accounts: stored with client and grant, rotated, revoked")
+    func serviceAccountContract() async throws {
+        try await Self.withStorage { try await exerciseServiceAccountStore($0) }
+    }
+
+    @Test("storage contract: the audit ledger: filters, pages, pruning")
+    func ledgerContract() async throws {
+        try await Self.withStorage { try await exerciseLedgerStore($0) }
+    }
+
+    @Test("storage contract: signing keys")
+    func signingKeyContract() async throws {
+        try await Self.withStorage { try await exerciseSigningKeyStore($0) }
+    }
+
+    @Test("the migrations are recorded in the schema's own schema_migration, and every table is in the schema")
+    func migrationsAreRecorded() async throws {
+        try await Self.withStorage { storage async throws in
+            let applied = try await storage.database.rows("SELECT id FROM schema_migration ORDER BY id").map { try $0.value("id") as String }
+            #expect(applied == PostgresAuthMigrations.all.map(\.id))
+            let tables = try await storage.database.rows(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = \(storage.database.schema) ORDER BY table_name"
+            ).map { try $0.value("table_name") as String }
+            let expected = SQLiteAuthStorageTests.tables.map { $0 == "user" ? "person" : $0 } + ["client_assertion", "schema_migration", "request_window", "sign_in_throttle"]
+            #expect(tables == expected.sorted())
+        }
+    }
+
+    @Test("a user of a tenant that does not exist is refused (foreign key), and not as a duplicate email")
+    func userNeedsTenant() async throws {
+        try await Self.withStorage { storage async throws in
+            let orphan = User(
+                tenantID: "nobody", id: "usr_1", email: "alice@example.com", passwordHash: "hash", role: .admin, companyID: nil,
+                createdAt: wholeSecond())
+            let error = await #expect(throws: (any Error).self) { try await storage.insertUser(orphan) }
+            #expect(error as? AuthStorageError != .duplicateEmail)
+            #expect(try await storage.user(tenantID: "nobody", email: "alice@example.com") == nil)
+        }
+    }
+
+    @Test("two tenants cannot share one issuer")
+    func issuerIsUnique() async throws {
+        try await Self.withStorage { storage async throws in
+            try await storage.saveTenant(Tenant(id: "a", issuer: "https://same.example.com", resource: "https://a.example.com/mcp"))
+            await #expect(throws: (any Error).self) {
+                try await storage.saveTenant(Tenant(id: "b", issuer: "https://same.example.com", resource: "https://b.example.com/mcp"))
+            }
+            #expect(try await storage.allTenants().map(\.id) == ["a"])
+        }
+    }
+
+    /// A second store on the same schema: what another auth-server process sees.
+    static func withSecondProcess(_ first: PostgresAuthStorage, _ body: (PostgresAuthStorage) async throws -> Void) async throws {
+        let second = try await PostgresAuthStorage.open(location: TestPostgres.location(), schema: first.database.schema, maximumConnections: 4)
+        defer { second.close() }
+        try await body(second)
+    }
+
+    /// Waits for the observation's next call; false when none came within `limit`.
+    static func nextCall(_ calls: AsyncStream<Void>, within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await calls.first { _ in true } != nil }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    @Test("an append by another process (another pool) wakes this one's observation within a second of its commit")
+    func notificationAcrossProcesses() async throws {
+        try await Self.withStorage { first async throws in
+            try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
+            let calls = AsyncStream<Void>.makeStream()
+            let observation = first.observeRevocationAppends { calls.continuation.yield() }
+            defer { observation.cancel() }
+            // The first call says it listens (and covers appends made before it did).
+            #expect(await Self.nextCall(calls.stream, within: .seconds(30)))
+            try await Self.withSecondProcess(first) { second async throws in
+                let clock = ContinuousClock()
+                try await second.appendRevocationEvent(tenantID: "a", kind: .user, subject: "usr_1")
+                // Timed from the commit: the append's own round trips are the writer's cost, and on a machine running
+                // every suite at once they alone can take a second.
+                let committed = clock.now
+                #expect(await Self.nextCall(calls.stream, within: .seconds(1)), "not woken within a second of the commit")
+                #expect(clock.now - committed < .seconds(1))
+            }
+            #expect(try await first.latestRevocationSeq(tenantID: "a") == 1)
+        }
+    }
+
+    @Test("a revocation stream's watch on PostgreSQL is woken by another process's append, not by its periodic check")
+    func watchWakesAcrossProcesses() async throws {
+        try await Self.withStorage { first async throws in
+            try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
+            #expect(first.reportsEveryProcessesAppends)
+            // A periodic check far longer than the wait: only the notification can end it early.
+            let watch = RevocationLogWatch(storage: first, interval: .seconds(600))
+            defer { watch.shutDown() }
+            try await Self.withSecondProcess(first) { second async throws in
+                let clock = ContinuousClock()
+                // Give the listener a moment to start: its first call is the catch-up, not this append.
+                try await Task.sleep(for: .milliseconds(300))
+                let waited = try await clock.measure {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { await watch.wait(tenantID: "a", from: 0, seen: watch.appendsSoFar, timeout: .seconds(120)) }
+                        try await Task.sleep(for: .milliseconds(100))
+                        try await second.appendRevocationEvent(tenantID: "a", kind: .user, subject: "usr_1")
+                        // Not woken: the time-out is only noticed by the (far) periodic check, so end the wait here.
+                        let giveUp = Task {
+                            try await Task.sleep(for: .seconds(30))
+                            watch.shutDown()
+                        }
+                        try await group.waitForAll()
+                        giveUp.cancel()
+                    }
+                }
+                // Well under a second when the machine is idle; the bound is loose for one running every suite.
+                #expect(waited < .seconds(30), "woken after \(waited)")
+            }
+        }
+    }
+
+    @Test("processes appending to one tenant's log at once number its events 1...n, none twice, none skipped")
+    func concurrentAppends() async throws {
+        try await Self.withStorage { first async throws in
+            try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
+            try await Self.withSecondProcess(first) { second async throws in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<40 {
+                        let store = index.isMultiple(of: 2) ? first : second
+                        group.addTask { try await store.appendRevocationEvent(tenantID: "a", kind: .user, subject: "usr_\(index)") }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let events = try await first.revocationEvents(tenantID: "a", after: 0, limit: 100)
+            #expect(events.map(\.seq) == Array(1...40))
+            #expect(Set(events.map(\.subject)).count == 40)
+            #expect(try await first.latestRevocationSeq(tenantID: "a") == 40)
+        }
+    }
+
+    @Test("GATEHOUSE_DATABASE_URL: unset or empty is SQLite; a postgres URL is read as libpq reads it; a bad one is refused without its password")
+    func setting() throws {
+        #expect(try AuthServerSettings.load(environment: [:]).database == nil)
+        #expect(try AuthServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": ""]).database == nil)
+        let location = try AuthServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": "postgres://gh:s3cret@db.example:6432/auth?sslmode=verify-full"]).database
+        #expect(location?.endpoint == .tcp(host: "db.example", port: 6432) && location?.tlsMode == .verifyFull && location?.password == "s3cret")
+        let error = #expect(throws: ConfigurationError.self) {
+            try AuthServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": "postgres://gh:s3cret@db.example/auth?sslmode=maybe"])
+        }
+        #expect(error?.setting == "GATEHOUSE_DATABASE_URL" && error?.description.contains("s3cret") == false)
+    }
+
+    @Test("with GATEHOUSE_DATABASE_URL the auth-server opens PostgreSQL (schema gatehouse_auth) and keeps only the key file in the data folder")
+    func environmentOnPostgres() async throws {
+        let directory = try TemporaryDirectory(creating: false)
+        defer { directory.remove() }
+        var settings = AuthServerEnvironmentTests.settings(directory, issuer: "http://127.0.0.1:9000")
+        settings.database = try TestPostgres.location()
+        // The schema is fixed: start from none, whatever an earlier run left.
+        let cleaner = try await PostgresSchemaPool.open(location: TestPostgres.location(), schema: "gatehouse_auth", migrations: [])
+        try await cleaner.rows("DROP SCHEMA gatehouse_auth CASCADE")
+        cleaner.close()
+        let environment = try await AuthServerEnvironment.open(settings, reconcile: true)
+        let storage = try #require(environment.storage as? PostgresAuthStorage)
+        defer { storage.close() }
+        #expect(storage.database.schema == "gatehouse_auth")
+        #expect(FileManager.default.fileExists(atPath: directory.file(KeyEncryptionKey.fileName)))
+        #expect(!FileManager.default.fileExists(atPath: directory.file(AuthServerEnvironment.databaseFileName)))
+        #expect(try await environment.tenant().issuer == "http://127.0.0.1:9000")
+        #expect(try await environment.keyRing.activeSigner(tenantID: Tenant.defaultID).keyID.isEmpty == false)
+        #expect(environment.clientAssertionReplayStore() is PostgresClientAssertionReplayStore)
+        try await storage.database.rows("DROP SCHEMA gatehouse_auth CASCADE")
+    }
+
+    @Test("a PostgreSQL server that refuses the password stops the start with an error naming the setting, not the password")
+    func unreachableDatabase() async throws {
+        let directory = try TemporaryDirectory(creating: false)
+        defer { directory.remove() }
+        var settings = AuthServerEnvironmentTests.settings(directory, issuer: "http://127.0.0.1:9000")
+        var location = try TestPostgres.location()
+        location.password = "not-the-password-\(UUID())"
+        settings.database = location
+        let error = await #expect(throws: ConfigurationError.self) { try await AuthServerEnvironment.open(settings, reconcile: true) }
+        #expect(error?.setting == "GATEHOUSE_DATABASE_URL")
+        #expect(error?.description.contains(location.password!) == false)
+        #expect(error?.description.contains(location.redacted) == true)
+    }
+}
