@@ -1,64 +1,38 @@
 """The resource-server on PostgreSQL: with GATEHOUSE_DATABASE_URL it keeps tenants, the service desk and the
-tool-call windows in schema gatehouse_resource of that database, seed-demo fills it, and the official MCP
-Python SDK lists, searches and writes there. Each test gets a database of its own on the server Deploy/test
-(or Deploy/with-postgres) started; without GATEHOUSE_TEST_DATABASE_URL the tests fail and say how to run them."""
+tool-call windows in schema gatehouse_resource of that database, beside the auth-server's gatehouse_auth when both
+are given the same URL; seed-demo fills it, and the official MCP Python SDK lists, searches and writes there.
+Each test gets a database of its own on the server Deploy/test (or Deploy/with-postgres) started; without
+GATEHOUSE_TEST_DATABASE_URL the tests fail and say how to run them."""
 
 from __future__ import annotations
 
 import asyncio
-import glob
-import os
-import shutil
 import subprocess
 import uuid
-from urllib.parse import urlsplit, urlunsplit
-
-import pytest
+from urllib.parse import urlsplit
 
 from conftest import running_gatehouse
+from test_postgres_auth import database_url  # noqa: F401  (the fixture: a fresh database per test)
 from test_service_desk_tools import TECH_SCOPES, with_client
 
 
-def psql() -> str:
-    found = shutil.which("psql") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))), None)
-    if not found:
-        pytest.fail("psql is missing: install Debian's postgresql-client")
-    return found
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
-
-
 def run_sql(url: str, sql: str) -> str:
-    result = subprocess.run([psql(), "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql], capture_output=True, text=True, timeout=60)
+    """One statement's result as psql prints it unaligned."""
+    result = subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
-@pytest.fixture
-def database_url():
-    """A fresh database on the test server, dropped afterwards."""
-    server = os.environ.get("GATEHOUSE_TEST_DATABASE_URL")
-    if not server:
-        pytest.fail("GATEHOUSE_TEST_DATABASE_URL is not set: run the PostgreSQL tests through Deploy/test or Deploy/with-postgres")
-    name = "e2e_" + uuid.uuid4().hex[:12]
-    run_sql(with_database(server, "postgres"), f"CREATE DATABASE {name}")
-    try:
-        yield with_database(server, name)
-    finally:
-        run_sql(with_database(server, "postgres"), f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def test_resource_server_serves_the_desk_from_postgres(database_url):
-    """seed-demo fills the database, not a resource.sqlite; a listing, a search and an idempotent write through the
-    SDK are answered from it; admin backup refuses and names pg_dump; the URL's password is never logged."""
+def test_resource_server_serves_the_desk_from_postgres(database_url):  # noqa: F811
+    """Both servers on one database URL; seed-demo fills the resource-server's schema, not a resource.sqlite; a
+    listing, a search and an idempotent write through the SDK are answered from it; admin backup refuses and names
+    pg_dump; the URL's password is never logged."""
     password = urlsplit(database_url).password
-    with running_gatehouse(resource_settings={"GATEHOUSE_DATABASE_URL": database_url}) as house:
+    with running_gatehouse(resource_settings={"GATEHOUSE_DATABASE_URL": database_url}, database_url=database_url) as house:
         house.keep_out_of_logs(password)
         assert not (house.workdir / house.shared_data / "resource.sqlite").exists(), "the data went to PostgreSQL, not SQLite"
         assert run_sql(database_url, "SELECT count(*) FROM gatehouse_resource.ticket") == "4000"
+        assert run_sql(database_url, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('gatehouse_auth', 'gatehouse_resource')") == "2"
 
         token = house.issue_token(scope=TECH_SCOPES)
         key = str(uuid.uuid4())
