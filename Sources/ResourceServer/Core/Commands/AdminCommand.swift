@@ -28,7 +28,7 @@ struct AdminCommand: AsyncParsableCommand {
                 CommandLineFailure.exit(
                     message: """
                         the data is in PostgreSQL (\(location.redacted), schema \(ResourceServerEnvironment.postgresSchema)), which this command does \
-                        not copy: back it up with pg_dump -n \(ResourceServerEnvironment.postgresSchema) (README § Backups and restore)
+                        not copy: back it up with pg_dump -n \(ResourceServerEnvironment.postgresSchema) (README § Running on PostgreSQL)
                         """)
             }
             let database = (settings.dataDirectory as NSString).appendingPathComponent(ResourceServerEnvironment.databaseFileName)
