@@ -253,7 +253,7 @@ def running_gatehouse(resource_settings: dict[str, str] | None = None, database_
         house.pin_cimd_document("e2e", CIMD_TEST_DOCUMENT)
         house.start("auth-server", {**house.auth_env(), **auth_settings}, f"{house.issuer}/healthz")
         # The demo service desk, as Deploy/run seeds it on first start.
-        seeded = house.resource_command("seed-demo")
+        seeded = house.resource_command("seed-demo", env={**house.resource_env(), **(resource_settings or {})})
         assert seeded.returncode == 0, seeded.stderr
         house.start("resource-server", {**house.resource_env(), **(resource_settings or {})}, f"http://127.0.0.1:{house.resource_port}/healthz")
         yield house

@@ -52,7 +52,7 @@ struct ServiceDeskScaleTests {
         // their own index, not by walking the tenant's whole list in its order.
         let plans = try await storage.serviceDesk.database.read { db in
             try [
-                "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.asset_id = 'x' AND alert.status IN ('open') \(SQLiteServiceDeskStore.alertOrder.orderBy)",
+                "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.asset_id = 'x' AND alert.status IN ('open') \(KeysetOrder.alerts.orderBy)",
                 "SELECT * FROM backup_job WHERE tenant_id = 't' AND company_id = 'x' AND status = 'failed' AND last_run_at >= '' ORDER BY last_run_at DESC, id",
             ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
         }

@@ -1,13 +1,14 @@
 import Foundation
 import Shared
 import Testing
+import TestSupport
 
 @testable import ResourceServerCore
 @testable import ServiceDesk
 @testable import ToolKit
 
 /// What every `ServiceDeskStore` does, written once over `any ServiceDeskStore` and run on each engine by
-/// a suite that only says how to open a store (`SQLiteServiceDeskStoreContractTests`). Each check gets a
+/// a suite that only says how to open a store (`SQLiteServiceDeskStoreContractTests`, `PostgresServiceDeskStoreContractTests`). Each check gets a
 /// store of its own holding `ServiceDeskStoreContract.records`: three customers of the demo data set.
 struct ServiceDeskStoreContract {
     let store: any ServiceDeskStore
@@ -398,5 +399,22 @@ struct SQLiteServiceDeskStoreContractTests {
         let records = await ServiceDeskStoreContract.records()
         try await storage.serviceDesk.importRecords(records, intoEmptyTenant: Tenant.defaultID)
         try await check.run(ServiceDeskStoreContract(store: storage.serviceDesk, records: records))
+    }
+}
+
+@Suite("ServiceDeskStore contract on PostgreSQL")
+struct PostgresServiceDeskStoreContractTests {
+    static let migrations = PostgresResourceStorage.migrations + PostgresServiceDeskStore.migrations
+
+    @Test("the store keeps the contract", arguments: ServiceDeskStoreContract.Check.allCases)
+    func contract(_ check: ServiceDeskStoreContract.Check) async throws {
+        try await TestPostgres.withDatabase("desk_contract", migrations: Self.migrations) { database in
+            try await PostgresResourceStorage(database: database)
+                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
+            let store = PostgresServiceDeskStore(database: database)
+            let records = await ServiceDeskStoreContract.records()
+            try await store.importRecords(records, intoEmptyTenant: Tenant.defaultID)
+            try await check.run(ServiceDeskStoreContract(store: store, records: records))
+        }
     }
 }

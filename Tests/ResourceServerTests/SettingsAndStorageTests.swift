@@ -19,9 +19,17 @@ struct SettingsAndStorageTests {
         #expect(settings.allowedOrigins == ["https://claude.ai", "https://claude.com", "https://chatgpt.com"])
     }
 
+    @Test("GATEHOUSE_DATABASE_URL selects PostgreSQL; without it the data stays in SQLite; the password never shows in its description")
+    func databaseURL() throws {
+        #expect(try ResourceServerSettings.load(environment: [:]).database == nil)
+        let settings = try ResourceServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": "postgres://desk:s3cret-pw@db.example.com:5433/gatehouse"])
+        let location = try #require(settings.database)
+        #expect(location.redacted == "postgres://desk@db.example.com:5433/gatehouse" && !location.redacted.contains("s3cret-pw"))
+    }
+
     @Test("A wrong setting is named in the error", arguments: [
         ("GATEHOUSE_MAX_BODY_BYTES", "12"), ("GATEHOUSE_RESOURCE", "http://x/mcp/"), ("GATEHOUSE_AUTH_URL", "nope"),
-        ("GATEHOUSE_LOG_FORMAT", "xml"), ("GATEHOUSE_LISTEN", "127.0.0.1"),
+        ("GATEHOUSE_LOG_FORMAT", "xml"), ("GATEHOUSE_LISTEN", "127.0.0.1"), ("GATEHOUSE_DATABASE_URL", "mysql://db/gatehouse"),
     ])
     func wrongSetting(name: String, value: String) {
         #expect(throws: ConfigurationError.self) { try ResourceServerSettings.load(environment: [name: value]) }

@@ -19,17 +19,37 @@ public struct ResourceServerEnvironment: Sendable {
     public let features: FeatureSwitchboard
 
     public static let databaseFileName = "resource.sqlite"
+    /// The schema of the resource-server's tables when `GATEHOUSE_DATABASE_URL` names a PostgreSQL database.
+    public static let postgresSchema = "gatehouse_resource"
+    public static let postgresMigrations = PostgresResourceStorage.migrations + PostgresServiceDeskStore.migrations
 
     /// - Parameter registry: the tools to serve; by default the standard set over this environment's service desk.
     public static func open(_ settings: ResourceServerSettings, registry: ToolRegistry? = nil) async throws -> Self {
+        // The data folder holds the credentials file whichever engine holds the data.
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
-        let storage = try SQLiteResourceStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
+        let storage: any ResourceStorage
+        let serviceDesk: any ServiceDeskStore
+        let rateLimits: any ToolCallLimiter
+        if let location = settings.database {
+            // One pool for every table of the schema: tenants, switches, tool-call windows and the desk.
+            let logger = Logger(label: "resource-server.postgres")
+            let database = try await PostgresSchemaPool.open(location: location, schema: postgresSchema, migrations: postgresMigrations, logger: logger)
+            logger.info("storage: PostgreSQL", metadata: ["database": "\(location.redacted)", "schema": "\(postgresSchema)"])
+            storage = PostgresResourceStorage(database: database)
+            serviceDesk = PostgresServiceDeskStore(database: database)
+            rateLimits = PostgresToolRateLimits(limits: settings.rateLimits, database: database)
+        } else {
+            let sqlite = try SQLiteResourceStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
+            storage = sqlite
+            serviceDesk = sqlite.serviceDesk
+            rateLimits = ToolRateLimits(limits: settings.rateLimits)
+        }
         try await storage.saveTenant(settings.configuredTenant)
-        let audit = AuditRecorder(store: storage.serviceDesk, logger: Logger(label: "resource-server.audit"))
+        let audit = AuditRecorder(store: serviceDesk, logger: Logger(label: "resource-server.audit"))
         return Self(
-            settings: settings, storage: storage, serviceDesk: storage.serviceDesk,
-            registry: registry ?? .standard(serviceDesk: storage.serviceDesk, audit: audit), audit: audit,
-            rateLimits: ToolRateLimits(limits: settings.rateLimits), features: FeatureSwitchboard(storage: storage)
+            settings: settings, storage: storage, serviceDesk: serviceDesk,
+            registry: registry ?? .standard(serviceDesk: serviceDesk, audit: audit), audit: audit,
+            rateLimits: rateLimits, features: FeatureSwitchboard(storage: storage)
         )
     }
 }

@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 import ToolKit
 
-extension PostgresServiceDeskStore: AuditLogStore {
+extension PostgresServiceDeskStore {
     /// Rows per INSERT, as on SQLite: the recorder's batches go in one statement per 64 entries.
     static let auditRowsPerStatement = 64
     static let auditColumns = [

@@ -3,12 +3,75 @@ import PostgresNIO
 import Shared
 
 /// The service desk on PostgreSQL, in the resource-server's schema (`gatehouse_resource`), on the pool the
-/// resource-server's other tables use. So far it holds the audit log (`AuditLogStore`); the rest of
-/// `ServiceDeskStore` follows the SQLite store's files one by one, each checked by `ServiceDeskStoreContract`.
-public struct PostgresServiceDeskStore: Sendable {
+/// resource-server's other tables use. Its files follow the SQLite store's, each checked by
+/// `ServiceDeskStoreContract`; conditions, list orders and cursors are the same code on both engines.
+public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
     let database: PostgresSchemaPool
 
     public init(database: PostgresSchemaPool) { self.database = database }
+
+    /// Rows of one table, read through the model's Codable keys (`PostgresRowJSON`).
+    func fetch<Item: Decodable>(
+        _ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "", _ tailValues: [SQLValue] = [],
+        on connection: PostgresConnection? = nil
+    ) async throws -> [Item] {
+        let query = PostgresQuery(sql: "SELECT to_json(\(table))::text FROM \(table) \(conditions.sql) \(tail)", conditions.values + tailValues)
+        let rows = if let connection { try await connection.query(query, logger: database.logger) } else { try await database.query(query) }
+        let decoder = PostgresRowJSON.decoder()
+        var items: [Item] = []
+        for try await json in rows.decode(String.self) { items.append(try decoder.decode(Item.self, from: Data(json.utf8))) }
+        return items
+    }
+
+    /// One page of a keyset-ordered list of one table: the rows after the cursor, and a cursor when more follow.
+    func page<Item: Decodable>(
+        _ type: Item.Type, from table: String, _ conditions: SQLConditions, order: KeysetOrder, page: PageRequest, key: (Item) -> [KeysetOrder.Value]
+    ) async throws -> (items: [Item], nextCursor: String?) {
+        var items: [Item] = []
+        for run in try order.runs(for: page) where items.count <= page.limit {
+            var conditions = conditions
+            conditions.add(run.conditions)
+            items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))])
+        }
+        return order.page(items, limit: page.limit, key: key)
+    }
+
+    /// Names of the given customers, within the scope.
+    func customerNames(ids: some Sequence<String>, scope: ServiceDeskScope) async throws -> [String: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        var conditions = SQLConditions()
+        conditions.scope(scope, table: "company", companyColumn: "id")
+        conditions.any("company.id", in: unique)
+        var names: [String: String] = [:]
+        for try await (id, name) in try await database.query(PostgresQuery(sql: "SELECT id, name FROM company \(conditions.sql)", conditions.values))
+            .decode((String, String).self)
+        {
+            names[id] = name
+        }
+        return names
+    }
+
+    func count(from table: String, _ conditions: SQLConditions) async throws -> Int {
+        try await database.query(PostgresQuery(sql: "SELECT count(*) FROM \(table) \(conditions.sql)", conditions.values)).collect().first?.decode(Int.self) ?? 0
+    }
+
+    public func counts(tenantID: String) async throws -> ServiceDeskCounts {
+        let tables = [
+            "company", "company_contact", "company_site", "ticket", "ticket_note", "asset", "alert", "alert_event", "contract", "backup_job",
+            "invoice", "rule", "rule_execution", "audit_log",
+        ]
+        let sql = "SELECT " + tables.map { "(SELECT count(*) FROM \($0) WHERE tenant_id = $1)" }.joined(separator: ", ")
+        let row = try await database.query(PostgresQuery(unsafeSQL: sql, binds: { var binds = PostgresBindings(); binds.append(tenantID); return binds }()))
+            .collect()[0]
+        let values = try row.decode((Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int).self)
+        var counts = ServiceDeskCounts()
+        (
+            counts.companies, counts.contacts, counts.sites, counts.tickets, counts.notes, counts.assets, counts.alerts, counts.alertEvents,
+            counts.contracts, counts.backupJobs, counts.invoices, counts.rules, counts.ruleExecutions, counts.auditEntries
+        ) = values
+        return counts
+    }
 
     /// The desk's steps, run after the host's own (`PostgresResourceStorage.migrations`) in the same schema.
     public static let migrations = [
@@ -44,5 +107,7 @@ public struct PostgresServiceDeskStore: Sendable {
                 "CREATE INDEX audit_log_by_subject ON audit_log (tenant_id, subject, seq)",
                 "CREATE INDEX audit_log_by_time ON audit_log (occurred_at)",
             ]),
+        tables,
+        search,
     ]
 }

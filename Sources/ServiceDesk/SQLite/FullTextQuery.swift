@@ -61,11 +61,12 @@ struct FullTextQuery: Sendable, Equatable {
         return "%" + escaped + "%"
     }
 
-    /// Every term occurs in one of the columns: `(a LIKE ? OR b LIKE ?) AND …`.
-    func addLike(to conditions: inout SQLConditions, columns: [String]) {
+    /// Every term occurs in one of the columns: `(a LIKE ? OR b LIKE ?) AND …`; PostgreSQL asks for
+    /// `ILIKE`, its LIKE telling case apart where SQLite's does not.
+    func addLike(to conditions: inout SQLConditions, columns: [String], operator: String = "LIKE") {
         for pattern in likePatterns {
             conditions.add(
-                "(" + columns.map { "\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")", Array(repeating: pattern, count: columns.count)
+                "(" + columns.map { "\($0) \(`operator`) ? ESCAPE '\\'" }.joined(separator: " OR ") + ")", Array(repeating: pattern, count: columns.count)
             )
         }
     }

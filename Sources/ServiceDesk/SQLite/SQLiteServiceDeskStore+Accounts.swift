@@ -2,9 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteServiceDeskStore {
-    static let contractOrder = KeysetOrder(list: "contracts", [("contract.ends_on", ascending: true), ("contract.id", ascending: true)])
-    static let backupOrder = KeysetOrder(list: "backups", [("backup_job.last_run_at", ascending: false), ("backup_job.id", ascending: true)])
-    static let invoiceOrder = KeysetOrder(list: "invoices", [("invoice.issued_on", ascending: false), ("invoice.id", ascending: true)])
 
     public func contracts(_ filter: ContractFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Contract> {
         try await database.read { db in
@@ -14,7 +11,7 @@ extension SQLiteServiceDeskStore {
             if let active = filter.activeAt { conditions.add("contract.ends_on >= ?", [active]) }
             if let end = filter.endingBefore { conditions.add("contract.ends_on <= ?", [end]) }
             let (items, next): ([Contract], String?) = try page(
-                db, select: "SELECT contract.* FROM contract", conditions: conditions, order: Self.contractOrder, page: request
+                db, select: "SELECT contract.* FROM contract", conditions: conditions, order: KeysetOrder.contracts, page: request
             ) { [.date($0.endsOn), .text($0.id)] }
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }
@@ -27,7 +24,7 @@ extension SQLiteServiceDeskStore {
             if let customerID { conditions.add("backup_job.company_id = ?", [customerID]) }
             conditions.add("backup_job.status = ? AND backup_job.last_run_at >= ?", [BackupJob.Status.failed.rawValue, since])
             let (items, next): ([BackupJob], String?) = try page(
-                db, select: "SELECT backup_job.* FROM backup_job", conditions: conditions, order: Self.backupOrder, page: request
+                db, select: "SELECT backup_job.* FROM backup_job", conditions: conditions, order: KeysetOrder.backups, page: request
             ) { [.date($0.lastRunAt), .text($0.id)] }
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }
@@ -47,7 +44,7 @@ extension SQLiteServiceDeskStore {
             case .void?: conditions.add("invoice.status = ?", [Invoice.Status.void.rawValue])
             }
             let (items, next): ([Invoice], String?) = try page(
-                db, select: "SELECT invoice.* FROM invoice", conditions: conditions, order: Self.invoiceOrder, page: request
+                db, select: "SELECT invoice.* FROM invoice", conditions: conditions, order: KeysetOrder.invoices, page: request
             ) { [.date($0.issuedOn), .text($0.id)] }
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }

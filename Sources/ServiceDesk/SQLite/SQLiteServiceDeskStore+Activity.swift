@@ -2,10 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteServiceDeskStore {
-    static let changeOrder = KeysetOrder(
-        list: "changes", [("changed_at", ascending: false), ("kind", ascending: false), ("id", ascending: false)]
-    )
-
     public func recentChanges(since: Date, customerID: String?, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<ChangeRecord> {
         try await database.read { db in
             func changed(_ table: String) -> SQLConditions {
@@ -16,19 +12,19 @@ extension SQLiteServiceDeskStore {
                 return conditions
             }
             var after = SQLConditions()
-            try Self.changeOrder.restrict(&after, after: request.cursor)
+            try KeysetOrder.changes.restrict(&after, after: request.cursor)
             // Each side takes its own page first, from its index in change order; the union is then at
             // most twice a page, whatever the window or the desk's size.
             func side(_ select: String, _ table: String) -> (sql: String, values: [(any DatabaseValueConvertible)?]) {
                 let conditions = changed(table)
                 return (
-                    "SELECT * FROM (SELECT * FROM (\(select) FROM \(table) \(conditions.sql)) \(after.sql) \(Self.changeOrder.orderBy) LIMIT ?)",
-                    conditions.values + after.values + [request.limit + 1]
+                    "SELECT * FROM (SELECT * FROM (\(select) FROM \(table) \(conditions.sql)) \(after.sql) \(KeysetOrder.changes.orderBy) LIMIT ?)",
+                    conditions.databaseValues + after.databaseValues + [request.limit + 1]
                 )
             }
             let tickets = side("SELECT 'ticket' AS kind, id, company_id, number || ' ' || subject AS title, status, updated_at AS changed_at", "ticket")
             let alerts = side("SELECT 'alert' AS kind, id, company_id, title, status, updated_at AS changed_at", "alert")
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "\(tickets.sql) UNION ALL \(alerts.sql) \(Self.changeOrder.orderBy) LIMIT ?"),
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "\(tickets.sql) UNION ALL \(alerts.sql) \(KeysetOrder.changes.orderBy) LIMIT ?"),
                 arguments: StatementArguments(tickets.values + alerts.values + [request.limit + 1])
             )
             let changes = rows.prefix(request.limit).map { row in
@@ -38,7 +34,7 @@ extension SQLiteServiceDeskStore {
                 )
             }
             let next = rows.count > request.limit
-                ? changes.last.map { Self.changeOrder.cursor(after: [.date($0.changedAt), .text($0.kind.rawValue), .text($0.id)]) } : nil
+                ? changes.last.map { KeysetOrder.changes.cursor(after: [.date($0.changedAt), .text($0.kind.rawValue), .text($0.id)]) } : nil
             return Page(items: changes, nextCursor: next, customerNames: try customerNames(db, ids: changes.map(\.companyID), scope: scope))
         }
     }

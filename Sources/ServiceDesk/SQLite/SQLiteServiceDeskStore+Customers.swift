@@ -35,14 +35,14 @@ extension SQLiteServiceDeskStore {
             ticketConditions.scope(customer, table: "ticket")
             ticketConditions.any("ticket.status", in: Ticket.Status.openStatuses.map(\.rawValue))
             let tickets: ([Ticket], String?) = try page(
-                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions, order: Self.ticketOrder, page: top, keyValues: Self.ticketKey
+                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions, order: KeysetOrder.tickets, page: top, keyValues: KeysetOrder.ticketKey
             )
 
             var alertConditions = SQLConditions()
             alertConditions.scope(customer, table: "alert")
             alertConditions.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
             let alerts: ([Alert], String?) = try page(
-                db, select: "SELECT alert.* FROM alert", conditions: alertConditions, order: Self.alertOrder, page: top, keyValues: Self.alertKey
+                db, select: "SELECT alert.* FROM alert", conditions: alertConditions, order: KeysetOrder.alerts, page: top, keyValues: KeysetOrder.alertKey
             )
 
             let backups = try BackupJob.fetchAll(db.cachedStatement(sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ? ORDER BY last_run_at DESC, id"),

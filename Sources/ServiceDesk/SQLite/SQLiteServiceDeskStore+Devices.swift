@@ -2,19 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteServiceDeskStore {
-    /// A severity column as its rank, most severe first.
-    static func severityRank(_ column: String) -> String {
-        "CASE \(column) " + Alert.Severity.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
-    }
-    static let alertSeverityRank = severityRank("alert.severity")
-
-    /// Most severe first, then newest.
-    static let alertOrder = KeysetOrder(
-        list: "alerts", [(alertSeverityRank, ascending: true), ("alert.created_at", ascending: false), ("alert.id", ascending: true)]
-    )
-    static let alertKey: @Sendable (Alert) -> [KeysetOrder.Value] = { [.int(Int64($0.severity.rank)), .date($0.createdAt), .text($0.id)] }
-
-    static let assetOrder = KeysetOrder(list: "assets", [("asset.name", ascending: true), ("asset.id", ascending: true)])
 
     public func alerts(_ filter: AlertFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Alert> {
         try await database.read { db in
@@ -25,7 +12,7 @@ extension SQLiteServiceDeskStore {
             if let severity = filter.severity { conditions.add("alert.severity = ?", [severity.rawValue]) }
             if Set(filter.statuses) != Set(Alert.Status.allCases) { conditions.any("alert.status", in: filter.statuses.map(\.rawValue)) }
             let (items, next): ([Alert], String?) = try page(
-                db, select: "SELECT alert.* FROM alert", conditions: conditions, order: Self.alertOrder, page: request, keyValues: Self.alertKey
+                db, select: "SELECT alert.* FROM alert", conditions: conditions, order: KeysetOrder.alerts, page: request, keyValues: KeysetOrder.alertKey
             )
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }
@@ -60,7 +47,7 @@ extension SQLiteServiceDeskStore {
             }
             if let seen = filter.lastSeenBefore { conditions.add("(asset.last_seen_at IS NULL OR asset.last_seen_at < ?)", [seen]) }
             let (items, next): ([Asset], String?) = try page(
-                db, select: "SELECT asset.* FROM asset", conditions: conditions, order: Self.assetOrder, page: request
+                db, select: "SELECT asset.* FROM asset", conditions: conditions, order: KeysetOrder.assets, page: request
             ) { [.text($0.name), .text($0.id)] }
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }
@@ -81,7 +68,7 @@ extension SQLiteServiceDeskStore {
             alerts.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
             return AssetDetail(
                 asset: asset, customerName: try customerNames(db, ids: [asset.companyID], scope: scope)[asset.companyID] ?? "", siteName: siteName,
-                activeAlerts: try Alert.fetchAll(db.cachedStatement(sql: "SELECT * FROM alert \(alerts.sql) \(Self.alertOrder.orderBy)"), arguments: alerts.arguments),
+                activeAlerts: try Alert.fetchAll(db.cachedStatement(sql: "SELECT * FROM alert \(alerts.sql) \(KeysetOrder.alerts.orderBy)"), arguments: alerts.arguments),
                 backupJobs: try BackupJob.fetchAll(db.cachedStatement(sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND asset_id = ? ORDER BY name, id"), arguments: [asset.tenantID, asset.id]
                 )
             )

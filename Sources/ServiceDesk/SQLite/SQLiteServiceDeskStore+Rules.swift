@@ -3,9 +3,6 @@ import GRDB
 
 /// Rule runs, newest first.
 extension SQLiteServiceDeskStore {
-    static let ruleExecutionOrder = KeysetOrder(
-        list: "rule_executions", [("rule_execution.started_at", ascending: false), ("rule_execution.id", ascending: true)])
-
     public func ruleExecutions(_ filter: RuleExecutionFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<RuleExecution> {
         try await database.read { db in
             var conditions = SQLConditions()
@@ -22,7 +19,7 @@ extension SQLiteServiceDeskStore {
                 conditions.add("rule_execution.outcome = ? AND rule_execution.retry_at IS NOT NULL", [RuleExecution.Outcome.failed.rawValue])
             }
             let (items, next): ([RuleExecution], String?) = try page(
-                db, select: "SELECT rule_execution.* FROM rule_execution", conditions: conditions, order: Self.ruleExecutionOrder, page: request
+                db, select: "SELECT rule_execution.* FROM rule_execution", conditions: conditions, order: KeysetOrder.ruleExecutions, page: request
             ) { [.date($0.startedAt), .text($0.id)] }
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.compactMap(\.companyID), scope: scope))
         }

@@ -57,7 +57,7 @@ extension SQLiteServiceDeskStore {
     /// CROSS JOIN keeps the index the outer loop, so its newest-first walk stops at the LIMIT.
     private func stageTickets(_ db: Database, _ stage: SearchStage, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) throws -> [Row] {
         let tickets = stage.ticketIndex.name
-        var values: [(any DatabaseValueConvertible)?] = [stage.expression] + conditions.values + [limit]
+        var values: [(any DatabaseValueConvertible)?] = [stage.expression] + conditions.databaseValues + [limit]
         var sources = """
             SELECT * FROM (
                 SELECT ticket.seq AS ticket_seq, 0 AS tier, ticket.seq AS source_seq
@@ -77,7 +77,7 @@ extension SQLiteServiceDeskStore {
                     WHERE \(notes) MATCH ? AND n.tenant_id = ? \(visibility) \(conditions.and) ORDER BY \(notes).rowid DESC LIMIT ?
                 )
                 """
-            values += [stage.expression, scope.tenantID] + conditions.values + [limit * Self.notesPerTicket]
+            values += [stage.expression, scope.tenantID] + conditions.databaseValues + [limit * Self.notesPerTicket]
         }
         return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT ticket.*, CASE hits.tier WHEN 1 THEN (SELECT body FROM ticket_note WHERE seq = hits.source_seq) END AS note_body
@@ -126,7 +126,7 @@ extension SQLiteServiceDeskStore {
         case .customer:
             conditions.scope(scope, table: "company", companyColumn: "id")
             query.addLike(to: &conditions, columns: ["company.name", "company.domain"])
-            return [("SELECT 'customer' AS kind, id, id AS company_id, name AS title FROM company \(conditions.sql) ORDER BY name, id LIMIT ?", conditions.values)]
+            return [("SELECT 'customer' AS kind, id, id AS company_id, name AS title FROM company \(conditions.sql) ORDER BY name, id LIMIT ?", conditions.databaseValues)]
         case .device:
             conditions.scope(scope, table: "asset")
             let select = "'device' AS kind, asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' AS title"
@@ -142,7 +142,7 @@ extension SQLiteServiceDeskStore {
                     SELECT 'ticket' AS kind, ticket.*, ticket.number || ' ' || ticket.subject AS title
                     FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid
                     WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
-                    """, [stage.expression] + conditions.values)
+                    """, [stage.expression] + conditions.databaseValues)
             }
         case .note:
             conditions.add("ticket_note.tenant_id = ?", [scope.tenantID])
@@ -157,7 +157,7 @@ extension SQLiteServiceDeskStore {
                     CROSS JOIN ticket_note ON ticket_note.seq = \(index).rowid
                     CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id
                     WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
-                    """, [stage.expression] + conditions.values)
+                    """, [stage.expression] + conditions.databaseValues)
             }
         }
     }
@@ -173,7 +173,7 @@ extension SQLiteServiceDeskStore {
             WHERE \(index.name) MATCH ? \(conditions.and) ORDER BY \(index.name).rowid DESC LIMIT ?
             """
         var values: [(any DatabaseValueConvertible)?] = [query.matchExpression]
-        values += conditions.values
+        values += conditions.databaseValues
         return (sql, values)
     }
 }

@@ -3,18 +3,6 @@ import GRDB
 import ToolKit
 
 extension SQLiteServiceDeskStore {
-    /// A priority column as its rank, most pressing first.
-    static func priorityRank(_ column: String) -> String {
-        "CASE \(column) " + Ticket.Priority.allCases.map { "WHEN '\($0.rawValue)' THEN \($0.rank)" }.joined(separator: " ") + " ELSE 99 END"
-    }
-    static let ticketPriorityRank = priorityRank("ticket.priority")
-
-    /// Most pressing first, then oldest: the order a queue is worked in.
-    static let ticketOrder = KeysetOrder(
-        list: "tickets", [(ticketPriorityRank, ascending: true), ("ticket.created_at", ascending: true), ("ticket.id", ascending: true)]
-    )
-    static let ticketKey: @Sendable (Ticket) -> [KeysetOrder.Value] = { [.int(Int64($0.priority.rank)), .date($0.createdAt), .text($0.id)] }
-
     func ticketConditions(_ filter: TicketFilter, scope: ServiceDeskScope) -> SQLConditions {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "ticket")
@@ -31,8 +19,8 @@ extension SQLiteServiceDeskStore {
     public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
         try await database.read { db in
             let (items, next): ([Ticket], String?) = try page(
-                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions(filter, scope: scope), order: Self.ticketOrder,
-                page: request, keyValues: Self.ticketKey
+                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions(filter, scope: scope), order: KeysetOrder.tickets,
+                page: request, keyValues: KeysetOrder.ticketKey
             )
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }
@@ -68,7 +56,7 @@ extension SQLiteServiceDeskStore {
             guard try count(db, from: "ticket", visible) == 1 else { return nil }
             var conditions = SQLConditions()
             conditions.add("audit_log.tenant_id = ? AND audit_log.ticket_id = ?", [scope.tenantID, ticketID])
-            let order = KeysetOrder(list: "audit", [("audit_log.seq", ascending: false)])
+            let order = KeysetOrder.ticketAudit
             try order.restrict(&conditions, after: request.cursor)
             var arguments = conditions.arguments
             arguments += [request.limit + 1]

@@ -22,12 +22,10 @@ extension SQLiteServiceDeskStore {
             try db.inSavepoint {
                 report = try Self.apply(write.change, db: db, scope: write.scope, actor: write.actor, now: write.now)
                 // A dry run and a preview work the change out in full, then keep none of it.
-                return Self.isCommit(write.mode) ? .commit : .rollback
+                return DeskWriteChecks.isCommit(write.mode) ? .commit : .rollback
             }
             guard let report else { throw DeskWriteError.conflict("the change produced no report") }
-            // A new ticket that was worked out and rolled back has no id worth naming; its customer is real.
-            let keptTicketID = if case .createTicket = write.change, !Self.isCommit(write.mode) { String?.none } else { report.ticket?.id }
-            audit.concerns(ticketID: keptTicketID, companyID: report.customerID)
+            audit.concerns(ticketID: DeskWriteChecks.keptTicketID(write, report), companyID: report.customerID)
 
             let result: DeskWriteResult
             switch write.mode {
@@ -54,7 +52,7 @@ extension SQLiteServiceDeskStore {
                 if let confirmation {
                     try db.execute(
                         sql: "UPDATE pending_write SET used_at = ?, report = ? WHERE tenant_id = ? AND id = ?",
-                        arguments: [write.now, try Self.encoded(report), tenantID, confirmation]
+                        arguments: [write.now, try DeskWriteChecks.encoded(report), tenantID, confirmation]
                     )
                 }
                 result = .done(report)
@@ -67,26 +65,10 @@ extension SQLiteServiceDeskStore {
     private static func replay(
         _ earlier: DeskWriteReport, by replay: DeskWriteResult.Replay, scope: ServiceDeskScope, audit: AuditTrail, _ db: Database
     ) throws -> DeskWriteResult {
-        // The person may have moved to another company since: the earlier answer is then not theirs to see.
-        if let company = scope.companyID, earlier.customerID != company {
-            throw DeskWriteError.conflict("the earlier call this repeats concerned a customer you can no longer see; make a new call")
-        }
+        try DeskWriteChecks.checkReplay(earlier, scope: scope)
         audit.concerns(ticketID: earlier.ticket?.id, companyID: earlier.customerID)
         try Self.insert(audit.entry(outcome: .replayed, dryRun: false), db)
         return .replayed(earlier, by: replay)
-    }
-
-    private static func encoded(_ report: DeskWriteReport) throws -> String {
-        String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-    }
-
-    private static func decoded(_ text: String) throws -> DeskWriteReport {
-        try JSONDecoder().decode(DeskWriteReport.self, from: Data(text.utf8))
-    }
-
-    private static func isCommit(_ mode: DeskWrite.Mode) -> Bool {
-        if case .commit = mode { return true }
-        return false
     }
 
     public func rules(tenantID: String) async throws -> [Rule] {
@@ -116,17 +98,13 @@ extension SQLiteServiceDeskStore {
 
     // MARK: idempotency and confirmation
 
-    /// The report an earlier call with this key made, when the key is still remembered and the call is
-    /// the same; a different call with the key is refused, so a key can never do two different things.
+    /// The report an earlier call with this key made, when the key is still remembered (see `DeskWriteChecks.remembered`).
     private static func rememberedWrite(_ db: Database, claim: IdempotencyClaim, write: DeskWrite) throws -> DeskWriteReport? {
         let oldest = write.now.addingTimeInterval(-IdempotencyClaim.lifetime)
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT tool, argument_digest, report FROM idempotency_record WHERE tenant_id = ? AND subject = ? AND key = ? AND created_at >= ?"),
             arguments: [write.scope.tenantID, write.fingerprint.subject, claim.key, oldest]
         ) else { return nil }
-        guard row["tool"] == write.fingerprint.tool, row["argument_digest"] == write.fingerprint.argumentDigest else {
-            throw DeskWriteError.idempotencyKeyReused
-        }
-        return try decoded(row["report"])
+        return try DeskWriteChecks.remembered(tool: row["tool"], argumentDigest: row["argument_digest"], report: row["report"], for: write)
     }
 
     private static func remember(_ db: Database, claim: IdempotencyClaim, write: DeskWrite, report: DeskWriteReport) throws {
@@ -143,38 +121,20 @@ extension SQLiteServiceDeskStore {
                 """,
             arguments: [
                 tenantID, write.fingerprint.subject, claim.key, write.fingerprint.tool, write.fingerprint.argumentDigest,
-                try encoded(report), write.now,
+                try DeskWriteChecks.encoded(report), write.now,
             ]
         )
     }
 
-    /// Checks that a confirmation may be spent on this call: it is the caller's, open and given for these
-    /// arguments. A confirmation the caller already spent on this same call returns the answer it got.
     private static func checkConfirmation(_ db: Database, id: String, write: DeskWrite) throws -> DeskWriteReport? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT subject, tool, argument_digest, expires_at, used_at, report FROM pending_write WHERE tenant_id = ? AND id = ?"),
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT subject, tool, argument_digest, expires_at, used_at, report FROM pending_write WHERE tenant_id = ? AND id = ?"),
             arguments: [write.scope.tenantID, id]
-        ), row["subject"] == write.fingerprint.subject else {
-            throw DeskWriteError.confirmation("confirm '\(id)' is not a confirmation id you were given. Call the tool without confirm to get one.")
-        }
-        let sameCall = row["tool"] == write.fingerprint.tool && row["argument_digest"] == write.fingerprint.argumentDigest
-        if (row["used_at"] as Date?) != nil {
-            guard sameCall else {
-                throw DeskWriteError.confirmation("confirmation \(id) was already used for another change. Call the tool without confirm to get a new one.")
-            }
-            // Spent before answers were kept (migration v4): done, but there is no answer to repeat.
-            guard let report = row["report"] as String? else {
-                throw DeskWriteError.conflict("confirmation \(id) was already used for this very change, which was carried out. Read the record to see it")
-            }
-            return try decoded(report)
-        }
-        guard (row["expires_at"] as Date) >= write.now else {
-            throw DeskWriteError.confirmation("confirmation \(id) has expired (they last 10 minutes). Call the tool without confirm to get a new one.")
-        }
-        guard sameCall else {
-            throw DeskWriteError.confirmation(
-                "confirmation \(id) was given for a different call. Repeat exactly the arguments of the preview, with confirm added."
-            )
-        }
-        return nil
+        )
+        return try DeskWriteChecks.confirmation(
+            row.map {
+                DeskWriteChecks.Confirmation(
+                    subject: $0["subject"], tool: $0["tool"], argumentDigest: $0["argument_digest"], expiresAt: $0["expires_at"], usedAt: $0["used_at"],
+                    report: $0["report"])
+            }, id: id, for: write)
     }
 }

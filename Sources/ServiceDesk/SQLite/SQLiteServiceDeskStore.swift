@@ -14,19 +14,15 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
         _ db: Database, select: String, conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
         keyValues: (Item) -> [KeysetOrder.Value]
     ) throws -> (items: [Item], nextCursor: String?) {
-        var runs = [(conditions: SQLConditions(), orderBy: order.orderBy)]
-        if let cursor = page.cursor { runs = try order.runs(after: cursor) }
         var items: [Item] = []
-        for run in runs where items.count <= page.limit {
+        for run in try order.runs(for: page) where items.count <= page.limit {
             var conditions = conditions
             conditions.add(run.conditions)
             var arguments = conditions.arguments
             arguments += [page.limit + 1 - items.count]
             items += try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(run.orderBy) LIMIT ?"), arguments: arguments)
         }
-        guard items.count > page.limit else { return (items, nil) }
-        items.removeLast(items.count - page.limit)
-        return (items, order.cursor(after: keyValues(items[items.count - 1])))
+        return order.page(items, limit: page.limit, key: keyValues)
     }
 
     /// Names of the given customers, within the scope.

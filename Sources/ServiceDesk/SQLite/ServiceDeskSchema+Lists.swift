@@ -7,8 +7,8 @@ extension ServiceDeskSchema {
     /// expression may not name its table): a new priority or severity needs a migration that rebuilds
     /// these two. The indexes they extend go.
     static func createListIndexes(_ db: Database) throws {
-        let ticketRank = SQLiteServiceDeskStore.priorityRank("priority")
-        let alertRank = SQLiteServiceDeskStore.severityRank("severity")
+        let ticketRank = KeysetOrder.priorityRank("priority")
+        let alertRank = KeysetOrder.severityRank("severity")
         try db.execute(sql: """
             CREATE INDEX ticket_by_queue ON ticket(tenant_id, \(ticketRank), created_at, id);
             CREATE INDEX ticket_by_company_queue ON ticket(tenant_id, company_id, \(ticketRank), created_at, id);

@@ -16,13 +16,21 @@ struct AdminCommand: AsyncParsableCommand {
             discussion: """
                 The copy holds every write answered before it began: tickets, notes, the audit log, tenant settings. The \
                 resource-server's credentials file (resource-server.credentials) is not in it; keep it with the \
-                auth-server's key-encryption key. README § Backups and restore gives the steps back.
+                auth-server's key-encryption key. README § Backups and restore gives the steps back. With GATEHOUSE_DATABASE_URL \
+                the data is in PostgreSQL: this command refuses and names pg_dump -n gatehouse_resource instead.
                 """)
 
         @Option(help: "Where to write the copy; must not exist.") var to: String
 
         func run() async throws {
             let settings = CommandEnvironment.settings()
+            if let location = settings.database {
+                CommandLineFailure.exit(
+                    message: """
+                        the data is in PostgreSQL (\(location.redacted), schema \(ResourceServerEnvironment.postgresSchema)), which this command does \
+                        not copy: back it up with pg_dump -n \(ResourceServerEnvironment.postgresSchema) (README § Running on PostgreSQL)
+                        """)
+            }
             let database = (settings.dataDirectory as NSString).appendingPathComponent(ResourceServerEnvironment.databaseFileName)
             do {
                 let bytes = try SQLiteBackup.copy(databaseAt: database, to: to)

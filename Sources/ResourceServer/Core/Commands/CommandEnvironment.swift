@@ -18,7 +18,8 @@ enum CommandEnvironment {
         } catch let error as ConfigurationError {
             CommandLineFailure.exit(error)
         } catch {
-            CommandLineFailure.exit(message: "cannot open the data folder '\(settings.dataDirectory)': \(error)")
+            let place = settings.database.map { "the database \($0.redacted)" } ?? "the data folder '\(settings.dataDirectory)'"
+            CommandLineFailure.exit(message: "cannot open \(place): \(error)")
         }
     }
 

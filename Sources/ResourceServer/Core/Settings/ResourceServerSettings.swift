@@ -31,11 +31,14 @@ public struct ResourceServerSettings: Sendable {
     public var metricsListen: ListenAddress?
     /// How long tool-call audit entries are kept (`AuditRetention`, the same setting as the auth-server's ledger).
     public var auditRetentionDays: Int
+    /// `GATEHOUSE_DATABASE_URL`: keep the data in this PostgreSQL database (schema `gatehouse_resource`) instead
+    /// of `resource.sqlite` in the data folder.
+    public var database: PostgresLocation?
 
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
-        "TRUSTED_PROXIES", "AUDIT_RETENTION_DAYS",
+        "TRUSTED_PROXIES", "AUDIT_RETENTION_DAYS", "DATABASE_URL",
     ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys).union(ResourceServerCredentials.settingKeys)
 
     public init(
@@ -43,7 +46,8 @@ public struct ResourceServerSettings: Sendable {
         maxBodyBytes: Int = 1_048_576, allowedOrigins: [String] = ResourceServerSettings.defaultAllowedOrigins,
         logFormat: LogFormat = .text, logLevel: Logger.Level = .info, rateLimits: ToolRateLimits.Limits = .defaults, tls: TLSFiles? = nil,
         elevationWindowSeconds: Int = Elevation.defaultWindowSeconds, credentials: ResourceServerCredentials? = nil,
-        trustedProxies: TrustedProxies = .none, auditRetentionDays: Int = AuditRetention.defaultDays, metricsListen: ListenAddress? = nil
+        trustedProxies: TrustedProxies = .none, auditRetentionDays: Int = AuditRetention.defaultDays, metricsListen: ListenAddress? = nil,
+        database: PostgresLocation? = nil
     ) {
         self.listen = listen
         self.resource = resource
@@ -61,6 +65,7 @@ public struct ResourceServerSettings: Sendable {
         self.trustedProxies = trustedProxies
         self.metricsListen = metricsListen
         self.auditRetentionDays = auditRetentionDays
+        self.database = database
     }
 
     /// The hosted connectors' origins, which their requests carry (docs/clients.md § Claude).
@@ -70,6 +75,8 @@ public struct ResourceServerSettings: Sendable {
         let source = try SettingsSource(environment: environment, knownKeys: knownKeys)
         let issuer = try Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false).read(from: source)
         let dataDirectory = try Setting<String>.text("DATA_DIR", default: "./data").read(from: source)
+        let databaseURL = try Setting<String>.text("DATABASE_URL", default: nil).readIfSet(from: source)
+        let database: PostgresLocation? = if let databaseURL { try PostgresLocation(url: databaseURL) } else { nil }
         return Self(
             listen: try Setting<ListenAddress>.listen(default: "127.0.0.1:9001").read(from: source),
             resource: try Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp").read(from: source),
@@ -94,7 +101,8 @@ public struct ResourceServerSettings: Sendable {
             credentials: try ResourceServerCredentials.load(from: source, dataDirectory: dataDirectory),
             trustedProxies: try Setting.trustedProxies.read(from: source),
             auditRetentionDays: try AuditRetention.setting.read(from: source),
-            metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source)
+            metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source),
+            database: database
         )
     }
 }

@@ -1,15 +1,12 @@
-import GRDB
-
-/// A WHERE clause built from parts, each with its bound arguments: values never enter the SQL text.
+/// A WHERE clause built from parts, each with its bound values: values never enter the SQL text. Clauses
+/// use `?` placeholders in order; the PostgreSQL store numbers them (`$1`, `$2`, …) when it runs a query.
 struct SQLConditions {
     private(set) var clauses: [String] = []
-    private(set) var values: [(any DatabaseValueConvertible)?] = []
+    private(set) var values: [SQLValue] = []
 
-    var arguments: StatementArguments { StatementArguments(values) }
-
-    mutating func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?] = []) {
+    mutating func add(_ clause: String, _ values: [(any SQLValueConvertible)?] = []) {
         clauses.append(clause)
-        self.values += values
+        self.values += values.map { $0?.sqlValue ?? .null }
     }
 
     mutating func add(_ other: SQLConditions) {

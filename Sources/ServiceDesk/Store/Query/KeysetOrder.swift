@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
 import Shared
 import ToolKit
 
 /// Keyset pagination: a list is ordered by keys that end in a unique one, and a cursor carries the last
 /// row's key values, so the next page starts right after it however rows were added meanwhile. The
-/// cursor is opaque to clients (`k1.` + base64url of a JSON array: list name, then the values) and only
-/// positions a query whose scope and filters are applied anyway, so an altered cursor can skip rows but
-/// never reach others.
+/// cursor is opaque to clients (`k1.` + base64url of a JSON array: list name, then the values, a date as
+/// `{"ms": milliseconds since 1970}`, the precision both engines store) and only positions a query whose
+/// scope and filters are applied anyway, so an altered cursor can skip rows but never reach others.
+/// Written once for both engines: the SQL is plain, with `?` placeholders (see `SQLConditions`).
 struct KeysetOrder: Sendable {
     struct Key: Sendable {
         /// An SQL expression over the query's columns.
@@ -15,19 +15,7 @@ struct KeysetOrder: Sendable {
         let ascending: Bool
     }
 
-    enum Value: Sendable, Equatable {
-        case int(Int64)
-        case text(String)
-
-        var databaseValue: DatabaseValue {
-            switch self {
-            case .int(let value): value.databaseValue
-            case .text(let value): value.databaseValue
-            }
-        }
-
-        static func date(_ date: Date) -> Value { .text(String.fromDatabaseValue(date.databaseValue)!) }
-    }
+    typealias Value = SQLValue
 
     /// Names the list, so a cursor of one list is refused by another.
     let list: String
@@ -53,9 +41,17 @@ struct KeysetOrder: Sendable {
             switch $0 {
             case .int(let value): .int(value)
             case .text(let value): .string(value)
+            case .date(let value): .object(["ms": .int(Int64((value.timeIntervalSince1970 * 1000).rounded()))])
+            case .bool, .null: preconditionFailure("keys are numbers, text or dates")
             }
         }
         return "k1." + Base64URL.encode(try! JSONEncoder().encode(json))
+    }
+
+    /// The runs to query for a page: the whole list for the first page, else those after the cursor.
+    func runs(for page: PageRequest) throws(ServiceDeskQueryError) -> [(conditions: SQLConditions, orderBy: String)] {
+        guard let cursor = page.cursor else { return [(SQLConditions(), orderBy)] }
+        return try runs(after: cursor)
     }
 
     /// The rows after the cursor as one run per key, in list order, each with its ORDER BY: those tied
@@ -64,13 +60,21 @@ struct KeysetOrder: Sendable {
     /// an index in the list's order seeks to directly, so a deep page costs what the first one does even
     /// where the first key has only a few values (a priority) and the keys run different ways.
     func runs(after cursor: String) throws(ServiceDeskQueryError) -> [(conditions: SQLConditions, orderBy: String)] {
-        let values = try decode(cursor).map(\.databaseValue)
+        let values = try decode(cursor)
         return keys.indices.reversed().map { level in
             var run = SQLConditions()
             for earlier in 0..<level { run.add("\(keys[earlier].expression) = ?", [values[earlier]]) }
             run.add("\(keys[level].expression) \(keys[level].ascending ? ">" : "<") ?", [values[level]])
             return (run, orderBy(from: level))
         }
+    }
+
+    /// A page from the rows the runs fetched (up to `limit + 1`): the first `limit`, and a cursor after
+    /// the last of them when more followed.
+    func page<Item>(_ fetched: [Item], limit: Int, key: (Item) -> [Value]) -> (items: [Item], nextCursor: String?) {
+        guard fetched.count > limit else { return (fetched, nil) }
+        let items = Array(fetched.prefix(limit))
+        return (items, cursor(after: key(items[items.count - 1])))
     }
 
     /// Adds "comes after the cursor's row" to the conditions as one condition, for a query that cannot
@@ -92,6 +96,9 @@ struct KeysetOrder: Sendable {
             switch item {
             case .int(let value): values.append(.int(value))
             case .string(let value): values.append(.text(value))
+            case .object(let members) where members.count == 1:
+                guard case .int(let milliseconds)? = members["ms"] else { throw .invalidCursor }
+                values.append(.date(Date(timeIntervalSince1970: Double(milliseconds) / 1000)))
             default: throw .invalidCursor
             }
         }

@@ -1,0 +1,87 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresServiceDeskStore {
+    /// By name in any case (ASCII letters folded, as SQLite's NOCASE folds them), then id.
+    static let customerOrder = KeysetOrder(list: "customers", [("lower(company.name)", ascending: true), ("company.id", ascending: true)])
+
+    public func customers(_ filter: CustomerFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Company> {
+        var conditions = SQLConditions()
+        conditions.scope(scope, table: "company", companyColumn: "id")
+        if let status = filter.status { conditions.add("company.status = ?", [status.rawValue]) }
+        if let name = filter.nameContains?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+            conditions.add("company.name ILIKE ? ESCAPE '\\'", [FullTextQuery.likePattern(name)])
+        }
+        let (items, next) = try await page(Company.self, from: "company", conditions, order: Self.customerOrder, page: request) {
+            [.text(Self.asciiLowercased($0.name)), .text($0.id)]
+        }
+        return Page(items: items, nextCursor: next, customerNames: Dictionary(items.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// What `lower()` makes of a name in the "C" collation: ASCII letters folded, nothing else.
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
+        try await customerDetail(id: id, asOf: now, scope: scope)
+    }
+
+    public func statusSnapshot(
+        customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
+    ) async throws -> CustomerSnapshot? {
+        guard let detail = try await customerDetail(id: customerID, asOf: now, scope: scope) else { return nil }
+        let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
+        let top = PageRequest(limit: 5)
+
+        var ticketConditions = SQLConditions()
+        ticketConditions.scope(customer, table: "ticket")
+        ticketConditions.any("ticket.status", in: Ticket.Status.openStatuses.map(\.rawValue))
+        let tickets = try await page(Ticket.self, from: "ticket", ticketConditions, order: .tickets, page: top, key: KeysetOrder.ticketKey)
+
+        var alertConditions = SQLConditions()
+        alertConditions.scope(customer, table: "alert")
+        alertConditions.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
+        let alerts = try await page(Alert.self, from: "alert", alertConditions, order: .alerts, page: top, key: KeysetOrder.alertKey)
+
+        var backups = SQLConditions()
+        backups.add(
+            "tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ?",
+            [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince])
+        var contracts = SQLConditions()
+        contracts.add("tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ?", [scope.tenantID, detail.company.id, now, contractsEndingBefore])
+        return CustomerSnapshot(
+            detail: detail, topOpenTickets: tickets.items, topOpenAlerts: alerts.items,
+            failingBackups: try await fetch(BackupJob.self, from: "backup_job", backups, "ORDER BY last_run_at DESC, id"),
+            expiringContracts: try await fetch(Contract.self, from: "contract", contracts, "ORDER BY ends_on, id"))
+    }
+
+    private func customerDetail(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
+        var conditions = SQLConditions()
+        conditions.scope(scope, table: "company", companyColumn: "id")
+        conditions.add("company.id = ?", [id])
+        guard let company = try await fetch(Company.self, from: "company", conditions).first else { return nil }
+        var ofCompany = SQLConditions()
+        ofCompany.add("tenant_id = ? AND company_id = ?", [company.tenantID, company.id])
+        let contacts = try await fetch(CompanyContact.self, from: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id")
+        let sites = try await fetch(CompanySite.self, from: "company_site", ofCompany, "ORDER BY name, id")
+
+        func countOf(_ table: String, _ column: String, in values: [String]) async throws -> Int {
+            var conditions = ofCompany
+            conditions.any(column, in: values)
+            return try await count(from: table, conditions)
+        }
+        var active = ofCompany
+        active.add("starts_on <= ? AND ends_on >= ?", [now, now])
+        let row = try await database.query(
+            PostgresQuery(sql: "SELECT count(*), coalesce(sum(value_cents), 0)::BIGINT, to_json(min(ends_on))::text FROM contract \(active.sql)", active.values)
+        ).collect()[0]
+        let (activeContracts, value, nextEnd) = try row.decode((Int, Int64, String?).self)
+        let rollup = CustomerRollup(
+            openTickets: try await countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),
+            openAlerts: try await countOf("alert", "status", in: Alert.Status.activeStatuses.map(\.rawValue)),
+            activeAssets: try await countOf("asset", "status", in: [Asset.Status.active.rawValue]),
+            activeContracts: activeContracts, activeContractValueCents: value, nextContractEnd: nextEnd.flatMap { PostgresRowJSON.date($0.trimmingCharacters(in: ["\""])) })
+        return CustomerDetail(company: company, contacts: contacts, sites: sites, rollup: rollup)
+    }
+}

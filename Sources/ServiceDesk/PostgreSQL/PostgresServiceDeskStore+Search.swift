@@ -1,0 +1,159 @@
+import Foundation
+import PostgresNIO
+
+/// Search runs in stages, best first, each only while the page is not full: whole words and their
+/// English stems (`plainto_tsquery`, which reads its text as plain words: no operator, quote or
+/// parenthesis means anything), ranked by `ts_rank`; then (a ticket's own fields only) any substring,
+/// every term by `ILIKE` on the trigram index, ranked by `similarity`. Within a stage a match in the
+/// ticket itself comes before one only in its thread. What was typed is bound, never spliced into SQL.
+extension PostgresServiceDeskStore {
+    static let similarity = "public.similarity"
+
+    public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        let conditions = ticketConditions(filter, scope: scope)
+        var hits: [TicketSearchHit] = []
+        var found = Set<String>()
+        func keep(_ rows: [(Ticket, String?)]) {
+            for (ticket, noteBody) in rows where hits.count < limit && found.insert(ticket.id).inserted {
+                hits.append(
+                    TicketSearchHit(
+                        ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
+                        excerpt: noteBody.map { SearchExcerpt.make($0, terms: query.excerptTerms) }
+                            ?? SearchExcerpt.make(ticket: ticket, terms: query.excerptTerms)))
+            }
+        }
+        keep(try await ticketsByWords(query, conditions, limit: limit))
+        if hits.count < limit { keep(try await ticketsByNotes(query, conditions, scope: scope, limit: (limit - hits.count) * 4)) }
+        if hits.count < limit { keep(try await ticketsBySubstrings(query, conditions, limit: limit)) }
+        return Page(items: hits, nextCursor: nil, customerNames: try await customerNames(ids: hits.map(\.ticket.companyID), scope: scope))
+    }
+
+    /// The words as a bound `plainto_tsquery`, and its text.
+    private func words(_ query: FullTextQuery) -> (sql: String, value: SQLValue) {
+        ("plainto_tsquery('english'::regconfig, ?)", .text(query.terms.joined(separator: " ")))
+    }
+
+    private func ticketsByWords(_ query: FullTextQuery, _ conditions: SQLConditions, limit: Int) async throws -> [(Ticket, String?)] {
+        let words = words(query)
+        return try await ticketRows(
+            """
+            SELECT to_json(ticket)::text, NULL::text FROM ticket, \(words.sql) AS q
+            WHERE ticket.search_words @@ q \(conditions.and) ORDER BY ts_rank(ticket.search_words, q) DESC, ticket.seq DESC LIMIT ?
+            """, [words.value] + conditions.values + [.int(Int64(limit))])
+    }
+
+    private func ticketsByNotes(_ query: FullTextQuery, _ conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) async throws -> [(Ticket, String?)] {
+        let words = words(query)
+        var notes = SQLConditions()
+        notes.add("n.tenant_id = ?", [scope.tenantID])
+        if !scope.seesInternalNotes { notes.add("n.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+        notes.add(conditions)
+        return try await ticketRows(
+            """
+            SELECT to_json(ticket)::text, n.body FROM ticket_note n JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id, \(words.sql) AS q
+            WHERE n.search_words @@ q \(notes.and) ORDER BY ts_rank(n.search_words, q) DESC, n.seq DESC LIMIT ?
+            """, [words.value] + notes.values + [.int(Int64(limit))])
+    }
+
+    private func ticketsBySubstrings(_ query: FullTextQuery, _ conditions: SQLConditions, limit: Int) async throws -> [(Ticket, String?)] {
+        var matching = conditions
+        query.addLike(to: &matching, columns: [Self.ticketText], operator: "ILIKE")
+        return try await ticketRows(
+            """
+            SELECT to_json(ticket)::text, NULL::text FROM ticket \(matching.sql)
+            ORDER BY \(Self.similarity)(\(Self.ticketText), ?) DESC, ticket.seq DESC LIMIT ?
+            """, matching.values + [.text(query.terms.joined(separator: " ")), .int(Int64(limit))])
+    }
+
+    private func ticketRows(_ sql: String, _ values: [SQLValue]) async throws -> [(Ticket, String?)] {
+        let decoder = PostgresRowJSON.decoder()
+        var rows: [(Ticket, String?)] = []
+        for try await (json, note) in try await database.query(PostgresQuery(sql: sql, values)).decode((String, String?).self) {
+            rows.append((try decoder.decode(Ticket.self, from: Data(json.utf8)), note))
+        }
+        return rows
+    }
+
+    public func searchEverything(
+        _ text: String, kinds: [GlobalSearchHit.Kind], limitPerKind: Int, scope: ServiceDeskScope
+    ) async throws -> Page<GlobalSearchHit> {
+        guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
+        var hits: [GlobalSearchHit] = []
+        for kind in kinds {
+            hits += try await search(kind, query, limit: limitPerKind, scope: scope)
+        }
+        return Page(items: hits, nextCursor: nil, customerNames: try await customerNames(ids: hits.map(\.companyID), scope: scope))
+    }
+
+    private func search(_ kind: GlobalSearchHit.Kind, _ query: FullTextQuery, limit: Int, scope: ServiceDeskScope) async throws -> [GlobalSearchHit] {
+        let everyTerm = SQLValue.text(query.terms.joined(separator: " "))
+        var conditions = SQLConditions()
+        switch kind {
+        case .customer:
+            conditions.scope(scope, table: "company", companyColumn: "id")
+            query.addLike(to: &conditions, columns: ["company.name", "company.domain"], operator: "ILIKE")
+            return try await simpleHits(
+                kind, "SELECT company.id, company.id, company.name FROM company \(conditions.sql) ORDER BY company.name, company.id LIMIT ?",
+                conditions.values + [.int(Int64(limit))])
+        case .device:
+            conditions.scope(scope, table: "asset")
+            query.addLike(to: &conditions, columns: [Self.assetText], operator: "ILIKE")
+            return try await simpleHits(
+                kind,
+                """
+                SELECT asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' FROM asset \(conditions.sql)
+                ORDER BY \(Self.similarity)(\(Self.assetText), ?) DESC, asset.id LIMIT ?
+                """, conditions.values + [everyTerm, .int(Int64(limit))])
+        case .alert:
+            conditions.scope(scope, table: "alert")
+            query.addLike(to: &conditions, columns: [Self.alertText], operator: "ILIKE")
+            return try await simpleHits(
+                kind,
+                """
+                SELECT alert.id, alert.company_id, alert.title FROM alert \(conditions.sql)
+                ORDER BY \(Self.similarity)(\(Self.alertText), ?) DESC, alert.created_at DESC, alert.id LIMIT ?
+                """, conditions.values + [everyTerm, .int(Int64(limit))])
+        case .ticket:
+            conditions.scope(scope, table: "ticket")
+            var tickets: [Ticket] = []
+            for (ticket, _) in try await ticketsByWords(query, conditions, limit: limit) + ticketsBySubstrings(query, conditions, limit: limit)
+            where tickets.count < limit && !tickets.contains(where: { $0.id == ticket.id }) {
+                tickets.append(ticket)
+            }
+            return tickets.map {
+                GlobalSearchHit(
+                    kind: .ticket, id: $0.id, companyID: $0.companyID, title: "\($0.number) \($0.subject)", ticketID: nil,
+                    excerpt: SearchExcerpt.make(ticket: $0, terms: query.excerptTerms))
+            }
+        case .note:
+            let words = words(query)
+            conditions.add("n.tenant_id = ?", [scope.tenantID])
+            conditions.scope(scope, table: "ticket")
+            if !scope.seesInternalNotes { conditions.add("n.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+            let notes = PostgresQuery(
+                sql: """
+                    SELECT n.id, ticket.company_id, ticket.number || ' ' || ticket.subject, ticket.id, n.body
+                    FROM ticket_note n JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id, \(words.sql) AS q
+                    WHERE n.search_words @@ q \(conditions.and) ORDER BY ts_rank(n.search_words, q) DESC, n.seq DESC LIMIT ?
+                    """, [words.value] + conditions.values + [.int(Int64(limit))])
+            var hits: [GlobalSearchHit] = []
+            for try await (id, companyID, title, ticketID, body) in try await database.query(notes).decode((String, String, String, String, String).self) {
+                hits.append(
+                    GlobalSearchHit(
+                        kind: .note, id: id, companyID: companyID, title: title, ticketID: ticketID,
+                        excerpt: SearchExcerpt.make(body, terms: query.excerptTerms)))
+            }
+            return hits
+        }
+    }
+
+    /// Hits that are an id, a customer and a title.
+    private func simpleHits(_ kind: GlobalSearchHit.Kind, _ sql: String, _ values: [SQLValue]) async throws -> [GlobalSearchHit] {
+        var hits: [GlobalSearchHit] = []
+        for try await (id, companyID, title) in try await database.query(PostgresQuery(sql: sql, values)).decode((String, String, String).self) {
+            hits.append(GlobalSearchHit(kind: kind, id: id, companyID: companyID, title: title, ticketID: nil, excerpt: nil))
+        }
+        return hits
+    }
+}
