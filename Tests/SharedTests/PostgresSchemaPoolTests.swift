@@ -74,6 +74,22 @@ struct PostgresSchemaPoolTests {
         }
     }
 
+    @Test("/metrics shows the pool: its size, the operations under way (none once they are over), how long they took")
+    func poolMetrics() async throws {
+        try await TestPostgres.withDatabase("metrics", migrations: Self.migrations) { database in
+            try await database.transaction { connection in
+                try await connection.query("INSERT INTO note (body) VALUES ('counted')", logger: database.logger)
+            }
+            _ = try await database.query("SELECT count(*) FROM note").collect()
+            let text = String(decoding: ProcessMetrics.registry.emitToBuffer(), as: UTF8.self)
+            let schema = database.schema
+            #expect(text.contains(#"gatehouse_database_pool_connections{schema="\#(schema)"} 8"#), "\(text)")
+            #expect(text.contains(#"gatehouse_database_operations_in_flight{schema="\#(schema)"} 0"#))
+            let count = text.split(separator: "\n").first { $0.hasPrefix(#"gatehouse_database_operation_duration_seconds_count{schema="\#(schema)"}"#) }
+            #expect(count.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } == 2, "one transaction and one query")
+        }
+    }
+
     @Test("a wrong password is refused by the server, and the error does not carry it")
     func wrongPassword() async throws {
         var location = try TestPostgres.location()

@@ -68,8 +68,32 @@ public enum ProcessMetrics {
         Gauge(label: "gatehouse_database_writes_waiting").record(count)
     }
 
+    /// A PostgreSQL pool's series, made once per pool (so a query costs no registry lookup), after the registry
+    /// exists (a pool is opened before the application that would otherwise make it first).
+    public static func databasePool(schema: String, connections: Int) -> DatabasePoolMetrics {
+        _ = registry
+        Gauge(label: "gatehouse_database_pool_connections", dimensions: [("schema", schema)]).record(connections)
+        return DatabasePoolMetrics(
+            inFlight: Gauge(label: "gatehouse_database_operations_in_flight", dimensions: [("schema", schema)]),
+            duration: Metrics.Timer(label: "gatehouse_database_operation_duration_seconds", dimensions: [("schema", schema)]))
+    }
+
     /// `GATEHOUSE_METRICS_LISTEN`: serve `/metrics` on this address alone (for a scraper on another machine, with
     /// the firewall deciding who reaches it); unset, the main port serves it to loopback callers only.
     public static let listenSetting = Setting<ListenAddress>("METRICS_LISTEN", default: nil) { raw in ListenAddress.parse(raw) }
     public static let settingKeys: Set<String> = ["METRICS_LISTEN"]
+}
+
+/// One PostgreSQL pool's use: queries and transactions under way (waiting for a connection or running) against
+/// `gatehouse_database_pool_connections`, and how long each took from asking for a connection to its answer. An
+/// in-flight count that sits at the pool's size means callers queue for connections.
+public struct DatabasePoolMetrics: Sendable {
+    let inFlight: Metrics.Gauge
+    let duration: Metrics.Timer
+
+    public func operations(inFlight count: Int) { inFlight.record(count) }
+
+    public func operation(took elapsed: Duration) {
+        duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
 }

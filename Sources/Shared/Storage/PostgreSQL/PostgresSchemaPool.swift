@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// One server's tables on a PostgreSQL server: a pool of connections whose `search_path` is the server's own
 /// schema, so two servers given the same `GATEHOUSE_DATABASE_URL` share a database and never a table.
@@ -13,6 +14,9 @@ public final class PostgresSchemaPool: Sendable {
     public let schema: String
     public let logger: Logger
     private let running: Task<Void, Never>
+    /// Queries and transactions under way, for `/metrics`.
+    private let inFlight = Atomic<Int>(0)
+    private let metrics: DatabasePoolMetrics
 
     private init(location: PostgresLocation, schema: String, maximumConnections: Int, logger: Logger) {
         var configuration = location.clientConfiguration(searchPath: Self.quoted(schema))
@@ -21,6 +25,7 @@ public final class PostgresSchemaPool: Sendable {
         self.client = client
         self.schema = schema
         self.logger = logger
+        metrics = ProcessMetrics.databasePool(schema: schema, connections: maximumConnections)
         running = Task { await client.run() }
     }
 
@@ -39,9 +44,10 @@ public final class PostgresSchemaPool: Sendable {
         running.cancel()
     }
 
+    /// The rows come as the caller reads them; the operation is counted until the first of them is there.
     @discardableResult
     public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
-        try await client.query(query, logger: logger, file: file, line: line)
+        try await measured { try await client.query(query, logger: logger, file: file, line: line) }
     }
 
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws,
@@ -50,11 +56,23 @@ public final class PostgresSchemaPool: Sendable {
     public func transaction<T: Sendable>(
         file: String = #file, line: Int = #line, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger, file: file, line: line) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        try await measured {
+            do {
+                return try await client.withTransaction(logger: logger, file: file, line: line) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            }
         }
+    }
+
+    private func measured<T>(_ operation: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        metrics.operations(inFlight: inFlight.add(1, ordering: .relaxed).newValue)
+        defer {
+            metrics.operations(inFlight: inFlight.subtract(1, ordering: .relaxed).newValue)
+            metrics.operation(took: ContinuousClock.now - started)
+        }
+        return try await operation()
     }
 
     /// A schema name as an SQL identifier: only the names this code chooses, checked rather than escaped.
