@@ -3,12 +3,7 @@ import PostgresNIO
 
 extension PostgresServiceDeskStore {
     public func alerts(_ filter: AlertFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Alert> {
-        var conditions = SQLConditions()
-        conditions.scope(scope, table: "alert")
-        if let customer = filter.customerID { conditions.add("alert.company_id = ?", [customer]) }
-        if let asset = filter.assetID { conditions.add("alert.asset_id = ?", [asset]) }
-        if let severity = filter.severity { conditions.add("alert.severity = ?", [severity.rawValue]) }
-        if Set(filter.statuses) != Set(Alert.Status.allCases) { conditions.any("alert.status", in: filter.statuses.map(\.rawValue)) }
+        let conditions = SQLConditions.alerts(filter, scope: scope)
         let (items, next) = try await page(Alert.self, from: "alert", conditions, order: .alerts, page: request, key: KeysetOrder.alertKey)
         return Page(items: items, nextCursor: next, customerNames: try await customerNames(ids: items.map(\.companyID), scope: scope))
     }
@@ -32,15 +27,7 @@ extension PostgresServiceDeskStore {
     }
 
     public func assets(_ filter: AssetFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Asset> {
-        var conditions = SQLConditions()
-        conditions.scope(scope, table: "asset")
-        if let customer = filter.customerID { conditions.add("asset.company_id = ?", [customer]) }
-        if let kind = filter.kind { conditions.add("asset.kind = ?", [kind.rawValue]) }
-        if let status = filter.status { conditions.add("asset.status = ?", [status.rawValue]) }
-        if let window = filter.warrantyEndsBetween {
-            conditions.add("asset.warranty_ends_at >= ? AND asset.warranty_ends_at <= ?", [window.lowerBound, window.upperBound])
-        }
-        if let seen = filter.lastSeenBefore { conditions.add("(asset.last_seen_at IS NULL OR asset.last_seen_at < ?)", [seen]) }
+        let conditions = SQLConditions.assets(filter, scope: scope)
         let (items, next) = try await page(Asset.self, from: "asset", conditions, order: .assets, page: request) { [.text($0.name), .text($0.id)] }
         return Page(items: items, nextCursor: next, customerNames: try await customerNames(ids: items.map(\.companyID), scope: scope))
     }

@@ -11,7 +11,7 @@ extension PostgresServiceDeskStore {
 
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
-        let conditions = ticketConditions(filter, scope: scope)
+        let conditions = SQLConditions.tickets(filter, scope: scope, dialect: .postgres)
         var hits: [TicketSearchHit] = []
         var found = Set<String>()
         func keep(_ rows: [(Ticket, String?)]) {

@@ -3,22 +3,9 @@ import PostgresNIO
 import ToolKit
 
 extension PostgresServiceDeskStore {
-    func ticketConditions(_ filter: TicketFilter, scope: ServiceDeskScope) -> SQLConditions {
-        var conditions = SQLConditions()
-        conditions.scope(scope, table: "ticket")
-        if let customer = filter.customerID { conditions.add("ticket.company_id = ?", [customer]) }
-        if let priority = filter.priority { conditions.add("ticket.priority = ?", [priority.rawValue]) }
-        if let assignees = filter.assignees {
-            // An empty list matches nobody, never everybody.
-            if assignees.isEmpty { conditions.add("FALSE") } else { conditions.any("lower(ticket.assignee)", in: assignees) }
-        }
-        if Set(filter.statuses) != Set(Ticket.Status.allCases) { conditions.any("ticket.status", in: filter.statuses.map(\.rawValue)) }
-        return conditions
-    }
-
     public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
         let (items, next) = try await page(
-            Ticket.self, from: "ticket", ticketConditions(filter, scope: scope), order: .tickets, page: request, key: KeysetOrder.ticketKey)
+            Ticket.self, from: "ticket", SQLConditions.tickets(filter, scope: scope, dialect: .postgres), order: .tickets, page: request, key: KeysetOrder.ticketKey)
         return Page(items: items, nextCursor: next, customerNames: try await customerNames(ids: items.map(\.companyID), scope: scope))
     }
 

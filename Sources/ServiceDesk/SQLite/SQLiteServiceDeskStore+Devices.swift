@@ -5,12 +5,7 @@ extension SQLiteServiceDeskStore {
 
     public func alerts(_ filter: AlertFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Alert> {
         try await database.read { db in
-            var conditions = SQLConditions()
-            conditions.scope(scope, table: "alert")
-            if let customer = filter.customerID { conditions.add("alert.company_id = ?", [customer]) }
-            if let asset = filter.assetID { conditions.add("alert.asset_id = ?", [asset]) }
-            if let severity = filter.severity { conditions.add("alert.severity = ?", [severity.rawValue]) }
-            if Set(filter.statuses) != Set(Alert.Status.allCases) { conditions.any("alert.status", in: filter.statuses.map(\.rawValue)) }
+            let conditions = SQLConditions.alerts(filter, scope: scope)
             let (items, next): ([Alert], String?) = try page(
                 db, select: "SELECT alert.* FROM alert", conditions: conditions, order: KeysetOrder.alerts, page: request, keyValues: KeysetOrder.alertKey
             )
@@ -37,15 +32,7 @@ extension SQLiteServiceDeskStore {
 
     public func assets(_ filter: AssetFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Asset> {
         try await database.read { db in
-            var conditions = SQLConditions()
-            conditions.scope(scope, table: "asset")
-            if let customer = filter.customerID { conditions.add("asset.company_id = ?", [customer]) }
-            if let kind = filter.kind { conditions.add("asset.kind = ?", [kind.rawValue]) }
-            if let status = filter.status { conditions.add("asset.status = ?", [status.rawValue]) }
-            if let window = filter.warrantyEndsBetween {
-                conditions.add("asset.warranty_ends_at >= ? AND asset.warranty_ends_at <= ?", [window.lowerBound, window.upperBound])
-            }
-            if let seen = filter.lastSeenBefore { conditions.add("(asset.last_seen_at IS NULL OR asset.last_seen_at < ?)", [seen]) }
+            let conditions = SQLConditions.assets(filter, scope: scope)
             let (items, next): ([Asset], String?) = try page(
                 db, select: "SELECT asset.* FROM asset", conditions: conditions, order: KeysetOrder.assets, page: request
             ) { [.text($0.name), .text($0.id)] }

@@ -33,7 +33,7 @@ extension SQLiteServiceDeskStore {
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
         return try await database.read { db in
-            let conditions = ticketConditions(filter, scope: scope)
+            let conditions = SQLConditions.tickets(filter, scope: scope, dialect: .sqlite)
             var hits: [TicketSearchHit] = []
             var found = Set<String>()
             for stage in SearchStage.stages(query) where hits.count < limit {

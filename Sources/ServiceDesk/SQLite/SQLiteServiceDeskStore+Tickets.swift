@@ -3,23 +3,10 @@ import GRDB
 import ToolKit
 
 extension SQLiteServiceDeskStore {
-    func ticketConditions(_ filter: TicketFilter, scope: ServiceDeskScope) -> SQLConditions {
-        var conditions = SQLConditions()
-        conditions.scope(scope, table: "ticket")
-        if let customer = filter.customerID { conditions.add("ticket.company_id = ?", [customer]) }
-        if let priority = filter.priority { conditions.add("ticket.priority = ?", [priority.rawValue]) }
-        if let assignees = filter.assignees {
-            // An empty list matches nobody, never everybody.
-            if assignees.isEmpty { conditions.add("0") } else { conditions.any("ticket.assignee COLLATE NOCASE", in: assignees) }
-        }
-        if Set(filter.statuses) != Set(Ticket.Status.allCases) { conditions.any("ticket.status", in: filter.statuses.map(\.rawValue)) }
-        return conditions
-    }
-
     public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
         try await database.read { db in
             let (items, next): ([Ticket], String?) = try page(
-                db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions(filter, scope: scope), order: KeysetOrder.tickets,
+                db, select: "SELECT ticket.* FROM ticket", conditions: SQLConditions.tickets(filter, scope: scope, dialect: .sqlite), order: KeysetOrder.tickets,
                 page: request, keyValues: KeysetOrder.ticketKey
             )
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
