@@ -61,7 +61,7 @@ final class PostgresSignInRecords: SignInThrottleRecords {
     ]
 
     let pool: PostgresSchemaPool
-    private let sweptAt = Mutex<Date>(.distantPast)
+    private let sweeping = OncePerWindow()
 
     init(pool: PostgresSchemaPool) { self.pool = pool }
 
@@ -110,12 +110,7 @@ final class PostgresSignInRecords: SignInThrottleRecords {
     /// Rows nobody touched for a window hold no failure inside it; swept once a window per process.
     private func sweepIfDue(_ now: Date) async throws {
         let window = AuthPolicy.SignInThrottle.window
-        let due = sweptAt.withLock { swept in
-            guard now.timeIntervalSince(swept) >= window else { return false }
-            swept = now
-            return true
-        }
-        guard due else { return }
+        guard sweeping.isDue(windowStart: Int64((now.timeIntervalSince1970 / window).rounded(.down))) else { return }
         try await pool.query(
             "DELETE FROM sign_in_throttle WHERE updated_at < \(now.timeIntervalSince1970 - window) AND coalesce(next_turn, 0) < \(now.timeIntervalSince1970)")
     }

@@ -73,4 +73,14 @@ public struct DeviceAuthorization: Sendable, Equatable {
             self.authentication = authentication
         }
     }
+
+    /// Records a poll at `at`: one sooner than the interval after the last (less `AuthPolicy.DeviceFlow.pollingTolerance`)
+    /// adds `slowDownIncrement` seconds to the interval (RFC 8628 §3.5). Returns whether it came too soon. Both stores
+    /// apply it inside the transaction that reads and writes the request.
+    mutating func recordPoll(at: Date, slowDownIncrement: Int) -> Bool {
+        let tooSoon = lastPolledAt.map { at.timeIntervalSince($0) < TimeInterval(interval) - AuthPolicy.DeviceFlow.pollingTolerance } ?? false
+        if tooSoon { interval += slowDownIncrement }
+        lastPolledAt = at
+        return tooSoon
+    }
 }

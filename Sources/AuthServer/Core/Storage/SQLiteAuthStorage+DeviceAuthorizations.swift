@@ -54,12 +54,7 @@ extension SQLiteAuthStorage {
             guard var authorization = try Self.deviceAuthorization(db, tenantID: tenantID, deviceCodeHash: deviceCodeHash),
                 authorization.clientID == clientID
             else { return nil }
-            let tooSoon =
-                authorization.lastPolledAt.map {
-                    at.timeIntervalSince($0) < TimeInterval(authorization.interval) - AuthPolicy.DeviceFlow.pollingTolerance
-                } ?? false
-            if tooSoon { authorization.interval += slowDownIncrement }
-            authorization.lastPolledAt = at
+            let tooSoon = authorization.recordPoll(at: at, slowDownIncrement: slowDownIncrement)
             try db.execute(
                 cached: "UPDATE device_authorization SET poll_interval = ?, last_polled_at = ? WHERE tenant_id = ? AND device_code_hash = ?",
                 arguments: [authorization.interval, at, tenantID, deviceCodeHash])

@@ -1,7 +1,6 @@
 import Foundation
 import PostgresNIO
 import Shared
-import Synchronization
 import ToolKit
 
 /// The tool-call limits every resource-server on one PostgreSQL database shares: a counter row per grant
@@ -14,8 +13,8 @@ public final class PostgresToolRateLimits: ToolCallLimiter {
     public let limits: ToolRateLimits.Limits
     private let database: PostgresSchemaPool
     static let window: Int64 = 60
-    /// The window this process last cleared ended windows for: each process clears once a window.
-    private let clearedAt = Mutex<Int64>(0)
+    /// Each process clears ended windows once a window.
+    private let clearing = OncePerWindow()
 
     public init(limits: ToolRateLimits.Limits, database: PostgresSchemaPool) {
         self.limits = limits
@@ -54,12 +53,7 @@ public final class PostgresToolRateLimits: ToolCallLimiter {
     /// Drops the windows before the previous one, once per window and process: the previous window stays
     /// for an instance whose clock runs a little behind.
     private func clearEndedWindows(current start: Int64) async throws {
-        let due = clearedAt.withLock { cleared in
-            guard cleared < start else { return false }
-            cleared = start
-            return true
-        }
-        guard due else { return }
+        guard clearing.isDue(windowStart: start) else { return }
         try await database.query("DELETE FROM tool_call_window WHERE window_start < \(start - Self.window)")
     }
 }

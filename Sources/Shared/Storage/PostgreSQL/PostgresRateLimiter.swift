@@ -1,6 +1,5 @@
 import Foundation
 import PostgresNIO
-import Synchronization
 
 /// A `RequestLimiter` every instance on one PostgreSQL database shares: one counter row per limiter, key and
 /// fixed window (aligned to the epoch, so every instance agrees where windows start), counted with one upsert.
@@ -24,8 +23,8 @@ public final class PostgresRateLimiter: RequestLimiter {
     let limit: Int
     let window: Int64
     let pool: PostgresSchemaPool
-    /// The window this process last cleared ended windows for: each process clears once a window.
-    private let clearedAt = Mutex<Int64>(0)
+    /// Each process clears ended windows once a window.
+    private let clearing = OncePerWindow()
 
     public init(name: String, limit: Int, per window: TimeInterval, pool: PostgresSchemaPool) {
         self.name = name
@@ -52,12 +51,7 @@ public final class PostgresRateLimiter: RequestLimiter {
     /// Drops this limiter's windows before the previous one, once per window and process: the previous window
     /// stays for an instance whose clock runs a little behind.
     private func clearEndedWindows(current start: Int64) async throws {
-        let due = clearedAt.withLock { cleared in
-            guard cleared < start else { return false }
-            cleared = start
-            return true
-        }
-        guard due else { return }
+        guard clearing.isDue(windowStart: start) else { return }
         try await pool.query("DELETE FROM request_window WHERE limiter = \(name) AND window_start < \(start - window)")
     }
 }

@@ -52,12 +52,7 @@ extension PostgresAuthStorage {
                 ).first.map(Self.deviceAuthorization),
                 authorization.clientID == clientID
             else { return nil }
-            let tooSoon =
-                authorization.lastPolledAt.map {
-                    at.timeIntervalSince($0) < TimeInterval(authorization.interval) - AuthPolicy.DeviceFlow.pollingTolerance
-                } ?? false
-            if tooSoon { authorization.interval += slowDownIncrement }
-            authorization.lastPolledAt = at
+            let tooSoon = authorization.recordPoll(at: at, slowDownIncrement: slowDownIncrement)
             try await write.rows(
                 """
                 UPDATE device_authorization SET poll_interval = \(authorization.interval), last_polled_at = \(at)
