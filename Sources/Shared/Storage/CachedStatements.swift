@@ -29,3 +29,13 @@ extension DatabaseValueConvertible {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 }
+
+extension FetchableRecord {
+    public static func fetchOne(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    public static func fetchAll(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

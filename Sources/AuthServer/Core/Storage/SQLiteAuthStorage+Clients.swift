@@ -9,8 +9,8 @@ extension SQLiteAuthStorage {
     }
 
     static func saveClient(_ db: Database, _ client: Client) throws {
-        let redirectURIs = try jsonText(client.redirectURIs)
-        let grantTypes = try jsonText(client.grantTypes)
+        let redirectURIs = try RowLists.jsonText(client.redirectURIs)
+        let grantTypes = try RowLists.jsonText(client.grantTypes)
         try db.execute(
             cached: """
                 INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
@@ -85,7 +85,7 @@ extension SQLiteAuthStorage {
         return Client(
             tenantID: row["tenant_id"], id: row["id"], kind: kind, name: row["name"],
             redirectURIs: try JSONDecoder().decode([String].self, from: Data((row["redirect_uris"] as String).utf8)), authMethod: method,
-            secretHashes: Self.words(row["secret_hashes"]), registrationTokenHash: row["registration_token_hash"],
+            secretHashes: RowLists.words(row["secret_hashes"]), registrationTokenHash: row["registration_token_hash"],
             grantTypes: try JSONDecoder().decode([String].self, from: Data((row["grant_types"] as String).utf8)), scope: row["scope"],
             jwksURI: row["jwks_uri"], jwks: row["jwks"], registrationFingerprint: row["registration_fingerprint"],
             metadataJSON: row["metadata_json"], isPinned: row["pinned"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"],

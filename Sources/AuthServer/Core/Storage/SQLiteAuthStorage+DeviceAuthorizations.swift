@@ -107,9 +107,9 @@ extension SQLiteAuthStorage {
         }
         return DeviceAuthorization(
             tenantID: row["tenant_id"], deviceCodeHash: row["device_code_hash"], userCodeHash: row["user_code_hash"], clientID: row["client_id"],
-            resource: row["resource"], requestedScopes: (row["requested_scopes"] as String?).map(scopes), createdAt: row["created_at"],
+            resource: row["resource"], requestedScopes: (row["requested_scopes"] as String?).map(RowLists.words), createdAt: row["created_at"],
             expiresAt: row["expires_at"], interval: row["poll_interval"], lastPolledAt: row["last_polled_at"], status: status,
-            userID: row["user_id"], grantID: row["grant_id"], scopes: scopes(row["scopes"]),
+            userID: row["user_id"], grantID: row["grant_id"], scopes: RowLists.words(row["scopes"]),
             authentication: (row["auth_time"] as Date?) == nil ? nil : authentication(row), tokensIssuedAt: row["tokens_issued_at"]
         )
     }

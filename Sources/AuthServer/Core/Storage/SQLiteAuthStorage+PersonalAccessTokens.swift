@@ -116,7 +116,7 @@ extension SQLiteAuthStorage {
     private static func token(_ row: Row) -> PersonalAccessTokenRecord {
         PersonalAccessTokenRecord(
             tenantID: row["tenant_id"], id: row["id"], grantID: row["grant_id"], userID: row["user_id"], tokenHash: row["token_hash"],
-            label: row["label"], scopes: scopes(row["scopes"]), companyID: row["company_id"], createdAt: row["created_at"],
+            label: row["label"], scopes: RowLists.words(row["scopes"]), companyID: row["company_id"], createdAt: row["created_at"],
             expiresAt: row["expires_at"], lastUsedAt: row["last_used_at"], lastUsedAddress: row["last_used_address"],
             elevatedAt: row["elevated_at"], elevatedUntil: row["elevated_until"])
     }

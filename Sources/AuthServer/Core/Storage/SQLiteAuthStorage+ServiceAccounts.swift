@@ -62,7 +62,7 @@ extension SQLiteAuthStorage {
 
     private static func account(_ row: Row) -> ServiceAccount {
         ServiceAccount(
-            tenantID: row["tenant_id"], id: row["id"], grantID: row["grant_id"], name: row["name"], scopes: scopes(row["scopes"]),
+            tenantID: row["tenant_id"], id: row["id"], grantID: row["grant_id"], name: row["name"], scopes: RowLists.words(row["scopes"]),
             companyID: row["company_id"], createdBy: row["created_by"], createdAt: row["created_at"], secretRotatedAt: row["secret_rotated_at"],
             revokedAt: row["revoked_at"])
     }

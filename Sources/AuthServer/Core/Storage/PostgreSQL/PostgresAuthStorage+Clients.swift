@@ -14,9 +14,9 @@ extension PostgresAuthStorage {
             """
             INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes, registration_token_hash, grant_types,
                 scope, jwks_uri, jwks, registration_fingerprint, metadata_json, pinned, created_at, last_used_at, approval)
-            VALUES (\(client.tenantID), \(client.id), \(client.kind.rawValue), \(client.name), \(try jsonText(client.redirectURIs)),
+            VALUES (\(client.tenantID), \(client.id), \(client.kind.rawValue), \(client.name), \(try RowLists.jsonText(client.redirectURIs)),
                 \(client.authMethod.rawValue), \(client.secretHashes.joined(separator: " ")), \(client.registrationTokenHash),
-                \(try jsonText(client.grantTypes)), \(client.scope), \(client.jwksURI), \(client.jwks), \(client.registrationFingerprint),
+                \(try RowLists.jsonText(client.grantTypes)), \(client.scope), \(client.jwksURI), \(client.jwks), \(client.registrationFingerprint),
                 \(client.metadataJSON), \(client.isPinned), \(client.createdAt), \(client.lastUsedAt), \(client.approval.state.rawValue))
             ON CONFLICT (tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name, redirect_uris = excluded.redirect_uris,
                 auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
@@ -84,18 +84,11 @@ extension PostgresAuthStorage {
         return try Client(
             tenantID: row.value("tenant_id"), id: row.value("id"), kind: kind, name: row.value("name"),
             redirectURIs: JSONDecoder().decode([String].self, from: Data((row.value("redirect_uris") as String).utf8)), authMethod: method,
-            secretHashes: words(row.value("secret_hashes")), registrationTokenHash: row.value("registration_token_hash"),
+            secretHashes: RowLists.words(row.value("secret_hashes")), registrationTokenHash: row.value("registration_token_hash"),
             grantTypes: JSONDecoder().decode([String].self, from: Data((row.value("grant_types") as String).utf8)), scope: row.value("scope"),
             jwksURI: row.value("jwks_uri"), jwks: row.value("jwks"), registrationFingerprint: row.value("registration_fingerprint"),
             metadataJSON: row.value("metadata_json"), isPinned: row.value("pinned"), createdAt: row.value("created_at"),
             lastUsedAt: row.value("last_used_at"),
             approval: ClientApproval(state: approval, requestedAt: row.value("approval_requested_at"), requestedBy: row.value("approval_requested_by")))
-    }
-
-    /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
-    static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
-
-    static func jsonText(_ strings: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 }

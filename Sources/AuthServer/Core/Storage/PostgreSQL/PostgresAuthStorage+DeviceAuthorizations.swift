@@ -99,9 +99,9 @@ extension PostgresAuthStorage {
         return try DeviceAuthorization(
             tenantID: row.value("tenant_id"), deviceCodeHash: row.value("device_code_hash"), userCodeHash: row.value("user_code_hash"),
             clientID: row.value("client_id"), resource: row.value("resource"),
-            requestedScopes: (row.value("requested_scopes") as String?).map(words), createdAt: row.value("created_at"),
+            requestedScopes: (row.value("requested_scopes") as String?).map(RowLists.words), createdAt: row.value("created_at"),
             expiresAt: row.value("expires_at"), interval: row.value("poll_interval"), lastPolledAt: row.value("last_polled_at"), status: status,
-            userID: row.value("user_id"), grantID: row.value("grant_id"), scopes: words(row.value("scopes")),
+            userID: row.value("user_id"), grantID: row.value("grant_id"), scopes: RowLists.words(row.value("scopes")),
             authentication: authTime == nil ? nil : authentication(row), tokensIssuedAt: row.value("tokens_issued_at"))
     }
 }

@@ -85,7 +85,7 @@ extension PostgresAuthStorage {
     private static func token(_ row: PostgresRandomAccessRow) throws -> PersonalAccessTokenRecord {
         try PersonalAccessTokenRecord(
             tenantID: row.value("tenant_id"), id: row.value("id"), grantID: row.value("grant_id"), userID: row.value("user_id"),
-            tokenHash: row.value("token_hash"), label: row.value("label"), scopes: words(row.value("scopes")), companyID: row.value("company_id"),
+            tokenHash: row.value("token_hash"), label: row.value("label"), scopes: RowLists.words(row.value("scopes")), companyID: row.value("company_id"),
             createdAt: row.value("created_at"), expiresAt: row.value("expires_at"), lastUsedAt: row.value("last_used_at"),
             lastUsedAddress: row.value("last_used_address"), elevatedAt: row.value("elevated_at"), elevatedUntil: row.value("elevated_until"))
     }

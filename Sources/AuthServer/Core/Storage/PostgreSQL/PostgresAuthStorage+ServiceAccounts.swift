@@ -62,7 +62,7 @@ extension PostgresAuthStorage {
     private static func account(_ row: PostgresRandomAccessRow) throws -> ServiceAccount {
         try ServiceAccount(
             tenantID: row.value("tenant_id"), id: row.value("id"), grantID: row.value("grant_id"), name: row.value("name"),
-            scopes: words(row.value("scopes")), companyID: row.value("company_id"), createdBy: row.value("created_by"),
+            scopes: RowLists.words(row.value("scopes")), companyID: row.value("company_id"), createdBy: row.value("created_by"),
             createdAt: row.value("created_at"), secretRotatedAt: row.value("secret_rotated_at"), revokedAt: row.value("revoked_at"))
     }
 }

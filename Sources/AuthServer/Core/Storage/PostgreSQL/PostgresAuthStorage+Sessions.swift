@@ -16,7 +16,7 @@ extension PostgresAuthStorage {
         try await database.rows("SELECT * FROM browser_session WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)").first.map { row in
             try BrowserSession(
                 tenantID: row.value("tenant_id"), idHash: row.value("id_hash"), userID: row.value("user_id"), createdAt: row.value("created_at"),
-                lastSeenAt: row.value("last_seen_at"), authTime: row.value("auth_time"), authenticationMethods: Self.words(row.value("amr")))
+                lastSeenAt: row.value("last_seen_at"), authTime: row.value("auth_time"), authenticationMethods: RowLists.words(row.value("amr")))
         }
     }
 

@@ -113,4 +113,9 @@ extension PostgresRandomAccessRow {
     func value<Value: PostgresDecodable>(_ column: String) throws -> Value {
         try self[column].decode(Value.self)
     }
+
+    /// The row as its row record (`PostgresRowDecoder`).
+    func record<Record: Decodable>(_ type: Record.Type) throws -> Record {
+        try PostgresRowDecoder.decode(type, from: self)
+    }
 }
