@@ -41,10 +41,10 @@ extension SQLiteAuthStorage {
 
     public func clients(tenantID: String) async throws -> [Client] {
         try await database.read { db in
-            try Row.fetchAll(
+            try ClientRow.fetchAll(
                 db, cached: "SELECT * FROM client WHERE tenant_id = ? AND kind != ? ORDER BY created_at DESC, id",
                 arguments: [tenantID, Client.Kind.resourceServer.rawValue]
-            ).map(Self.client)
+            ).map { try $0.model() }
         }
     }
 

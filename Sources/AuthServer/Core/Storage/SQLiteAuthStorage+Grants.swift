@@ -182,23 +182,7 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
             try db.execute(cached: "DELETE FROM pending_authorization WHERE expires_at <= ?", arguments: [Date()])
-            var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
-            var deviceCodeHash: String?
-            switch pending.destination {
-            case .redirect(let uri, let state, let codeChallenge): redirect = (uri, state, codeChallenge)
-            case .device(let codeHash): deviceCodeHash = codeHash
-            }
-            try db.execute(
-                cached: """
-                    INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
-                        device_code_hash, resource, scopes, step_up, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    pending.tenantID, pending.idHash, pending.userID, pending.clientID, redirect.uri, redirect.state, redirect.codeChallenge,
-                    deviceCodeHash, pending.resource, pending.scopes.joined(separator: " "), pending.stepUp, pending.expiresAt,
-                ]
-            )
+            try PendingAuthorizationRow(pending).insert(db)
         }
     }
 
@@ -217,24 +201,10 @@ extension SQLiteAuthStorage {
     }
 
     private static func pending(_ db: Database, tenantID: String, idHash: String, userID: String, at: Date) throws -> PendingAuthorization? {
-        try Row.fetchOne(
+        try PendingAuthorizationRow.fetchOne(
             db, cached: "SELECT * FROM pending_authorization WHERE tenant_id = ? AND id_hash = ? AND user_id = ? AND expires_at > ?",
             arguments: [tenantID, idHash, userID, at]
-        ).map { row in
-            let destination: PendingAuthorization.Destination
-            if let codeHash: String = row["device_code_hash"] {
-                destination = .device(codeHash: codeHash)
-            } else if let uri: String = row["redirect_uri"], let codeChallenge: String = row["code_challenge"] {
-                destination = .redirect(uri: uri, state: row["state"], codeChallenge: codeChallenge)
-            } else {
-                throw AuthStorageError.corruptRow("pending_authorization destination")
-            }
-            return PendingAuthorization(
-                tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], clientID: row["client_id"],
-                destination: destination, resource: row["resource"], scopes: RowLists.words(row["scopes"]), stepUp: row["step_up"],
-                expiresAt: row["expires_at"]
-            )
-        }
+        )?.model()
     }
 
     static func authentication(_ row: Row) -> Authentication {

@@ -34,7 +34,7 @@ extension PostgresAuthStorage {
     public func clients(tenantID: String) async throws -> [Client] {
         try await database.rows(
             "SELECT * FROM client WHERE tenant_id = \(tenantID) AND kind <> \(Client.Kind.resourceServer.rawValue) ORDER BY created_at DESC, id COLLATE \"C\""
-        ).map(Self.client)
+        ).map { try $0.record(ClientRow.self).model() }
     }
 
     public func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool {

@@ -178,12 +178,7 @@ extension PostgresAuthStorage {
     }
 
     public func insertPendingAuthorization(_ pending: PendingAuthorization) async throws {
-        var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
-        var deviceCodeHash: String?
-        switch pending.destination {
-        case .redirect(let uri, let state, let codeChallenge): redirect = (uri, state, codeChallenge)
-        case .device(let codeHash): deviceCodeHash = codeHash
-        }
+        let row = PendingAuthorizationRow(pending)
         try await database.write { write in
             // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
             try await write.rows("DELETE FROM pending_authorization WHERE expires_at <= \(Date())")
@@ -191,9 +186,8 @@ extension PostgresAuthStorage {
                 """
                 INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge, device_code_hash,
                     resource, scopes, step_up, expires_at)
-                VALUES (\(pending.tenantID), \(pending.idHash), \(pending.userID), \(pending.clientID), \(redirect.uri), \(redirect.state),
-                    \(redirect.codeChallenge), \(deviceCodeHash), \(pending.resource), \(pending.scopes.joined(separator: " ")), \(pending.stepUp),
-                    \(pending.expiresAt))
+                VALUES (\(row.tenantID), \(row.idHash), \(row.userID), \(row.clientID), \(row.redirectURI), \(row.state), \(row.codeChallenge),
+                    \(row.deviceCodeHash), \(row.resource), \(row.scopes), \(row.stepUp), \(row.expiresAt))
                 """)
         }
     }
@@ -204,7 +198,7 @@ extension PostgresAuthStorage {
             DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID) AND expires_at > \(at)
             RETURNING *
             """
-        ).first.map(Self.pending)
+        ).first?.record(PendingAuthorizationRow.self).model()
     }
 
     public func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
@@ -213,22 +207,7 @@ extension PostgresAuthStorage {
             SELECT * FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID)
             AND expires_at > \(at)
             """
-        ).first.map(Self.pending)
-    }
-
-    private static func pending(_ row: PostgresRandomAccessRow) throws -> PendingAuthorization {
-        let destination: PendingAuthorization.Destination
-        if let codeHash: String = try row.value("device_code_hash") {
-            destination = .device(codeHash: codeHash)
-        } else if let uri: String = try row.value("redirect_uri"), let codeChallenge: String = try row.value("code_challenge") {
-            destination = .redirect(uri: uri, state: try row.value("state"), codeChallenge: codeChallenge)
-        } else {
-            throw AuthStorageError.corruptRow("pending_authorization destination")
-        }
-        return try PendingAuthorization(
-            tenantID: row.value("tenant_id"), idHash: row.value("id_hash"), userID: row.value("user_id"), clientID: row.value("client_id"),
-            destination: destination, resource: row.value("resource"), scopes: RowLists.words(row.value("scopes")), stepUp: row.value("step_up"),
-            expiresAt: row.value("expires_at"))
+        ).first?.record(PendingAuthorizationRow.self).model()
     }
 
     static func authentication(_ row: PostgresRandomAccessRow) throws -> Authentication {
