@@ -11,16 +11,22 @@ public enum PostgresRowDecoder {
     public static func decode<Record: Decodable>(_ type: Record.Type, from row: PostgresRandomAccessRow) throws -> Record {
         try Record(from: RowDecoder(row: row))
     }
+}
 
-    /// The instant a `timestamptz` cell holds, from its microseconds: the driver's own decoding offsets a Double
-    /// from 2000-01-01 and can land a microsecond off the millisecond-rounded instants the stores write.
-    static func instant(_ cell: PostgresCell) throws -> Date {
-        guard cell.dataType == .timestamptz || cell.dataType == .timestamp, cell.format == .binary, var bytes = cell.bytes,
-            let microseconds = bytes.readInteger(as: Int64.self)
-        else { return try cell.decode(Date.self) }
-        let sinceUnixEpoch = microseconds + 946_684_800_000_000
-        let seconds = sinceUnixEpoch.quotientAndRemainder(dividingBy: 1_000_000)
-        return Date(timeIntervalSince1970: Double(seconds.quotient * 1_000_000 + seconds.remainder) / 1_000_000)
+/// A `timestamptz` read to the microsecond from 1970, the same instant for the same stored value however it is
+/// read: the driver's own `Date` offsets a Double from 2000-01-01 and can land a microsecond off the
+/// millisecond-rounded instants the stores write, which would move a keyset cursor.
+public struct PostgresInstant: PostgresDecodable, Sendable {
+    public let date: Date
+
+    public init<JSONDecoder: PostgresJSONDecoder>(
+        from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat, context: PostgresDecodingContext<JSONDecoder>
+    ) throws {
+        guard type == .timestamptz || type == .timestamp else { throw PostgresDecodingError.Code.typeMismatch }
+        guard format == .binary, buffer.readableBytes == 8, let sinceMillennium = buffer.readInteger(as: Int64.self) else {
+            throw PostgresDecodingError.Code.failure
+        }
+        date = Date(timeIntervalSince1970: Double(sinceMillennium + 946_684_800_000_000) / 1_000_000)
     }
 }
 
@@ -74,7 +80,7 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> any Decoder { RowDecoder(row: row) }
 }
 
-/// One cell: the driver's own types, dates by `PostgresRowDecoder.instant`, anything else (an enum, a wrapper)
+/// One cell: the driver's own types, dates as `PostgresInstant`, anything else (an enum, a wrapper)
 /// through its single value.
 private struct CellDecoder: Decoder, SingleValueDecodingContainer {
     let cell: PostgresCell
@@ -101,7 +107,7 @@ private struct CellDecoder: Decoder, SingleValueDecodingContainer {
             throw DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "\(cell.columnName) is NULL"))
         }
         switch type {
-        case is Date.Type: return try PostgresRowDecoder.instant(cell) as! Value
+        case is Date.Type: return try cell.decode(PostgresInstant.self).date as! Value
         case is Data.Type: return Data(try cell.decode(ByteBuffer.self).readableBytesView) as! Value
         case let decodable as any PostgresDecodable.Type: return try cell.decode(decodable) as! Value
         default: return try Value(from: self)
