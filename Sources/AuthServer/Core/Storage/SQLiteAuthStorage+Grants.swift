@@ -206,9 +206,4 @@ extension SQLiteAuthStorage {
             arguments: [tenantID, idHash, userID, at]
         )?.model()
     }
-
-    static func authentication(_ row: Row) -> Authentication {
-        Authentication(
-            authTime: row["auth_time"], methods: RowLists.words(row["amr"]), elevatedAt: row["elevated_at"], elevatedBy: row["elevated_by"])
-    }
 }

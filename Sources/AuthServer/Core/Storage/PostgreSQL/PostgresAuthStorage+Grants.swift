@@ -209,10 +209,4 @@ extension PostgresAuthStorage {
             """
         ).first?.record(PendingAuthorizationRow.self).model()
     }
-
-    static func authentication(_ row: PostgresRandomAccessRow) throws -> Authentication {
-        try Authentication(
-            authTime: row.value("auth_time"), methods: RowLists.words(row.value("amr")), elevatedAt: row.value("elevated_at"),
-            elevatedBy: row.value("elevated_by"))
-    }
 }

@@ -31,7 +31,7 @@ struct AuthorizationCodeRow: Codable, FetchableRecord, PersistableRecord {
         AuthorizationCodeRecord(
             tenantID: tenantID, codeHash: codeHash, grantID: grantID, clientID: clientID, userID: userID, redirectURI: redirectURI,
             codeChallenge: codeChallenge, resource: resource, scopes: RowLists.words(scopes),
-            authentication: Authentication(authTime: authTime, methods: RowLists.words(amr), elevatedAt: elevatedAt, elevatedBy: elevatedBy),
+            authentication: Authentication(authTime: authTime, amr: amr, elevatedAt: elevatedAt, elevatedBy: elevatedBy),
             expiresAt: expiresAt, usedAt: usedAt)
     }
 }
@@ -41,7 +41,7 @@ extension AuthorizationCodeRow {
         self.init(
             tenantID: code.tenantID, codeHash: code.codeHash, grantID: code.grantID, clientID: code.clientID, userID: code.userID,
             redirectURI: code.redirectURI, codeChallenge: code.codeChallenge, resource: code.resource, scopes: RowLists.text(code.scopes),
-            authTime: code.authentication.authTime, amr: RowLists.text(code.authentication.methods), elevatedAt: code.authentication.elevatedAt,
+            authTime: code.authentication.authTime, amr: code.authentication.amr, elevatedAt: code.authentication.elevatedAt,
             elevatedBy: code.authentication.elevatedBy, expiresAt: code.expiresAt, usedAt: code.usedAt)
     }
 }

@@ -29,7 +29,7 @@ struct RefreshTokenRow: Codable, FetchableRecord, PersistableRecord {
     var model: RefreshTokenRecord {
         RefreshTokenRecord(
             tenantID: tenantID, tokenHash: tokenHash, grantID: grantID, clientID: clientID, scopes: RowLists.words(scopes), resource: resource,
-            authentication: Authentication(authTime: authTime, methods: RowLists.words(amr), elevatedAt: elevatedAt, elevatedBy: elevatedBy),
+            authentication: Authentication(authTime: authTime, amr: amr, elevatedAt: elevatedAt, elevatedBy: elevatedBy),
             createdAt: createdAt, expiresAt: expiresAt, rotatedAt: rotatedAt, successor: successor)
     }
 }
@@ -39,7 +39,7 @@ extension RefreshTokenRow {
         self.init(
             tenantID: token.tenantID, tokenHash: token.tokenHash, grantID: token.grantID, clientID: token.clientID,
             scopes: RowLists.text(token.scopes), resource: token.resource, authTime: token.authentication.authTime,
-            amr: RowLists.text(token.authentication.methods), elevatedAt: token.authentication.elevatedAt,
+            amr: token.authentication.amr, elevatedAt: token.authentication.elevatedAt,
             elevatedBy: token.authentication.elevatedBy, createdAt: token.createdAt, expiresAt: token.expiresAt, rotatedAt: token.rotatedAt,
             successor: token.successor)
     }
