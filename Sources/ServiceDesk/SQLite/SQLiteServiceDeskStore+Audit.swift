@@ -33,7 +33,7 @@ extension SQLiteServiceDeskStore {
 
     static func auditArguments(_ entry: AuditEntry) -> StatementArguments {
         [
-            entry.tenantID, entry.id, SQLiteTimestamp.text(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
+            entry.tenantID, entry.id, UTCTimestamp.stored(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
             entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID, entry.actorEmail,
             entry.clientAddress,
         ]
@@ -41,7 +41,7 @@ extension SQLiteServiceDeskStore {
 
     public func pruneAudit(before date: Date) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM audit_log WHERE occurred_at < ?", arguments: [SQLiteTimestamp.text(date)])
+            try db.execute(sql: "DELETE FROM audit_log WHERE occurred_at < ?", arguments: [UTCTimestamp.stored(date)])
             return db.changesCount
         }
     }

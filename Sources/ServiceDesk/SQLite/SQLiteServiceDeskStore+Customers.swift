@@ -46,10 +46,10 @@ extension SQLiteServiceDeskStore {
             )
 
             let backups = try BackupJob.fetchAll(db.cachedStatement(sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ? ORDER BY last_run_at DESC, id"),
-                arguments: [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince]
+                arguments: [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, UTCTimestamp.stored(failingSince)]
             )
             let contracts = try Contract.fetchAll(db.cachedStatement(sql: "SELECT * FROM contract WHERE tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ? ORDER BY ends_on, id"),
-                arguments: [scope.tenantID, detail.company.id, now, contractsEndingBefore]
+                arguments: [scope.tenantID, detail.company.id, UTCTimestamp.stored(now), UTCTimestamp.stored(contractsEndingBefore)]
             )
             return CustomerSnapshot(
                 detail: detail, topOpenTickets: tickets.0, topOpenAlerts: alerts.0, failingBackups: backups, expiringContracts: contracts
@@ -79,7 +79,7 @@ extension SQLiteServiceDeskStore {
                 SELECT count(*) AS active, coalesce(sum(value_cents), 0) AS value, min(ends_on) AS next_end FROM contract
                 WHERE tenant_id = ? AND company_id = ? AND starts_on <= ? AND ends_on >= ?
                 """),
-            arguments: [company.tenantID, company.id, now, now]
+            arguments: [company.tenantID, company.id, UTCTimestamp.stored(now), UTCTimestamp.stored(now)]
         )!
         let rollup = CustomerRollup(
             openTickets: try countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),
