@@ -26,7 +26,7 @@ public final class DurableDatabase: Sendable {
 
     /// Reads see every write that has been answered.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+        try await pool.isolatedRead(body)
     }
 
     /// Runs `body` in the next commit and returns its result once that commit is on disk.
@@ -55,9 +55,13 @@ public final class DurableDatabase: Sendable {
             defer { ProcessMetrics.databaseCommit(writes: batch.count, duration: ContinuousClock.now - started) }
             do {
                 try await pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        for write in batch { write.apply(in: db) }
-                        return .commit
+                    try db.execute(cached: "BEGIN IMMEDIATE TRANSACTION")
+                    for write in batch { write.apply(in: db) }
+                    do {
+                        try db.execute(cached: "COMMIT")
+                    } catch {
+                        try? db.execute(cached: "ROLLBACK")
+                        throw error
                     }
                 }
                 for write in batch { write.finish(commitError: nil) }
@@ -69,7 +73,9 @@ public final class DurableDatabase: Sendable {
 }
 
 private protocol PendingWrite: Sendable {
-    /// Runs the write in a savepoint of the open transaction, keeping its result or error.
+    /// Runs the write in a savepoint of the open transaction, keeping its result or error. The transaction's and
+    /// the savepoints' statements are prepared once per connection (`CachedStatements.swift`): GRDB's
+    /// `inTransaction` and `inSavepoint` parse theirs on every call.
     func apply(in db: Database)
     /// Answers the caller once the commit is over.
     func finish(commitError: (any Error)?)
@@ -88,13 +94,18 @@ private final class Write<T: Sendable>: PendingWrite {
 
     func apply(in db: Database) {
         do {
-            var value: T?
-            try db.inSavepoint {
-                value = try body(db)
-                return .commit
-            }
-            result = value.map { .success($0) }
+            try db.execute(cached: "SAVEPOINT grouped_write")
         } catch {
+            result = .failure(error)
+            return
+        }
+        do {
+            result = .success(try body(db))
+            try db.execute(cached: "RELEASE SAVEPOINT grouped_write")
+        } catch {
+            // Should SQLite have ended the whole transaction, these fail too, and so does the commit.
+            try? db.execute(cached: "ROLLBACK TO SAVEPOINT grouped_write")
+            try? db.execute(cached: "RELEASE SAVEPOINT grouped_write")
             result = .failure(error)
         }
     }
