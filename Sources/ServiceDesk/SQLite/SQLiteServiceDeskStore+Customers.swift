@@ -5,7 +5,7 @@ extension SQLiteServiceDeskStore {
     static let customerOrder = KeysetOrder(list: "customers", [("company.name COLLATE NOCASE", ascending: true), ("company.id", ascending: true)])
 
     public func customers(_ filter: CustomerFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Company> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             var conditions = SQLConditions()
             conditions.scope(scope, table: "company", companyColumn: "id")
             if let status = filter.status { conditions.add("company.status = ?", [status.rawValue]) }
@@ -20,13 +20,13 @@ extension SQLiteServiceDeskStore {
     }
 
     public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
-        try await database.read { db in try customerDetail(db, id: id, asOf: now, scope: scope) }
+        try await database.isolatedRead { db in try customerDetail(db, id: id, asOf: now, scope: scope) }
     }
 
     public func statusSnapshot(
         customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
     ) async throws -> CustomerSnapshot? {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             guard let detail = try customerDetail(db, id: customerID, asOf: now, scope: scope) else { return nil }
             let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
             let top = PageRequest(limit: 5)

@@ -54,15 +54,8 @@ public final class DurableDatabase: Sendable {
             let started = ContinuousClock.now
             defer { ProcessMetrics.databaseCommit(writes: batch.count, duration: ContinuousClock.now - started) }
             do {
-                try await pool.writeWithoutTransaction { db in
-                    try db.execute(cached: "BEGIN IMMEDIATE TRANSACTION")
+                try await pool.isolatedWrite { db in
                     for write in batch { write.apply(in: db) }
-                    do {
-                        try db.execute(cached: "COMMIT")
-                    } catch {
-                        try? db.execute(cached: "ROLLBACK")
-                        throw error
-                    }
                 }
                 for write in batch { write.finish(commitError: nil) }
             } catch {
@@ -73,9 +66,8 @@ public final class DurableDatabase: Sendable {
 }
 
 private protocol PendingWrite: Sendable {
-    /// Runs the write in a savepoint of the open transaction, keeping its result or error. The transaction's and
-    /// the savepoints' statements are prepared once per connection (`CachedStatements.swift`): GRDB's
-    /// `inTransaction` and `inSavepoint` parse theirs on every call.
+    /// Runs the write in a savepoint of the open transaction, keeping its result or error. The savepoint's
+    /// statements are prepared once per connection, as the transaction's are (`inCachedTransaction`).
     func apply(in db: Database)
     /// Answers the caller once the commit is over.
     func finish(commitError: (any Error)?)
