@@ -189,7 +189,7 @@ struct ServiceDeskStoreContract {
         let hostile = [
             #"" OR 1=1 --"#, "printer\" OR \"x", "NEAR(printer scanner)", "print*", "subject:printer", "^printer", "(((", "'; DROP TABLE ticket; --",
             "%_%", #"C:\Users\%USERNAME%"#, "printer AND NOT scanner", "Ünïcödé 🙂 日本語 ошибка", String(repeating: "printer scanner ", count: 640),
-            "\u{0}\u{1}nul bytes\u{7f}",
+            "\u{0}\u{1}nul bytes\u{7f}", "ŉoffline ŉ'x", #"café\ 'résumé':*"#,
         ]
         for text in hostile {
             let hits = try await store.searchTickets(text, filter: TicketFilter(statuses: Ticket.Status.allCases), limit: 5, scope: onlyA)

@@ -38,14 +38,20 @@ extension PostgresServiceDeskStore {
         WordQuery(sql: "plainto_tsquery('english'::regconfig, search_folded(?))", value: .text(query.terms.joined(separator: " ")))
     }
 
-    /// Every term as the beginning of a word, as a bound `to_tsquery`: its text is made here of the terms' letters and
-    /// digits only, each run quoted and marked `:*`, joined by `&`, so nothing typed is ever read as an operator; nil
-    /// when no term holds a letter or digit.
+    /// Every term as the beginning of a word, as a bound `to_tsquery` of `'run':*` joined by `&`: the runs are the
+    /// terms' letters and digits, and each is quoted only once folded, without the quote or backslash folding can
+    /// bring ("ŉ" folds to "'n"), so nothing typed is ever read as an operator or breaks a quote; nil when no term
+    /// holds a letter or digit.
     private func prefixes(_ query: FullTextQuery) -> WordQuery? {
         let runs = query.terms.flatMap { $0.split { !($0.isLetter || $0.isNumber) } }
         guard !runs.isEmpty else { return nil }
         return WordQuery(
-            sql: "to_tsquery('english'::regconfig, search_folded(?))", value: .text(runs.map { "'\($0)':*" }.joined(separator: " & ")))
+            sql: #"""
+                to_tsquery('english'::regconfig, coalesce((
+                    SELECT string_agg('''' || folded || ''':*', ' & ')
+                    FROM regexp_split_to_table(?, ' ') AS run, translate(search_folded(run), '''\', '') AS folded WHERE folded <> ''), ''))
+                """#,
+            value: .text(runs.joined(separator: " ")))
     }
 
     /// A `tsquery` expression with the one value it binds.
