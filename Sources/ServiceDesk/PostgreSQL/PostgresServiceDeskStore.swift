@@ -109,5 +109,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
             ]),
         tables,
         search,
+        foldedSearch,
     ]
 }
