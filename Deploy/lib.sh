@@ -97,6 +97,25 @@ start_test_postgres() {
   export GATEHOUSE_TEST_DATABASE_URL="$POSTGRES_URL"
 }
 
+# The benchmarks' PostgreSQL (BENCH_DATABASE=postgres): Debian's, in a temporary folder, with PostgreSQL's durable
+# defaults (fsync, synchronous commit), so its figures carry what a real install promises; stop_bench_postgres stops it
+# and removes the folder. postgres_database NAME creates a database on it and prints its URL.
+start_bench_postgres() {
+  BENCH_POSTGRES_DIR="$(mktemp -d /tmp/gatehouse-bench-postgres.XXXXXX)"
+  start_postgres "$BENCH_POSTGRES_DIR" "$(free_port)" gatehouse -c max_connections=200 -c shared_buffers=512MB
+}
+
+stop_bench_postgres() {
+  [ -n "${BENCH_POSTGRES_DIR:-}" ] && [ -d "$BENCH_POSTGRES_DIR" ] || return 0
+  stop_postgres "$BENCH_POSTGRES_DIR"
+  rm -rf "$BENCH_POSTGRES_DIR"
+}
+
+postgres_database() {
+  "$POSTGRES_BIN/psql" -q "$POSTGRES_URL" -c "CREATE DATABASE $1" >/dev/null
+  echo "${POSTGRES_URL/\/gatehouse\?//$1?}"
+}
+
 stop_test_postgres() {
   [ -n "${TEST_POSTGRES_DIR:-}" ] && [ -d "$TEST_POSTGRES_DIR" ] || return 0
   stop_postgres "$TEST_POSTGRES_DIR" immediate

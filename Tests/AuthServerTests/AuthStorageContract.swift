@@ -204,6 +204,18 @@ func exerciseClientStore(_ store: any AuthStorage) async throws {
     #expect(try await store.client(tenantID: tenant.id, fingerprint: "fp-1") == client)
     #expect(try await store.client(tenantID: uniqueTenant("other").id, id: client.id) == nil)
 
+    // A registration commits with its ledger entry; one whose entry cannot be stored (here: another tenant's, which
+    // does not exist) leaves no client behind either.
+    let registered = makeClient(tenant)
+    try await store.registerClient(registered, ledger: Ledger.entry(.clientRegistered, tenantID: tenant.id, clientID: registered.id, at: wholeSecond()))
+    #expect(try await store.client(tenantID: tenant.id, id: registered.id) == registered)
+    #expect(try await store.ledgerEntries(tenantID: tenant.id, matching: LedgerFilter(), limit: 10).map(\.clientID) == [registered.id])
+    let orphan = makeClient(tenant)
+    await #expect(throws: (any Error).self) {
+        try await store.registerClient(orphan, ledger: Ledger.entry(.clientRegistered, tenantID: "no-such-tenant", clientID: orphan.id, at: wholeSecond()))
+    }
+    #expect(try await store.client(tenantID: tenant.id, id: orphan.id) == nil)
+
     let stale = makeClient(tenant, createdAt: old)
     var staleButUsed = makeClient(tenant, createdAt: old)
     staleButUsed.lastUsedAt = wholeSecond()

@@ -130,6 +130,65 @@ struct PostgresAuthStorageTests {
         }
     }
 
+    @Test("a follower paging the ledger by position gets every entry when two processes' appends commit out of order")
+    func ledgerFollowerMissesNothing() async throws {
+        try await Self.followerMissesNothing(
+            append: { write, label in
+                try await PostgresAuthStorage.appendLedger(write, [Ledger.entry(.clientRegistered, tenantID: "a", detail: label, at: Date())])
+            },
+            follow: { storage, position in
+                try await storage.ledgerPage(tenantID: "a", matching: LedgerFilter(), after: position, limit: 100).map { ($0.position, $0.entry.detail ?? "") }
+            })
+    }
+
+    @Test("a follower paging the revocation log by position gets every event when two processes' appends commit out of order")
+    func revocationFollowerMissesNothing() async throws {
+        try await Self.followerMissesNothing(
+            append: { write, label in try await PostgresAuthStorage.appendRevocationEvents(write, tenantID: "a", kind: .user, subjects: [label]) },
+            follow: { storage, position in try await storage.revocationEvents(tenantID: "a", after: position, limit: 100).map { ($0.seq, $0.subject) } })
+    }
+
+    /// Two processes' transactions interleaved: a slow one appends and stays open (waiting on a lock the test holds)
+    /// while a quick one appends; a follower reads from the start; then the slow one commits, and the follower reads on
+    /// after the last position it saw. Between them the two reads must hold both appends.
+    static func followerMissesNothing(
+        append: @escaping @Sendable (PostgresWrite, String) async throws -> Void,
+        follow: @escaping @Sendable (PostgresAuthStorage, Int64) async throws -> [(position: Int64, label: String)]
+    ) async throws {
+        try await withStorage { first async throws in
+            try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
+            try await withSecondProcess(first) { second async throws in
+                let gateHeld = AsyncStream<Void>.makeStream()
+                let gateOpen = AsyncStream<Void>.makeStream()
+                let gate = Task {
+                    try await second.database.transaction { connection in
+                        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('test gate'))", logger: second.database.logger)
+                        gateHeld.continuation.yield()
+                        _ = await gateOpen.stream.first { _ in true }
+                    }
+                }
+                _ = await gateHeld.stream.first { _ in true }
+                let slow = Task {
+                    try await first.database.write { write in
+                        try await append(write, "slow")
+                        try await write.rows("SELECT pg_advisory_xact_lock(hashtext('test gate'))")
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                // Commits now, or (where positions are handed out in commit order) waits for the slow one.
+                let quick = Task { try await second.database.write { write in try await append(write, "quick") } }
+                try await Task.sleep(for: .milliseconds(500))
+                let seen = try await follow(second, 0)
+                gateOpen.continuation.yield()
+                try await gate.value
+                try await slow.value
+                try await quick.value
+                let later = try await follow(second, seen.last?.position ?? 0)
+                #expect((seen + later).map(\.label).sorted() == ["quick", "slow"], "seen \(seen.map(\.label)), then \(later.map(\.label))")
+            }
+        }
+    }
+
     @Test("GATEHOUSE_DATABASE_URL: unset or empty is SQLite; a postgres URL is read as libpq reads it; a bad one is refused without its password")
     func setting() throws {
         #expect(try AuthServerSettings.load(environment: [:]).database == nil)

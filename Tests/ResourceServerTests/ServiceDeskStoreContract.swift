@@ -189,7 +189,7 @@ struct ServiceDeskStoreContract {
         let hostile = [
             #"" OR 1=1 --"#, "printer\" OR \"x", "NEAR(printer scanner)", "print*", "subject:printer", "^printer", "(((", "'; DROP TABLE ticket; --",
             "%_%", #"C:\Users\%USERNAME%"#, "printer AND NOT scanner", "Ünïcödé 🙂 日本語 ошибка", String(repeating: "printer scanner ", count: 640),
-            "\u{0}\u{1}nul bytes\u{7f}",
+            "\u{0}\u{1}nul bytes\u{7f}", "ŉoffline ŉ'x", #"café\ 'résumé':*"#,
         ]
         for text in hostile {
             let hits = try await store.searchTickets(text, filter: TicketFilter(statuses: Ticket.Status.allCases), limit: 5, scope: onlyA)
@@ -203,6 +203,26 @@ struct ServiceDeskStoreContract {
         #expect(customer.items.first?.kind == .customer && customer.items.first?.id == companyA.id)
         let kinds = try await store.searchEverything(target.subject, kinds: [.ticket], limitPerKind: 3, scope: everything)
         #expect(!kinds.items.isEmpty && kinds.items.allSatisfy { $0.kind == .ticket } && kinds.items.count <= 3)
+
+        // Accents are folded ("resume" finds "résumé"), and the beginning of a word finds it in a note ("offl" finds "offline").
+        let new = NewTicket(
+            customerID: companyA.id, subject: "Résumé template broken", description: "The Quarkbridge gateway went offline overnight.", priority: .low,
+            requesterEmail: "a@example.com", assetID: nil)
+        guard case .done(let created) = try await write(.createTicket(new), tool: "create_ticket", arguments: ["search": 1]), let made = created.ticket
+        else {
+            Issue.record("the ticket to search for is made")
+            return
+        }
+        let statuses = TicketFilter(statuses: Ticket.Status.allCases)
+        let folded = try await store.searchTickets("resume template", filter: statuses, limit: 1_000, scope: everything)
+        #expect(folded.items.contains { $0.ticket.id == made.id && $0.matchedIn == .ticket }, "resume finds résumé")
+        let begun = try await store.searchTickets("quarkbr offl", filter: statuses, limit: 1_000, scope: everything)
+        #expect(begun.items.contains { $0.ticket.id == made.id && $0.matchedIn == .note }, "offl finds offline in a note")
+        let notes = try await store.searchEverything("quarkbr offl", kinds: [.note], limitPerKind: 5, scope: everything)
+        #expect(notes.items.contains { $0.ticketID == made.id }, "and among notes")
+        // Query syntax typed is searched for as words, never obeyed: "!" does not exclude, ":*" and "|" are no operators.
+        let operators = try await store.searchTickets("quarkbr:* | !offl", filter: statuses, limit: 1_000, scope: everything)
+        #expect(operators.items.contains { $0.ticket.id == made.id })
     }
 
     // MARK: writes

@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import PostgresNIO
+import Synchronization
 import Testing
 import TestSupport
 
@@ -38,6 +40,44 @@ struct PostgresSchemaPoolTests {
         let applied = try await databases[0].query("SELECT id FROM schema_migration ORDER BY id").collect().map { try $0.decode(String.self) }
         #expect(applied == ["v1: notes", "v2: note authors"])
         try await databases[0].query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
+    }
+
+    final class Messages: Sendable {
+        let all = Mutex<[String]>([])
+    }
+
+    /// Every message logged through it, at any level.
+    struct Recorder: LogHandler {
+        let messages: Messages
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            messages.all.withLock { $0.append(event.message.description) }
+        }
+    }
+
+    @Test("the first query after open waits for the pool to run: postgres-nio never warns that run() was not called")
+    func firstQueryAfterOpen() async throws {
+        let location = try TestPostgres.location()
+        let schema = TestPostgres.freshSchema("first")
+        let messages = Messages()
+        let logger = Logger(label: "test") { _ in Recorder(messages: messages) }
+        for _ in 0..<20 {
+            let database = try await PostgresSchemaPool.open(location: location, schema: schema, migrations: [], maximumConnections: 1, logger: logger)
+            defer { database.close() }
+            try await database.query("SELECT 1")
+        }
+        let warned = messages.all.withLock { $0.filter { $0.contains("run()") } }
+        #expect(warned.isEmpty, "\(warned)")
+        let cleaner = try await PostgresSchemaPool.open(location: location, schema: schema, migrations: [])
+        defer { cleaner.close() }
+        try await cleaner.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
     }
 
     @Test("a failing step leaves nothing half-applied, and the next start applies it once fixed")

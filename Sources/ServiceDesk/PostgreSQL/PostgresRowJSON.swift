@@ -9,7 +9,7 @@ enum PostgresRowJSON {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(SQLiteTimestamp.text(date) + "Z")
+            try container.encode(UTCTimestamp.stored(date) + "Z")
         }
         return encoder
     }

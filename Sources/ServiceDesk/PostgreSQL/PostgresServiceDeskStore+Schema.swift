@@ -299,4 +299,28 @@ extension PostgresServiceDeskStore {
             "CREATE INDEX alert_trigrams ON alert USING gin (\(alertText.replacingOccurrences(of: "alert.", with: "")) public.gin_trgm_ops)",
             "CREATE INDEX company_trigrams ON company USING gin ((name || ' ' || domain) public.gin_trgm_ops)",
         ])
+
+    /// Words are indexed with their accents folded ("résumé" as "resume"), as SQLite's tokenizer folds them. `unaccent`
+    /// is trusted as well (PostgreSQL 13 and later) and goes in `public` the same way; its function is not immutable
+    /// (it reads a dictionary named at run time), so an index uses `search_folded`, which names the dictionary and is
+    /// declared immutable (PostgreSQL documentation § F.47 unaccent). The word columns are made again over it.
+    static let foldedSearch = PostgresMigration(
+        "desk4: search folds accents",
+        [
+            "SELECT pg_advisory_xact_lock(hashtext('gatehouse unaccent'))",
+            "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
+            """
+            CREATE FUNCTION search_folded(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+                RETURN public.unaccent('public.unaccent'::regdictionary, $1)
+            """,
+            "ALTER TABLE ticket DROP COLUMN search_words",
+            """
+            ALTER TABLE ticket ADD COLUMN search_words tsvector GENERATED ALWAYS AS
+                (to_tsvector('english'::regconfig, search_folded(subject || ' ' || number || ' ' || requester_email))) STORED
+            """,
+            "CREATE INDEX ticket_words ON ticket USING gin (search_words)",
+            "ALTER TABLE ticket_note DROP COLUMN search_words",
+            "ALTER TABLE ticket_note ADD COLUMN search_words tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, search_folded(body))) STORED",
+            "CREATE INDEX note_words ON ticket_note USING gin (search_words)",
+        ])
 }

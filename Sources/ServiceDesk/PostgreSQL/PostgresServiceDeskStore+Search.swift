@@ -4,9 +4,11 @@ import Shared
 
 /// Search runs in stages, best first, each only while the page is not full: whole words and their
 /// English stems (`plainto_tsquery`, which reads its text as plain words: no operator, quote or
-/// parenthesis means anything), ranked by `ts_rank`; then (a ticket's own fields only) any substring,
-/// every term by `ILIKE` on the trigram index, ranked by `similarity`. Within a stage a match in the
-/// ticket itself comes before one only in its thread. What was typed is bound, never spliced into SQL.
+/// parenthesis means anything), ranked by `ts_rank`; then words that begin with each term ("offl" finds
+/// "offline"); then (a ticket's own fields only) any substring, every term by `ILIKE` on the trigram
+/// index, ranked by `similarity`. Words are compared with their accents folded (`search_folded`). Within a
+/// stage a match in the ticket itself comes before one only in its thread. What was typed is bound, never
+/// spliced into SQL.
 extension PostgresServiceDeskStore {
     static let similarity = "public.similarity"
 
@@ -24,28 +26,50 @@ extension PostgresServiceDeskStore {
                             ?? SearchExcerpt.make(ticket: ticket, terms: query.excerptTerms)))
             }
         }
-        keep(try await ticketsByWords(query, conditions, limit: limit))
-        if hits.count < limit { keep(try await ticketsByNotes(query, conditions, scope: scope, limit: (limit - hits.count) * 4)) }
+        for words in [words(query), prefixes(query)].compactMap({ $0 }) {
+            if hits.count < limit { keep(try await ticketsByWords(words, conditions, limit: limit)) }
+            if hits.count < limit { keep(try await ticketsByNotes(words, conditions, scope: scope, limit: (limit - hits.count) * 4)) }
+        }
         if hits.count < limit { keep(try await ticketsBySubstrings(query, conditions, limit: limit)) }
         return Page(items: hits, nextCursor: nil, customerNames: try await customerNames(ids: hits.map(\.ticket.companyID), scope: scope))
     }
 
     /// The words as a bound `plainto_tsquery`, and its text.
-    private func words(_ query: FullTextQuery) -> (sql: String, value: SQLValue) {
-        ("plainto_tsquery('english'::regconfig, ?)", .text(query.terms.joined(separator: " ")))
+    private func words(_ query: FullTextQuery) -> WordQuery {
+        WordQuery(sql: "plainto_tsquery('english'::regconfig, search_folded(?))", value: .text(query.terms.joined(separator: " ")))
     }
 
-    private func ticketsByWords(_ query: FullTextQuery, _ conditions: SQLConditions, limit: Int) async throws -> [(Ticket, String?)] {
-        let words = words(query)
-        return try await ticketRows(
+    /// Every term as the beginning of a word, as a bound `to_tsquery` of `'run':*` joined by `&`: the runs are the
+    /// terms' letters and digits, and each is quoted only once folded, without the quote or backslash folding can
+    /// bring ("ŉ" folds to "'n"), so nothing typed is ever read as an operator or breaks a quote; nil when no term
+    /// holds a letter or digit.
+    private func prefixes(_ query: FullTextQuery) -> WordQuery? {
+        let runs = query.terms.flatMap { $0.split { !($0.isLetter || $0.isNumber) } }
+        guard !runs.isEmpty else { return nil }
+        return WordQuery(
+            sql: #"""
+                to_tsquery('english'::regconfig, coalesce((
+                    SELECT string_agg('''' || folded || ''':*', ' & ')
+                    FROM regexp_split_to_table(?, ' ') AS run, translate(search_folded(run), '''\', '') AS folded WHERE folded <> ''), ''))
+                """#,
+            value: .text(runs.joined(separator: " ")))
+    }
+
+    /// A `tsquery` expression with the one value it binds.
+    private struct WordQuery {
+        let sql: String
+        let value: SQLValue
+    }
+
+    private func ticketsByWords(_ words: WordQuery, _ conditions: SQLConditions, limit: Int) async throws -> [(Ticket, String?)] {
+        try await ticketRows(
             """
             SELECT ticket.*, NULL::text AS matched_note FROM ticket, \(words.sql) AS q
             WHERE ticket.search_words @@ q \(conditions.and) ORDER BY ts_rank(ticket.search_words, q) DESC, ticket.seq DESC LIMIT ?
             """, [words.value] + conditions.values + [.int(Int64(limit))])
     }
 
-    private func ticketsByNotes(_ query: FullTextQuery, _ conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) async throws -> [(Ticket, String?)] {
-        let words = words(query)
+    private func ticketsByNotes(_ words: WordQuery, _ conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) async throws -> [(Ticket, String?)] {
         var notes = SQLConditions()
         notes.add("n.tenant_id = ?", [scope.tenantID])
         if !scope.seesInternalNotes { notes.add("n.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
@@ -118,32 +142,37 @@ extension PostgresServiceDeskStore {
         case .ticket:
             conditions.scope(scope, table: "ticket")
             var tickets: [Ticket] = []
-            for (ticket, _) in try await ticketsByWords(query, conditions, limit: limit) + ticketsBySubstrings(query, conditions, limit: limit)
-            where tickets.count < limit && !tickets.contains(where: { $0.id == ticket.id }) {
-                tickets.append(ticket)
+            func keep(_ rows: [(Ticket, String?)]) {
+                for (ticket, _) in rows where tickets.count < limit && !tickets.contains(where: { $0.id == ticket.id }) { tickets.append(ticket) }
             }
+            for words in [words(query), prefixes(query)].compactMap({ $0 }) where tickets.count < limit {
+                keep(try await ticketsByWords(words, conditions, limit: limit))
+            }
+            if tickets.count < limit { keep(try await ticketsBySubstrings(query, conditions, limit: limit)) }
             return tickets.map {
                 GlobalSearchHit(
                     kind: .ticket, id: $0.id, companyID: $0.companyID, title: "\($0.number) \($0.subject)", ticketID: nil,
                     excerpt: SearchExcerpt.make(ticket: $0, terms: query.excerptTerms))
             }
         case .note:
-            let words = words(query)
             conditions.add("n.tenant_id = ?", [scope.tenantID])
             conditions.scope(scope, table: "ticket")
             if !scope.seesInternalNotes { conditions.add("n.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
-            let notes = PostgresQuery(
-                sql: """
-                    SELECT n.id, ticket.company_id, ticket.number || ' ' || ticket.subject, ticket.id, n.body
-                    FROM ticket_note n JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id, \(words.sql) AS q
-                    WHERE n.search_words @@ q \(conditions.and) ORDER BY ts_rank(n.search_words, q) DESC, n.seq DESC LIMIT ?
-                    """, [words.value] + conditions.values + [.int(Int64(limit))])
             var hits: [GlobalSearchHit] = []
-            for try await (id, companyID, title, ticketID, body) in try await database.query(notes).decode((String, String, String, String, String).self) {
-                hits.append(
-                    GlobalSearchHit(
-                        kind: .note, id: id, companyID: companyID, title: title, ticketID: ticketID,
-                        excerpt: SearchExcerpt.make(body, terms: query.excerptTerms)))
+            for words in [words(query), prefixes(query)].compactMap({ $0 }) where hits.count < limit {
+                let notes = PostgresQuery(
+                    sql: """
+                        SELECT n.id, ticket.company_id, ticket.number || ' ' || ticket.subject, ticket.id, n.body
+                        FROM ticket_note n JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id, \(words.sql) AS q
+                        WHERE n.search_words @@ q \(conditions.and) ORDER BY ts_rank(n.search_words, q) DESC, n.seq DESC LIMIT ?
+                        """, [words.value] + conditions.values + [.int(Int64(limit))])
+                for try await (id, companyID, title, ticketID, body) in try await database.query(notes).decode((String, String, String, String, String).self)
+                where hits.count < limit && !hits.contains(where: { $0.id == id }) {
+                    hits.append(
+                        GlobalSearchHit(
+                            kind: .note, id: id, companyID: companyID, title: title, ticketID: ticketID,
+                            excerpt: SearchExcerpt.make(body, terms: query.excerptTerms)))
+                }
             }
             return hits
         }

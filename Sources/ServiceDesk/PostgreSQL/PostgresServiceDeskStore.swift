@@ -108,5 +108,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
             ]),
         tables,
         search,
+        foldedSearch,
     ]
 }

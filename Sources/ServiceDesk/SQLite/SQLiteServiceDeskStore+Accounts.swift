@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteServiceDeskStore {
 
     public func contracts(_ filter: ContractFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Contract> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let conditions = SQLConditions.contracts(filter, scope: scope)
             let (items, next): ([Contract], String?) = try page(
                 db, select: "SELECT contract.* FROM contract", conditions: conditions, order: KeysetOrder.contracts, page: request
@@ -14,7 +14,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func failingBackups(since: Date, customerID: String?, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<BackupJob> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let conditions = SQLConditions.failingBackups(since: since, customerID: customerID, scope: scope)
             let (items, next): ([BackupJob], String?) = try page(
                 db, select: "SELECT backup_job.* FROM backup_job", conditions: conditions, order: KeysetOrder.backups, page: request
@@ -24,7 +24,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func invoices(_ filter: InvoiceFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Invoice> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let conditions = SQLConditions.invoices(filter, scope: scope)
             let (items, next): ([Invoice], String?) = try page(
                 db, select: "SELECT invoice.* FROM invoice", conditions: conditions, order: KeysetOrder.invoices, page: request

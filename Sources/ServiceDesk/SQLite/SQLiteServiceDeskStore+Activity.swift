@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteServiceDeskStore {
     public func recentChanges(since: Date, customerID: String?, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<ChangeRecord> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             func changed(_ table: String) -> SQLConditions {
                 var conditions = SQLConditions()
                 conditions.scope(scope, table: table)

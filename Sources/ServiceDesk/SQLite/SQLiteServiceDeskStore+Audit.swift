@@ -6,7 +6,7 @@ extension SQLiteServiceDeskStore {
     /// The recorder's batches, up to 64 rows per statement: every read call's entry comes through here, and
     /// one statement per row cost more than the rows themselves.
     public func appendAudit(_ entries: [AuditEntry]) async throws {
-        try await database.write { db in try Self.insert(entries, db) }
+        try await database.isolatedWrite { db in try Self.insert(entries, db) }
     }
 
     static func insert(_ entries: [AuditEntry], _ db: Database) throws {
@@ -33,21 +33,21 @@ extension SQLiteServiceDeskStore {
 
     static func auditArguments(_ entry: AuditEntry) -> StatementArguments {
         [
-            entry.tenantID, entry.id, SQLiteTimestamp.text(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
+            entry.tenantID, entry.id, UTCTimestamp.stored(entry.occurredAt), entry.tool, entry.subject, entry.clientID, entry.grantID, entry.tokenKind,
             entry.argumentDigest, entry.outcome, entry.dryRun, entry.durationMilliseconds, entry.ticketID, entry.companyID, entry.actorEmail,
             entry.clientAddress,
         ]
     }
 
     public func pruneAudit(before date: Date) async throws -> Int {
-        try await database.write { db in
-            try db.execute(sql: "DELETE FROM audit_log WHERE occurred_at < ?", arguments: [SQLiteTimestamp.text(date)])
+        try await database.isolatedWrite { db in
+            try db.execute(sql: "DELETE FROM audit_log WHERE occurred_at < ?", arguments: [UTCTimestamp.stored(date)])
             return db.changesCount
         }
     }
 
     public func auditEntries(tenantID: String, grantID: String, limit: Int) async throws -> [AuditEntry] {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND grant_id = ? ORDER BY seq DESC LIMIT ?"),
                 arguments: [tenantID, grantID, limit]
@@ -56,7 +56,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func auditLog(tenantID: String, after position: Int64, limit: Int) async throws -> [PositionedAuditEntry] {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?"), arguments: [tenantID, position, limit]
             ).map { PositionedAuditEntry(position: $0["seq"], entry: try AuditEntry(row: $0)) }
         }
@@ -68,7 +68,7 @@ extension SQLiteServiceDeskStore {
         case .grant(let id): ("grant_id", id)
         case .subject(let subject): ("subject", subject)
         }
-        return try await database.read { db in
+        return try await database.isolatedRead { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM audit_log WHERE tenant_id = ? AND \(column) = ? ORDER BY seq DESC LIMIT ?"),
                 arguments: [tenantID, value, limit]

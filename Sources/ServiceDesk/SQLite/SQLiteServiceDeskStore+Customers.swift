@@ -5,7 +5,7 @@ extension SQLiteServiceDeskStore {
     static let customerOrder = KeysetOrder(list: "customers", [("company.name COLLATE NOCASE", ascending: true), ("company.id", ascending: true)])
 
     public func customers(_ filter: CustomerFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Company> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             var conditions = SQLConditions()
             conditions.scope(scope, table: "company", companyColumn: "id")
             if let status = filter.status { conditions.add("company.status = ?", [status.rawValue]) }
@@ -20,13 +20,13 @@ extension SQLiteServiceDeskStore {
     }
 
     public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
-        try await database.read { db in try customerDetail(db, id: id, asOf: now, scope: scope) }
+        try await database.isolatedRead { db in try customerDetail(db, id: id, asOf: now, scope: scope) }
     }
 
     public func statusSnapshot(
         customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
     ) async throws -> CustomerSnapshot? {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             guard let detail = try customerDetail(db, id: customerID, asOf: now, scope: scope) else { return nil }
             let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
             let top = PageRequest(limit: 5)
@@ -46,10 +46,10 @@ extension SQLiteServiceDeskStore {
             )
 
             let backups = try BackupJob.fetchAll(db.cachedStatement(sql: "SELECT * FROM backup_job WHERE tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ? ORDER BY last_run_at DESC, id"),
-                arguments: [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince]
+                arguments: [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, UTCTimestamp.stored(failingSince)]
             )
             let contracts = try Contract.fetchAll(db.cachedStatement(sql: "SELECT * FROM contract WHERE tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ? ORDER BY ends_on, id"),
-                arguments: [scope.tenantID, detail.company.id, now, contractsEndingBefore]
+                arguments: [scope.tenantID, detail.company.id, UTCTimestamp.stored(now), UTCTimestamp.stored(contractsEndingBefore)]
             )
             return CustomerSnapshot(
                 detail: detail, topOpenTickets: tickets.0, topOpenAlerts: alerts.0, failingBackups: backups, expiringContracts: contracts
@@ -79,7 +79,7 @@ extension SQLiteServiceDeskStore {
                 SELECT count(*) AS active, coalesce(sum(value_cents), 0) AS value, min(ends_on) AS next_end FROM contract
                 WHERE tenant_id = ? AND company_id = ? AND starts_on <= ? AND ends_on >= ?
                 """),
-            arguments: [company.tenantID, company.id, now, now]
+            arguments: [company.tenantID, company.id, UTCTimestamp.stored(now), UTCTimestamp.stored(now)]
         )!
         let rollup = CustomerRollup(
             openTickets: try countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),

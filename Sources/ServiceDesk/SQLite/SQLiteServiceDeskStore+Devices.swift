@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteServiceDeskStore {
 
     public func alerts(_ filter: AlertFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Alert> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let conditions = SQLConditions.alerts(filter, scope: scope)
             let (items, next): ([Alert], String?) = try page(
                 db, select: "SELECT alert.* FROM alert", conditions: conditions, order: KeysetOrder.alerts, page: request, keyValues: KeysetOrder.alertKey
@@ -14,7 +14,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func alert(id: String, scope: ServiceDeskScope) async throws -> AlertDetail? {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             var conditions = SQLConditions()
             conditions.scope(scope, table: "alert")
             conditions.add("alert.id = ?", [id])
@@ -31,7 +31,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func assets(_ filter: AssetFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Asset> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let conditions = SQLConditions.assets(filter, scope: scope)
             let (items, next): ([Asset], String?) = try page(
                 db, select: "SELECT asset.* FROM asset", conditions: conditions, order: KeysetOrder.assets, page: request
@@ -41,7 +41,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func asset(id: String, scope: ServiceDeskScope) async throws -> AssetDetail? {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             var conditions = SQLConditions()
             conditions.scope(scope, table: "asset")
             conditions.add("asset.id = ?", [id])

@@ -18,7 +18,7 @@ extension SQLiteServiceDeskStore {
         batches: Int, intoEmptyTenant tenantID: String, make: @escaping @Sendable (Int) -> ServiceDeskRecords
     ) async throws {
         precondition(batches >= 1, "at least one batch")
-        try await database.write { db in
+        try await database.isolatedWrite { db in
             let existing = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM company WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
             guard existing == 0 else { throw TenantNotEmptyError(tenantID: tenantID, customers: existing) }
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000

@@ -32,14 +32,16 @@ extension SQLiteServiceDeskStore {
 
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
-        return try await database.read { db in
+        return try await database.isolatedRead { db in
             let conditions = SQLConditions.tickets(filter, scope: scope, dialect: .sqlite)
             var hits: [TicketSearchHit] = []
             var found = Set<String>()
             for stage in SearchStage.stages(query) where hits.count < limit {
-                for row in try stageTickets(db, stage, conditions: conditions, scope: scope, limit: limit + hits.count) where hits.count < limit {
+                let rows = try stageTickets(db, stage, conditions: conditions, scope: scope, limit: limit + hits.count)
+                // Read in place and decoded only when new: a ticket found by several notes comes several times.
+                while hits.count < limit, let row = try rows.next() {
+                    guard found.insert(row["id"]).inserted else { continue }
                     let ticket = try Ticket(row: row)
-                    guard found.insert(ticket.id).inserted else { continue }
                     let noteBody: String? = row["note_body"]
                     hits.append(TicketSearchHit(
                         ticket: ticket, matchedIn: noteBody == nil ? .ticket : .note,
@@ -55,7 +57,7 @@ extension SQLiteServiceDeskStore {
     /// One stage's matches within the scope and filters, tickets matched in themselves first, then by
     /// their notes, each newest first; a ticket may come more than once (the caller keeps its first).
     /// CROSS JOIN keeps the index the outer loop, so its newest-first walk stops at the LIMIT.
-    private func stageTickets(_ db: Database, _ stage: SearchStage, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) throws -> [Row] {
+    private func stageTickets(_ db: Database, _ stage: SearchStage, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) throws -> RowCursor {
         let tickets = stage.ticketIndex.name
         var values: [(any DatabaseValueConvertible)?] = [stage.expression] + conditions.databaseValues + [limit]
         var sources = """
@@ -79,7 +81,7 @@ extension SQLiteServiceDeskStore {
                 """
             values += [stage.expression, scope.tenantID] + conditions.databaseValues + [limit * Self.notesPerTicket]
         }
-        return try Row.fetchAll(db.cachedStatement(sql: """
+        return try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT ticket.*, CASE hits.tier WHEN 1 THEN (SELECT body FROM ticket_note WHERE seq = hits.source_seq) END AS note_body
                 FROM (\(sources)) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
                 ORDER BY hits.tier, hits.source_seq DESC
@@ -92,7 +94,7 @@ extension SQLiteServiceDeskStore {
         _ text: String, kinds: [GlobalSearchHit.Kind], limitPerKind: Int, scope: ServiceDeskScope
     ) async throws -> Page<GlobalSearchHit> {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
-        return try await database.read { db in
+        return try await database.isolatedRead { db in
             var hits: [GlobalSearchHit] = []
             for kind in kinds {
                 var kindHits: [GlobalSearchHit] = []

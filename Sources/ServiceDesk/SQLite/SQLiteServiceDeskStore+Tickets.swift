@@ -4,7 +4,7 @@ import ToolKit
 
 extension SQLiteServiceDeskStore {
     public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let (items, next): ([Ticket], String?) = try page(
                 db, select: "SELECT ticket.* FROM ticket", conditions: SQLConditions.tickets(filter, scope: scope, dialect: .sqlite), order: KeysetOrder.tickets,
                 page: request, keyValues: KeysetOrder.ticketKey
@@ -14,7 +14,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func ticket(id: String, noteLimit: Int, scope: ServiceDeskScope) async throws -> TicketDetail? {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             var conditions = SQLConditions()
             conditions.scope(scope, table: "ticket")
             conditions.add("ticket.id = ?", [id])
@@ -36,7 +36,7 @@ extension SQLiteServiceDeskStore {
     }
 
     public func auditEntries(ticketID: String, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<AuditEntry>? {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             var visible = SQLConditions()
             visible.scope(scope, table: "ticket")
             visible.add("ticket.id = ?", [ticketID])

@@ -8,7 +8,7 @@ import ToolKit
 /// retry with the same key finds exactly what the first call did.
 extension SQLiteServiceDeskStore {
     public func perform(_ write: DeskWrite, audit: AuditTrail) async throws -> DeskWriteResult {
-        try await database.write { db in
+        try await database.isolatedWrite { db in
             let tenantID = write.scope.tenantID
             let isDryRun = write.mode == .dryRun
             if let claim = write.idempotency, !isDryRun, let earlier = try Self.rememberedWrite(db, claim: claim, write: write) {
@@ -72,20 +72,20 @@ extension SQLiteServiceDeskStore {
     }
 
     public func rules(tenantID: String) async throws -> [Rule] {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             try Rule.fetchAll(db.cachedStatement(sql: "SELECT * FROM rule WHERE tenant_id = ? ORDER BY name COLLATE NOCASE, id"), arguments: [tenantID])
         }
     }
 
     public func settings(tenantID: String) async throws -> DeskSettings {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let confirm = try Bool.fetchOne(db.cachedStatement(sql: "SELECT confirm_writes FROM desk_settings WHERE tenant_id = ?"), arguments: [tenantID])
             return DeskSettings(confirmWrites: confirm ?? false)
         }
     }
 
     public func saveSettings(_ settings: DeskSettings, tenantID: String) async throws {
-        try await database.write { db in
+        try await database.isolatedWrite { db in
             try db.execute(
                 sql: """
                     INSERT INTO desk_settings (tenant_id, confirm_writes) VALUES (?, ?)

@@ -41,7 +41,7 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
     }
 
     public func counts(tenantID: String) async throws -> ServiceDeskCounts {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             func count(_ table: String) throws -> Int {
                 try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(table) WHERE tenant_id = ?"), arguments: [tenantID]) ?? 0
             }

@@ -71,11 +71,9 @@ enum ToolPolicy {
 
 /// ISO 8601 dates in and out: instants as `2025-05-01T09:00:00Z`, calendar days as `2025-05-01`.
 enum ToolDates {
-    static func instant(_ date: Date) -> String { date.formatted(.iso8601) }
+    static func instant(_ date: Date) -> String { UTCTimestamp.instant(date) }
 
-    static func day(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash))
-    }
+    static func day(_ date: Date) -> String { UTCTimestamp.day(date) }
 
     static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 40 else { return nil }
@@ -95,6 +93,7 @@ enum ToolMoney {
             if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
             grouped.append(digit)
         }
-        return "\(grouped).\(String(format: "%02d", abs(cents) % 100)) \(currency)"
+        let fraction = abs(cents) % 100
+        return "\(grouped).\(fraction < 10 ? "0" : "")\(fraction) \(currency)"
     }
 }

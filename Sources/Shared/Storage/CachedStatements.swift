@@ -39,3 +39,39 @@ extension FetchableRecord {
         try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 }
+
+extension Database {
+    /// `body` in one transaction, committed if it returns and rolled back if it throws, as GRDB's `inTransaction`
+    /// does, but with BEGIN and COMMIT prepared once per connection: GRDB parses them through the authorizer on
+    /// every call, which was about a twelfth of an introspection's CPU. `immediate` takes the write lock at BEGIN.
+    public func inCachedTransaction<T>(immediate: Bool = false, _ body: () throws -> T) throws -> T {
+        try execute(cached: immediate ? "BEGIN IMMEDIATE TRANSACTION" : "BEGIN DEFERRED TRANSACTION")
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            try? execute(cached: "ROLLBACK")
+            throw error
+        }
+        do {
+            try execute(cached: "COMMIT")
+        } catch {
+            try? execute(cached: "ROLLBACK")
+            throw error
+        }
+        return value
+    }
+}
+
+extension DatabasePool {
+    /// What GRDB's `read` gives (every statement sees one snapshot), in a transaction of prepared statements.
+    public func isolatedRead<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await unsafeRead { db in try db.inCachedTransaction { try body(db) } }
+    }
+
+    /// What GRDB's `write` gives (one transaction, the write lock taken at its start), in a transaction of
+    /// prepared statements.
+    public func isolatedWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await writeWithoutTransaction { db in try db.inCachedTransaction(immediate: true) { try body(db) } }
+    }
+}

@@ -26,7 +26,7 @@ public final class DurableDatabase: Sendable {
 
     /// Reads see every write that has been answered.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+        try await pool.isolatedRead(body)
     }
 
     /// Runs `body` in the next commit and returns its result once that commit is on disk.
@@ -54,11 +54,8 @@ public final class DurableDatabase: Sendable {
             let started = ContinuousClock.now
             defer { ProcessMetrics.databaseCommit(writes: batch.count, duration: ContinuousClock.now - started) }
             do {
-                try await pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        for write in batch { write.apply(in: db) }
-                        return .commit
-                    }
+                try await pool.isolatedWrite { db in
+                    for write in batch { write.apply(in: db) }
                 }
                 for write in batch { write.finish(commitError: nil) }
             } catch {
@@ -69,7 +66,8 @@ public final class DurableDatabase: Sendable {
 }
 
 private protocol PendingWrite: Sendable {
-    /// Runs the write in a savepoint of the open transaction, keeping its result or error.
+    /// Runs the write in a savepoint of the open transaction, keeping its result or error. The savepoint's
+    /// statements are prepared once per connection, as the transaction's are (`inCachedTransaction`).
     func apply(in db: Database)
     /// Answers the caller once the commit is over.
     func finish(commitError: (any Error)?)
@@ -88,13 +86,18 @@ private final class Write<T: Sendable>: PendingWrite {
 
     func apply(in db: Database) {
         do {
-            var value: T?
-            try db.inSavepoint {
-                value = try body(db)
-                return .commit
-            }
-            result = value.map { .success($0) }
+            try db.execute(cached: "SAVEPOINT grouped_write")
         } catch {
+            result = .failure(error)
+            return
+        }
+        do {
+            result = .success(try body(db))
+            try db.execute(cached: "RELEASE SAVEPOINT grouped_write")
+        } catch {
+            // Should SQLite have ended the whole transaction, these fail too, and so does the commit.
+            try? db.execute(cached: "ROLLBACK TO SAVEPOINT grouped_write")
+            try? db.execute(cached: "RELEASE SAVEPOINT grouped_write")
             result = .failure(error)
         }
     }

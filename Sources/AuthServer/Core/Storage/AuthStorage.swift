@@ -214,6 +214,9 @@ public struct StoredSigningKey: Sendable, Equatable {
 public protocol ClientStore: Sendable {
     /// Inserts the client, or updates the row with the same id in place, keeping its grants.
     func saveClient(_ client: Client) async throws
+    /// Saves a newly registered client and its ledger entry in one transaction: an acknowledged registration always
+    /// has its entry, even when the process dies right after the commit.
+    func registerClient(_ client: Client, ledger: LedgerEntry) async throws
     func client(tenantID: String, id: String) async throws -> Client?
     /// The dynamically registered client with this registration fingerprint, if any.
     func client(tenantID: String, fingerprint: String) async throws -> Client?

@@ -8,6 +8,13 @@ extension SQLiteAuthStorage {
         try await database.write { db in try Self.saveClient(db, client) }
     }
 
+    public func registerClient(_ client: Client, ledger: LedgerEntry) async throws {
+        try await database.write { db in
+            try Self.saveClient(db, client)
+            try Self.appendLedger(db, [ledger])
+        }
+    }
+
     static func saveClient(_ db: Database, _ client: Client) throws {
         try db.execute(
             cached: """

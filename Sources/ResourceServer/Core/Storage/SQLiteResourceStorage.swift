@@ -39,18 +39,18 @@ public struct SQLiteResourceStorage: ResourceStorage {
     }
 
     public func allTenants() async throws -> [Tenant] {
-        try await database.read { db in try TenantTable.all(db) }
+        try await database.isolatedRead { db in try TenantTable.all(db) }
     }
 
     public func saveTenant(_ tenant: Tenant) async throws {
-        try await database.write { db in try TenantTable.save(tenant, in: db) }
+        try await database.isolatedWrite { db in try TenantTable.save(tenant, in: db) }
     }
 }
 
 extension SQLiteResourceStorage {
     /// A module this build does not know (stored by a later one) is ignored.
     public func switchedOffModules(tenantID: String) async throws -> Set<ToolModule> {
-        try await database.read { db in
+        try await database.isolatedRead { db in
             let names = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT module FROM feature_switch WHERE tenant_id = ? AND NOT enabled"), arguments: [tenantID])
             return Set(names.compactMap(ToolModule.init(rawValue:)))
@@ -58,7 +58,7 @@ extension SQLiteResourceStorage {
     }
 
     public func setFeatures(_ changes: [ToolModule: Bool], tenantID: String) async throws {
-        try await database.write { db in
+        try await database.isolatedWrite { db in
             for (module, enabled) in changes {
                 try db.execute(
                     sql: """

@@ -26,7 +26,9 @@ public final class PostgresSchemaPool: Sendable {
         self.schema = schema
         self.logger = logger
         metrics = ProcessMetrics.databasePool(schema: schema, connections: maximumConnections)
-        running = Task { await client.run() }
+        // Started at once on this thread: `run()` marks the client running before its first suspension, so no
+        // query can reach the client before it runs (postgres-nio warns of that, and the query waits for it).
+        running = Task.immediate { await client.run() }
     }
 
     /// Connects, then brings the schema up to date under `migrations` before anything else may use it.

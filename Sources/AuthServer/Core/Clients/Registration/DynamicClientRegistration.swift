@@ -90,10 +90,10 @@ final class DynamicClientRegistration: Sendable {
             registrationFingerprint: fingerprint,
             metadataJSON: String(decoding: try JSONResponse.encoder.encode(metadata), as: UTF8.self), createdAt: now
         )
-        try await storage.saveClient(client)
+        try await storage.registerClient(
+            client,
+            ledger: Ledger.entry(.clientRegistered, tenantID: tenant.id, actorID: client.id, clientID: client.id, address: address, detail: client.name, at: now))
         logger.info("client registered", metadata: ["client": "\(client.id)", "method": "\(method.rawValue)"])
-        await Ledger(store: storage, logger: logger).record(
-            .clientRegistered, tenantID: tenant.id, actorID: client.id, clientID: client.id, address: address, detail: client.name, at: now)
         return Registered(
             clientID: client.id, clientIDIssuedAt: Int64(now.timeIntervalSince1970), clientSecret: secret?.value,
             clientSecretExpiresAt: secret == nil ? nil : 0, registrationAccessToken: registrationToken.value,

@@ -9,6 +9,13 @@ extension PostgresAuthStorage {
         try await database.write { write in try await Self.saveClient(write, client) }
     }
 
+    public func registerClient(_ client: Client, ledger: LedgerEntry) async throws {
+        try await database.write { write in
+            try await Self.saveClient(write, client)
+            try await Self.appendLedger(write, [ledger])
+        }
+    }
+
     static func saveClient(_ write: PostgresWrite, _ client: Client) async throws {
         let row = try ClientRow(client)
         try await write.rows(

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Shared
+import Synchronization
 
 /// The audit ledger (`LedgerStore`) on PostgreSQL.
 extension PostgresAuthStorage {
@@ -9,8 +10,24 @@ extension PostgresAuthStorage {
         try await database.write { write in try await Self.appendLedger(write, entries) }
     }
 
-    /// In the caller's transaction, so an event and what it records commit together.
+    /// In the caller's transaction, so an event and what it records commit together: held until its last statements
+    /// (`PostgresSchemaPool.write`, `insertLedger`).
     static func appendLedger(_ write: PostgresWrite, _ entries: [LedgerEntry]) async throws {
+        write.ledger.add(entries)
+    }
+
+    /// A follower pages with "after position" (`seq > position`), so a tenant's positions must become visible in
+    /// the order they are handed out: were one transaction to take `seq` 10 and commit after another took 11 and a
+    /// follower read 11, 10 would never be read. So positions are taken under a per-tenant lock held until commit
+    /// (PostgreSQL documentation § 9.27.10, `pg_advisory_xact_lock`), and as the transaction's last statements: it
+    /// then waits for nothing while holding the lock but its own commit, so the lock cannot join a deadlock with the
+    /// row locks taken before it. Tenants are locked in one order, so two transactions writing to several cannot
+    /// deadlock either. The revocation log needs no such lock: its numbers come from a per-tenant counter row, also
+    /// locked until commit (`appendRevocationEvents`).
+    static func insertLedger(_ write: PostgresWrite, _ entries: [LedgerEntry]) async throws {
+        for tenantID in Set(entries.map(\.tenantID)).sorted() {
+            try await write.rows("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ledger ' || \(tenantID)))")
+        }
         for entry in entries.map(LedgerRow.init) {
             try await write.rows(
                 """
@@ -47,5 +64,21 @@ extension PostgresAuthStorage {
             AND (\(position)::bigint IS NULL OR seq > \(position)::bigint)
             ORDER BY \(unescaped: position == nil ? "seq DESC" : "seq") LIMIT \(limit)
             """
+    }
+}
+
+/// The ledger entries one transaction has recorded so far (`PostgresAuthStorage.insertLedger`).
+final class PendingLedgerEntries: Sendable {
+    private let entries = Mutex<[LedgerEntry]>([])
+
+    func add(_ more: [LedgerEntry]) {
+        entries.withLock { $0.append(contentsOf: more) }
+    }
+
+    func take() -> [LedgerEntry] {
+        entries.withLock { taken in
+            defer { taken = [] }
+            return taken
+        }
     }
 }

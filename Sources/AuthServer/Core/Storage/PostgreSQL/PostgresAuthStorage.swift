@@ -85,9 +85,15 @@ extension PostgresSchemaPool {
         try await self.query(query, file: file, line: line).collect().map { $0.makeRandomAccess() }
     }
 
-    /// Runs `body` in one transaction (`transaction`), its statements sent through `PostgresWrite`.
+    /// Runs `body` in one transaction (`transaction`), its statements sent through `PostgresWrite`, then the ledger
+    /// entries it recorded (`PostgresAuthStorage.appendLedger`) as the transaction's last statements.
     func write<T: Sendable>(file: String = #file, line: Int = #line, _ body: (PostgresWrite) async throws -> T) async throws -> T {
-        try await transaction(file: file, line: line) { connection in try await body(PostgresWrite(connection: connection, logger: logger)) }
+        try await transaction(file: file, line: line) { connection in
+            let write = PostgresWrite(connection: connection, logger: logger)
+            let result = try await body(write)
+            try await PostgresAuthStorage.insertLedger(write, write.ledger.take())
+            return result
+        }
     }
 }
 
@@ -95,6 +101,7 @@ extension PostgresSchemaPool {
 struct PostgresWrite {
     let connection: PostgresConnection
     let logger: Logger
+    let ledger = PendingLedgerEntries()
 
     /// Every row `query` returns; a write that must say how many rows it changed ends in `RETURNING 1` and counts them.
     @discardableResult

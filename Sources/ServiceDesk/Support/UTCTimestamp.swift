@@ -1,15 +1,32 @@
 import Foundation
 
-/// A date in the text form GRDB stores and reads back ("yyyy-MM-dd HH:mm:ss.SSS", UTC, half a millisecond
-/// rounded up as GRDB's formatter rounds it), written with integer arithmetic instead of a DateFormatter:
-/// every audit entry carries one, and ICU's formatter was a third of what storing an entry cost.
-enum SQLiteTimestamp {
-    static func text(_ date: Date) -> String {
+/// Dates as UTC text, written with integer arithmetic instead of a DateFormatter or `Date.FormatStyle`: every
+/// audit entry, every stored or compared date and every date a tool answers with goes through here, and ICU's
+/// formatters were a third of what storing an audit entry cost and a tenth of a status snapshot.
+enum UTCTimestamp {
+    /// The text form GRDB stores and reads back ("yyyy-MM-dd HH:mm:ss.SSS"), half a millisecond rounded up as
+    /// GRDB's formatter rounds it; the desk stores and compares dates in this form on both engines.
+    static func stored(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
+        return text(milliseconds: milliseconds, separator: UInt8(ascii: " "), fraction: true, zone: false)
+    }
+
+    /// An RFC 3339 instant to the second ("yyyy-MM-ddTHH:mm:ssZ"), what `Date.formatted(.iso8601)` writes.
+    static func instant(_ date: Date) -> String {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        return text(milliseconds: seconds * 1000, separator: UInt8(ascii: "T"), fraction: false, zone: true)
+    }
+
+    /// The calendar day ("yyyy-MM-dd").
+    static func day(_ date: Date) -> String {
+        String(instant(date).prefix(10))
+    }
+
+    private static func text(milliseconds: Int64, separator: UInt8, fraction: Bool, zone: Bool) -> String {
         let (days, millisecondOfDay) = floorDivision(milliseconds, 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         var text: [UInt8] = []
-        text.reserveCapacity(23)
+        text.reserveCapacity(24)
         func append(_ value: Int64, digits: Int, then separator: UInt8?) {
             var divisor: Int64 = 1
             for _ in 1..<digits { divisor *= 10 }
@@ -21,11 +38,12 @@ enum SQLiteTimestamp {
         }
         append(year, digits: 4, then: UInt8(ascii: "-"))
         append(month, digits: 2, then: UInt8(ascii: "-"))
-        append(day, digits: 2, then: UInt8(ascii: " "))
+        append(day, digits: 2, then: separator)
         append(millisecondOfDay / 3_600_000, digits: 2, then: UInt8(ascii: ":"))
         append(millisecondOfDay / 60_000 % 60, digits: 2, then: UInt8(ascii: ":"))
-        append(millisecondOfDay / 1000 % 60, digits: 2, then: UInt8(ascii: "."))
-        append(millisecondOfDay % 1000, digits: 3, then: nil)
+        append(millisecondOfDay / 1000 % 60, digits: 2, then: fraction ? UInt8(ascii: ".") : nil)
+        if fraction { append(millisecondOfDay % 1000, digits: 3, then: nil) }
+        if zone { text.append(UInt8(ascii: "Z")) }
         return String(decoding: text, as: UTF8.self)
     }
 

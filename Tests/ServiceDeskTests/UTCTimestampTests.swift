@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import ServiceDesk
+
+@Suite("UTC timestamps")
+struct UTCTimestampTests {
+    @Test("Written exactly as GRDB writes a Date, so GRDB reads them back: edges of days, months, leap years and milliseconds")
+    func matchesGRDB() throws {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [TimeInterval] = [
+            0, -0.0005, 0.0009, 0.9999, 59.999, 86_399.9995, 951_782_400, 951_868_799.999, 4_107_542_400, 1_796_469_664.123_456,
+            -86_400.5, 253_402_300_799.999,
+        ]
+        let random = (0..<5000).map { _ in TimeInterval.random(in: 0...4_102_444_800, using: &generator) }
+        // Half a millisecond past a whole one: where rounding rules part.
+        let ties = (0..<5000).map { _ in TimeInterval(Int64.random(in: 0...4_102_444_800_000, using: &generator)) / 1000 + 0.0005 }
+        for seconds in edges + random + ties {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(UTCTimestamp.stored(date) == String.fromDatabaseValue(date.databaseValue), "at \(seconds)")
+            let readBack = try #require(Date.fromDatabaseValue(UTCTimestamp.stored(date).databaseValue))
+            #expect(abs(readBack.timeIntervalSince(date)) < 0.001)
+        }
+    }
+
+    @Test("Instants and days read as Foundation's ISO 8601 styles write them, fractions of a second cut off")
+    func matchesFoundationISO8601() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [TimeInterval] = [0, 0.999, 59.9999, 86_399.5, 951_782_400, 951_868_799.999, -0.5, -86_400.25, 4_107_542_400.75]
+        let random = (0..<5000).map { _ in TimeInterval.random(in: 0...4_102_444_800, using: &generator) }
+        for seconds in edges + random {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(UTCTimestamp.instant(date) == date.formatted(.iso8601), "at \(seconds)")
+            #expect(UTCTimestamp.day(date) == date.formatted(.iso8601.year().month().day().dateSeparator(.dash)), "at \(seconds)")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import Shared
+import Testing
+
+@Suite("Durable database: grouped commits and isolated reads")
+struct DurableDatabaseTests {
+    private static func open() throws -> (DurableDatabase, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("durable-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "CREATE TABLE item (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        }
+        return (try DurableDatabase(path: folder.appendingPathComponent("test.sqlite").path, migrator: migrator), folder)
+    }
+
+    @Test("Writes racing into one commit each keep their own result; a failing one is rolled back alone, the rest survive")
+    func groupedWrites() async throws {
+        let (database, folder) = try Self.open()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        return (index, try await database.write { db -> Bool in
+                            try db.execute(cached: "INSERT INTO item (name, value) VALUES (?, ?)", arguments: ["item \(index)", index])
+                            // Every seventh write fails after writing: its row must not survive.
+                            if index % 7 == 0 { try db.execute(cached: "INSERT INTO item (name, value) VALUES (?, ?)", arguments: ["item \(index)", -1]) }
+                            return true
+                        })
+                    } catch {
+                        return (index, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.count == 200)
+        for (index, succeeded) in outcomes { #expect(succeeded == (index % 7 != 0), "write \(index)") }
+        let stored = try await database.read { db in try Int.fetchAll(db, sql: "SELECT value FROM item ORDER BY value") }
+        #expect(stored == (0..<200).filter { $0 % 7 != 0 })
+    }
+
+    @Test("A read sees one snapshot throughout, a failing read leaves no transaction behind, and reads go on")
+    func isolatedReads() async throws {
+        let (database, folder) = try Self.open()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await database.write { db in try db.execute(sql: "INSERT INTO item (name, value) VALUES ('a', 1)") }
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await database.read { db -> Int in
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM item")
+                throw Refused()
+            }
+        }
+        let (before, after) = try await database.read { db -> (Int, Int) in
+            let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM item")!
+            // A write committed meanwhile by another connection is not seen within this read.
+            let writer = try DatabaseQueue(path: database.pool.path)
+            try writer.write { try $0.execute(sql: "INSERT INTO item (name, value) VALUES ('b', 2)") }
+            return (before, try Int.fetchOne(db, sql: "SELECT count(*) FROM item")!)
+        }
+        #expect(before == 1 && after == 1)
+        #expect(try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") } == 2)
+        for _ in 0..<50 { _ = try await database.read { db in try Int.fetchOne(db, cached: "SELECT count(*) FROM item") } }
+    }
+}
