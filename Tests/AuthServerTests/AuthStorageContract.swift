@@ -5,9 +5,8 @@ import Testing
 @testable import AuthServerCore
 import Shared
 
-// The storage contract, written once over `any AuthStorage`: the embedded SQLite store runs it in
-// SQLiteAuthStorageTests, and the PostgreSQL store is to run the very same functions. Every function
-// makes its own tenants with fresh ids, so it also works against a shared, non-empty database.
+// The storage contract, written once over `any AuthStorage` and run on both engines (`AuthStorageCheck.all`).
+// Every function makes its own tenants with fresh ids, so it also works against a shared, non-empty database.
 
 private func uniqueTenant(_ label: String) -> Tenant {
     let id = "\(label)-\(UUID().uuidString.lowercased())"
@@ -64,6 +63,17 @@ func exerciseTenantStore(_ store: any AuthStorage) async throws {
 }
 
 /// Users: insert, case-insensitive lookup, one email per tenant, and no tenant sees another's people.
+/// Two tenants cannot share one issuer: the second is refused and only the first is listed.
+func exerciseIssuerIsUnique(_ store: any AuthStorage) async throws {
+    let first = uniqueTenant("first")
+    try await store.saveTenant(first)
+    let second = Tenant(id: uniqueTenant("second").id, issuer: first.issuer, resource: "https://second.example.com/mcp")
+    await #expect(throws: (any Error).self) { try await store.saveTenant(second) }
+    let ids = try await store.allTenants().map(\.id)
+    #expect(ids.contains(first.id))
+    #expect(!ids.contains(second.id))
+}
+
 func exerciseUserStore(_ store: any AuthStorage) async throws {
     let tenantA = uniqueTenant("a")
     let tenantB = uniqueTenant("b")
@@ -104,6 +114,16 @@ func exerciseUserStore(_ store: any AuthStorage) async throws {
 }
 
 /// Signing keys: insert, list newest first per tenant, retire all but one with a publication deadline.
+/// A user of a tenant that does not exist is refused (foreign key), and not as a duplicate email.
+func exerciseUserNeedsTenant(_ store: any AuthStorage) async throws {
+    let orphan = User(
+        tenantID: uniqueTenant("nobody").id, id: "usr_1", email: "alice@example.com", passwordHash: "hash", role: .admin, companyID: nil,
+        createdAt: wholeSecond())
+    let error = await #expect(throws: (any Error).self) { try await store.insertUser(orphan) }
+    #expect(error as? AuthStorageError != .duplicateEmail)
+    #expect(try await store.user(tenantID: orphan.tenantID, email: orphan.email) == nil)
+}
+
 func exerciseSigningKeyStore(_ store: any AuthStorage) async throws {
     let tenant = uniqueTenant("keys")
     let neighbour = uniqueTenant("neighbour")

@@ -17,79 +17,9 @@ struct PostgresAuthStorageTests {
         }
     }
 
-    @Test("storage contract: tenants")
-    func tenantContract() async throws {
-        try await Self.withStorage { try await exerciseTenantStore($0) }
-    }
-
-    @Test("storage contract: users")
-    func userContract() async throws {
-        try await Self.withStorage { try await exerciseUserStore($0) }
-    }
-
-    @Test("storage contract: clients")
-    func clientContract() async throws {
-        try await Self.withStorage { try await exerciseClientStore($0) }
-    }
-
-    @Test("storage contract: grants, codes, refresh tokens, consents, pending requests")
-    func grantContract() async throws {
-        try await Self.withStorage { try await exerciseGrantStore($0) }
-    }
-
-    @Test("storage contract: device authorizations")
-    func deviceAuthorizationContract() async throws {
-        try await Self.withStorage { try await exerciseDeviceAuthorizationStore($0) }
-    }
-
-    @Test("storage contract: users by id and password change")
-    func userUpdateContract() async throws {
-        try await Self.withStorage { try await exerciseUserUpdates($0) }
-    }
-
-    @Test("storage contract: who may connect which apps: tenant settings, a person's permission, client approval")
-    func governance() async throws {
-        try await Self.withStorage { try await exerciseGovernanceStore($0) }
-    }
-
-    @Test("storage contract: browser sessions")
-    func browserSessionContract() async throws {
-        try await Self.withStorage { try await exerciseBrowserSessionStore($0) }
-    }
-
-    @Test("storage contract: half-done sign-ins")
-    func pendingSignInContract() async throws {
-        try await Self.withStorage { try await exercisePendingSignInStore($0) }
-    }
-
-    @Test("storage contract: second factors: enrolment, replay-proof steps, recovery codes, removal")
-    func secondFactorContract() async throws {
-        try await Self.withStorage { try await exerciseSecondFactorStore($0) }
-    }
-
-    @Test("storage contract: personal access tokens: lookup, use, elevation, regeneration")
-    func personalAccessTokenContract() async throws {
-        try await Self.withStorage { try await exercisePersonalAccessTokenStore($0) }
-    }
-
-    @Test("storage contract: disabling a person ends their sessions and grants at once")
-    func userDisablingContract() async throws {
-        try await Self.withStorage { try await exerciseUserDisabling($0) }
-    }
-
-    @Test("storage contract: service accounts: stored with client and grant, rotated, revoked")
-    func serviceAccountContract() async throws {
-        try await Self.withStorage { try await exerciseServiceAccountStore($0) }
-    }
-
-    @Test("storage contract: the audit ledger: filters, pages, pruning")
-    func ledgerContract() async throws {
-        try await Self.withStorage { try await exerciseLedgerStore($0) }
-    }
-
-    @Test("storage contract: signing keys")
-    func signingKeyContract() async throws {
-        try await Self.withStorage { try await exerciseSigningKeyStore($0) }
+    @Test("storage contract", arguments: AuthStorageCheck.all)
+    func contract(_ check: AuthStorageCheck) async throws {
+        try await Self.withStorage { try await check.run($0) }
     }
 
     @Test("the migrations are recorded in the schema's own schema_migration, and every table is in the schema")
@@ -102,29 +32,6 @@ struct PostgresAuthStorageTests {
             ).map { try $0.value("table_name") as String }
             let expected = SQLiteAuthStorageTests.tables.map { $0 == "user" ? "person" : $0 } + ["client_assertion", "schema_migration", "request_window", "sign_in_throttle"]
             #expect(tables == expected.sorted())
-        }
-    }
-
-    @Test("a user of a tenant that does not exist is refused (foreign key), and not as a duplicate email")
-    func userNeedsTenant() async throws {
-        try await Self.withStorage { storage async throws in
-            let orphan = User(
-                tenantID: "nobody", id: "usr_1", email: "alice@example.com", passwordHash: "hash", role: .admin, companyID: nil,
-                createdAt: wholeSecond())
-            let error = await #expect(throws: (any Error).self) { try await storage.insertUser(orphan) }
-            #expect(error as? AuthStorageError != .duplicateEmail)
-            #expect(try await storage.user(tenantID: "nobody", email: "alice@example.com") == nil)
-        }
-    }
-
-    @Test("two tenants cannot share one issuer")
-    func issuerIsUnique() async throws {
-        try await Self.withStorage { storage async throws in
-            try await storage.saveTenant(Tenant(id: "a", issuer: "https://same.example.com", resource: "https://a.example.com/mcp"))
-            await #expect(throws: (any Error).self) {
-                try await storage.saveTenant(Tenant(id: "b", issuer: "https://same.example.com", resource: "https://b.example.com/mcp"))
-            }
-            #expect(try await storage.allTenants().map(\.id) == ["a"])
         }
     }
 

@@ -14,79 +14,9 @@ struct SQLiteAuthStorageTests {
         try await body(try SQLiteAuthStorage(path: directory.file("auth.sqlite")), directory)
     }
 
-    @Test("storage contract: tenants")
-    func tenantContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseTenantStore(storage) }
-    }
-
-    @Test("storage contract: users")
-    func userContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseUserStore(storage) }
-    }
-
-    @Test("storage contract: clients")
-    func clientContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseClientStore(storage) }
-    }
-
-    @Test("storage contract: grants, codes, refresh tokens, consents, pending requests")
-    func grantContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseGrantStore(storage) }
-    }
-
-    @Test("storage contract: device authorizations")
-    func deviceAuthorizationContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseDeviceAuthorizationStore(storage) }
-    }
-
-    @Test("storage contract: users by id and password change")
-    func userUpdateContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseUserUpdates(storage) }
-    }
-
-    @Test("storage contract: who may connect which apps: tenant settings, a person's permission, client approval")
-    func governance() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseGovernanceStore(storage) }
-    }
-
-    @Test("storage contract: browser sessions")
-    func browserSessionContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseBrowserSessionStore(storage) }
-    }
-
-    @Test("storage contract: half-done sign-ins")
-    func pendingSignInContract() async throws {
-        try await Self.withStorage { storage, _ in try await exercisePendingSignInStore(storage) }
-    }
-
-    @Test("storage contract: second factors: enrolment, replay-proof steps, recovery codes, removal")
-    func secondFactorContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseSecondFactorStore(storage) }
-    }
-
-    @Test("storage contract: personal access tokens: lookup, use, elevation, regeneration")
-    func personalAccessTokenContract() async throws {
-        try await Self.withStorage { storage, _ in try await exercisePersonalAccessTokenStore(storage) }
-    }
-
-    @Test("storage contract: disabling a person ends their sessions and grants at once")
-    func userDisablingContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseUserDisabling(storage) }
-    }
-
-    @Test("storage contract: service accounts: stored with client and grant, rotated, revoked")
-    func serviceAccountContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseServiceAccountStore(storage) }
-    }
-
-    @Test("storage contract: the audit ledger: filters, pages, pruning")
-    func ledgerContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseLedgerStore(storage) }
-    }
-
-    @Test("storage contract: signing keys")
-    func signingKeyContract() async throws {
-        try await Self.withStorage { storage, _ in try await exerciseSigningKeyStore(storage) }
+    @Test("storage contract", arguments: AuthStorageCheck.all)
+    func contract(_ check: AuthStorageCheck) async throws {
+        try await Self.withStorage { storage, _ in try await check.run(storage) }
     }
 
     @Test("the database is opened in WAL mode")
@@ -257,28 +187,5 @@ struct SQLiteAuthStorageTests {
         #expect(try await reopened.user(tenantID: "acme", email: "alice@example.com") == user)
         let migrations = try await reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
         #expect(migrations == AuthMigrations.migrator.migrations.count)
-    }
-
-    @Test("a user of a tenant that does not exist is refused (foreign key), and not as a duplicate email")
-    func userNeedsTenant() async throws {
-        try await Self.withStorage { storage, _ async throws in
-            let orphan = User(
-                tenantID: "nobody", id: "usr_1", email: "alice@example.com", passwordHash: "hash", role: .admin, companyID: nil,
-                createdAt: wholeSecond())
-            let error = await #expect(throws: (any Error).self) { try await storage.insertUser(orphan) }
-            #expect(error as? AuthStorageError != .duplicateEmail)
-            #expect(try await storage.user(tenantID: "nobody", email: "alice@example.com") == nil)
-        }
-    }
-
-    @Test("two tenants cannot share one issuer")
-    func issuerIsUnique() async throws {
-        try await Self.withStorage { storage, _ in
-            try await storage.saveTenant(Tenant(id: "a", issuer: "https://same.example.com", resource: "https://a.example.com/mcp"))
-            await #expect(throws: (any Error).self) {
-                try await storage.saveTenant(Tenant(id: "b", issuer: "https://same.example.com", resource: "https://b.example.com/mcp"))
-            }
-            #expect(try await storage.allTenants().map(\.id) == ["a"])
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Shared
 
 extension PostgresServiceDeskStore {
     public func recentChanges(since: Date, customerID: String?, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<ChangeRecord> {
@@ -20,15 +21,15 @@ extension PostgresServiceDeskStore {
         let tickets = side("SELECT 'ticket' AS kind, id, company_id, number || ' ' || subject AS title, status, updated_at AS changed_at", "ticket")
         let alerts = side("SELECT 'alert' AS kind, id, company_id, title, status, updated_at AS changed_at", "alert")
         let query = PostgresQuery(
-            sql: "SELECT kind, id, company_id, title, status, to_json(changed_at)::text FROM (\(tickets.sql) UNION ALL \(alerts.sql)) AS changes "
+            sql: "SELECT kind, id, company_id, title, status, changed_at FROM (\(tickets.sql) UNION ALL \(alerts.sql)) AS changes "
                 + "\(KeysetOrder.changes.orderBy) LIMIT ?",
             tickets.values + alerts.values + [.int(Int64(request.limit + 1))])
         var rows: [ChangeRecord] = []
-        for try await (kind, id, companyID, title, status, changedAt) in try await database.query(query).decode((String, String, String, String, String, String).self) {
-            guard let kind = ChangeRecord.Kind(rawValue: kind), let changedAt = PostgresRowJSON.date(changedAt.trimmingCharacters(in: ["\""])) else {
+        for try await (kind, id, companyID, title, status, changedAt) in try await database.query(query).decode((String, String, String, String, String, PostgresInstant).self) {
+            guard let kind = ChangeRecord.Kind(rawValue: kind) else {
                 throw PostgresServiceDeskStore.UnreadableRow(table: "changes")
             }
-            rows.append(ChangeRecord(kind: kind, id: id, companyID: companyID, title: title, status: status, changedAt: changedAt))
+            rows.append(ChangeRecord(kind: kind, id: id, companyID: companyID, title: title, status: status, changedAt: changedAt.date))
         }
         let (changes, next) = KeysetOrder.changes.page(rows, limit: request.limit) { [.date($0.changedAt), .text($0.kind.rawValue), .text($0.id)] }
         return Page(items: changes, nextCursor: next, customerNames: try await customerNames(ids: changes.map(\.companyID), scope: scope))

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Shared
 
 extension PostgresServiceDeskStore {
     /// By name in any case (ASCII letters folded, as SQLite's NOCASE folds them), then id.
@@ -74,14 +75,14 @@ extension PostgresServiceDeskStore {
         var active = ofCompany
         active.add("starts_on <= ? AND ends_on >= ?", [now, now])
         let row = try await database.query(
-            PostgresQuery(sql: "SELECT count(*), coalesce(sum(value_cents), 0)::BIGINT, to_json(min(ends_on))::text FROM contract \(active.sql)", active.values)
+            PostgresQuery(sql: "SELECT count(*), coalesce(sum(value_cents), 0)::BIGINT, min(ends_on) FROM contract \(active.sql)", active.values)
         ).collect()[0]
-        let (activeContracts, value, nextEnd) = try row.decode((Int, Int64, String?).self)
+        let (activeContracts, value, nextEnd) = try row.decode((Int, Int64, PostgresInstant?).self)
         let rollup = CustomerRollup(
             openTickets: try await countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),
             openAlerts: try await countOf("alert", "status", in: Alert.Status.activeStatuses.map(\.rawValue)),
             activeAssets: try await countOf("asset", "status", in: [Asset.Status.active.rawValue]),
-            activeContracts: activeContracts, activeContractValueCents: value, nextContractEnd: nextEnd.flatMap { PostgresRowJSON.date($0.trimmingCharacters(in: ["\""])) })
+            activeContracts: activeContracts, activeContractValueCents: value, nextContractEnd: nextEnd?.date)
         return CustomerDetail(company: company, contacts: contacts, sites: sites, rollup: rollup)
     }
 }

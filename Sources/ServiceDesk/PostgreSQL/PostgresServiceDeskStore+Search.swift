@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import Shared
 
 /// Search runs in stages, best first, each only while the page is not full: whole words and their
 /// English stems (`plainto_tsquery`, which reads its text as plain words: no operator, quote or
@@ -63,7 +64,7 @@ extension PostgresServiceDeskStore {
     private func ticketsByWords(_ words: WordQuery, _ conditions: SQLConditions, limit: Int) async throws -> [(Ticket, String?)] {
         try await ticketRows(
             """
-            SELECT to_json(ticket)::text, NULL::text FROM ticket, \(words.sql) AS q
+            SELECT ticket.*, NULL::text AS matched_note FROM ticket, \(words.sql) AS q
             WHERE ticket.search_words @@ q \(conditions.and) ORDER BY ts_rank(ticket.search_words, q) DESC, ticket.seq DESC LIMIT ?
             """, [words.value] + conditions.values + [.int(Int64(limit))])
     }
@@ -75,7 +76,7 @@ extension PostgresServiceDeskStore {
         notes.add(conditions)
         return try await ticketRows(
             """
-            SELECT to_json(ticket)::text, n.body FROM ticket_note n JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id, \(words.sql) AS q
+            SELECT ticket.*, n.body AS matched_note FROM ticket_note n JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id, \(words.sql) AS q
             WHERE n.search_words @@ q \(notes.and) ORDER BY ts_rank(n.search_words, q) DESC, n.seq DESC LIMIT ?
             """, [words.value] + notes.values + [.int(Int64(limit))])
     }
@@ -85,16 +86,16 @@ extension PostgresServiceDeskStore {
         query.addLike(to: &matching, columns: [Self.ticketText], operator: "ILIKE")
         return try await ticketRows(
             """
-            SELECT to_json(ticket)::text, NULL::text FROM ticket \(matching.sql)
+            SELECT ticket.*, NULL::text AS matched_note FROM ticket \(matching.sql)
             ORDER BY \(Self.similarity)(\(Self.ticketText), ?) DESC, ticket.seq DESC LIMIT ?
             """, matching.values + [.text(query.terms.joined(separator: " ")), .int(Int64(limit))])
     }
 
     private func ticketRows(_ sql: String, _ values: [SQLValue]) async throws -> [(Ticket, String?)] {
-        let decoder = PostgresRowJSON.decoder()
         var rows: [(Ticket, String?)] = []
-        for try await (json, note) in try await database.query(PostgresQuery(sql: sql, values)).decode((String, String?).self) {
-            rows.append((try decoder.decode(Ticket.self, from: Data(json.utf8)), note))
+        for try await row in try await database.query(PostgresQuery(sql: sql, values)) {
+            let row = row.makeRandomAccess()
+            rows.append((try PostgresRowDecoder.decode(Ticket.self, from: row), try row["matched_note"].decode(String?.self)))
         }
         return rows
     }

@@ -91,8 +91,9 @@ struct WriteSession {
     }
 
     func fetch<Item: Decodable>(_ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "") async throws -> Item? {
-        let json = try await rows("SELECT to_json(\(table))::text FROM \(table) \(conditions.sql) \(tail)", conditions.values).first?.decode(String.self)
-        return try json.map { try PostgresRowJSON.decoder().decode(Item.self, from: Data($0.utf8)) }
+        try await rows("SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", conditions.values).first.map {
+            try PostgresRowDecoder.decode(Item.self, from: $0.makeRandomAccess())
+        }
     }
 
     func exists(_ table: String, _ conditions: SQLConditions) async throws -> Bool {
@@ -135,21 +136,18 @@ struct WriteSession {
     /// The confirmation's row, locked until commit so two calls cannot both spend it.
     func checkConfirmation(id: String, write: DeskWrite) async throws -> DeskWriteReport? {
         let row = try await rows(
-            "SELECT subject, tool, argument_digest, to_json(expires_at)::text, to_json(used_at)::text, report FROM pending_write "
+            "SELECT subject, tool, argument_digest, expires_at, used_at, report FROM pending_write "
                 + "WHERE tenant_id = ? AND id = ? FOR UPDATE",
             [.text(scope.tenantID), .text(id)]
         ).first
         let confirmation = try row.map { row in
-            let (subject, tool, digest, expiresAt, usedAt, report) = try row.decode((String, String, String, String, String?, String?).self)
+            let (subject, tool, digest, expiresAt, usedAt, report) = try row.decode(
+                (String, String, String, PostgresInstant, PostgresInstant?, String?).self)
             return DeskWriteChecks.Confirmation(
-                subject: subject, tool: tool, argumentDigest: digest, expiresAt: Self.date(expiresAt) ?? .distantPast, usedAt: usedAt.flatMap(Self.date),
-                report: report)
+                subject: subject, tool: tool, argumentDigest: digest, expiresAt: expiresAt.date, usedAt: usedAt?.date, report: report)
         }
         return try DeskWriteChecks.confirmation(confirmation, id: id, for: write)
     }
-
-    /// A timestamp read as JSON (a quoted string; `null` for NULL).
-    static func date(_ json: String) -> Date? { PostgresRowJSON.date(json.trimmingCharacters(in: ["\""])) }
 
     // MARK: the changes
 

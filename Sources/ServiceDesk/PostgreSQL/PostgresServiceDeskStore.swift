@@ -10,16 +10,15 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
 
     public init(database: PostgresSchemaPool) { self.database = database }
 
-    /// Rows of one table, read through the model's Codable keys (`PostgresRowJSON`).
+    /// Rows of one table, read through the model's Codable keys (`PostgresRowDecoder`).
     func fetch<Item: Decodable>(
         _ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "", _ tailValues: [SQLValue] = [],
         on connection: PostgresConnection? = nil
     ) async throws -> [Item] {
-        let query = PostgresQuery(sql: "SELECT to_json(\(table))::text FROM \(table) \(conditions.sql) \(tail)", conditions.values + tailValues)
+        let query = PostgresQuery(sql: "SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", conditions.values + tailValues)
         let rows = if let connection { try await connection.query(query, logger: database.logger) } else { try await database.query(query) }
-        let decoder = PostgresRowJSON.decoder()
         var items: [Item] = []
-        for try await json in rows.decode(String.self) { items.append(try decoder.decode(Item.self, from: Data(json.utf8))) }
+        for try await row in rows { items.append(try PostgresRowDecoder.decode(Item.self, from: row.makeRandomAccess())) }
         return items
     }
 

@@ -30,6 +30,16 @@ extension DatabaseValueConvertible {
     }
 }
 
+extension FetchableRecord {
+    public static func fetchOne(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    public static func fetchAll(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
 extension Database {
     /// `body` in one transaction, committed if it returns and rolled back if it throws, as GRDB's `inTransaction`
     /// does, but with BEGIN and COMMIT prepared once per connection: GRDB parses them through the authorizer on

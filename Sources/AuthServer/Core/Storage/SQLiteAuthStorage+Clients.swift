@@ -16,14 +16,13 @@ extension SQLiteAuthStorage {
     }
 
     static func saveClient(_ db: Database, _ client: Client) throws {
-        let redirectURIs = try jsonText(client.redirectURIs)
-        let grantTypes = try jsonText(client.grantTypes)
         try db.execute(
             cached: """
                 INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes,
                     registration_token_hash, grant_types, scope, jwks_uri, jwks, registration_fingerprint, metadata_json,
                     pinned, created_at, last_used_at, approval)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:tenant_id, :id, :kind, :name, :redirect_uris, :auth_method, :secret_hashes, :registration_token_hash, :grant_types,
+                    :scope, :jwks_uri, :jwks, :registration_fingerprint, :metadata_json, :pinned, :created_at, :last_used_at, :approval)
                 ON CONFLICT(tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
                     redirect_uris = excluded.redirect_uris, auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
                     registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types,
@@ -31,27 +30,22 @@ extension SQLiteAuthStorage {
                     registration_fingerprint = excluded.registration_fingerprint, metadata_json = excluded.metadata_json,
                     pinned = excluded.pinned, last_used_at = excluded.last_used_at
                 """,
-            arguments: [
-                client.tenantID, client.id, client.kind.rawValue, client.name, redirectURIs, client.authMethod.rawValue,
-                client.secretHashes.joined(separator: " "), client.registrationTokenHash, grantTypes, client.scope, client.jwksURI, client.jwks,
-                client.registrationFingerprint, client.metadataJSON, client.isPinned, client.createdAt, client.lastUsedAt,
-                client.approval.state.rawValue,
-            ]
+            arguments: StatementArguments(try ClientRow(client).databaseDictionary)
         )
     }
 
     public func client(tenantID: String, id: String) async throws -> Client? {
         try await database.read { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.client)
+            try ClientRow.fetchOne(db, cached: "SELECT * FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])?.model()
         }
     }
 
     public func client(tenantID: String, fingerprint: String) async throws -> Client? {
         try await database.read { db in
-            try Row.fetchOne(
+            try ClientRow.fetchOne(
                 db, cached: "SELECT * FROM client WHERE tenant_id = ? AND registration_fingerprint = ? AND kind = ?",
                 arguments: [tenantID, fingerprint, Client.Kind.dynamic.rawValue]
-            ).map(Self.client)
+            )?.model()
         }
     }
 
@@ -83,20 +77,5 @@ extension SQLiteAuthStorage {
             try db.execute(sql: "DELETE FROM client WHERE \(unused)", arguments: arguments)
             return db.changesCount
         }
-    }
-
-    static func client(_ row: Row) throws -> Client {
-        guard let kind = Client.Kind(rawValue: row["kind"]) else { throw AuthStorageError.corruptRow("client.kind") }
-        guard let approval = ClientApproval.State(rawValue: row["approval"]) else { throw AuthStorageError.corruptRow("client.approval") }
-        guard let method = ClientAuthMethod(rawValue: row["auth_method"]) else { throw AuthStorageError.corruptRow("client.auth_method") }
-        return Client(
-            tenantID: row["tenant_id"], id: row["id"], kind: kind, name: row["name"],
-            redirectURIs: try JSONDecoder().decode([String].self, from: Data((row["redirect_uris"] as String).utf8)), authMethod: method,
-            secretHashes: Self.words(row["secret_hashes"]), registrationTokenHash: row["registration_token_hash"],
-            grantTypes: try JSONDecoder().decode([String].self, from: Data((row["grant_types"] as String).utf8)), scope: row["scope"],
-            jwksURI: row["jwks_uri"], jwks: row["jwks"], registrationFingerprint: row["registration_fingerprint"],
-            metadataJSON: row["metadata_json"], isPinned: row["pinned"], createdAt: row["created_at"], lastUsedAt: row["last_used_at"],
-            approval: ClientApproval(state: approval, requestedAt: row["approval_requested_at"], requestedBy: row["approval_requested_by"])
-        )
     }
 }

@@ -11,22 +11,7 @@ extension SQLiteAuthStorage {
             try await database.write { db in
                 // Expired requests are swept where new ones arrive, so only live user codes can collide.
                 try db.execute(cached: "DELETE FROM device_authorization WHERE expires_at <= ?", arguments: [authorization.createdAt])
-                try db.execute(
-                    cached: """
-                        INSERT INTO device_authorization (tenant_id, device_code_hash, user_code_hash, client_id, resource, requested_scopes,
-                            created_at, expires_at, poll_interval, last_polled_at, status, user_id, grant_id, scopes, auth_time, amr, elevated_at,
-                            elevated_by, tokens_issued_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        authorization.tenantID, authorization.deviceCodeHash, authorization.userCodeHash, authorization.clientID,
-                        authorization.resource, authorization.requestedScopes?.joined(separator: " "), authorization.createdAt,
-                        authorization.expiresAt, authorization.interval, authorization.lastPolledAt, authorization.status.rawValue,
-                        authorization.userID, authorization.grantID, authorization.scopes.joined(separator: " "),
-                        authorization.authentication?.authTime, authorization.authentication?.methods.joined(separator: " ") ?? "",
-                        authorization.authentication?.elevatedAt, authorization.authentication?.elevatedBy, authorization.tokensIssuedAt,
-                    ]
-                )
+                try DeviceAuthorizationRow(authorization).insert(db)
             }
             return true
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -36,10 +21,10 @@ extension SQLiteAuthStorage {
 
     public func deviceAuthorization(tenantID: String, userCodeHash: String, at: Date) async throws -> DeviceAuthorization? {
         try await database.read { db in
-            try Row.fetchOne(
+            try DeviceAuthorizationRow.fetchOne(
                 db, cached: "SELECT * FROM device_authorization WHERE tenant_id = ? AND user_code_hash = ? AND expires_at > ?",
                 arguments: [tenantID, userCodeHash, at]
-            ).map(Self.deviceAuthorization)
+            )?.model()
         }
     }
 
@@ -74,8 +59,8 @@ extension SQLiteAuthStorage {
                     """,
                 arguments: [
                     (approval == nil ? DeviceAuthorization.Status.denied : .approved).rawValue, approval?.userID, approval?.grantID,
-                    approval?.scopes.joined(separator: " ") ?? "", approval?.authentication.authTime,
-                    approval?.authentication.methods.joined(separator: " ") ?? "", approval?.authentication.elevatedAt,
+                    approval.map { RowLists.text($0.scopes) } ?? "", approval?.authentication.authTime,
+                    approval?.authentication.amr ?? "", approval?.authentication.elevatedAt,
                     approval?.authentication.elevatedBy,
                     tenantID, deviceCodeHash,
                     DeviceAuthorization.Status.pending.rawValue, at,
@@ -96,21 +81,8 @@ extension SQLiteAuthStorage {
     }
 
     private static func deviceAuthorization(_ db: Database, tenantID: String, deviceCodeHash: String) throws -> DeviceAuthorization? {
-        try Row.fetchOne(
+        try DeviceAuthorizationRow.fetchOne(
             db, cached: "SELECT * FROM device_authorization WHERE tenant_id = ? AND device_code_hash = ?", arguments: [tenantID, deviceCodeHash]
-        ).map(deviceAuthorization)
-    }
-
-    private static func deviceAuthorization(_ row: Row) throws -> DeviceAuthorization {
-        guard let status = DeviceAuthorization.Status(rawValue: row["status"]) else {
-            throw AuthStorageError.corruptRow("device_authorization.status")
-        }
-        return DeviceAuthorization(
-            tenantID: row["tenant_id"], deviceCodeHash: row["device_code_hash"], userCodeHash: row["user_code_hash"], clientID: row["client_id"],
-            resource: row["resource"], requestedScopes: (row["requested_scopes"] as String?).map(scopes), createdAt: row["created_at"],
-            expiresAt: row["expires_at"], interval: row["poll_interval"], lastPolledAt: row["last_polled_at"], status: status,
-            userID: row["user_id"], grantID: row["grant_id"], scopes: scopes(row["scopes"]),
-            authentication: (row["auth_time"] as Date?) == nil ? nil : authentication(row), tokensIssuedAt: row["tokens_issued_at"]
-        )
+        )?.model()
     }
 }

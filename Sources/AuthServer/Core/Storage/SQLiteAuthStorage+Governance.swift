@@ -5,11 +5,8 @@ import Shared
 extension SQLiteAuthStorage {
     public func tenantGovernance(tenantID: String) async throws -> TenantGovernance {
         try await database.read { db in
-            guard let row = try Row.fetchOne(db, cached: "SELECT * FROM tenant_governance WHERE tenant_id = ?", arguments: [tenantID]) else {
-                return TenantGovernance(tenantID: tenantID)
-            }
-            guard let policy = AppPolicy(rawValue: row["app_policy"]) else { throw AuthStorageError.corruptRow("tenant_governance.app_policy") }
-            return TenantGovernance(tenantID: tenantID, companyUsersMayConnect: row["company_users_may_connect"], appPolicy: policy)
+            try TenantGovernanceRow.fetchOne(db, cached: "SELECT * FROM tenant_governance WHERE tenant_id = ?", arguments: [tenantID])?.model()
+                ?? TenantGovernance(tenantID: tenantID)
         }
     }
 
@@ -17,10 +14,11 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             try db.execute(
                 cached: """
-                    INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy) VALUES (?, ?, ?)
+                    INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy)
+                    VALUES (:tenant_id, :company_users_may_connect, :app_policy)
                     ON CONFLICT(tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect,
                         app_policy = excluded.app_policy
-                    """, arguments: [governance.tenantID, governance.companyUsersMayConnect, governance.appPolicy.rawValue])
+                    """, arguments: StatementArguments(try TenantGovernanceRow(governance).databaseDictionary))
         }
     }
 
@@ -41,10 +39,10 @@ extension SQLiteAuthStorage {
 
     public func clients(tenantID: String) async throws -> [Client] {
         try await database.read { db in
-            try Row.fetchAll(
+            try ClientRow.fetchAll(
                 db, cached: "SELECT * FROM client WHERE tenant_id = ? AND kind != ? ORDER BY created_at DESC, id",
                 arguments: [tenantID, Client.Kind.resourceServer.rawValue]
-            ).map(Self.client)
+            ).map { try $0.model() }
         }
     }
 

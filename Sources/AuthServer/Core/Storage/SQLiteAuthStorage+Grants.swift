@@ -7,14 +7,14 @@ import Shared
 extension SQLiteAuthStorage {
     public func activeGrant(tenantID: String, userID: String, clientID: String, resource: String) async throws -> Grant? {
         try await database.read { db in
-            try Row.fetchOne(
+            try GrantRow.fetchOne(
                 db,
                 cached: """
                     SELECT * FROM oauth_grant WHERE tenant_id = ? AND user_id = ? AND client_id = ? AND resource = ?
                     AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
                     """,
                 arguments: [tenantID, userID, clientID, resource]
-            ).map(Self.grant)
+            )?.model
         }
     }
 
@@ -27,32 +27,30 @@ extension SQLiteAuthStorage {
             cached: """
                 INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at,
                     revoked_at, revocation_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:tenant_id, :id, :user_id, :client_id, :resource, :scopes, :created_at, :last_authorised_at, :revoked_at,
+                    :revocation_reason)
                 ON CONFLICT(tenant_id, id) DO UPDATE SET scopes = excluded.scopes, last_authorised_at = excluded.last_authorised_at
                 """,
-            arguments: [
-                grant.tenantID, grant.id, grant.userID, grant.clientID, grant.resource, grant.scopes.joined(separator: " "),
-                grant.createdAt, grant.lastAuthorisedAt, grant.revokedAt, grant.revocationReason,
-            ]
+            arguments: StatementArguments(GrantRow(grant).databaseDictionary)
         )
     }
 
     public func grant(tenantID: String, id: String) async throws -> Grant? {
         try await database.read { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.grant)
+            try GrantRow.fetchOne(db, cached: "SELECT * FROM oauth_grant WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])?.model
         }
     }
 
     public func activeGrants(tenantID: String, userID: String?) async throws -> [Grant] {
         try await database.read { db in
-            try Row.fetchAll(
+            try GrantRow.fetchAll(
                 db,
                 cached: """
                     SELECT * FROM oauth_grant WHERE tenant_id = ? AND (? IS NULL OR user_id = ?) AND revoked_at IS NULL
                     ORDER BY last_authorised_at DESC
                     """,
                 arguments: [tenantID, userID, userID]
-            ).map(Self.grant)
+            ).map(\.model)
         }
     }
 
@@ -98,35 +96,13 @@ extension SQLiteAuthStorage {
     }
 
     public func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
-        try await database.write { db in
-            try db.execute(
-                cached: """
-                    INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge,
-                        resource, scopes, auth_time, amr, elevated_at, elevated_by, expires_at, used_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    code.tenantID, code.codeHash, code.grantID, code.clientID, code.userID, code.redirectURI, code.codeChallenge,
-                    code.resource, code.scopes.joined(separator: " "), code.authentication.authTime,
-                    code.authentication.methods.joined(separator: " "),
-                    code.authentication.elevatedAt, code.authentication.elevatedBy, code.expiresAt, code.usedAt,
-                ]
-            )
-        }
+        try await database.write { db in try AuthorizationCodeRow(code).insert(db) }
     }
 
     public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
         try await database.read { db in
-            try Row.fetchOne(
-                db, cached: "SELECT * FROM authorization_code WHERE tenant_id = ? AND code_hash = ?", arguments: [tenantID, codeHash]
-            ).map { row in
-                AuthorizationCodeRecord(
-                    tenantID: row["tenant_id"], codeHash: row["code_hash"], grantID: row["grant_id"], clientID: row["client_id"],
-                    userID: row["user_id"], redirectURI: row["redirect_uri"], codeChallenge: row["code_challenge"],
-                    resource: row["resource"], scopes: Self.scopes(row["scopes"]), authentication: Self.authentication(row),
-                    expiresAt: row["expires_at"], usedAt: row["used_at"]
-                )
-            }
+            try AuthorizationCodeRow.fetchOne(
+                db, cached: "SELECT * FROM authorization_code WHERE tenant_id = ? AND code_hash = ?", arguments: [tenantID, codeHash])?.model
         }
     }
 
@@ -145,32 +121,13 @@ extension SQLiteAuthStorage {
     }
 
     private static func insert(_ db: Database, _ token: RefreshTokenRecord) throws {
-        try db.execute(
-            cached: """
-                INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at,
-                    elevated_by, created_at, expires_at, rotated_at, successor)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                token.tenantID, token.tokenHash, token.grantID, token.clientID, token.scopes.joined(separator: " "), token.resource,
-                token.authentication.authTime, token.authentication.methods.joined(separator: " "), token.authentication.elevatedAt,
-                token.authentication.elevatedBy, token.createdAt, token.expiresAt, token.rotatedAt, token.successor,
-            ]
-        )
+        try RefreshTokenRow(token).insert(db)
     }
 
     public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
         try await database.read { db in
-            try Row.fetchOne(
-                db, cached: "SELECT * FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash]
-            ).map { row in
-                RefreshTokenRecord(
-                    tenantID: row["tenant_id"], tokenHash: row["token_hash"], grantID: row["grant_id"], clientID: row["client_id"],
-                    scopes: Self.scopes(row["scopes"]), resource: row["resource"], authentication: Self.authentication(row),
-                    createdAt: row["created_at"],
-                    expiresAt: row["expires_at"], rotatedAt: row["rotated_at"], successor: row["successor"]
-                )
-            }
+            try RefreshTokenRow.fetchOne(
+                db, cached: "SELECT * FROM refresh_token WHERE tenant_id = ? AND token_hash = ?", arguments: [tenantID, tokenHash])?.model
         }
     }
 
@@ -206,7 +163,7 @@ extension SQLiteAuthStorage {
             try String.fetchOne(
                 db, cached: "SELECT scopes FROM consent WHERE tenant_id = ? AND user_id = ? AND client_id = ?",
                 arguments: [tenantID, userID, clientID]
-            ).map { Set(Self.scopes($0)) }
+            ).map { Set(RowLists.words($0)) }
         }
     }
 
@@ -225,23 +182,7 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
             try db.execute(cached: "DELETE FROM pending_authorization WHERE expires_at <= ?", arguments: [Date()])
-            var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
-            var deviceCodeHash: String?
-            switch pending.destination {
-            case .redirect(let uri, let state, let codeChallenge): redirect = (uri, state, codeChallenge)
-            case .device(let codeHash): deviceCodeHash = codeHash
-            }
-            try db.execute(
-                cached: """
-                    INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge,
-                        device_code_hash, resource, scopes, step_up, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    pending.tenantID, pending.idHash, pending.userID, pending.clientID, redirect.uri, redirect.state, redirect.codeChallenge,
-                    deviceCodeHash, pending.resource, pending.scopes.joined(separator: " "), pending.stepUp, pending.expiresAt,
-                ]
-            )
+            try PendingAuthorizationRow(pending).insert(db)
         }
     }
 
@@ -260,44 +201,9 @@ extension SQLiteAuthStorage {
     }
 
     private static func pending(_ db: Database, tenantID: String, idHash: String, userID: String, at: Date) throws -> PendingAuthorization? {
-        try Row.fetchOne(
+        try PendingAuthorizationRow.fetchOne(
             db, cached: "SELECT * FROM pending_authorization WHERE tenant_id = ? AND id_hash = ? AND user_id = ? AND expires_at > ?",
             arguments: [tenantID, idHash, userID, at]
-        ).map { row in
-            let destination: PendingAuthorization.Destination
-            if let codeHash: String = row["device_code_hash"] {
-                destination = .device(codeHash: codeHash)
-            } else if let uri: String = row["redirect_uri"], let codeChallenge: String = row["code_challenge"] {
-                destination = .redirect(uri: uri, state: row["state"], codeChallenge: codeChallenge)
-            } else {
-                throw AuthStorageError.corruptRow("pending_authorization destination")
-            }
-            return PendingAuthorization(
-                tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], clientID: row["client_id"],
-                destination: destination, resource: row["resource"], scopes: scopes(row["scopes"]), stepUp: row["step_up"],
-                expiresAt: row["expires_at"]
-            )
-        }
-    }
-
-    private static func grant(_ row: Row) -> Grant {
-        Grant(
-            tenantID: row["tenant_id"], id: row["id"], userID: row["user_id"], clientID: row["client_id"], resource: row["resource"],
-            scopes: scopes(row["scopes"]), createdAt: row["created_at"], lastAuthorisedAt: row["last_authorised_at"],
-            revokedAt: row["revoked_at"], revocationReason: row["revocation_reason"]
-        )
-    }
-
-    static func scopes(_ text: String) -> [String] { words(text) }
-
-    static func authentication(_ row: Row) -> Authentication {
-        Authentication(authTime: row["auth_time"], methods: words(row["amr"]), elevatedAt: row["elevated_at"], elevatedBy: row["elevated_by"])
-    }
-
-    /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
-    static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
-
-    static func jsonText(_ strings: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
+        )?.model()
     }
 }

@@ -15,28 +15,27 @@ extension SQLiteAuthStorage {
                 cached: """
                     INSERT INTO ledger (tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome,
                         client_address, detail)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (:tenant_id, :id, :occurred_at, :event, :actor_id, :actor_email, :subject_id, :grant_id, :client_id, :outcome,
+                        :client_address, :detail)
                     """,
-                arguments: [
-                    entry.tenantID, entry.id, entry.occurredAt, entry.event, entry.actorID, entry.actorEmail, entry.subjectID, entry.grantID,
-                    entry.clientID, entry.outcome, entry.clientAddress, entry.detail,
-                ])
+                arguments: StatementArguments(try LedgerRow(entry).databaseDictionary))
         }
     }
 
     public func ledgerEntries(tenantID: String, matching filter: LedgerFilter, limit: Int) async throws -> [LedgerEntry] {
         let (condition, arguments) = Self.ledgerCondition(tenantID: tenantID, filter)
         return try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE \(condition) ORDER BY seq DESC LIMIT ?", arguments: arguments + [limit])
-                .map(Self.ledgerEntry)
+            try LedgerRow.fetchAll(db, sql: "SELECT * FROM ledger WHERE \(condition) ORDER BY seq DESC LIMIT ?", arguments: arguments + [limit])
+                .map(\.model)
         }
     }
 
     public func ledgerPage(tenantID: String, matching filter: LedgerFilter, after position: Int64, limit: Int) async throws -> [PositionedLedgerEntry] {
         let (condition, arguments) = Self.ledgerCondition(tenantID: tenantID, filter)
         return try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE \(condition) AND seq > ? ORDER BY seq LIMIT ?", arguments: arguments + [position, limit])
-                .map { PositionedLedgerEntry(position: $0["seq"], entry: Self.ledgerEntry($0)) }
+            try LedgerRow.fetchAll(
+                db, sql: "SELECT * FROM ledger WHERE \(condition) AND seq > ? ORDER BY seq LIMIT ?", arguments: arguments + [position, limit]
+            ).map { try $0.positioned() }
         }
     }
 
@@ -71,12 +70,5 @@ extension SQLiteAuthStorage {
             arguments += [since]
         }
         return (conditions.joined(separator: " AND "), arguments)
-    }
-
-    private static func ledgerEntry(_ row: Row) -> LedgerEntry {
-        LedgerEntry(
-            tenantID: row["tenant_id"], id: row["id"], occurredAt: row["occurred_at"], event: row["event"], actorID: row["actor_id"],
-            actorEmail: row["actor_email"], subjectID: row["subject_id"], grantID: row["grant_id"], clientID: row["client_id"],
-            outcome: row["outcome"], clientAddress: row["client_address"], detail: row["detail"])
     }
 }

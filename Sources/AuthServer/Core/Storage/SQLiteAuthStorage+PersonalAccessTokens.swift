@@ -27,22 +27,22 @@ extension SQLiteAuthStorage {
 
     public func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: Self.activeTokens + " AND p.token_hash = ?", arguments: [tenantID, tokenHash]).map(Self.token)
+            try PersonalAccessTokenRow.fetchOne(db, sql: Self.activeTokens + " AND p.token_hash = ?", arguments: [tenantID, tokenHash])?.model
         }
     }
 
     public func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: Self.activeTokens + " AND p.id = ?", arguments: [tenantID, id]).map(Self.token)
+            try PersonalAccessTokenRow.fetchOne(db, sql: Self.activeTokens + " AND p.id = ?", arguments: [tenantID, id])?.model
         }
     }
 
     public func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord] {
         try await database.read { db in
-            try Row.fetchAll(
+            try PersonalAccessTokenRow.fetchAll(
                 db, sql: Self.activeTokens + " AND (? IS NULL OR p.user_id = ?) ORDER BY p.created_at DESC, p.id",
                 arguments: [tenantID, userID, userID]
-            ).map(Self.token)
+            ).map(\.model)
         }
     }
 
@@ -105,19 +105,9 @@ extension SQLiteAuthStorage {
             cached: """
                 INSERT INTO personal_access_token (tenant_id, id, grant_id, user_id, token_hash, label, company_id, created_at, expires_at,
                     last_used_at, last_used_address, elevated_at, elevated_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (:tenant_id, :id, :grant_id, :user_id, :token_hash, :label, :company_id, :created_at, :expires_at, :last_used_at,
+                    :last_used_address, :elevated_at, :elevated_until)
                 """,
-            arguments: [
-                token.tenantID, token.id, token.grantID, token.userID, token.tokenHash, token.label, token.companyID, token.createdAt,
-                token.expiresAt, token.lastUsedAt, token.lastUsedAddress, token.elevatedAt, token.elevatedUntil,
-            ])
-    }
-
-    private static func token(_ row: Row) -> PersonalAccessTokenRecord {
-        PersonalAccessTokenRecord(
-            tenantID: row["tenant_id"], id: row["id"], grantID: row["grant_id"], userID: row["user_id"], tokenHash: row["token_hash"],
-            label: row["label"], scopes: scopes(row["scopes"]), companyID: row["company_id"], createdAt: row["created_at"],
-            expiresAt: row["expires_at"], lastUsedAt: row["last_used_at"], lastUsedAddress: row["last_used_address"],
-            elevatedAt: row["elevated_at"], elevatedUntil: row["elevated_until"])
+            arguments: StatementArguments(try PersonalAccessTokenRow(token).databaseDictionary))
     }
 }

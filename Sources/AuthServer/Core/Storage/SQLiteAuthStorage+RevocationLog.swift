@@ -7,14 +7,10 @@ import Shared
 extension SQLiteAuthStorage {
     public func revocationEvents(tenantID: String, after seq: Int64, limit: Int) async throws -> [RevocationEvent] {
         try await database.read { db in
-            try Row.fetchAll(
+            try RevocationLogRow.fetchAll(
                 db, cached: "SELECT seq, kind, subject, revoked_at FROM revocation_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                 arguments: [tenantID, seq, limit]
-            ).map { row in
-                guard let kind = RevocationEvent.Kind(rawValue: row["kind"]) else { throw AuthStorageError.corruptRow("revocation_log.kind") }
-                let at: Date = row["revoked_at"]
-                return RevocationEvent(seq: row["seq"], kind: kind, subject: row["subject"], at: Int64(at.timeIntervalSince1970.rounded(.down)))
-            }
+            ).map { try $0.model() }
         }
     }
 

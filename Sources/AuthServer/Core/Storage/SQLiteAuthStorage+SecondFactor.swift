@@ -6,12 +6,8 @@ import Shared
 extension SQLiteAuthStorage {
     public func secondFactor(tenantID: String, userID: String) async throws -> StoredSecondFactor? {
         try await database.read { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID]).map {
-                row in
-                StoredSecondFactor(
-                    tenantID: row["tenant_id"], userID: row["user_id"], sealedSecret: row["sealed_secret"], createdAt: row["created_at"],
-                    enabledAt: row["enabled_at"], lastStep: row["last_step"])
-            }
+            try SecondFactorRow.fetchOne(
+                db, cached: "SELECT * FROM second_factor WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])?.model
         }
     }
 
@@ -19,10 +15,10 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             try db.execute(
                 cached: """
-                    INSERT INTO second_factor (tenant_id, user_id, sealed_secret, created_at) VALUES (?, ?, ?, ?)
+                    INSERT INTO second_factor (tenant_id, user_id, sealed_secret, created_at) VALUES (:tenant_id, :user_id, :sealed_secret, :created_at)
                     ON CONFLICT(tenant_id, user_id) DO UPDATE SET sealed_secret = excluded.sealed_secret, created_at = excluded.created_at
                     WHERE second_factor.enabled_at IS NULL
-                    """, arguments: [factor.tenantID, factor.userID, factor.sealedSecret, factor.createdAt])
+                    """, arguments: StatementArguments(try SecondFactorRow(factor).databaseDictionary))
             return db.changesCount == 1
         }
     }

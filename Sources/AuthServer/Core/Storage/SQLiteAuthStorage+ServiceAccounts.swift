@@ -19,13 +19,13 @@ extension SQLiteAuthStorage {
 
     public func serviceAccounts(tenantID: String) async throws -> [ServiceAccount] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: Self.accounts + " ORDER BY s.created_at DESC, s.id", arguments: [tenantID]).map(Self.account)
+            try ServiceAccountRow.fetchAll(db, sql: Self.accounts + " ORDER BY s.created_at DESC, s.id", arguments: [tenantID]).map(\.model)
         }
     }
 
     public func serviceAccount(tenantID: String, id: String) async throws -> ServiceAccount? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: Self.accounts + " AND s.id = ?", arguments: [tenantID, id]).map(Self.account)
+            try ServiceAccountRow.fetchOne(db, sql: Self.accounts + " AND s.id = ?", arguments: [tenantID, id])?.model
         }
     }
 
@@ -36,7 +36,7 @@ extension SQLiteAuthStorage {
             guard db.changesCount == 1 else { return false }
             try db.execute(
                 sql: "UPDATE client SET secret_hashes = ? WHERE tenant_id = ? AND id = ?",
-                arguments: [secretHashes.joined(separator: " "), tenantID, id])
+                arguments: [RowLists.text(secretHashes), tenantID, id])
             return true
         }
     }
@@ -59,11 +59,4 @@ extension SQLiteAuthStorage {
         FROM service_account s JOIN oauth_grant g ON g.tenant_id = s.tenant_id AND g.id = s.grant_id
         WHERE s.tenant_id = ?
         """
-
-    private static func account(_ row: Row) -> ServiceAccount {
-        ServiceAccount(
-            tenantID: row["tenant_id"], id: row["id"], grantID: row["grant_id"], name: row["name"], scopes: scopes(row["scopes"]),
-            companyID: row["company_id"], createdBy: row["created_by"], createdAt: row["created_at"], secretRotatedAt: row["secret_rotated_at"],
-            revokedAt: row["revoked_at"])
-    }
 }

@@ -5,30 +5,14 @@ import GRDB
 extension SQLiteAuthStorage {
     public func insertSession(_ session: BrowserSession) async throws {
         try await database.write { db in
-            try db.execute(
-                cached: """
-                    INSERT INTO browser_session (tenant_id, id_hash, user_id, created_at, last_seen_at, auth_time, amr)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    session.tenantID, session.idHash, session.userID, session.createdAt, session.lastSeenAt, session.authTime,
-                    session.authenticationMethods.joined(separator: " "),
-                ]
-            )
+            try BrowserSessionRow(session).insert(db)
         }
     }
 
     public func session(tenantID: String, idHash: String) async throws -> BrowserSession? {
         try await database.read { db in
-            try Row.fetchOne(
-                db, cached: "SELECT * FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash]
-            ).map { row in
-                BrowserSession(
-                    tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], createdAt: row["created_at"],
-                    lastSeenAt: row["last_seen_at"], authTime: row["auth_time"],
-                    authenticationMethods: (row["amr"] as String).split(separator: " ").map(String.init)
-                )
-            }
+            try BrowserSessionRow.fetchOne(
+                db, cached: "SELECT * FROM browser_session WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])?.model
         }
     }
 
@@ -44,7 +28,7 @@ extension SQLiteAuthStorage {
         try await database.write { db in
             try db.execute(
                 cached: "UPDATE browser_session SET auth_time = ?, amr = ? WHERE tenant_id = ? AND id_hash = ?",
-                arguments: [at, authenticationMethods.joined(separator: " "), tenantID, idHash])
+                arguments: [at, RowLists.text(authenticationMethods), tenantID, idHash])
         }
     }
 
@@ -75,22 +59,14 @@ extension SQLiteAuthStorage {
 
     public func insertPendingSignIn(_ pending: PendingSignIn) async throws {
         try await database.write { db in
-            try db.execute(
-                cached: "INSERT INTO pending_sign_in (tenant_id, id_hash, user_id, return_to, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [pending.tenantID, pending.idHash, pending.userID, pending.returnTo, pending.createdAt]
-            )
+            try PendingSignInRow(pending).insert(db)
         }
     }
 
     public func pendingSignIn(tenantID: String, idHash: String) async throws -> PendingSignIn? {
         try await database.read { db in
-            try Row.fetchOne(
-                db, cached: "SELECT * FROM pending_sign_in WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash]
-            ).map { row in
-                PendingSignIn(
-                    tenantID: row["tenant_id"], idHash: row["id_hash"], userID: row["user_id"], returnTo: row["return_to"],
-                    createdAt: row["created_at"])
-            }
+            try PendingSignInRow.fetchOne(
+                db, cached: "SELECT * FROM pending_sign_in WHERE tenant_id = ? AND id_hash = ?", arguments: [tenantID, idHash])?.model
         }
     }
 

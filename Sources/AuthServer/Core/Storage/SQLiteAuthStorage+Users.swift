@@ -10,9 +10,9 @@ extension SQLiteAuthStorage {
                 try db.execute(
                     cached: """
                         INSERT INTO user (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (:tenant_id, :id, :email, :password_hash, :role, :company_id, :created_at, :may_connect)
                         """,
-                    arguments: [user.tenantID, user.id, user.email, user.passwordHash, user.role.rawValue, user.companyID, user.createdAt, user.mayConnect]
+                    arguments: StatementArguments(try UserRow(user).databaseDictionary)
                 )
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -22,15 +22,15 @@ extension SQLiteAuthStorage {
 
     public func user(tenantID: String, email: String) async throws -> User? {
         try await database.read { db in
-            try Row.fetchOne(
+            try UserRow.fetchOne(
                 db, cached: "SELECT * FROM user WHERE tenant_id = ? AND email = ?", arguments: [tenantID, User.normalise(email: email)]
-            ).map(Self.user(from:))
+            )?.model()
         }
     }
 
     public func user(tenantID: String, id: String) async throws -> User? {
         try await database.read { db in
-            try Row.fetchOne(db, cached: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id]).map(Self.user(from:))
+            try UserRow.fetchOne(db, cached: "SELECT * FROM user WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])?.model()
         }
     }
 
@@ -43,7 +43,7 @@ extension SQLiteAuthStorage {
 
     public func users(tenantID: String) async throws -> [User] {
         try await database.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM user WHERE tenant_id = ? ORDER BY email", arguments: [tenantID]).map(Self.user(from:))
+            try UserRow.fetchAll(db, cached: "SELECT * FROM user WHERE tenant_id = ? ORDER BY email", arguments: [tenantID]).map { try $0.model() }
         }
     }
 
@@ -55,15 +55,5 @@ extension SQLiteAuthStorage {
             guard db.changesCount == 1 else { return nil }
             return try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "role changed", at: at)
         }
-    }
-
-    private static func user(from row: Row) throws -> User {
-        // An unknown role is a corrupt row: refuse it rather than guess a level of access.
-        guard let role = Role(rawValue: row["role"]) else { throw AuthStorageError.corruptRow("user.role") }
-        return User(
-            tenantID: row["tenant_id"], id: row["id"], email: row["email"], passwordHash: row["password_hash"],
-            role: role, companyID: row["company_id"], createdAt: row["created_at"], disabledAt: row["disabled_at"],
-            mayConnect: row["may_connect"]
-        )
     }
 }

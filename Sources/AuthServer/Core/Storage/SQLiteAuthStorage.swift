@@ -25,31 +25,14 @@ public struct SQLiteAuthStorage: AuthStorage {
 
     public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
         try await database.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM signing_key WHERE tenant_id = ? ORDER BY created_at DESC", arguments: [tenantID])
-                .map { row in
-                    StoredSigningKey(
-                        tenantID: row["tenant_id"],
-                        keyID: row["kid"],
-                        publicKey: try JSONDecoder().decode(JSONWebKey.self, from: Data((row["public_jwk"] as String).utf8)),
-                        sealedPrivateKey: row["sealed_private_key"],
-                        createdAt: row["created_at"],
-                        retiredAt: row["retired_at"],
-                        publishUntil: row["publish_until"]
-                    )
-                }
+            try SigningKeyRow.fetchAll(db, cached: "SELECT * FROM signing_key WHERE tenant_id = ? ORDER BY created_at DESC", arguments: [tenantID])
+                .map { try $0.model() }
         }
     }
 
     public func insertSigningKey(_ key: StoredSigningKey) async throws {
-        let jwk = String(decoding: try JSONResponse.encoder.encode(key.publicKey), as: UTF8.self)
-        try await database.write { db in
-            try db.execute(
-                cached: """
-                    INSERT INTO signing_key (tenant_id, kid, public_jwk, sealed_private_key, created_at, retired_at, publish_until)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [key.tenantID, key.keyID, jwk, key.sealedPrivateKey, key.createdAt, key.retiredAt, key.publishUntil]
-            )
-        }
+        let row = try SigningKeyRow(key)
+        try await database.write { db in try row.insert(db) }
     }
 
     public func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws {

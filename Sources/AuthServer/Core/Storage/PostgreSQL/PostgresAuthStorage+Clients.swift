@@ -17,14 +17,14 @@ extension PostgresAuthStorage {
     }
 
     static func saveClient(_ write: PostgresWrite, _ client: Client) async throws {
+        let row = try ClientRow(client)
         try await write.rows(
             """
             INSERT INTO client (tenant_id, id, kind, name, redirect_uris, auth_method, secret_hashes, registration_token_hash, grant_types,
                 scope, jwks_uri, jwks, registration_fingerprint, metadata_json, pinned, created_at, last_used_at, approval)
-            VALUES (\(client.tenantID), \(client.id), \(client.kind.rawValue), \(client.name), \(try jsonText(client.redirectURIs)),
-                \(client.authMethod.rawValue), \(client.secretHashes.joined(separator: " ")), \(client.registrationTokenHash),
-                \(try jsonText(client.grantTypes)), \(client.scope), \(client.jwksURI), \(client.jwks), \(client.registrationFingerprint),
-                \(client.metadataJSON), \(client.isPinned), \(client.createdAt), \(client.lastUsedAt), \(client.approval.state.rawValue))
+            VALUES (\(row.tenantID), \(row.id), \(row.kind), \(row.name), \(row.redirectURIs), \(row.authMethod), \(row.secretHashes),
+                \(row.registrationTokenHash), \(row.grantTypes), \(row.scope), \(row.jwksURI), \(row.jwks), \(row.registrationFingerprint),
+                \(row.metadataJSON), \(row.pinned), \(row.createdAt), \(row.lastUsedAt), \(row.approval))
             ON CONFLICT (tenant_id, id) DO UPDATE SET kind = excluded.kind, name = excluded.name, redirect_uris = excluded.redirect_uris,
                 auth_method = excluded.auth_method, secret_hashes = excluded.secret_hashes,
                 registration_token_hash = excluded.registration_token_hash, grant_types = excluded.grant_types, scope = excluded.scope,
@@ -34,7 +34,7 @@ extension PostgresAuthStorage {
     }
 
     public func client(tenantID: String, id: String) async throws -> Client? {
-        try await database.rows("SELECT * FROM client WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.client)
+        try await database.rows("SELECT * FROM client WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(ClientRow.self).model()
     }
 
     public func client(tenantID: String, fingerprint: String) async throws -> Client? {
@@ -43,7 +43,7 @@ extension PostgresAuthStorage {
             SELECT * FROM client WHERE tenant_id = \(tenantID) AND registration_fingerprint = \(fingerprint)
             AND kind = \(Client.Kind.dynamic.rawValue)
             """
-        ).first.map(Self.client)
+        ).first?.record(ClientRow.self).model()
     }
 
     public func deleteClient(tenantID: String, id: String) async throws {
@@ -82,27 +82,5 @@ extension PostgresAuthStorage {
             }
             return deleted.count
         }
-    }
-
-    static func client(_ row: PostgresRandomAccessRow) throws -> Client {
-        guard let kind = Client.Kind(rawValue: try row.value("kind")) else { throw AuthStorageError.corruptRow("client.kind") }
-        guard let approval = ClientApproval.State(rawValue: try row.value("approval")) else { throw AuthStorageError.corruptRow("client.approval") }
-        guard let method = ClientAuthMethod(rawValue: try row.value("auth_method")) else { throw AuthStorageError.corruptRow("client.auth_method") }
-        return try Client(
-            tenantID: row.value("tenant_id"), id: row.value("id"), kind: kind, name: row.value("name"),
-            redirectURIs: JSONDecoder().decode([String].self, from: Data((row.value("redirect_uris") as String).utf8)), authMethod: method,
-            secretHashes: words(row.value("secret_hashes")), registrationTokenHash: row.value("registration_token_hash"),
-            grantTypes: JSONDecoder().decode([String].self, from: Data((row.value("grant_types") as String).utf8)), scope: row.value("scope"),
-            jwksURI: row.value("jwks_uri"), jwks: row.value("jwks"), registrationFingerprint: row.value("registration_fingerprint"),
-            metadataJSON: row.value("metadata_json"), isPinned: row.value("pinned"), createdAt: row.value("created_at"),
-            lastUsedAt: row.value("last_used_at"),
-            approval: ClientApproval(state: approval, requestedAt: row.value("approval_requested_at"), requestedBy: row.value("approval_requested_by")))
-    }
-
-    /// Space-separated tokens: scopes (RFC 6749 §3.3 forbids spaces in them) and base64url hashes.
-    static func words(_ text: String) -> [String] { text.split(separator: " ").map(String.init) }
-
-    static func jsonText(_ strings: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(strings), as: UTF8.self)
     }
 }

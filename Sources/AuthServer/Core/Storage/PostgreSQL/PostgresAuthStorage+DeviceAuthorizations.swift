@@ -11,18 +11,15 @@ extension PostgresAuthStorage {
             try await database.write { write in
                 // Expired requests are swept where new ones arrive, so only live user codes can collide.
                 try await write.rows("DELETE FROM device_authorization WHERE expires_at <= \(authorization.createdAt)")
-                let authentication = authorization.authentication
+                let row = DeviceAuthorizationRow(authorization)
                 try await write.rows(
                     """
                     INSERT INTO device_authorization (tenant_id, device_code_hash, user_code_hash, client_id, resource, requested_scopes,
                         created_at, expires_at, poll_interval, last_polled_at, status, user_id, grant_id, scopes, auth_time, amr, elevated_at,
                         elevated_by, tokens_issued_at)
-                    VALUES (\(authorization.tenantID), \(authorization.deviceCodeHash), \(authorization.userCodeHash), \(authorization.clientID),
-                        \(authorization.resource), \(authorization.requestedScopes?.joined(separator: " ")), \(authorization.createdAt),
-                        \(authorization.expiresAt), \(authorization.interval), \(authorization.lastPolledAt), \(authorization.status.rawValue),
-                        \(authorization.userID), \(authorization.grantID), \(authorization.scopes.joined(separator: " ")), \(authentication?.authTime),
-                        \(authentication?.methods.joined(separator: " ") ?? ""), \(authentication?.elevatedAt), \(authentication?.elevatedBy),
-                        \(authorization.tokensIssuedAt))
+                    VALUES (\(row.tenantID), \(row.deviceCodeHash), \(row.userCodeHash), \(row.clientID), \(row.resource), \(row.requestedScopes),
+                        \(row.createdAt), \(row.expiresAt), \(row.pollInterval), \(row.lastPolledAt), \(row.status), \(row.userID), \(row.grantID),
+                        \(row.scopes), \(row.authTime), \(row.amr), \(row.elevatedAt), \(row.elevatedBy), \(row.tokensIssuedAt))
                     """)
             }
             return true
@@ -34,12 +31,12 @@ extension PostgresAuthStorage {
     public func deviceAuthorization(tenantID: String, userCodeHash: String, at: Date) async throws -> DeviceAuthorization? {
         try await database.rows(
             "SELECT * FROM device_authorization WHERE tenant_id = \(tenantID) AND user_code_hash = \(userCodeHash) AND expires_at > \(at)"
-        ).first.map(Self.deviceAuthorization)
+        ).first?.record(DeviceAuthorizationRow.self).model()
     }
 
     public func deviceAuthorization(tenantID: String, deviceCodeHash: String) async throws -> DeviceAuthorization? {
         try await database.rows("SELECT * FROM device_authorization WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash)")
-            .first.map(Self.deviceAuthorization)
+            .first?.record(DeviceAuthorizationRow.self).model()
     }
 
     public func recordDevicePoll(
@@ -49,7 +46,7 @@ extension PostgresAuthStorage {
             guard
                 var authorization = try await write.rows(
                     "SELECT * FROM device_authorization WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash) FOR UPDATE"
-                ).first.map(Self.deviceAuthorization),
+                ).first?.record(DeviceAuthorizationRow.self).model(),
                 authorization.clientID == clientID
             else { return nil }
             let tooSoon = authorization.recordPoll(at: at, slowDownIncrement: slowDownIncrement)
@@ -70,8 +67,8 @@ extension PostgresAuthStorage {
         return try await database.rows(
             """
             UPDATE device_authorization SET status = \(status.rawValue), user_id = \(approval?.userID), grant_id = \(approval?.grantID),
-                scopes = \(approval?.scopes.joined(separator: " ") ?? ""), auth_time = \(authentication?.authTime),
-                amr = \(authentication?.methods.joined(separator: " ") ?? ""), elevated_at = \(authentication?.elevatedAt),
+                scopes = \(approval.map { RowLists.text($0.scopes) } ?? ""), auth_time = \(authentication?.authTime),
+                amr = \(authentication?.amr ?? ""), elevated_at = \(authentication?.elevatedAt),
                 elevated_by = \(authentication?.elevatedBy)
             WHERE tenant_id = \(tenantID) AND device_code_hash = \(deviceCodeHash) AND status = \(DeviceAuthorization.Status.pending.rawValue)
             AND expires_at > \(at)
@@ -89,19 +86,5 @@ extension PostgresAuthStorage {
             RETURNING 1
             """
         ).count == 1
-    }
-
-    private static func deviceAuthorization(_ row: PostgresRandomAccessRow) throws -> DeviceAuthorization {
-        guard let status = DeviceAuthorization.Status(rawValue: try row.value("status")) else {
-            throw AuthStorageError.corruptRow("device_authorization.status")
-        }
-        let authTime: Date? = try row.value("auth_time")
-        return try DeviceAuthorization(
-            tenantID: row.value("tenant_id"), deviceCodeHash: row.value("device_code_hash"), userCodeHash: row.value("user_code_hash"),
-            clientID: row.value("client_id"), resource: row.value("resource"),
-            requestedScopes: (row.value("requested_scopes") as String?).map(words), createdAt: row.value("created_at"),
-            expiresAt: row.value("expires_at"), interval: row.value("poll_interval"), lastPolledAt: row.value("last_polled_at"), status: status,
-            userID: row.value("user_id"), grantID: row.value("grant_id"), scopes: words(row.value("scopes")),
-            authentication: authTime == nil ? nil : authentication(row), tokensIssuedAt: row.value("tokens_issued_at"))
     }
 }

@@ -5,18 +5,16 @@ import Shared
 /// Who may connect which apps (`GovernanceStore`) on PostgreSQL.
 extension PostgresAuthStorage {
     public func tenantGovernance(tenantID: String) async throws -> TenantGovernance {
-        guard let row = try await database.rows("SELECT * FROM tenant_governance WHERE tenant_id = \(tenantID)").first else {
-            return TenantGovernance(tenantID: tenantID)
-        }
-        guard let policy = AppPolicy(rawValue: try row.value("app_policy")) else { throw AuthStorageError.corruptRow("tenant_governance.app_policy") }
-        return TenantGovernance(tenantID: tenantID, companyUsersMayConnect: try row.value("company_users_may_connect"), appPolicy: policy)
+        try await database.rows("SELECT * FROM tenant_governance WHERE tenant_id = \(tenantID)").first?.record(TenantGovernanceRow.self).model()
+            ?? TenantGovernance(tenantID: tenantID)
     }
 
     public func saveTenantGovernance(_ governance: TenantGovernance) async throws {
+        let row = TenantGovernanceRow(governance)
         try await database.rows(
             """
             INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy)
-            VALUES (\(governance.tenantID), \(governance.companyUsersMayConnect), \(governance.appPolicy.rawValue))
+            VALUES (\(row.tenantID), \(row.companyUsersMayConnect), \(row.appPolicy))
             ON CONFLICT (tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect, app_policy = excluded.app_policy
             """)
     }
@@ -34,7 +32,7 @@ extension PostgresAuthStorage {
     public func clients(tenantID: String) async throws -> [Client] {
         try await database.rows(
             "SELECT * FROM client WHERE tenant_id = \(tenantID) AND kind <> \(Client.Kind.resourceServer.rawValue) ORDER BY created_at DESC, id COLLATE \"C\""
-        ).map(Self.client)
+        ).map { try $0.record(ClientRow.self).model() }
     }
 
     public func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool {

@@ -12,7 +12,7 @@ extension PostgresAuthStorage {
             SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)
             AND resource = \(resource) AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
             """
-        ).first.map(Self.grant)
+        ).first?.record(GrantRow.self).model
     }
 
     public func saveGrant(_ grant: Grant) async throws {
@@ -20,18 +20,19 @@ extension PostgresAuthStorage {
     }
 
     static func saveGrant(_ write: PostgresWrite, _ grant: Grant) async throws {
+        let row = GrantRow(grant)
         try await write.rows(
             """
             INSERT INTO oauth_grant (tenant_id, id, user_id, client_id, resource, scopes, created_at, last_authorised_at, revoked_at,
                 revocation_reason)
-            VALUES (\(grant.tenantID), \(grant.id), \(grant.userID), \(grant.clientID), \(grant.resource), \(grant.scopes.joined(separator: " ")),
-                \(grant.createdAt), \(grant.lastAuthorisedAt), \(grant.revokedAt), \(grant.revocationReason))
+            VALUES (\(row.tenantID), \(row.id), \(row.userID), \(row.clientID), \(row.resource), \(row.scopes), \(row.createdAt),
+                \(row.lastAuthorisedAt), \(row.revokedAt), \(row.revocationReason))
             ON CONFLICT (tenant_id, id) DO UPDATE SET scopes = excluded.scopes, last_authorised_at = excluded.last_authorised_at
             """)
     }
 
     public func grant(tenantID: String, id: String) async throws -> Grant? {
-        try await database.rows("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.grant)
+        try await database.rows("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(GrantRow.self).model
     }
 
     public func activeGrants(tenantID: String, userID: String?) async throws -> [Grant] {
@@ -40,7 +41,7 @@ extension PostgresAuthStorage {
             SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND (\(userID)::text IS NULL OR user_id = \(userID)::text)
             AND revoked_at IS NULL ORDER BY last_authorised_at DESC
             """
-        ).map(Self.grant)
+        ).map { try $0.record(GrantRow.self).model }
     }
 
     public func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
@@ -88,25 +89,19 @@ extension PostgresAuthStorage {
     }
 
     public func insertAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
+        let row = AuthorizationCodeRow(code)
         try await database.rows(
             """
             INSERT INTO authorization_code (tenant_id, code_hash, grant_id, client_id, user_id, redirect_uri, code_challenge, resource, scopes,
                 auth_time, amr, elevated_at, elevated_by, expires_at, used_at)
-            VALUES (\(code.tenantID), \(code.codeHash), \(code.grantID), \(code.clientID), \(code.userID), \(code.redirectURI),
-                \(code.codeChallenge), \(code.resource), \(code.scopes.joined(separator: " ")), \(code.authentication.authTime),
-                \(code.authentication.methods.joined(separator: " ")), \(code.authentication.elevatedAt), \(code.authentication.elevatedBy),
-                \(code.expiresAt), \(code.usedAt))
+            VALUES (\(row.tenantID), \(row.codeHash), \(row.grantID), \(row.clientID), \(row.userID), \(row.redirectURI), \(row.codeChallenge),
+                \(row.resource), \(row.scopes), \(row.authTime), \(row.amr), \(row.elevatedAt), \(row.elevatedBy), \(row.expiresAt), \(row.usedAt))
             """)
     }
 
     public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
-        try await database.rows("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)").first.map { row in
-            try AuthorizationCodeRecord(
-                tenantID: row.value("tenant_id"), codeHash: row.value("code_hash"), grantID: row.value("grant_id"), clientID: row.value("client_id"),
-                userID: row.value("user_id"), redirectURI: row.value("redirect_uri"), codeChallenge: row.value("code_challenge"),
-                resource: row.value("resource"), scopes: Self.words(row.value("scopes")), authentication: Self.authentication(row),
-                expiresAt: row.value("expires_at"), usedAt: row.value("used_at"))
-        }
+        try await database.rows("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)")
+            .first?.record(AuthorizationCodeRow.self).model
     }
 
     public func spendAuthorizationCode(tenantID: String, codeHash: String, at: Date) async throws -> Bool {
@@ -123,25 +118,19 @@ extension PostgresAuthStorage {
     }
 
     private static func insert(_ write: PostgresWrite, _ token: RefreshTokenRecord) async throws {
+        let row = RefreshTokenRow(token)
         try await write.rows(
             """
             INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at, elevated_by,
                 created_at, expires_at, rotated_at, successor)
-            VALUES (\(token.tenantID), \(token.tokenHash), \(token.grantID), \(token.clientID), \(token.scopes.joined(separator: " ")),
-                \(token.resource), \(token.authentication.authTime), \(token.authentication.methods.joined(separator: " ")),
-                \(token.authentication.elevatedAt), \(token.authentication.elevatedBy), \(token.createdAt), \(token.expiresAt),
-                \(token.rotatedAt), \(token.successor))
+            VALUES (\(row.tenantID), \(row.tokenHash), \(row.grantID), \(row.clientID), \(row.scopes), \(row.resource), \(row.authTime), \(row.amr),
+                \(row.elevatedAt), \(row.elevatedBy), \(row.createdAt), \(row.expiresAt), \(row.rotatedAt), \(row.successor))
             """)
     }
 
     public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
-        try await database.rows("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)").first.map { row in
-            try RefreshTokenRecord(
-                tenantID: row.value("tenant_id"), tokenHash: row.value("token_hash"), grantID: row.value("grant_id"), clientID: row.value("client_id"),
-                scopes: Self.words(row.value("scopes")), resource: row.value("resource"), authentication: Self.authentication(row),
-                createdAt: row.value("created_at"), expiresAt: row.value("expires_at"), rotatedAt: row.value("rotated_at"),
-                successor: row.value("successor"))
-        }
+        try await database.rows("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)")
+            .first?.record(RefreshTokenRow.self).model
     }
 
     public func rotateRefreshToken(
@@ -176,7 +165,7 @@ extension PostgresAuthStorage {
 
     public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>? {
         try await database.rows("SELECT scopes FROM consent WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)")
-            .first.map { row in Set(Self.words(try row.value("scopes"))) }
+            .first.map { row in Set(RowLists.words(try row.value("scopes"))) }
     }
 
     public func saveConsent(tenantID: String, userID: String, clientID: String, scopes: Set<String>, at: Date) async throws {
@@ -189,12 +178,7 @@ extension PostgresAuthStorage {
     }
 
     public func insertPendingAuthorization(_ pending: PendingAuthorization) async throws {
-        var redirect: (uri: String?, state: String?, codeChallenge: String?) = (nil, nil, nil)
-        var deviceCodeHash: String?
-        switch pending.destination {
-        case .redirect(let uri, let state, let codeChallenge): redirect = (uri, state, codeChallenge)
-        case .device(let codeHash): deviceCodeHash = codeHash
-        }
+        let row = PendingAuthorizationRow(pending)
         try await database.write { write in
             // Expired requests are swept here, where new ones arrive, so the table stays small without a timer.
             try await write.rows("DELETE FROM pending_authorization WHERE expires_at <= \(Date())")
@@ -202,9 +186,8 @@ extension PostgresAuthStorage {
                 """
                 INSERT INTO pending_authorization (tenant_id, id_hash, user_id, client_id, redirect_uri, state, code_challenge, device_code_hash,
                     resource, scopes, step_up, expires_at)
-                VALUES (\(pending.tenantID), \(pending.idHash), \(pending.userID), \(pending.clientID), \(redirect.uri), \(redirect.state),
-                    \(redirect.codeChallenge), \(deviceCodeHash), \(pending.resource), \(pending.scopes.joined(separator: " ")), \(pending.stepUp),
-                    \(pending.expiresAt))
+                VALUES (\(row.tenantID), \(row.idHash), \(row.userID), \(row.clientID), \(row.redirectURI), \(row.state), \(row.codeChallenge),
+                    \(row.deviceCodeHash), \(row.resource), \(row.scopes), \(row.stepUp), \(row.expiresAt))
                 """)
         }
     }
@@ -215,7 +198,7 @@ extension PostgresAuthStorage {
             DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID) AND expires_at > \(at)
             RETURNING *
             """
-        ).first.map(Self.pending)
+        ).first?.record(PendingAuthorizationRow.self).model()
     }
 
     public func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization? {
@@ -224,34 +207,6 @@ extension PostgresAuthStorage {
             SELECT * FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID)
             AND expires_at > \(at)
             """
-        ).first.map(Self.pending)
-    }
-
-    private static func pending(_ row: PostgresRandomAccessRow) throws -> PendingAuthorization {
-        let destination: PendingAuthorization.Destination
-        if let codeHash: String = try row.value("device_code_hash") {
-            destination = .device(codeHash: codeHash)
-        } else if let uri: String = try row.value("redirect_uri"), let codeChallenge: String = try row.value("code_challenge") {
-            destination = .redirect(uri: uri, state: try row.value("state"), codeChallenge: codeChallenge)
-        } else {
-            throw AuthStorageError.corruptRow("pending_authorization destination")
-        }
-        return try PendingAuthorization(
-            tenantID: row.value("tenant_id"), idHash: row.value("id_hash"), userID: row.value("user_id"), clientID: row.value("client_id"),
-            destination: destination, resource: row.value("resource"), scopes: words(row.value("scopes")), stepUp: row.value("step_up"),
-            expiresAt: row.value("expires_at"))
-    }
-
-    private static func grant(_ row: PostgresRandomAccessRow) throws -> Grant {
-        try Grant(
-            tenantID: row.value("tenant_id"), id: row.value("id"), userID: row.value("user_id"), clientID: row.value("client_id"),
-            resource: row.value("resource"), scopes: words(row.value("scopes")), createdAt: row.value("created_at"),
-            lastAuthorisedAt: row.value("last_authorised_at"), revokedAt: row.value("revoked_at"), revocationReason: row.value("revocation_reason"))
-    }
-
-    static func authentication(_ row: PostgresRandomAccessRow) throws -> Authentication {
-        try Authentication(
-            authTime: row.value("auth_time"), methods: words(row.value("amr")), elevatedAt: row.value("elevated_at"),
-            elevatedBy: row.value("elevated_by"))
+        ).first?.record(PendingAuthorizationRow.self).model()
     }
 }

@@ -28,7 +28,7 @@ extension PostgresAuthStorage {
         for tenantID in Set(entries.map(\.tenantID)).sorted() {
             try await write.rows("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ledger ' || \(tenantID)))")
         }
-        for entry in entries {
+        for entry in entries.map(LedgerRow.init) {
             try await write.rows(
                 """
                 INSERT INTO ledger (tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome,
@@ -40,13 +40,12 @@ extension PostgresAuthStorage {
     }
 
     public func ledgerEntries(tenantID: String, matching filter: LedgerFilter, limit: Int) async throws -> [LedgerEntry] {
-        try await database.rows(Self.ledgerQuery(tenantID: tenantID, filter, after: nil, limit: limit)).map(Self.ledgerEntry)
+        try await database.rows(Self.ledgerQuery(tenantID: tenantID, filter, after: nil, limit: limit)).map { try $0.record(LedgerRow.self).model }
     }
 
     public func ledgerPage(tenantID: String, matching filter: LedgerFilter, after position: Int64, limit: Int) async throws -> [PositionedLedgerEntry] {
-        try await database.rows(Self.ledgerQuery(tenantID: tenantID, filter, after: position, limit: limit)).map { row in
-            PositionedLedgerEntry(position: try row.value("seq"), entry: try Self.ledgerEntry(row))
-        }
+        try await database.rows(Self.ledgerQuery(tenantID: tenantID, filter, after: position, limit: limit))
+            .map { try $0.record(LedgerRow.self).positioned() }
     }
 
     public func pruneLedger(before date: Date) async throws -> Int {
@@ -65,13 +64,6 @@ extension PostgresAuthStorage {
             AND (\(position)::bigint IS NULL OR seq > \(position)::bigint)
             ORDER BY \(unescaped: position == nil ? "seq DESC" : "seq") LIMIT \(limit)
             """
-    }
-
-    private static func ledgerEntry(_ row: PostgresRandomAccessRow) throws -> LedgerEntry {
-        try LedgerEntry(
-            tenantID: row.value("tenant_id"), id: row.value("id"), occurredAt: row.value("occurred_at"), event: row.value("event"),
-            actorID: row.value("actor_id"), actorEmail: row.value("actor_email"), subjectID: row.value("subject_id"), grantID: row.value("grant_id"),
-            clientID: row.value("client_id"), outcome: row.value("outcome"), clientAddress: row.value("client_address"), detail: row.value("detail"))
     }
 }
 

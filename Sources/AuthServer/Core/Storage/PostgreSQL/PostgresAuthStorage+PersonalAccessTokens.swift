@@ -26,15 +26,15 @@ extension PostgresAuthStorage {
     }
 
     public func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord? {
-        try await database.rows(Self.activeTokens(tenantID: tenantID, tokenHash: tokenHash)).first.map(Self.token)
+        try await database.rows(Self.activeTokens(tenantID: tenantID, tokenHash: tokenHash)).first?.record(PersonalAccessTokenRow.self).model
     }
 
     public func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord? {
-        try await database.rows(Self.activeTokens(tenantID: tenantID, id: id)).first.map(Self.token)
+        try await database.rows(Self.activeTokens(tenantID: tenantID, id: id)).first?.record(PersonalAccessTokenRow.self).model
     }
 
     public func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord] {
-        try await database.rows(Self.activeTokens(tenantID: tenantID, userID: userID)).map(Self.token)
+        try await database.rows(Self.activeTokens(tenantID: tenantID, userID: userID)).map { try $0.record(PersonalAccessTokenRow.self).model }
     }
 
     public func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws {
@@ -73,20 +73,13 @@ extension PostgresAuthStorage {
     }
 
     private static func insert(_ write: PostgresWrite, _ token: PersonalAccessTokenRecord) async throws {
+        let row = PersonalAccessTokenRow(token)
         try await write.rows(
             """
             INSERT INTO personal_access_token (tenant_id, id, grant_id, user_id, token_hash, label, company_id, created_at, expires_at,
                 last_used_at, last_used_address, elevated_at, elevated_until)
-            VALUES (\(token.tenantID), \(token.id), \(token.grantID), \(token.userID), \(token.tokenHash), \(token.label), \(token.companyID),
-                \(token.createdAt), \(token.expiresAt), \(token.lastUsedAt), \(token.lastUsedAddress), \(token.elevatedAt), \(token.elevatedUntil))
+            VALUES (\(row.tenantID), \(row.id), \(row.grantID), \(row.userID), \(row.tokenHash), \(row.label), \(row.companyID), \(row.createdAt),
+                \(row.expiresAt), \(row.lastUsedAt), \(row.lastUsedAddress), \(row.elevatedAt), \(row.elevatedUntil))
             """)
-    }
-
-    private static func token(_ row: PostgresRandomAccessRow) throws -> PersonalAccessTokenRecord {
-        try PersonalAccessTokenRecord(
-            tenantID: row.value("tenant_id"), id: row.value("id"), grantID: row.value("grant_id"), userID: row.value("user_id"),
-            tokenHash: row.value("token_hash"), label: row.value("label"), scopes: words(row.value("scopes")), companyID: row.value("company_id"),
-            createdAt: row.value("created_at"), expiresAt: row.value("expires_at"), lastUsedAt: row.value("last_used_at"),
-            lastUsedAddress: row.value("last_used_address"), elevatedAt: row.value("elevated_at"), elevatedUntil: row.value("elevated_until"))
     }
 }

@@ -15,11 +15,7 @@ extension PostgresAuthStorage {
             """
             SELECT seq, kind, subject, revoked_at FROM revocation_log WHERE tenant_id = \(tenantID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
             """
-        ).map { row in
-            guard let kind = RevocationEvent.Kind(rawValue: try row.value("kind")) else { throw AuthStorageError.corruptRow("revocation_log.kind") }
-            let at: Date = try row.value("revoked_at")
-            return try RevocationEvent(seq: row.value("seq"), kind: kind, subject: row.value("subject"), at: Int64(at.timeIntervalSince1970.rounded(.down)))
-        }
+        ).map { try $0.record(RevocationLogRow.self).model() }
     }
 
     public func appendRevocationEvent(tenantID: String, kind: RevocationEvent.Kind, subject: String) async throws {

@@ -5,18 +5,16 @@ import Shared
 /// A person's second factor (`SecondFactorStore`) on PostgreSQL.
 extension PostgresAuthStorage {
     public func secondFactor(tenantID: String, userID: String) async throws -> StoredSecondFactor? {
-        try await database.rows("SELECT * FROM second_factor WHERE tenant_id = \(tenantID) AND user_id = \(userID)").first.map { row in
-            try StoredSecondFactor(
-                tenantID: row.value("tenant_id"), userID: row.value("user_id"), sealedSecret: row.value("sealed_secret"),
-                createdAt: row.value("created_at"), enabledAt: row.value("enabled_at"), lastStep: row.value("last_step"))
-        }
+        try await database.rows("SELECT * FROM second_factor WHERE tenant_id = \(tenantID) AND user_id = \(userID)")
+            .first?.record(SecondFactorRow.self).model
     }
 
     public func beginSecondFactor(_ factor: StoredSecondFactor) async throws -> Bool {
-        try await database.rows(
+        let row = SecondFactorRow(factor)
+        return try await database.rows(
             """
             INSERT INTO second_factor (tenant_id, user_id, sealed_secret, created_at)
-            VALUES (\(factor.tenantID), \(factor.userID), \(factor.sealedSecret), \(factor.createdAt))
+            VALUES (\(row.tenantID), \(row.userID), \(row.sealedSecret), \(row.createdAt))
             ON CONFLICT (tenant_id, user_id) DO UPDATE SET sealed_secret = excluded.sealed_secret, created_at = excluded.created_at
             WHERE second_factor.enabled_at IS NULL
             RETURNING 1

@@ -19,11 +19,11 @@ extension PostgresAuthStorage {
     }
 
     public func serviceAccounts(tenantID: String) async throws -> [ServiceAccount] {
-        try await database.rows(Self.accounts(tenantID: tenantID, id: nil)).map(Self.account)
+        try await database.rows(Self.accounts(tenantID: tenantID, id: nil)).map { try $0.record(ServiceAccountRow.self).model }
     }
 
     public func serviceAccount(tenantID: String, id: String) async throws -> ServiceAccount? {
-        try await database.rows(Self.accounts(tenantID: tenantID, id: id)).first.map(Self.account)
+        try await database.rows(Self.accounts(tenantID: tenantID, id: id)).first?.record(ServiceAccountRow.self).model
     }
 
     public func replaceServiceAccountCredentials(tenantID: String, id: String, secretHashes: [String], at: Date) async throws -> Bool {
@@ -32,7 +32,7 @@ extension PostgresAuthStorage {
                 "UPDATE service_account SET secret_rotated_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(id) AND revoked_at IS NULL RETURNING 1")
             guard rotated.count == 1 else { return false }
             try await write.rows(
-                "UPDATE client SET secret_hashes = \(secretHashes.joined(separator: " ")) WHERE tenant_id = \(tenantID) AND id = \(id)")
+                "UPDATE client SET secret_hashes = \(RowLists.text(secretHashes)) WHERE tenant_id = \(tenantID) AND id = \(id)")
             return true
         }
     }
@@ -57,12 +57,5 @@ extension PostgresAuthStorage {
         WHERE s.tenant_id = \(tenantID) AND (\(id)::text IS NULL OR s.id = \(id)::text)
         ORDER BY s.created_at DESC, s.id COLLATE "C"
         """
-    }
-
-    private static func account(_ row: PostgresRandomAccessRow) throws -> ServiceAccount {
-        try ServiceAccount(
-            tenantID: row.value("tenant_id"), id: row.value("id"), grantID: row.value("grant_id"), name: row.value("name"),
-            scopes: words(row.value("scopes")), companyID: row.value("company_id"), createdBy: row.value("created_by"),
-            createdAt: row.value("created_at"), secretRotatedAt: row.value("secret_rotated_at"), revokedAt: row.value("revoked_at"))
     }
 }

@@ -4,20 +4,17 @@ import PostgresNIO
 /// Browser sessions and half-done sign-ins on PostgreSQL.
 extension PostgresAuthStorage {
     public func insertSession(_ session: BrowserSession) async throws {
+        let row = BrowserSessionRow(session)
         try await database.rows(
             """
             INSERT INTO browser_session (tenant_id, id_hash, user_id, created_at, last_seen_at, auth_time, amr)
-            VALUES (\(session.tenantID), \(session.idHash), \(session.userID), \(session.createdAt), \(session.lastSeenAt), \(session.authTime),
-                \(session.authenticationMethods.joined(separator: " ")))
+            VALUES (\(row.tenantID), \(row.idHash), \(row.userID), \(row.createdAt), \(row.lastSeenAt), \(row.authTime), \(row.amr))
             """)
     }
 
     public func session(tenantID: String, idHash: String) async throws -> BrowserSession? {
-        try await database.rows("SELECT * FROM browser_session WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)").first.map { row in
-            try BrowserSession(
-                tenantID: row.value("tenant_id"), idHash: row.value("id_hash"), userID: row.value("user_id"), createdAt: row.value("created_at"),
-                lastSeenAt: row.value("last_seen_at"), authTime: row.value("auth_time"), authenticationMethods: Self.words(row.value("amr")))
-        }
+        try await database.rows("SELECT * FROM browser_session WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)")
+            .first?.record(BrowserSessionRow.self).model
     }
 
     public func touchSession(tenantID: String, idHash: String, lastSeenAt: Date) async throws {
@@ -27,7 +24,7 @@ extension PostgresAuthStorage {
     public func reauthenticateSession(tenantID: String, idHash: String, at: Date, authenticationMethods: [String]) async throws {
         try await database.rows(
             """
-            UPDATE browser_session SET auth_time = \(at), amr = \(authenticationMethods.joined(separator: " "))
+            UPDATE browser_session SET auth_time = \(at), amr = \(RowLists.text(authenticationMethods))
             WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)
             """)
     }
@@ -50,19 +47,17 @@ extension PostgresAuthStorage {
     }
 
     public func insertPendingSignIn(_ pending: PendingSignIn) async throws {
+        let row = PendingSignInRow(pending)
         try await database.rows(
             """
             INSERT INTO pending_sign_in (tenant_id, id_hash, user_id, return_to, created_at)
-            VALUES (\(pending.tenantID), \(pending.idHash), \(pending.userID), \(pending.returnTo), \(pending.createdAt))
+            VALUES (\(row.tenantID), \(row.idHash), \(row.userID), \(row.returnTo), \(row.createdAt))
             """)
     }
 
     public func pendingSignIn(tenantID: String, idHash: String) async throws -> PendingSignIn? {
-        try await database.rows("SELECT * FROM pending_sign_in WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)").first.map { row in
-            try PendingSignIn(
-                tenantID: row.value("tenant_id"), idHash: row.value("id_hash"), userID: row.value("user_id"), returnTo: row.value("return_to"),
-                createdAt: row.value("created_at"))
-        }
+        try await database.rows("SELECT * FROM pending_sign_in WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)")
+            .first?.record(PendingSignInRow.self).model
     }
 
     public func deletePendingSignIn(tenantID: String, idHash: String) async throws {

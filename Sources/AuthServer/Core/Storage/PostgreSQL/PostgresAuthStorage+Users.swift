@@ -5,12 +5,13 @@ import Shared
 /// People (`UserStore`) on PostgreSQL, in the `person` table.
 extension PostgresAuthStorage {
     public func insertUser(_ user: User) async throws {
+        let row = UserRow(user)
         do {
             try await database.rows(
                 """
                 INSERT INTO person (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
-                VALUES (\(user.tenantID), \(user.id), \(user.email), \(user.passwordHash), \(user.role.rawValue), \(user.companyID),
-                    \(user.createdAt), \(user.mayConnect))
+                VALUES (\(row.tenantID), \(row.id), \(row.email), \(row.passwordHash), \(row.role), \(row.companyID), \(row.createdAt),
+                    \(row.mayConnect))
                 """)
         } catch let error where Self.isUniqueViolation(error, of: "person_tenant_id_email_key") {
             throw AuthStorageError.duplicateEmail
@@ -19,11 +20,11 @@ extension PostgresAuthStorage {
 
     public func user(tenantID: String, email: String) async throws -> User? {
         try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) AND email = \(User.normalise(email: email))")
-            .first.map(Self.user(from:))
+            .first?.record(UserRow.self).model()
     }
 
     public func user(tenantID: String, id: String) async throws -> User? {
-        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) AND id = \(id)").first.map(Self.user(from:))
+        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(UserRow.self).model()
     }
 
     public func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool {
@@ -33,7 +34,7 @@ extension PostgresAuthStorage {
     }
 
     public func users(tenantID: String) async throws -> [User] {
-        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) ORDER BY email COLLATE \"C\"").map(Self.user(from:))
+        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) ORDER BY email COLLATE \"C\"").map { try $0.record(UserRow.self).model() }
     }
 
     public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {
@@ -61,14 +62,5 @@ extension PostgresAuthStorage {
             try await Self.appendRevocationEvents(write, tenantID: tenantID, kind: .user, subjects: [userID])
             return true
         }
-    }
-
-    static func user(from row: PostgresRandomAccessRow) throws -> User {
-        // An unknown role is a corrupt row: refuse it rather than guess a level of access.
-        guard let role = Role(rawValue: try row.value("role")) else { throw AuthStorageError.corruptRow("person.role") }
-        return try User(
-            tenantID: row.value("tenant_id"), id: row.value("id"), email: row.value("email"), passwordHash: row.value("password_hash"),
-            role: role, companyID: row.value("company_id"), createdAt: row.value("created_at"), disabledAt: row.value("disabled_at"),
-            mayConnect: row.value("may_connect"))
     }
 }

@@ -50,21 +50,16 @@ public struct PostgresAuthStorage: AuthStorage {
     }
 
     public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
-        try await database.rows("SELECT * FROM signing_key WHERE tenant_id = \(tenantID) ORDER BY created_at DESC").map { row in
-            try StoredSigningKey(
-                tenantID: row.value("tenant_id"), keyID: row.value("kid"),
-                publicKey: JSONDecoder().decode(JSONWebKey.self, from: Data((row.value("public_jwk") as String).utf8)),
-                sealedPrivateKey: row.value("sealed_private_key"), createdAt: row.value("created_at"), retiredAt: row.value("retired_at"),
-                publishUntil: row.value("publish_until"))
-        }
+        try await database.rows("SELECT * FROM signing_key WHERE tenant_id = \(tenantID) ORDER BY created_at DESC")
+            .map { try $0.record(SigningKeyRow.self).model() }
     }
 
     public func insertSigningKey(_ key: StoredSigningKey) async throws {
-        let jwk = String(decoding: try JSONResponse.encoder.encode(key.publicKey), as: UTF8.self)
+        let row = try SigningKeyRow(key)
         try await database.rows(
             """
             INSERT INTO signing_key (tenant_id, kid, public_jwk, sealed_private_key, created_at, retired_at, publish_until)
-            VALUES (\(key.tenantID), \(key.keyID), \(jwk), \(key.sealedPrivateKey), \(key.createdAt), \(key.retiredAt), \(key.publishUntil))
+            VALUES (\(row.tenantID), \(row.kid), \(row.publicJWK), \(row.sealedPrivateKey), \(row.createdAt), \(row.retiredAt), \(row.publishUntil))
             """)
     }
 
@@ -119,5 +114,10 @@ extension PostgresRandomAccessRow {
     /// The column's value; ask for an Optional where the column may be NULL.
     func value<Value: PostgresDecodable>(_ column: String) throws -> Value {
         try self[column].decode(Value.self)
+    }
+
+    /// The row as its row record (`PostgresRowDecoder`).
+    func record<Record: Decodable>(_ type: Record.Type) throws -> Record {
+        try PostgresRowDecoder.decode(type, from: self)
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// A row of `personal_access_token`, read joined with its grant, whose `scopes` are the token's; writing it
+/// writes the token's own columns only.
+struct PersonalAccessTokenRow: Codable, FetchableRecord, EncodableRecord {
+    var tenantID: String
+    var id: String
+    var grantID: String
+    var userID: String
+    var tokenHash: String
+    var label: String
+    var scopes: String
+    var companyID: String?
+    var createdAt: Date
+    var expiresAt: Date
+    var lastUsedAt: Date?
+    var lastUsedAddress: String?
+    var elevatedAt: Date?
+    var elevatedUntil: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", id, grantID = "grant_id", userID = "user_id", tokenHash = "token_hash", label, scopes
+        case companyID = "company_id", createdAt = "created_at", expiresAt = "expires_at", lastUsedAt = "last_used_at"
+        case lastUsedAddress = "last_used_address", elevatedAt = "elevated_at", elevatedUntil = "elevated_until"
+    }
+
+    var model: PersonalAccessTokenRecord {
+        PersonalAccessTokenRecord(
+            tenantID: tenantID, id: id, grantID: grantID, userID: userID, tokenHash: tokenHash, label: label, scopes: RowLists.words(scopes),
+            companyID: companyID, createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, lastUsedAddress: lastUsedAddress,
+            elevatedAt: elevatedAt, elevatedUntil: elevatedUntil)
+    }
+}
+
+extension PersonalAccessTokenRow {
+    init(_ token: PersonalAccessTokenRecord) {
+        self.init(
+            tenantID: token.tenantID, id: token.id, grantID: token.grantID, userID: token.userID, tokenHash: token.tokenHash, label: token.label,
+            scopes: RowLists.text(token.scopes), companyID: token.companyID, createdAt: token.createdAt, expiresAt: token.expiresAt,
+            lastUsedAt: token.lastUsedAt, lastUsedAddress: token.lastUsedAddress, elevatedAt: token.elevatedAt, elevatedUntil: token.elevatedUntil)
+    }
+}
