@@ -19,9 +19,7 @@ public enum TenantTable {
     }
 
     public static func all(_ db: Database) throws -> [Tenant] {
-        try Row.fetchAll(db, sql: "SELECT id, issuer, resource, disabled_at FROM tenant ORDER BY created_at, id").map {
-            Tenant(id: $0["id"], issuer: $0["issuer"], resource: $0["resource"], disabledAt: $0["disabled_at"])
-        }
+        try TenantRow.fetchAll(db, sql: "SELECT id, issuer, resource, disabled_at FROM tenant ORDER BY created_at, id").map(\.model)
     }
 
     /// Disables the tenant at `at`, or enables it when `at` is nil; false when there is no such tenant or it

@@ -59,8 +59,7 @@ public struct PostgresResourceStorage: ResourceStorage {
 
     public func allTenants() async throws -> [Tenant] {
         try await database.query("SELECT id, issuer, resource FROM tenant ORDER BY created_at, id").collect().map {
-            let (id, issuer, resource) = try $0.decode((String, String, String).self)
-            return Tenant(id: id, issuer: issuer, resource: resource)
+            try PostgresRowDecoder.decode(TenantRow.self, from: $0.makeRandomAccess()).model
         }
     }
 

@@ -30,8 +30,8 @@ public struct PostgresAuthStorage: AuthStorage {
     public func close() { database.close() }
 
     public func allTenants() async throws -> [Tenant] {
-        try await database.rows("SELECT id, issuer, resource, disabled_at FROM tenant ORDER BY created_at, id COLLATE \"C\"").map { row in
-            try Tenant(id: row.value("id"), issuer: row.value("issuer"), resource: row.value("resource"), disabledAt: row.value("disabled_at"))
+        try await database.rows("SELECT id, issuer, resource, disabled_at FROM tenant ORDER BY created_at, id COLLATE \"C\"").map {
+            try $0.record(TenantRow.self).model
         }
     }
 
