@@ -21,6 +21,7 @@ struct FullTextQuery: Sendable, Equatable {
         var seen = Set<String>()
         terms = Array(words.filter { seen.insert($0.lowercased()).inserted }.prefix(Self.maximumTerms))
         if terms.isEmpty { return nil }
+        excerptTerms = Self.excerptTerms(terms)
     }
 
     /// Every term must occur (FTS5's implicit AND), anywhere in a word: for the trigram index.
@@ -35,8 +36,11 @@ struct FullTextQuery: Sendable, Equatable {
     var prefixExpression: String? { wordTerms.isEmpty ? nil : wordTerms.map { Self.literal($0) + " *" }.joined(separator: " AND ") }
 
     /// What an excerpt brackets: each term, and the term without a common English ending, since the
-    /// word indexes match "printers" in "printer" (a highlight only, not Porter's full rules).
-    var excerptTerms: [String] {
+    /// word indexes match "printers" in "printer" (a highlight only, not Porter's full rules). Kept, not
+    /// computed: every hit's excerpt asks for them.
+    let excerptTerms: [String]
+
+    private static func excerptTerms(_ terms: [String]) -> [String] {
         terms.flatMap { term in
             let lower = term.lowercased()
             let ending = ["ing", "ed", "es", "s"].first { lower.hasSuffix($0) && lower.count - $0.count >= Self.minimumTermLength }
