@@ -13,16 +13,7 @@ import TestSupport
 struct PostgresServiceDeskWriteRaceTests {
     @Test("calls with one idempotency key racing on two instances make exactly one change; the rest replay it")
     func oneKeyOneChange() async throws {
-        try await TestPostgres.withDatabase("desk_write_race", migrations: PostgresServiceDeskStoreContractTests.migrations) { first in
-            let second = try await PostgresSchemaPool.open(
-                location: try TestPostgres.location(), schema: first.schema, migrations: PostgresServiceDeskStoreContractTests.migrations)
-            defer { second.close() }
-            try await PostgresResourceStorage(database: first)
-                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
-            let records = await ServiceDeskStoreContract.records()
-            let stores = [PostgresServiceDeskStore(database: first), PostgresServiceDeskStore(database: second)]
-            try await stores[0].importRecords(records, intoEmptyTenant: Tenant.defaultID)
-            let contracts = stores.map { ServiceDeskStoreContract(store: $0, records: records) }
+        try await Self.withTwoInstances("desk_write_race") { records, stores, contracts in
             let new = NewTicket(
                 customerID: records.companies[0].id, subject: "Printer on fire", description: "Smoke.", priority: .urgent,
                 requesterEmail: "a@example.com", assetID: nil)
@@ -46,16 +37,7 @@ struct PostgresServiceDeskWriteRaceTests {
 
     @Test("new tickets racing on two instances get distinct numbers")
     func distinctNumbers() async throws {
-        try await TestPostgres.withDatabase("desk_number_race", migrations: PostgresServiceDeskStoreContractTests.migrations) { first in
-            let second = try await PostgresSchemaPool.open(
-                location: try TestPostgres.location(), schema: first.schema, migrations: PostgresServiceDeskStoreContractTests.migrations)
-            defer { second.close() }
-            try await PostgresResourceStorage(database: first)
-                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
-            let records = await ServiceDeskStoreContract.records()
-            let stores = [PostgresServiceDeskStore(database: first), PostgresServiceDeskStore(database: second)]
-            try await stores[0].importRecords(records, intoEmptyTenant: Tenant.defaultID)
-            let contracts = stores.map { ServiceDeskStoreContract(store: $0, records: records) }
+        try await Self.withTwoInstances("desk_number_race") { records, _, contracts in
             let numbers = try await withThrowingTaskGroup(of: String?.self) { group in
                 for call in 0..<10 {
                     group.addTask {
@@ -71,6 +53,25 @@ struct PostgresServiceDeskWriteRaceTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(numbers.count == 10 && Set(numbers.compactMap { $0 }).count == 10)
+        }
+    }
+
+    /// Two stores on one fresh database, each with a pool of its own as two resource-servers would have, the
+    /// contract's records imported once.
+    private static func withTwoInstances(
+        _ name: String,
+        _ body: @Sendable (ServiceDeskRecords, [PostgresServiceDeskStore], [ServiceDeskStoreContract]) async throws -> Void
+    ) async throws {
+        try await TestPostgres.withDatabase(name, migrations: PostgresServiceDeskStoreContractTests.migrations) { first in
+            let second = try await PostgresSchemaPool.open(
+                location: try TestPostgres.location(), schema: first.schema, migrations: PostgresServiceDeskStoreContractTests.migrations)
+            defer { second.close() }
+            try await PostgresResourceStorage(database: first)
+                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
+            let records = await ServiceDeskStoreContract.records()
+            let stores = [PostgresServiceDeskStore(database: first), PostgresServiceDeskStore(database: second)]
+            try await stores[0].importRecords(records, intoEmptyTenant: Tenant.defaultID)
+            try await body(records, stores, stores.map { ServiceDeskStoreContract(store: $0, records: records) })
         }
     }
 }
