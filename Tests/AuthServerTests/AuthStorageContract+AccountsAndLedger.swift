@@ -77,7 +77,7 @@ func exercisePersonalAccessTokenStore(_ store: any AuthStorage) async throws {
     }
     let firstGrant = grant(tenant, holder: user.id, client: patClient, scopes: ["tickets:read", "tickets:write"])
     let first = token(firstGrant, label: "laptop")
-    try await store.insertPersonalAccessToken(first, grant: firstGrant)
+    try await store.insertPersonalAccessToken(first, grant: firstGrant, ledger: Ledger.entry(.patCreated, tenantID: tenant.id, grantID: firstGrant.id, at: now))
     #expect(try await store.personalAccessToken(tenantID: tenant.id, tokenHash: first.tokenHash) == first)
     #expect(try await store.personalAccessToken(tenantID: tenant.id, id: first.id) == first)
     #expect(try await store.personalAccessTokens(tenantID: tenant.id, userID: user.id) == [first])
@@ -95,8 +95,9 @@ func exercisePersonalAccessTokenStore(_ store: any AuthStorage) async throws {
 
     let secondGrant = grant(tenant, holder: user.id, client: patClient)
     let second = token(secondGrant, label: "laptop")
-    #expect(try await store.replacePersonalAccessToken(first, with: second, grant: secondGrant, at: now))
-    #expect(try await store.replacePersonalAccessToken(first, with: token(secondGrant, label: "again"), grant: secondGrant, at: now) == false)
+    let regenerated = Ledger.entry(.patRegenerated, tenantID: tenant.id, grantID: secondGrant.id, at: now)
+    #expect(try await store.replacePersonalAccessToken(first, with: second, grant: secondGrant, at: now, ledger: regenerated))
+    #expect(try await store.replacePersonalAccessToken(first, with: token(secondGrant, label: "again"), grant: secondGrant, at: now, ledger: regenerated) == false)
     #expect(try await store.personalAccessToken(tenantID: tenant.id, id: first.id) == nil)
     #expect(try await store.personalAccessTokens(tenantID: tenant.id, userID: user.id).map(\.id) == [second.id])
     #expect(try await store.elevatePersonalAccessToken(tenantID: tenant.id, id: first.id, at: now, until: now) == false)
@@ -133,16 +134,17 @@ func exerciseServiceAccountStore(_ store: any AuthStorage) async throws {
     let account = ServiceAccount(
         tenantID: tenant.id, id: accountClient.id, grantID: accountGrant.id, name: "Nightly export", scopes: ["tickets:read"], companyID: nil,
         createdBy: admin.id, createdAt: wholeSecond())
-    try await store.insertServiceAccount(account, client: accountClient, grant: accountGrant)
+    let noted = Ledger.entry(.serviceAccountCreated, tenantID: tenant.id, subjectID: accountClient.id, at: wholeSecond())
+    try await store.insertServiceAccount(account, client: accountClient, grant: accountGrant, ledger: noted)
     #expect(try await store.serviceAccount(tenantID: tenant.id, id: account.id) == account)
     #expect(try await store.serviceAccounts(tenantID: tenant.id) == [account])
     let now = wholeSecond()
-    #expect(try await store.replaceServiceAccountCredentials(tenantID: tenant.id, id: account.id, secretHashes: ["a", "b"], at: now))
+    #expect(try await store.replaceServiceAccountCredentials(tenantID: tenant.id, id: account.id, secretHashes: ["a", "b"], at: now, ledger: noted))
     #expect(try await store.client(tenantID: tenant.id, id: account.id)?.secretHashes == ["a", "b"])
     #expect(try await store.serviceAccount(tenantID: tenant.id, id: account.id)?.secretRotatedAt == now)
-    #expect(try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "done", at: now))
-    #expect(try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "done", at: now) == false)
-    #expect(try await store.replaceServiceAccountCredentials(tenantID: tenant.id, id: account.id, secretHashes: ["c"], at: now) == false)
+    #expect(try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "done", at: now, ledger: noted))
+    #expect(try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "done", at: now, ledger: noted) == false)
+    #expect(try await store.replaceServiceAccountCredentials(tenantID: tenant.id, id: account.id, secretHashes: ["c"], at: now, ledger: noted) == false)
     #expect(try await store.client(tenantID: tenant.id, id: account.id)?.secretHashes == [])
     #expect(try await store.serviceAccount(tenantID: tenant.id, id: account.id)?.revokedAt == now)
     #expect(try await store.grant(tenantID: tenant.id, id: accountGrant.id)?.revokedAt == now)
@@ -176,4 +178,108 @@ func exerciseLedgerStore(_ store: any AuthStorage) async throws {
     #expect(try await store.ledgerEntries(tenantID: "other-\(tenant.id)", matching: LedgerFilter(), limit: 10).isEmpty)
     #expect(try await store.pruneLedger(before: now.addingTimeInterval(-15)) >= 2)
     #expect(try await store.ledgerEntries(tenantID: tenant.id, matching: LedgerFilter(), limit: 10) == [entries[3], entries[2]])
+}
+
+/// Every change that has a ledger entry of its own commits with it: the entry is there once the call returns, a
+/// change whose entry cannot be stored (here: one for a tenant that does not exist) leaves nothing changed, and a
+/// call that changes nothing records nothing. So a process killed between the two cannot leave a change unaudited.
+func exerciseChangesCommitWithTheirEntries(_ store: any AuthStorage) async throws {
+    let (tenant, user) = try await tenantWithPerson(store, "atomic")
+    let now = wholeSecond()
+    @Sendable func entry(_ event: LedgerEvent, _ detail: String) -> LedgerEntry { Ledger.entry(event, tenantID: tenant.id, detail: detail, at: now) }
+    let unstorable = Ledger.entry(.adminAction, tenantID: "no-such-tenant", at: now)
+    func recorded() async throws -> [String] {
+        try await store.ledgerEntries(tenantID: tenant.id, matching: LedgerFilter(), limit: 100).filter { $0.event != LedgerEvent.grantRevoked.rawValue }
+            .compactMap(\.detail).reversed()
+    }
+
+    // Consent: the grant and `consent.given`.
+    let app = client(tenant)
+    try await store.saveClient(app)
+    let consented = grant(tenant, holder: user.id, client: app)
+    await #expect(throws: (any Error).self) { try await store.saveGrant(consented, ledger: unstorable) }
+    #expect(try await store.grant(tenantID: tenant.id, id: consented.id) == nil)
+    try await store.saveGrant(consented, ledger: entry(.consentGiven, "consent"))
+
+    // Revoking with an entry of its own (a personal access token's): both, with the grant's own `grant.revoked`.
+    await #expect(throws: (any Error).self) {
+        try await store.revokeGrant(tenantID: tenant.id, id: consented.id, reason: "test", at: now, ledger: unstorable)
+    }
+    #expect(try await store.grant(tenantID: tenant.id, id: consented.id)?.isActive == true)
+    #expect(try await store.revokeGrant(tenantID: tenant.id, id: consented.id, reason: "test", at: now, ledger: entry(.patRevoked, "revoke")))
+    #expect(try await !store.revokeGrant(tenantID: tenant.id, id: consented.id, reason: "test", at: now, ledger: entry(.patRevoked, "revoke again")))
+    #expect(try await store.ledgerEntries(tenantID: tenant.id, matching: LedgerFilter(grantID: consented.id), limit: 10).map(\.event) == ["grant.revoked"])
+
+    // An app approved, blocked (its grants ended in the same transaction, the entry told how many) and deleted.
+    let blocked = client(tenant)
+    try await store.saveClient(blocked)
+    let blockedGrants = [grant(tenant, holder: user.id, client: blocked), grant(tenant, holder: "usr_other", client: blocked)]
+    for given in blockedGrants { try await store.saveGrant(given) }
+    await #expect(throws: (any Error).self) { try await store.approveClient(tenantID: tenant.id, id: blocked.id, ledger: unstorable) }
+    #expect(try await store.client(tenantID: tenant.id, id: blocked.id)?.approval.state == .pending)
+    #expect(try await store.approveClient(tenantID: tenant.id, id: blocked.id, ledger: entry(.clientApproved, "approve")))
+    await #expect(throws: (any Error).self) {
+        try await store.blockClient(tenantID: tenant.id, id: blocked.id, reason: "test", at: now) { _ in unstorable }
+    }
+    #expect(try await store.client(tenantID: tenant.id, id: blocked.id)?.approval.state == .approved)
+    #expect(try await store.activeGrants(tenantID: tenant.id, userID: nil).filter { $0.clientID == blocked.id }.count == 2, "no grant ended")
+    let ended = try await store.blockClient(tenantID: tenant.id, id: blocked.id, reason: "test", at: now) { entry(.clientBlocked, "block \($0)") }
+    #expect(ended == 2)
+    #expect(try await store.client(tenantID: tenant.id, id: blocked.id)?.approval.state == .blocked)
+    #expect(try await store.activeGrants(tenantID: tenant.id, userID: nil).allSatisfy { $0.clientID != blocked.id })
+    #expect(try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10).map(\.subject).suffix(2).sorted() == blockedGrants.map(\.id).sorted())
+    await #expect(throws: (any Error).self) { try await store.deleteClient(tenantID: tenant.id, id: blocked.id, ledger: unstorable) }
+    #expect(try await store.client(tenantID: tenant.id, id: blocked.id) != nil)
+    #expect(try await store.deleteClient(tenantID: tenant.id, id: blocked.id, ledger: entry(.clientDeleted, "delete")))
+    #expect(try await !store.deleteClient(tenantID: tenant.id, id: blocked.id, ledger: entry(.clientDeleted, "delete again")))
+
+    // A personal access token made and regenerated.
+    let patClient = client(tenant, id: AuthPolicy.PersonalAccessTokens.clientID)
+    try await store.saveClient(patClient)
+    func token(_ grant: Grant) -> PersonalAccessTokenRecord {
+        PersonalAccessTokenRecord(
+            tenantID: tenant.id, id: "pat_" + RandomIdentifier.make(), grantID: grant.id, userID: user.id, tokenHash: "hash-" + RandomIdentifier.make(),
+            label: "script", scopes: grant.scopes, companyID: nil, createdAt: now, expiresAt: now.addingTimeInterval(86_400))
+    }
+    let firstGrant = grant(tenant, holder: user.id, client: patClient)
+    let first = token(firstGrant)
+    await #expect(throws: (any Error).self) { try await store.insertPersonalAccessToken(first, grant: firstGrant, ledger: unstorable) }
+    #expect(try await store.personalAccessToken(tenantID: tenant.id, id: first.id) == nil)
+    #expect(try await store.grant(tenantID: tenant.id, id: firstGrant.id) == nil)
+    try await store.insertPersonalAccessToken(first, grant: firstGrant, ledger: entry(.patCreated, "pat"))
+    let nextGrant = grant(tenant, holder: user.id, client: patClient)
+    let next = token(nextGrant)
+    await #expect(throws: (any Error).self) {
+        try await store.replacePersonalAccessToken(first, with: next, grant: nextGrant, at: now, ledger: unstorable)
+    }
+    #expect(try await store.personalAccessToken(tenantID: tenant.id, id: first.id) == first, "the old token still works")
+    #expect(try await store.replacePersonalAccessToken(first, with: next, grant: nextGrant, at: now, ledger: entry(.patRegenerated, "regenerate")))
+
+    // A service account made, its secret rotated, revoked.
+    let accountClient = client(tenant, id: "svc_" + RandomIdentifier.make())
+    let accountGrant = grant(tenant, holder: accountClient.id, client: accountClient)
+    let account = ServiceAccount(
+        tenantID: tenant.id, id: accountClient.id, grantID: accountGrant.id, name: "Export", scopes: accountGrant.scopes, companyID: nil,
+        createdBy: user.id, createdAt: now)
+    await #expect(throws: (any Error).self) {
+        try await store.insertServiceAccount(account, client: accountClient, grant: accountGrant, ledger: unstorable)
+    }
+    #expect(try await store.serviceAccount(tenantID: tenant.id, id: account.id) == nil)
+    #expect(try await store.client(tenantID: tenant.id, id: accountClient.id) == nil)
+    try await store.insertServiceAccount(account, client: accountClient, grant: accountGrant, ledger: entry(.serviceAccountCreated, "account"))
+    await #expect(throws: (any Error).self) {
+        try await store.replaceServiceAccountCredentials(tenantID: tenant.id, id: account.id, secretHashes: ["new"], at: now, ledger: unstorable)
+    }
+    #expect(try await store.client(tenantID: tenant.id, id: account.id)?.secretHashes == [])
+    #expect(
+        try await store.replaceServiceAccountCredentials(
+            tenantID: tenant.id, id: account.id, secretHashes: ["new"], at: now, ledger: entry(.serviceAccountSecretRotated, "rotate")))
+    await #expect(throws: (any Error).self) {
+        try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "test", at: now, ledger: unstorable)
+    }
+    #expect(try await store.serviceAccount(tenantID: tenant.id, id: account.id)?.isActive == true)
+    #expect(try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "test", at: now, ledger: entry(.serviceAccountRevoked, "end")))
+    #expect(try await !store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "test", at: now, ledger: entry(.serviceAccountRevoked, "end again")))
+
+    #expect(try await recorded() == ["consent", "revoke", "approve", "block 2", "delete", "pat", "regenerate", "account", "rotate", "end"])
 }

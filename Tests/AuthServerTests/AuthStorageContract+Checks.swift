@@ -30,5 +30,6 @@ struct AuthStorageCheck: Sendable, CustomTestStringConvertible {
         AuthStorageCheck(name: "service accounts: stored with client and grant, rotated, revoked", run: exerciseServiceAccountStore),
         AuthStorageCheck(name: "the audit ledger: filters, pages, pruning", run: exerciseLedgerStore),
         AuthStorageCheck(name: "signing keys", run: exerciseSigningKeyStore),
+        AuthStorageCheck(name: "every change with a ledger entry of its own commits with it, or not at all", run: exerciseChangesCommitWithTheirEntries),
     ]
 }

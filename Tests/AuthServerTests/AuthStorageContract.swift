@@ -136,16 +136,20 @@ func exerciseSigningKeyStore(_ store: any AuthStorage) async throws {
     let middle = makeKey(tenant, createdAt: base.addingTimeInterval(10))
     let newest = makeKey(tenant, createdAt: base.addingTimeInterval(20))
     let neighbours = makeKey(neighbour, createdAt: base.addingTimeInterval(5))
-    for key in [middle, newest, neighbours, oldest] { try await store.insertSigningKey(key) }
+    for key in [middle, neighbours, oldest] { try await store.insertSigningKey(key) }
 
     let listed = try await store.signingKeys(tenantID: tenant.id)
-    #expect(listed.map(\.keyID) == [newest.keyID, middle.keyID, oldest.keyID], "newest first, this tenant only")
-    #expect(listed == [newest, middle, oldest], "every field round-trips")
+    #expect(listed.map(\.keyID) == [middle.keyID, oldest.keyID], "newest first, this tenant only")
+    #expect(listed == [middle, oldest], "every field round-trips")
     #expect(listed.allSatisfy { $0.isActive(at: base) })
 
+    // A rotation stores the new key, retires the others ahead of time and records itself, at once.
     let retiredAt = base.addingTimeInterval(30)
     let publishUntil = retiredAt.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
-    try await store.retireSigningKeys(tenantID: tenant.id, except: newest.keyID, at: retiredAt, publishUntil: publishUntil)
+    try await store.rotateSigningKeys(
+        to: newest, retiringOthersAt: retiredAt, publishUntil: publishUntil,
+        ledger: Ledger.entry(.keyRotated, tenantID: tenant.id, detail: newest.keyID, at: base))
+    #expect(try await store.ledgerEntries(tenantID: tenant.id, matching: LedgerFilter(), limit: 10).map(\.detail) == [newest.keyID])
 
     let afterRetire = try await store.signingKeys(tenantID: tenant.id)
     #expect(afterRetire.filter { $0.isActive(at: retiredAt) }.map(\.keyID) == [newest.keyID])
@@ -158,12 +162,18 @@ func exerciseSigningKeyStore(_ store: any AuthStorage) async throws {
     }
     #expect(try await store.signingKeys(tenantID: neighbour.id) == [neighbours], "another tenant's keys are untouched")
 
-    // A second retirement moves only keys that are still active; earlier deadlines stay.
+    // A second rotation moves only keys that are still active; earlier deadlines stay.
     let next = makeKey(tenant, createdAt: base.addingTimeInterval(40))
-    try await store.insertSigningKey(next)
     let laterRetiredAt = base.addingTimeInterval(50)
-    try await store.retireSigningKeys(
-        tenantID: tenant.id, except: next.keyID, at: laterRetiredAt, publishUntil: laterRetiredAt.addingTimeInterval(100))
+    try await store.rotateSigningKeys(
+        to: next, retiringOthersAt: laterRetiredAt, publishUntil: laterRetiredAt.addingTimeInterval(100),
+        ledger: Ledger.entry(.keyRotated, tenantID: tenant.id, detail: next.keyID, at: base))
+    // One whose entry cannot be stored (another tenant's, which does not exist) changes no key.
+    await #expect(throws: (any Error).self) {
+        try await store.rotateSigningKeys(
+            to: makeKey(tenant, createdAt: base.addingTimeInterval(60)), retiringOthersAt: base.addingTimeInterval(70), publishUntil: base.addingTimeInterval(80),
+            ledger: Ledger.entry(.keyRotated, tenantID: "no-such-tenant", at: base))
+    }
     let final = try await store.signingKeys(tenantID: tenant.id)
     #expect(final.map(\.keyID) == [next.keyID, newest.keyID, middle.keyID, oldest.keyID])
     #expect(final.first { $0.keyID == newest.keyID }?.retiredAt == laterRetiredAt)
@@ -357,7 +367,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     try await store.saveClient(renamed)
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == second)
     let beforeDeleting = try await store.latestRevocationSeq(tenantID: tenant.id)
-    try await store.deleteClient(tenantID: tenant.id, id: client.id)
+    #expect(try await store.deleteClient(tenantID: tenant.id, id: client.id, ledger: Ledger.entry(.clientDeleted, tenantID: tenant.id, clientID: client.id, at: wholeSecond())))
     #expect(try await store.grant(tenantID: tenant.id, id: second.id) == nil)
     // A deleted client with live grants is one `client` event: every token it was issued ends.
     let deleted = try await store.revocationEvents(tenantID: tenant.id, after: beforeDeleting, limit: 10)
@@ -365,7 +375,7 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     // One without (nothing it was issued is still valid) needs none.
     let idle = makeClient(tenant)
     try await store.saveClient(idle)
-    try await store.deleteClient(tenantID: tenant.id, id: idle.id)
+    #expect(try await store.deleteClient(tenantID: tenant.id, id: idle.id, ledger: Ledger.entry(.clientDeleted, tenantID: tenant.id, clientID: idle.id, at: wholeSecond())))
     #expect(try await store.latestRevocationSeq(tenantID: tenant.id) == beforeDeleting + 1)
 
     // A person disabled: the storage-level append, numbered on from the tenant's last.
@@ -622,10 +632,11 @@ func exerciseGovernanceStore(_ store: any AuthStorage) async throws {
     try await store.recordClientApprovalRequest(tenantID: tenant.id, id: app.id, userID: person.id, at: asked)
     try await store.recordClientApprovalRequest(tenantID: tenant.id, id: app.id, userID: admin.id, at: asked.addingTimeInterval(60))
     #expect(try await store.client(tenantID: tenant.id, id: app.id)?.approval == ClientApproval(state: .pending, requestedAt: asked, requestedBy: person.id))
-    #expect(try await store.setClientApproval(tenantID: tenant.id, id: app.id, state: .approved))
+    #expect(try await store.approveClient(tenantID: tenant.id, id: app.id, ledger: Ledger.entry(.clientApproved, tenantID: tenant.id, clientID: app.id, at: asked)))
     try await store.saveClient(app)  // a re-registration or refetched document keeps the decision
     #expect(try await store.client(tenantID: tenant.id, id: app.id)?.approval.state == .approved)
-    #expect(try await !store.setClientApproval(tenantID: tenant.id, id: "gh_nobody", state: .blocked))
+    #expect(try await !store.approveClient(tenantID: tenant.id, id: "gh_nobody", ledger: Ledger.entry(.clientApproved, tenantID: tenant.id, at: asked)))
+    #expect(try await store.blockClient(tenantID: tenant.id, id: "gh_nobody", reason: "blocked", at: asked) { _ in Ledger.entry(.clientBlocked, tenantID: tenant.id, at: asked) } == nil)
 
     let server = makeClient(tenant, kind: .resourceServer)
     try await store.saveClient(server)

@@ -116,7 +116,7 @@ struct SQLiteAuthStorageTests {
         try await storage.saveGrant(
             Grant(tenantID: "a", id: "grant_svc", userID: "svc_1", clientID: "gh_1", resource: "https://a.example/mcp", scopes: [], createdAt: now,
                 lastAuthorisedAt: now))
-        try await storage.deleteClient(tenantID: "a", id: "gh_1")
+        #expect(try await storage.deleteClient(tenantID: "a", id: "gh_1", ledger: Ledger.entry(.clientDeleted, tenantID: "a", clientID: "gh_1", at: now)))
         #expect(try await storage.grant(tenantID: "a", id: "grant_svc") == nil)
         #expect(try await storage.refreshToken(tenantID: "a", tokenHash: "rt") == nil)
     }

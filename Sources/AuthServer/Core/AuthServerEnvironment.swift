@@ -72,7 +72,7 @@ public struct AuthServerEnvironment: Sendable {
     /// Where security events are recorded (docs/security.md § The audit ledger).
     public var ledger: Ledger { Ledger(store: storage) }
 
-    public var serviceAccounts: ServiceAccounts { ServiceAccounts(storage: storage, ledger: ledger) }
+    public var serviceAccounts: ServiceAccounts { ServiceAccounts(storage: storage) }
 
     public func tenant(id: String = Tenant.defaultID) async throws -> Tenant {
         guard let tenant = try await storage.allTenants().first(where: { $0.id == id }) else {

@@ -15,7 +15,6 @@ struct KeyCommands: AsyncParsableCommand {
         func run() async throws {
             let (environment, tenant) = try await openTenant(tenant)
             let keyID = try await environment.keyRing.rotate(tenantID: tenant.id)
-            await environment.ledger.record(.keyRotated, tenantID: tenant.id, detail: "new signing key \(keyID)")
             let delay = Int(AuthPolicy.signingKeyActivationDelay)
             writeLine(
                 "new key \(keyID), published now, signs from \(delay) s on; previous keys stay in the JWKS for \(delay + Int(AuthPolicy.retiredKeyPublication)) s")

@@ -80,12 +80,14 @@ struct PersonalAccessTokenCommands: AsyncParsableCommand {
 
         func run() async throws {
             let (environment, tenant) = try await openTenant(tenant)
+            let now = Date()
             guard let token = try await environment.storage.personalAccessToken(tenantID: tenant.id, id: id),
-                try await environment.storage.revokeGrant(tenantID: tenant.id, id: token.grantID, reason: "revoked by an administrator", at: Date())
+                try await environment.storage.revokeGrant(
+                    tenantID: tenant.id, id: token.grantID, reason: "revoked by an administrator", at: now,
+                    ledger: Ledger.entry(
+                        .patRevoked, tenantID: tenant.id, subjectID: token.userID, grantID: token.grantID,
+                        clientID: AuthPolicy.PersonalAccessTokens.clientID, detail: "\(token.id) by an administrator (command line)", at: now))
             else { CommandLineFailure.exit(message: "no active personal access token \(id) in tenant \(tenant.id)", status: 1) }
-            await environment.ledger.record(
-                .patRevoked, tenantID: tenant.id, subjectID: token.userID, grantID: token.grantID, clientID: AuthPolicy.PersonalAccessTokens.clientID,
-                detail: "\(token.id) by an administrator (command line)")
             writeLine("revoked \(token.id) (\(token.label))")
         }
     }

@@ -43,9 +43,8 @@ struct PersonalAccessTokens: Sendable {
     func create(for user: User, tenant: Tenant, _ request: Request, now: Date) async throws -> Made {
         let (scopes, companyID) = try check(request, for: user, now: now)
         let made = mint(for: user, tenant: tenant, label: request.label, scopes: scopes, companyID: companyID, expiresAt: request.expiresAt, now: now)
-        try await storage.insertPersonalAccessToken(made.token, grant: made.grant)
+        try await storage.insertPersonalAccessToken(made.token, grant: made.grant, ledger: entry(.patCreated, made.token, by: user, now: now))
         logger.info("personal access token created", metadata: ["token": "\(made.token.id)", "user": "\(user.id)"])
-        await record(.patCreated, made.token, by: user, now: now)
         return Made(token: made.token, value: made.value, dropped: request.scopes.filter { !scopes.contains($0) })
     }
 
@@ -55,25 +54,28 @@ struct PersonalAccessTokens: Sendable {
         guard let old = try await storage.personalAccessToken(tenantID: tenant.id, id: id), old.userID == user.id else { return nil }
         let life = old.expiresAt.timeIntervalSince(old.createdAt)
         let made = mint(for: user, tenant: tenant, label: old.label, scopes: old.scopes, companyID: old.companyID, expiresAt: now.addingTimeInterval(life), now: now)
-        guard try await storage.replacePersonalAccessToken(old, with: made.token, grant: made.grant, at: now) else { return nil }
+        guard
+            try await storage.replacePersonalAccessToken(
+                old, with: made.token, grant: made.grant, at: now, ledger: entry(.patRegenerated, made.token, by: user, detail: "replaces \(old.id)", now: now))
+        else { return nil }
         logger.info("personal access token regenerated", metadata: ["token": "\(made.token.id)", "replaces": "\(old.id)", "user": "\(user.id)"])
-        await record(.patRegenerated, made.token, by: user, detail: "replaces \(old.id)", now: now)
         return Made(token: made.token, value: made.value, dropped: [])
     }
 
     /// Ends the token if this person may see it (its owner, or an admin of the tenant); returns it, or nil.
     func revoke(id: String, by user: User, now: Date) async throws -> PersonalAccessTokenRecord? {
         guard let token = try await storage.personalAccessToken(tenantID: user.tenantID, id: id), user.role == .admin || token.userID == user.id,
-            try await storage.revokeGrant(tenantID: user.tenantID, id: token.grantID, reason: "token revoked by \(user.id)", at: now)
+            try await storage.revokeGrant(
+                tenantID: user.tenantID, id: token.grantID, reason: "token revoked by \(user.id)", at: now, ledger: entry(.patRevoked, token, by: user, now: now))
         else { return nil }
         logger.info("personal access token revoked", metadata: ["token": "\(token.id)", "by": "\(user.id)"])
-        await record(.patRevoked, token, by: user, now: now)
         return token
     }
 
-    /// The ledger entry of a change to a token: by whom, whose, which grant; the label and scopes, never the value.
-    private func record(_ event: LedgerEvent, _ token: PersonalAccessTokenRecord, by user: User, detail: String? = nil, now: Date) async {
-        await Ledger(store: storage, logger: logger).record(
+    /// The ledger entry of a change to a token, stored with the change: by whom, whose, which grant; the label and
+    /// scopes, never the value.
+    private func entry(_ event: LedgerEvent, _ token: PersonalAccessTokenRecord, by user: User, detail: String? = nil, now: Date) -> LedgerEntry {
+        Ledger.entry(
             event, tenantID: token.tenantID, actorID: user.id, actorEmail: user.email, subjectID: token.userID, grantID: token.grantID,
             clientID: AuthPolicy.PersonalAccessTokens.clientID,
             detail: "\(token.id) \"\(token.label)\": \(token.scopes.joined(separator: " "))" + (detail.map { "; \($0)" } ?? ""), at: now)

@@ -24,21 +24,22 @@ public struct SigningKeyRing: Sendable {
     /// Makes the tenant's first key when it has no active one (first start).
     public func ensureActiveKey(tenantID: String) async throws {
         if try await store.signingKeys(tenantID: tenantID).contains(where: { $0.isActive(at: Date()) }) { return }
-        _ = try await addKey(tenantID: tenantID, now: Date())
+        defer { cache.forget(tenantID: tenantID) }
+        try await store.insertSigningKey(try makeKey(tenantID: tenantID, now: Date()))
     }
 
     /// Makes a new key, published at once and signing after the activation delay, when the others retire
-    /// and stay published long enough for their tokens.
+    /// and stay published long enough for their tokens. The key, the retirements and the `key.rotated` ledger entry
+    /// are stored in one transaction.
     @discardableResult
     public func rotate(tenantID: String, now: Date = Date()) async throws -> String {
         defer { cache.forget(tenantID: tenantID) }
-        let keyID = try await addKey(tenantID: tenantID, now: now)
+        let key = try makeKey(tenantID: tenantID, now: now)
         let switchover = now.addingTimeInterval(AuthPolicy.signingKeyActivationDelay)
-        try await store.retireSigningKeys(
-            tenantID: tenantID, except: keyID, at: switchover,
-            publishUntil: switchover.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication))
-        )
-        return keyID
+        try await store.rotateSigningKeys(
+            to: key, retiringOthersAt: switchover, publishUntil: switchover.addingTimeInterval(TimeInterval(AuthPolicy.retiredKeyPublication)),
+            ledger: Ledger.entry(.keyRotated, tenantID: tenantID, detail: "new signing key \(key.keyID)", at: now))
+        return key.keyID
     }
 
     /// The newest active key that has been published for the activation delay; on a first start, when
@@ -75,20 +76,16 @@ public struct SigningKeyRing: Sendable {
         return try? AccessTokenVerifier(issuer: tenant.issuer, audience: tenant.resource, tenantID: tenant.id).verify(parsed, key: key, now: now)
     }
 
-    private func addKey(tenantID: String, now: Date) async throws -> String {
-        defer { cache.forget(tenantID: tenantID) }
+    private func makeKey(tenantID: String, now: Date) throws -> StoredSigningKey {
         let privateKey = P256.Signing.PrivateKey()
         let keyID = RandomIdentifier.make()
-        try await store.insertSigningKey(
-            StoredSigningKey(
-                tenantID: tenantID,
-                keyID: keyID,
-                publicKey: JSONWebKey(publicKey: privateKey.publicKey, kid: keyID),
-                sealedPrivateKey: try keyEncryptionKey.seal(privateKey.rawRepresentation, context: Self.sealContext(tenantID, keyID)),
-                createdAt: now
-            )
+        return StoredSigningKey(
+            tenantID: tenantID,
+            keyID: keyID,
+            publicKey: JSONWebKey(publicKey: privateKey.publicKey, kid: keyID),
+            sealedPrivateKey: try keyEncryptionKey.seal(privateKey.rawRepresentation, context: Self.sealContext(tenantID, keyID)),
+            createdAt: now
         )
-        return keyID
     }
 
     static func sealContext(_ tenantID: String, _ keyID: String) -> String { "gatehouse signing key \(tenantID) \(keyID)" }

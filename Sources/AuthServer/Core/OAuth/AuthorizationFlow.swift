@@ -246,12 +246,13 @@ public struct AuthorizationFlow: Sendable {
             )
         grant.scopes = Array(Set(grant.scopes).union(scopes)).sorted()
         grant.lastAuthorisedAt = now
-        try await storage.saveGrant(grant)
-        try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
         let signedIn = ISO8601DateFormatter().string(from: person.authentication.authTime)
-        await Ledger(store: storage).record(
-            .consentGiven, tenantID: tenant.id, actorID: person.user.id, actorEmail: person.user.email, grantID: grant.id, clientID: client.id,
-            address: address, detail: "\(scopes.joined(separator: " "))\(remembered ? " (remembered consent)" : ""); signed in \(signedIn)", at: now)
+        try await storage.saveGrant(
+            grant,
+            ledger: Ledger.entry(
+                .consentGiven, tenantID: tenant.id, actorID: person.user.id, actorEmail: person.user.email, grantID: grant.id, clientID: client.id,
+                address: address, detail: "\(scopes.joined(separator: " "))\(remembered ? " (remembered consent)" : ""); signed in \(signedIn)", at: now))
+        try await storage.markClientUsed(tenantID: tenant.id, id: client.id, at: now)
         return grant
     }
 

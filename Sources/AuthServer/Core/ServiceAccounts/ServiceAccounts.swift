@@ -3,15 +3,11 @@ import Shared
 
 /// What `auth-server admin service-account` and the admin pages do with service accounts, held to one set of rules
 /// (docs/tokens.md § Service accounts): scopes narrowed to the account's role and never `mfa`; a secret shown once
-/// and kept as SHA-256 only, or keys for `private_key_jwt`; every change in the ledger.
+/// and kept as SHA-256 only, or keys for `private_key_jwt`; every change in the ledger, in the change's transaction.
 public struct ServiceAccounts: Sendable {
     let storage: any ClientStore & ServiceAccountStore
-    let ledger: Ledger
 
-    public init(storage: any ClientStore & ServiceAccountStore, ledger: Ledger) {
-        self.storage = storage
-        self.ledger = ledger
-    }
+    public init(storage: any ClientStore & ServiceAccountStore) { self.storage = storage }
 
     /// How the account authenticates at the token endpoint.
     public enum Credentials: Sendable, Equatable {
@@ -100,10 +96,11 @@ public struct ServiceAccounts: Sendable {
             createdAt: now, lastAuthorisedAt: now)
         let account = ServiceAccount(
             tenantID: tenant.id, id: id, grantID: grant.id, name: name, scopes: scopes, companyID: companyID, createdBy: actor?.id, createdAt: now)
-        try await storage.insertServiceAccount(account, client: client, grant: grant)
-        await ledger.record(
-            .serviceAccountCreated, tenantID: tenant.id, actorID: actor?.id, actorEmail: actor?.email, subjectID: id, grantID: grant.id, clientID: id,
-            detail: "\(name): \(scopes.joined(separator: " "))" + (companyID.map { " for company \($0)" } ?? ""), at: now)
+        try await storage.insertServiceAccount(
+            account, client: client, grant: grant,
+            ledger: Ledger.entry(
+                .serviceAccountCreated, tenantID: tenant.id, actorID: actor?.id, actorEmail: actor?.email, subjectID: id, grantID: grant.id, clientID: id,
+                detail: "\(name): \(scopes.joined(separator: " "))" + (companyID.map { " for company \($0)" } ?? ""), at: now))
         return Made(account: account, issued: Issued(clientID: id, clientSecret: secret?.value), dropped: request.scopes.filter { !scopes.contains($0) })
     }
 
@@ -118,10 +115,13 @@ public struct ServiceAccounts: Sendable {
             let client = try await storage.client(tenantID: tenantID, id: id), client.authMethod.usesSecret
         else { return nil }
         let secret = ClientSecret.generate()
-        guard try await storage.replaceServiceAccountCredentials(tenantID: tenantID, id: id, secretHashes: [secret.storedHash], at: now) else { return nil }
-        await ledger.record(
-            .serviceAccountSecretRotated, tenantID: tenantID, actorID: actor?.id, actorEmail: actor?.email, subjectID: id, grantID: account.grantID,
-            clientID: id, at: now)
+        guard
+            try await storage.replaceServiceAccountCredentials(
+                tenantID: tenantID, id: id, secretHashes: [secret.storedHash], at: now,
+                ledger: Ledger.entry(
+                    .serviceAccountSecretRotated, tenantID: tenantID, actorID: actor?.id, actorEmail: actor?.email, subjectID: id,
+                    grantID: account.grantID, clientID: id, at: now))
+        else { return nil }
         return Issued(clientID: id, clientSecret: secret.value)
     }
 
@@ -130,10 +130,13 @@ public struct ServiceAccounts: Sendable {
     public func revoke(id: String, tenantID: String, by actor: Actor, now: Date = Date()) async throws -> ServiceAccount? {
         guard let account = try await storage.serviceAccount(tenantID: tenantID, id: id), account.isActive else { return nil }
         let by = actor.map { "revoked by \($0.id)" } ?? "revoked by an administrator (command line)"
-        guard try await storage.revokeServiceAccount(tenantID: tenantID, id: id, reason: "service account \(by)", at: now) else { return nil }
-        await ledger.record(
-            .serviceAccountRevoked, tenantID: tenantID, actorID: actor?.id, actorEmail: actor?.email, subjectID: id, grantID: account.grantID, clientID: id,
-            at: now)
+        guard
+            try await storage.revokeServiceAccount(
+                tenantID: tenantID, id: id, reason: "service account \(by)", at: now,
+                ledger: Ledger.entry(
+                    .serviceAccountRevoked, tenantID: tenantID, actorID: actor?.id, actorEmail: actor?.email, subjectID: id,
+                    grantID: account.grantID, clientID: id, at: now))
+        else { return nil }
         return account
     }
 

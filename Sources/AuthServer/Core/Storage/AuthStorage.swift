@@ -15,8 +15,9 @@ public protocol TenantStore: Sendable {
 public protocol SigningKeyStore: Sendable {
     func signingKeys(tenantID: String) async throws -> [StoredSigningKey]
     func insertSigningKey(_ key: StoredSigningKey) async throws
-    /// Marks every active key of the tenant but `keptKeyID` retired, published until `publishUntil`.
-    func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws
+    /// Inserts `key` and marks every other active key of its tenant retired at `retiringOthersAt`, published until
+    /// `publishUntil`, with the rotation's ledger entry, in one transaction.
+    func rotateSigningKeys(to key: StoredSigningKey, retiringOthersAt: Date, publishUntil: Date, ledger: LedgerEntry) async throws
 }
 
 public protocol UserStore: Sendable {
@@ -41,10 +42,13 @@ public protocol UserStore: Sendable {
 /// Personal access tokens (docs/tokens.md § Personal access tokens): each one a grant of the built-in
 /// `AuthPolicy.PersonalAccessTokens.clientID`, found by the SHA-256 of its value.
 public protocol PersonalAccessTokenStore: Sendable {
-    /// Inserts the token with the grant it belongs to, at once.
-    func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant) async throws
-    /// Ends `old`'s grant and inserts `new` with its own, at once; false when `old` was no longer active.
-    func replacePersonalAccessToken(_ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date) async throws -> Bool
+    /// Inserts the token with the grant it belongs to and its ledger entry, at once.
+    func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant, ledger: LedgerEntry) async throws
+    /// Ends `old`'s grant and inserts `new` with its own and the ledger entry, at once; false, with nothing recorded,
+    /// when `old` was no longer active.
+    func replacePersonalAccessToken(
+        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date, ledger: LedgerEntry
+    ) async throws -> Bool
     func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord?
     func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord?
     /// Tokens whose grant is active (expired ones included, so they can be regenerated), newest first: one
@@ -179,8 +183,15 @@ public protocol GovernanceStore: Sendable {
     func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool
     /// Every client but resource-servers, newest first.
     func clients(tenantID: String) async throws -> [Client]
-    /// false when there is no such client.
-    func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool
+    /// Approves the client (a blocked one may then ask again) with the decision's ledger entry; false, with nothing
+    /// recorded, when there is no such client.
+    func approveClient(tenantID: String, id: String, ledger: LedgerEntry) async throws -> Bool
+    /// Blocks the client and ends each of its active grants as `revokeGrant` does, with the block's ledger entry
+    /// (`ledger`, given how many grants ended), all in one transaction: a blocked client never keeps a grant. nil,
+    /// with nothing changed, when there is no such client; else how many grants ended.
+    func blockClient(
+        tenantID: String, id: String, reason: String, at: Date, ledger: @escaping @Sendable (_ grantsEnded: Int) -> LedgerEntry
+    ) async throws -> Int?
     /// Records the first person who asked for a pending client; later requests keep the first.
     func recordClientApprovalRequest(tenantID: String, id: String, userID: String, at: Date) async throws
 }
@@ -220,8 +231,9 @@ public protocol ClientStore: Sendable {
     func client(tenantID: String, id: String) async throws -> Client?
     /// The dynamically registered client with this registration fingerprint, if any.
     func client(tenantID: String, fingerprint: String) async throws -> Client?
-    /// Deletes the client with its grants, codes, refresh tokens and consents.
-    func deleteClient(tenantID: String, id: String) async throws
+    /// Deletes the client with its grants, codes, refresh tokens and consents, and appends `ledger` in the same
+    /// transaction; false, with nothing recorded, when there was no such client.
+    func deleteClient(tenantID: String, id: String, ledger: LedgerEntry) async throws -> Bool
     func markClientUsed(tenantID: String, id: String, at: Date) async throws
     /// Deletes dynamically registered clients created and last used before `date`; returns how many.
     func reapDynamicClients(unusedSince date: Date) async throws -> Int
@@ -231,14 +243,17 @@ public protocol ClientStore: Sendable {
 public protocol GrantStore: Sendable {
     /// The person's active grant for this client and resource, if one exists.
     func activeGrant(tenantID: String, userID: String, clientID: String, resource: String) async throws -> Grant?
-    /// Inserts the grant, or updates its scopes and last-authorised time when the id exists.
-    func saveGrant(_ grant: Grant) async throws
+    /// Inserts the grant, or updates its scopes and last-authorised time when the id exists; `ledger`, the consent's
+    /// entry, commits with it.
+    func saveGrant(_ grant: Grant, ledger: LedgerEntry?) async throws
     func grant(tenantID: String, id: String) async throws -> Grant?
     /// Active grants, newest first: one person's, or the whole tenant's when `userID` is nil.
     func activeGrants(tenantID: String, userID: String?) async throws -> [Grant]
     /// Marks the grant revoked, deletes its refresh tokens, codes and the consent it rested on, and
-    /// appends it to the revocation log, all at once. Returns false when it was not active.
-    func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool
+    /// appends it to the revocation log and its `grant.revoked` entry to the ledger, all at once, with `ledger` when
+    /// the ending has an entry of its own (a personal access token's). Returns false, with nothing recorded, when it
+    /// was not active.
+    func revokeGrant(tenantID: String, id: String, reason: String, at: Date, ledger: LedgerEntry?) async throws -> Bool
     /// Revokes every active grant of the person as `revokeGrant` does, at once; returns how many ended.
     func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int
 
@@ -286,6 +301,12 @@ public protocol GrantStore: Sendable {
 }
 
 extension GrantStore {
+    func saveGrant(_ grant: Grant) async throws { try await saveGrant(grant, ledger: nil) }
+
+    func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
+        try await revokeGrant(tenantID: tenantID, id: id, reason: reason, at: at, ledger: nil)
+    }
+
     func rotateRefreshToken(tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord) async throws -> Bool {
         try await rotateRefreshToken(tenantID: tenantID, tokenHash: tokenHash, at: at, successor: successor, replacement: replacement, ledger: nil)
     }

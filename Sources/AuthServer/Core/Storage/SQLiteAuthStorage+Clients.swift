@@ -49,13 +49,16 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func deleteClient(tenantID: String, id: String) async throws {
+    public func deleteClient(tenantID: String, id: String, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { db in
             try db.execute(cached: "DELETE FROM pending_authorization WHERE tenant_id = ? AND client_id = ?", arguments: [tenantID, id])
             try Self.appendRevocationEvents(
                 db, kind: .client, selecting: "SELECT tenant_id, id FROM client c WHERE tenant_id = ? AND id = ? AND \(Self.hasLiveGrant)",
                 arguments: [tenantID, id])
             try db.execute(cached: "DELETE FROM client WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
+            guard db.changesCount == 1 else { return false }
+            try Self.appendLedger(db, [ledger])
+            return true
         }
     }
 

@@ -46,11 +46,28 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool {
+    public func approveClient(tenantID: String, id: String, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { db in
-            try db.execute(cached: "UPDATE client SET approval = ? WHERE tenant_id = ? AND id = ?", arguments: [state.rawValue, tenantID, id])
-            return db.changesCount > 0
+            guard try Self.setApproval(db, .approved, tenantID: tenantID, id: id) else { return false }
+            try Self.appendLedger(db, [ledger])
+            return true
         }
+    }
+
+    public func blockClient(
+        tenantID: String, id: String, reason: String, at: Date, ledger: @escaping @Sendable (_ grantsEnded: Int) -> LedgerEntry
+    ) async throws -> Int? {
+        try await database.write { db in
+            guard try Self.setApproval(db, .blocked, tenantID: tenantID, id: id) else { return nil }
+            let ended = try Self.revokeGrants(db, tenantID: tenantID, where: "client_id = ?", [id], reason: reason, at: at)
+            try Self.appendLedger(db, [ledger(ended)])
+            return ended
+        }
+    }
+
+    private static func setApproval(_ db: Database, _ state: ClientApproval.State, tenantID: String, id: String) throws -> Bool {
+        try db.execute(cached: "UPDATE client SET approval = ? WHERE tenant_id = ? AND id = ?", arguments: [state.rawValue, tenantID, id])
+        return db.changesCount > 0
     }
 
     public func recordClientApprovalRequest(tenantID: String, id: String, userID: String, at: Date) async throws {

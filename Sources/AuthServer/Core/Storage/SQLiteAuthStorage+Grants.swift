@@ -18,8 +18,11 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func saveGrant(_ grant: Grant) async throws {
-        try await database.write { db in try Self.saveGrant(db, grant) }
+    public func saveGrant(_ grant: Grant, ledger: LedgerEntry?) async throws {
+        try await database.write { db in
+            try Self.saveGrant(db, grant)
+            if let ledger { try Self.appendLedger(db, [ledger]) }
+        }
     }
 
     static func saveGrant(_ db: Database, _ grant: Grant) throws {
@@ -54,8 +57,12 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
-        try await database.write { db in try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [id], reason: reason, at: at) == 1 }
+    public func revokeGrant(tenantID: String, id: String, reason: String, at: Date, ledger: LedgerEntry?) async throws -> Bool {
+        try await database.write { db in
+            guard try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [id], reason: reason, at: at) == 1 else { return false }
+            if let ledger { try Self.appendLedger(db, [ledger]) }
+            return true
+        }
     }
 
     public func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int {

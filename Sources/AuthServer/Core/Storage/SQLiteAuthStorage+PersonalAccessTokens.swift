@@ -5,15 +5,16 @@ import Shared
 /// SQLite implementation of `PersonalAccessTokenStore`, and disabling people, which ends their tokens with
 /// their other grants. A token's row is read joined with its grant, whose scopes and revocation are the token's.
 extension SQLiteAuthStorage {
-    public func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant) async throws {
+    public func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant, ledger: LedgerEntry) async throws {
         try await database.write { db in
             try Self.saveGrant(db, grant)
             try Self.insert(db, token)
+            try Self.appendLedger(db, [ledger])
         }
     }
 
     public func replacePersonalAccessToken(
-        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date
+        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date, ledger: LedgerEntry
     ) async throws -> Bool {
         try await database.write { db in
             guard try Self.revokeGrants(db, tenantID: old.tenantID, where: "id = ?", [old.grantID], reason: "token regenerated", at: at) == 1 else {
@@ -21,6 +22,7 @@ extension SQLiteAuthStorage {
             }
             try Self.saveGrant(db, grant)
             try Self.insert(db, new)
+            try Self.appendLedger(db, [ledger])
             return true
         }
     }

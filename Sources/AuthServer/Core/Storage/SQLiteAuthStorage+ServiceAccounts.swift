@@ -4,7 +4,7 @@ import Shared
 
 /// SQLite implementation of `ServiceAccountStore`. An account's row is read joined with its grant, whose scopes are its own.
 extension SQLiteAuthStorage {
-    public func insertServiceAccount(_ account: ServiceAccount, client: Client, grant: Grant) async throws {
+    public func insertServiceAccount(_ account: ServiceAccount, client: Client, grant: Grant, ledger: LedgerEntry) async throws {
         try await database.write { db in
             try Self.saveClient(db, client)
             try Self.saveGrant(db, grant)
@@ -14,6 +14,7 @@ extension SQLiteAuthStorage {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [account.tenantID, account.id, client.id, grant.id, account.name, account.companyID, account.createdBy, account.createdAt])
+            try Self.appendLedger(db, [ledger])
         }
     }
 
@@ -29,7 +30,7 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func replaceServiceAccountCredentials(tenantID: String, id: String, secretHashes: [String], at: Date) async throws -> Bool {
+    public func replaceServiceAccountCredentials(tenantID: String, id: String, secretHashes: [String], at: Date, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: "UPDATE service_account SET secret_rotated_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL", arguments: [at, tenantID, id])
@@ -37,18 +38,21 @@ extension SQLiteAuthStorage {
             try db.execute(
                 sql: "UPDATE client SET secret_hashes = ? WHERE tenant_id = ? AND id = ?",
                 arguments: [RowLists.text(secretHashes), tenantID, id])
+            try Self.appendLedger(db, [ledger])
             return true
         }
     }
 
-    public func revokeServiceAccount(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
+    public func revokeServiceAccount(tenantID: String, id: String, reason: String, at: Date, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { db in
             guard let grantID = try String.fetchOne(
                 db, sql: "SELECT grant_id FROM service_account WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL", arguments: [tenantID, id])
             else { return false }
             try db.execute(sql: "UPDATE service_account SET revoked_at = ? WHERE tenant_id = ? AND id = ?", arguments: [at, tenantID, id])
             try db.execute(sql: "UPDATE client SET secret_hashes = '', jwks = NULL, jwks_uri = NULL WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
-            return try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [grantID], reason: reason, at: at) == 1
+            guard try Self.revokeGrants(db, tenantID: tenantID, where: "id = ?", [grantID], reason: reason, at: at) == 1 else { return false }
+            try Self.appendLedger(db, [ledger])
+            return true
         }
     }
 

@@ -35,14 +35,17 @@ public struct SQLiteAuthStorage: AuthStorage {
         try await database.write { db in try row.insert(db) }
     }
 
-    public func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws {
+    public func rotateSigningKeys(to key: StoredSigningKey, retiringOthersAt: Date, publishUntil: Date, ledger: LedgerEntry) async throws {
+        let row = try SigningKeyRow(key)
         try await database.write { db in
             try db.execute(
                 cached: """
                     UPDATE signing_key SET retired_at = ?, publish_until = ?
-                    WHERE tenant_id = ? AND kid != ? AND retired_at IS NULL
-                    """, arguments: [at, publishUntil, tenantID, keptKeyID]
+                    WHERE tenant_id = ? AND retired_at IS NULL
+                    """, arguments: [retiringOthersAt, publishUntil, key.tenantID]
             )
+            try row.insert(db)
+            try Self.appendLedger(db, [ledger])
         }
     }
 }

@@ -120,10 +120,12 @@ final class DynamicClientRegistration: Sendable {
     /// RFC 7592 §2.3: the client and everything it was granted.
     func delete(clientID: String, registrationToken: Substring?, tenant: Tenant) async throws {
         _ = try await authorised(clientID: clientID, registrationToken: registrationToken, tenant: tenant)
-        try await storage.deleteClient(tenantID: tenant.id, id: clientID)
+        guard
+            try await storage.deleteClient(
+                tenantID: tenant.id, id: clientID,
+                ledger: Ledger.entry(.clientDeleted, tenantID: tenant.id, actorID: clientID, clientID: clientID, detail: "by its registration access token", at: Date()))
+        else { return }
         logger.info("client deleted by its registration access token", metadata: ["client": "\(clientID)"])
-        await Ledger(store: storage, logger: logger).record(
-            .clientDeleted, tenantID: tenant.id, actorID: clientID, clientID: clientID, detail: "by its registration access token")
     }
 
     /// RFC 7592 §2: a missing or wrong token, or an unknown client, is the same 401 (RFC 6750 §3.1).

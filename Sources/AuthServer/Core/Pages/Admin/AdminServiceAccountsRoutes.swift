@@ -7,7 +7,7 @@ struct AdminServiceAccountsRoutes {
     static let path = AdminFrame.Section.serviceAccounts.rawValue
 
     let gate: AdminGate
-    var accounts: ServiceAccounts { ServiceAccounts(storage: gate.pages.storage, ledger: gate.pages.ledger) }
+    var accounts: ServiceAccounts { ServiceAccounts(storage: gate.pages.storage) }
 
     func add(to router: Router<AuthRequestContext>) {
         router.get(RouterPath(Self.path)) { request, context in

@@ -46,13 +46,16 @@ extension PostgresAuthStorage {
         ).first?.record(ClientRow.self).model()
     }
 
-    public func deleteClient(tenantID: String, id: String) async throws {
+    public func deleteClient(tenantID: String, id: String, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { write in
             try await write.rows("DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND client_id = \(id)")
             let deleted = try await write.rows("DELETE FROM client c WHERE tenant_id = \(tenantID) AND id = \(id) RETURNING \(unescaped: Self.hasLiveGrant)")
-            if try deleted.first?.value("live") == true {
+            guard let row = deleted.first else { return false }
+            if try row.value("live") == true {
                 try await Self.appendRevocationEvents(write, tenantID: tenantID, kind: .client, subjects: [id])
             }
+            try await Self.appendLedger(write, [ledger])
+            return true
         }
     }
 

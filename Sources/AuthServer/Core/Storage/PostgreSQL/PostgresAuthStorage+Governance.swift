@@ -35,8 +35,27 @@ extension PostgresAuthStorage {
         ).map { try $0.record(ClientRow.self).model() }
     }
 
-    public func setClientApproval(tenantID: String, id: String, state: ClientApproval.State) async throws -> Bool {
-        try await !database.rows("UPDATE client SET approval = \(state.rawValue) WHERE tenant_id = \(tenantID) AND id = \(id) RETURNING 1").isEmpty
+    public func approveClient(tenantID: String, id: String, ledger: LedgerEntry) async throws -> Bool {
+        try await database.write { write in
+            guard try await Self.setApproval(write, .approved, tenantID: tenantID, id: id) else { return false }
+            try await Self.appendLedger(write, [ledger])
+            return true
+        }
+    }
+
+    public func blockClient(
+        tenantID: String, id: String, reason: String, at: Date, ledger: @escaping @Sendable (_ grantsEnded: Int) -> LedgerEntry
+    ) async throws -> Int? {
+        try await database.write { write in
+            guard try await Self.setApproval(write, .blocked, tenantID: tenantID, id: id) else { return nil }
+            let ended = try await Self.revokeGrants(write, tenantID: tenantID, clientID: id, reason: reason, at: at)
+            try await Self.appendLedger(write, [ledger(ended)])
+            return ended
+        }
+    }
+
+    private static func setApproval(_ write: PostgresWrite, _ state: ClientApproval.State, tenantID: String, id: String) async throws -> Bool {
+        try await !write.rows("UPDATE client SET approval = \(state.rawValue) WHERE tenant_id = \(tenantID) AND id = \(id) RETURNING 1").isEmpty
     }
 
     public func recordClientApprovalRequest(tenantID: String, id: String, userID: String, at: Date) async throws {

@@ -15,8 +15,11 @@ extension PostgresAuthStorage {
         ).first?.record(GrantRow.self).model
     }
 
-    public func saveGrant(_ grant: Grant) async throws {
-        try await database.write { write in try await Self.saveGrant(write, grant) }
+    public func saveGrant(_ grant: Grant, ledger: LedgerEntry?) async throws {
+        try await database.write { write in
+            try await Self.saveGrant(write, grant)
+            if let ledger { try await Self.appendLedger(write, [ledger]) }
+        }
     }
 
     static func saveGrant(_ write: PostgresWrite, _ grant: Grant) async throws {
@@ -44,26 +47,31 @@ extension PostgresAuthStorage {
         ).map { try $0.record(GrantRow.self).model }
     }
 
-    public func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
-        try await database.write { write in try await Self.revokeGrants(write, tenantID: tenantID, grantID: id, reason: reason, at: at) == 1 }
+    public func revokeGrant(tenantID: String, id: String, reason: String, at: Date, ledger: LedgerEntry?) async throws -> Bool {
+        try await database.write { write in
+            guard try await Self.revokeGrants(write, tenantID: tenantID, grantID: id, reason: reason, at: at) == 1 else { return false }
+            if let ledger { try await Self.appendLedger(write, [ledger]) }
+            return true
+        }
     }
 
     public func revokeGrants(tenantID: String, userID: String, reason: String, at: Date) async throws -> Int {
         try await database.write { write in try await Self.revokeGrants(write, tenantID: tenantID, userID: userID, reason: reason, at: at) }
     }
 
-    /// Revokes one active grant (`grantID`) or every active grant one holder gave (`userID`), in the caller's transaction:
+    /// Revokes one active grant (`grantID`), every active grant one holder gave (`userID`) or every active grant of one
+    /// client (`clientID`), in the caller's transaction:
     /// marks them revoked, records them in the ledger and the revocation log, and deletes their refresh tokens, codes
     /// and the consents they rested on. The grants are locked first, so two processes revoking the same grant at once
     /// record it once.
     static func revokeGrants(
-        _ write: PostgresWrite, tenantID: String, grantID: String? = nil, userID: String? = nil, reason: String, at: Date
+        _ write: PostgresWrite, tenantID: String, grantID: String? = nil, userID: String? = nil, clientID: String? = nil, reason: String, at: Date
     ) async throws -> Int {
-        precondition((grantID == nil) != (userID == nil), "one grant or one holder")
+        precondition([grantID, userID, clientID].compactMap { $0 }.count == 1, "one grant, one holder or one client")
         let grants = try await write.rows(
             """
             SELECT id, user_id, client_id FROM oauth_grant WHERE tenant_id = \(tenantID) AND revoked_at IS NULL
-            AND (id = \(grantID)::text OR user_id = \(userID)::text) ORDER BY id FOR UPDATE
+            AND (id = \(grantID)::text OR user_id = \(userID)::text OR client_id = \(clientID)::text) ORDER BY id FOR UPDATE
             """)
         guard !grants.isEmpty else { return 0 }
         let ids: [String] = try grants.map { try $0.value("id") }

@@ -5,15 +5,16 @@ import Shared
 /// Personal access tokens (`PersonalAccessTokenStore`) on PostgreSQL. A token's row is read joined with its grant,
 /// whose scopes and revocation are the token's.
 extension PostgresAuthStorage {
-    public func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant) async throws {
+    public func insertPersonalAccessToken(_ token: PersonalAccessTokenRecord, grant: Grant, ledger: LedgerEntry) async throws {
         try await database.write { write in
             try await Self.saveGrant(write, grant)
             try await Self.insert(write, token)
+            try await Self.appendLedger(write, [ledger])
         }
     }
 
     public func replacePersonalAccessToken(
-        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date
+        _ old: PersonalAccessTokenRecord, with new: PersonalAccessTokenRecord, grant: Grant, at: Date, ledger: LedgerEntry
     ) async throws -> Bool {
         try await database.write { write in
             guard try await Self.revokeGrants(write, tenantID: old.tenantID, grantID: old.grantID, reason: "token regenerated", at: at) == 1 else {
@@ -21,6 +22,7 @@ extension PostgresAuthStorage {
             }
             try await Self.saveGrant(write, grant)
             try await Self.insert(write, new)
+            try await Self.appendLedger(write, [ledger])
             return true
         }
     }

@@ -5,7 +5,7 @@ import Shared
 /// Service accounts (`ServiceAccountStore`) on PostgreSQL. An account's row is read joined with its grant, whose
 /// scopes are its own.
 extension PostgresAuthStorage {
-    public func insertServiceAccount(_ account: ServiceAccount, client: Client, grant: Grant) async throws {
+    public func insertServiceAccount(_ account: ServiceAccount, client: Client, grant: Grant, ledger: LedgerEntry) async throws {
         try await database.write { write in
             try await Self.saveClient(write, client)
             try await Self.saveGrant(write, grant)
@@ -15,6 +15,7 @@ extension PostgresAuthStorage {
                 VALUES (\(account.tenantID), \(account.id), \(client.id), \(grant.id), \(account.name), \(account.companyID), \(account.createdBy),
                     \(account.createdAt))
                 """)
+            try await Self.appendLedger(write, [ledger])
         }
     }
 
@@ -26,24 +27,27 @@ extension PostgresAuthStorage {
         try await database.rows(Self.accounts(tenantID: tenantID, id: id)).first?.record(ServiceAccountRow.self).model
     }
 
-    public func replaceServiceAccountCredentials(tenantID: String, id: String, secretHashes: [String], at: Date) async throws -> Bool {
+    public func replaceServiceAccountCredentials(tenantID: String, id: String, secretHashes: [String], at: Date, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { write in
             let rotated = try await write.rows(
                 "UPDATE service_account SET secret_rotated_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(id) AND revoked_at IS NULL RETURNING 1")
             guard rotated.count == 1 else { return false }
             try await write.rows(
                 "UPDATE client SET secret_hashes = \(RowLists.text(secretHashes)) WHERE tenant_id = \(tenantID) AND id = \(id)")
+            try await Self.appendLedger(write, [ledger])
             return true
         }
     }
 
-    public func revokeServiceAccount(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
+    public func revokeServiceAccount(tenantID: String, id: String, reason: String, at: Date, ledger: LedgerEntry) async throws -> Bool {
         try await database.write { write in
             let revoked = try await write.rows(
                 "UPDATE service_account SET revoked_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(id) AND revoked_at IS NULL RETURNING grant_id")
             guard let row = revoked.first else { return false }
             try await write.rows("UPDATE client SET secret_hashes = '', jwks = NULL, jwks_uri = NULL WHERE tenant_id = \(tenantID) AND id = \(id)")
-            return try await Self.revokeGrants(write, tenantID: tenantID, grantID: row.value("grant_id"), reason: reason, at: at) == 1
+            guard try await Self.revokeGrants(write, tenantID: tenantID, grantID: row.value("grant_id"), reason: reason, at: at) == 1 else { return false }
+            try await Self.appendLedger(write, [ledger])
+            return true
         }
     }
 

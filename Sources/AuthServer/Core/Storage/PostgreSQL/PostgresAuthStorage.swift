@@ -56,19 +56,28 @@ public struct PostgresAuthStorage: AuthStorage {
 
     public func insertSigningKey(_ key: StoredSigningKey) async throws {
         let row = try SigningKeyRow(key)
-        try await database.rows(
+        try await database.write { write in try await Self.insert(write, row) }
+    }
+
+    private static func insert(_ write: PostgresWrite, _ row: SigningKeyRow) async throws {
+        try await write.rows(
             """
             INSERT INTO signing_key (tenant_id, kid, public_jwk, sealed_private_key, created_at, retired_at, publish_until)
             VALUES (\(row.tenantID), \(row.kid), \(row.publicJWK), \(row.sealedPrivateKey), \(row.createdAt), \(row.retiredAt), \(row.publishUntil))
             """)
     }
 
-    public func retireSigningKeys(tenantID: String, except keptKeyID: String, at: Date, publishUntil: Date) async throws {
-        try await database.rows(
-            """
-            UPDATE signing_key SET retired_at = \(at), publish_until = \(publishUntil)
-            WHERE tenant_id = \(tenantID) AND kid <> \(keptKeyID) AND retired_at IS NULL
-            """)
+    public func rotateSigningKeys(to key: StoredSigningKey, retiringOthersAt: Date, publishUntil: Date, ledger: LedgerEntry) async throws {
+        let row = try SigningKeyRow(key)
+        try await database.write { write in
+            try await write.rows(
+                """
+                UPDATE signing_key SET retired_at = \(retiringOthersAt), publish_until = \(publishUntil)
+                WHERE tenant_id = \(key.tenantID) AND retired_at IS NULL
+                """)
+            try await Self.insert(write, row)
+            try await Self.appendLedger(write, [ledger])
+        }
     }
 
     /// True when `error` is PostgreSQL's unique violation (SQLSTATE 23505), of `constraint` when one is named.
