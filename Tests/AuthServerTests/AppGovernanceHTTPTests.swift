@@ -31,7 +31,7 @@ struct AppGovernanceHTTPTests {
 
     static func setPolicy(_ environment: AuthServerEnvironment, _ policy: AppPolicy, companyUsersMayConnect: Bool = true) async throws {
         try await environment.storage.saveTenantGovernance(
-            TenantGovernance(tenantID: Tenant.defaultID, companyUsersMayConnect: companyUsersMayConnect, appPolicy: policy))
+            TenantGovernance(tenantID: Tenant.defaultID, companyUsersMayConnect: companyUsersMayConnect, appPolicy: policy), ledger: nil)
     }
 
     /// The code flow to the end: tokens for the app.
@@ -62,7 +62,7 @@ struct AppGovernanceHTTPTests {
             let before = try await Self.tokens(browser, client, appID: app.id, basic: basic, email: person.email)
             let refreshToken = try #require(before["refresh_token"] as? String)
 
-            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: false))
+            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: false, ledger: nil))
             let page = try await browser.get("/oauth/authorize?" + Self.query(app.id, state: "xyz"))
             #expect(page.status == .forbidden)
             #expect(page.body.contains("You may not connect apps") && page.body.contains("boss@example.com"))
@@ -72,13 +72,13 @@ struct AppGovernanceHTTPTests {
             let (status, refreshed) = try await Self.refresh(client, refreshToken, basic: basic)
             #expect(status == .ok && refreshed["access_token"] != nil)
 
-            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: nil))
+            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: nil, ledger: nil))
             #expect(try await browser.authorize(Self.query(app.id), email: person.email).queryItems?.contains { $0.name == "code" } == true)
 
             // Taken away while the consent page was open: Allow answers access_denied.
             let (other, _) = try await Self.app(environment, id: "other-app")
             let consent = try await browser.get(try #require(try await browser.get("/oauth/authorize?" + Self.query(other.id)).location))
-            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: false))
+            #expect(try await environment.storage.setUserMayConnect(tenantID: Tenant.defaultID, userID: person.id, mayConnect: false, ledger: nil))
             let answered = try await browser.post(
                 "/consent", ["csrf_token": try #require(consent.csrfToken), "request": try #require(consent.hiddenField("request")), "decision": "allow"])
             #expect(answered.status == .found && answered.location?.contains("error=access_denied") == true)
@@ -218,9 +218,9 @@ struct AppGovernanceTests {
 
     @Test("tenant show prints the settings admin tenant set changes")
     func describe() {
-        #expect(TenantCommands.Show.describe(TenantGovernance(tenantID: "t")) == "app-policy: open\ncompany-users-may-connect: on")
+        #expect(TenantGovernance(tenantID: "t").summary == "app-policy: open\ncompany-users-may-connect: on")
         #expect(
-            TenantCommands.Show.describe(TenantGovernance(tenantID: "t", companyUsersMayConnect: false, appPolicy: .approved))
+            TenantGovernance(tenantID: "t", companyUsersMayConnect: false, appPolicy: .approved).summary
                 == "app-policy: approved\ncompany-users-may-connect: off")
     }
 }

@@ -113,14 +113,14 @@ func exerciseUserDisabling(_ store: any AuthStorage) async throws {
     let now = wholeSecond()
     try await store.insertSession(
         BrowserSession(tenantID: tenant.id, idHash: "session", userID: user.id, createdAt: now, lastSeenAt: now, authTime: now, authenticationMethods: ["pwd"]))
-    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: user.id, at: now))
-    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: user.id, at: now) == false)
+    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: user.id, at: now, ledger: nil))
+    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: user.id, at: now, ledger: nil) == false)
     #expect(try await store.user(tenantID: tenant.id, id: user.id)?.disabledAt == now)
     #expect(try await store.session(tenantID: tenant.id, idHash: "session") == nil)
     #expect(try await store.grant(tenantID: tenant.id, id: given.id)?.revocationReason == "person disabled")
     let events = try await store.revocationEvents(tenantID: tenant.id, after: 0, limit: 10)
     #expect(events.map(\.kind) == [.grant, .user] && events.map(\.seq) == [1, 2])
-    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: user.id, at: nil))
+    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: user.id, at: nil, ledger: nil))
     #expect(try await store.user(tenantID: tenant.id, id: user.id)?.disabledAt == nil)
     #expect(try await store.latestRevocationSeq(tenantID: tenant.id) == 2)
 }
@@ -281,5 +281,38 @@ func exerciseChangesCommitWithTheirEntries(_ store: any AuthStorage) async throw
     #expect(try await store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "test", at: now, ledger: entry(.serviceAccountRevoked, "end")))
     #expect(try await !store.revokeServiceAccount(tenantID: tenant.id, id: account.id, reason: "test", at: now, ledger: entry(.serviceAccountRevoked, "end again")))
 
-    #expect(try await recorded() == ["consent", "revoke", "approve", "block 2", "delete", "pat", "regenerate", "account", "rotate", "end"])
+    // An administrator's decisions about people and the tenant's settings.
+    let added = User(
+        tenantID: tenant.id, id: "usr_" + RandomIdentifier.make(), email: "added@example.com", passwordHash: "not-a-hash", role: .technician,
+        companyID: nil, createdAt: now)
+    await #expect(throws: (any Error).self) { try await store.insertUser(added, ledger: unstorable) }
+    #expect(try await store.user(tenantID: tenant.id, id: added.id) == nil)
+    try await store.insertUser(added, ledger: entry(.personAdded, "add"))
+    await #expect(throws: (any Error).self) {
+        try await store.setUserRole(tenantID: tenant.id, userID: added.id, role: .admin, companyID: nil, at: now, ledger: unstorable)
+    }
+    #expect(try await store.user(tenantID: tenant.id, id: added.id)?.role == .technician)
+    #expect(try await store.setUserRole(tenantID: tenant.id, userID: added.id, role: .admin, companyID: nil, at: now, ledger: entry(.personRoleChanged, "role")) == 0)
+    #expect(try await store.setUserRole(tenantID: tenant.id, userID: "usr_nobody", role: .admin, companyID: nil, at: now, ledger: entry(.personRoleChanged, "nobody")) == nil)
+    await #expect(throws: (any Error).self) {
+        try await store.setUserMayConnect(tenantID: tenant.id, userID: added.id, mayConnect: false, ledger: unstorable)
+    }
+    #expect(try await store.user(tenantID: tenant.id, id: added.id)?.mayConnect == nil)
+    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: added.id, mayConnect: false, ledger: entry(.personMayConnectChanged, "connect")))
+    #expect(try await !store.setUserMayConnect(tenantID: tenant.id, userID: "usr_nobody", mayConnect: false, ledger: entry(.personMayConnectChanged, "nobody")))
+    await #expect(throws: (any Error).self) { try await store.setUserDisabled(tenantID: tenant.id, userID: added.id, at: now, ledger: unstorable) }
+    #expect(try await store.user(tenantID: tenant.id, id: added.id)?.disabledAt == nil)
+    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: added.id, at: now, ledger: entry(.personDisabled, "disable")))
+    #expect(try await !store.setUserDisabled(tenantID: tenant.id, userID: added.id, at: now, ledger: entry(.personDisabled, "disable again")))
+    #expect(try await store.setUserDisabled(tenantID: tenant.id, userID: added.id, at: nil, ledger: entry(.personEnabled, "enable")))
+    let closed = TenantGovernance(tenantID: tenant.id, companyUsersMayConnect: false, appPolicy: .closed)
+    await #expect(throws: (any Error).self) { try await store.saveTenantGovernance(closed, ledger: unstorable) }
+    #expect(try await store.tenantGovernance(tenantID: tenant.id) == TenantGovernance(tenantID: tenant.id))
+    try await store.saveTenantGovernance(closed, ledger: entry(.tenantSettingsChanged, "settings"))
+
+    #expect(
+        try await recorded() == [
+            "consent", "revoke", "approve", "block 2", "delete", "pat", "regenerate", "account", "rotate", "end", "add", "role", "connect", "disable",
+            "enable", "settings",
+        ])
 }

@@ -606,23 +606,23 @@ func exerciseGovernanceStore(_ store: any AuthStorage) async throws {
     try await store.saveTenant(tenant)
     #expect(try await store.tenantGovernance(tenantID: tenant.id) == TenantGovernance(tenantID: tenant.id))
     let closed = TenantGovernance(tenantID: tenant.id, companyUsersMayConnect: false, appPolicy: .closed)
-    try await store.saveTenantGovernance(closed)
+    try await store.saveTenantGovernance(closed, ledger: nil)
     #expect(try await store.tenantGovernance(tenantID: tenant.id) == closed)
     #expect(try await store.tenantGovernance(tenantID: uniqueTenant("other").id).appPolicy == AuthPolicy.appPolicy)
 
     let person = makeUser(tenant, email: "person@example.com")
     try await store.insertUser(person)
     #expect(try await store.user(tenantID: tenant.id, id: person.id)?.mayConnect == nil)
-    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: person.id, mayConnect: false))
+    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: person.id, mayConnect: false, ledger: nil))
     #expect(try await store.user(tenantID: tenant.id, id: person.id)?.mayConnect == false)
-    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: person.id, mayConnect: nil))
+    #expect(try await store.setUserMayConnect(tenantID: tenant.id, userID: person.id, mayConnect: nil, ledger: nil))
     #expect(try await store.user(tenantID: tenant.id, id: person.id)?.mayConnect == nil)
-    #expect(try await !store.setUserMayConnect(tenantID: tenant.id, userID: "usr_nobody", mayConnect: true))
+    #expect(try await !store.setUserMayConnect(tenantID: tenant.id, userID: "usr_nobody", mayConnect: true, ledger: nil))
 
     let admin = makeUser(tenant, email: "b-admin@example.com", role: .admin)
     let gone = makeUser(tenant, email: "a-gone@example.com", role: .admin)
     for user in [admin, gone] { try await store.insertUser(user) }
-    _ = try await store.setUserDisabled(tenantID: tenant.id, userID: gone.id, at: wholeSecond())
+    _ = try await store.setUserDisabled(tenantID: tenant.id, userID: gone.id, at: wholeSecond(), ledger: nil)
     #expect(try await store.administratorEmails(tenantID: tenant.id) == ["b-admin@example.com"])
 
     let app = makeClient(tenant)

@@ -39,7 +39,7 @@ struct LedgerHTTPTests {
     func signIn(_ attempt: SignInCase) async throws {
         try await HTTP.withApplication { environment, client in
             let person = try await environment.addPerson(email: "tech@example.com")
-            if attempt.disabled { #expect(try await environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: Date())) }
+            if attempt.disabled { #expect(try await environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: Date(), ledger: nil)) }
             let before = try await Self.entries(environment).count
             _ = try await Browser(client: client).signIn(email: attempt.email, password: attempt.password)
             let entries = try await Self.entries(environment).dropFirst(before).filter { $0.event.hasPrefix("sign_in.") }

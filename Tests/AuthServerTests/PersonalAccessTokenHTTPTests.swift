@@ -250,7 +250,7 @@ struct PersonalAccessTokenHTTPTests {
             try await environment.storage.saveTenant(foreign)
             #expect(try await answer(at: now, tenant: foreign) == .inactive, "another tenant's")
 
-            #expect(try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: person.id, at: now))
+            #expect(try await environment.storage.setUserDisabled(tenantID: tenant.id, userID: person.id, at: now, ledger: nil))
             #expect(try await answer(at: now) == .inactive, "the owner is disabled")
         }
     }
@@ -262,8 +262,8 @@ struct PersonalAccessTokenHTTPTests {
             let browser = Browser(client: client)
             try await browser.signIn(email: person.email, returnTo: "/account/tokens")
             let value = try #require(try await Self.makeToken(browser).1)
-            #expect(try await environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: Date()))
-            #expect(try await !environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: Date()), "already disabled")
+            #expect(try await environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: Date(), ledger: nil))
+            #expect(try await !environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: Date(), ledger: nil), "already disabled")
             #expect(try await browser.get("/account/tokens").location?.hasPrefix("/login") == true, "the session ended")
             #expect(try await Self.introspect(client, value, as: try Self.resourceServer(environment)).1["active"] as? Bool == false)
             #expect(try await environment.storage.activeGrants(tenantID: Tenant.defaultID, userID: person.id).isEmpty)
@@ -274,7 +274,7 @@ struct PersonalAccessTokenHTTPTests {
             let wrong = try await browser.signIn(email: person.email, password: "not the password", returnTo: "/account")
             #expect(!wrong.body.contains("disabled"), "only someone who knows the password learns it is disabled")
 
-            #expect(try await environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: nil))
+            #expect(try await environment.storage.setUserDisabled(tenantID: Tenant.defaultID, userID: person.id, at: nil, ledger: nil))
             let back = try await browser.signIn(email: person.email, returnTo: "/account")
             #expect(back.status == .seeOther && back.location == "/account")
             #expect(try await Self.introspect(client, value, as: try Self.resourceServer(environment)).1["active"] as? Bool == false, "nothing comes back")

@@ -17,7 +17,7 @@ struct SQLiteBackupTests {
         let tenant = Tenant(id: "acme", issuer: "https://acme.example.com", resource: "https://acme.example.com/mcp")
         try await storage.saveTenant(tenant)
         let people = PeopleDecisions(storage: storage)
-        _ = try await people.add(email: "kept@example.com", role: .technician, companyID: nil, password: "correct horse battery", tenant: tenant, now: Date())
+        _ = try await people.add(email: "kept@example.com", role: .technician, companyID: nil, password: "correct horse battery", tenant: tenant, by: nil, now: Date())
 
         let copy = directory.file("backups/auth-copy.sqlite")
         try FileManager.default.createDirectory(atPath: directory.file("backups"), withIntermediateDirectories: true)

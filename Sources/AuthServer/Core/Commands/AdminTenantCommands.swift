@@ -59,11 +59,7 @@ struct TenantCommands: AsyncParsableCommand {
                 issuer: \(tenant.issuer)
                 resource: \(tenant.resource)
                 """)
-            writeLine(Self.describe(try await environment.storage.tenantGovernance(tenantID: tenant.id)))
-        }
-
-        static func describe(_ governance: TenantGovernance) -> String {
-            "app-policy: \(governance.appPolicy.rawValue)\ncompany-users-may-connect: \(governance.companyUsersMayConnect ? "on" : "off")"
+            writeLine(try await environment.storage.tenantGovernance(tenantID: tenant.id).summary)
         }
     }
 
@@ -92,8 +88,8 @@ struct TenantCommands: AsyncParsableCommand {
             var governance = try await environment.storage.tenantGovernance(tenantID: tenant.id)
             if let appPolicy { governance.appPolicy = appPolicy }
             if let companyUsersMayConnect { governance.companyUsersMayConnect = companyUsersMayConnect == .on }
-            try await environment.storage.saveTenantGovernance(governance)
-            writeLine(Show.describe(governance))
+            try await environment.storage.saveTenantGovernance(governance, ledger: governance.changeEntry(by: nil, at: Date()))
+            writeLine(governance.summary)
         }
     }
 

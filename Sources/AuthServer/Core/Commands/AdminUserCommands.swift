@@ -38,11 +38,11 @@ struct UserCommands: AsyncParsableCommand {
             let people = PeopleDecisions(storage: environment.storage)
             try await refusingPlainly {
                 if let role {
-                    let ended = try await people.setRole(of: user, to: role, companyID: company, now: Date())
+                    let ended = try await people.setRole(of: user, to: role, companyID: company, by: nil, now: Date())
                     writeLine("\(user.email) is now \(role.rawValue)\(company.map { " of company \($0)" } ?? ""); \(ended) grant(s) ended")
                 }
                 if let mayConnect {
-                    try await people.setMayConnect(of: user, to: mayConnect.stored)
+                    try await people.setMayConnect(of: user, to: mayConnect.stored, by: nil, now: Date())
                     var updated = try await environment.storage.user(tenantID: tenant.id, id: user.id) ?? user
                     updated.mayConnect = mayConnect.stored
                     let effective = try await environment.storage.tenantGovernance(tenantID: tenant.id).mayConnect(updated)
@@ -66,7 +66,7 @@ struct UserCommands: AsyncParsableCommand {
 
         func run() async throws {
             let (environment, _, user) = try await openPerson(email, tenant: tenant)
-            try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).disable(user, now: Date()) }
+            try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).disable(user, by: nil, now: Date()) }
             writeLine("disabled \(user.email): signed out everywhere, every app and token ended")
         }
     }
@@ -79,7 +79,7 @@ struct UserCommands: AsyncParsableCommand {
 
         func run() async throws {
             let (environment, _, user) = try await openPerson(email, tenant: tenant)
-            try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).enable(user) }
+            try await refusingPlainly { try await PeopleDecisions(storage: environment.storage).enable(user, by: nil, now: Date()) }
             writeLine("enabled \(user.email); they can sign in again")
         }
     }
@@ -124,7 +124,7 @@ struct UserCommands: AsyncParsableCommand {
             let (environment, tenant) = try await openTenant(tenant)
             try await refusingPlainly {
                 let user = try await PeopleDecisions(storage: environment.storage).add(
-                    email: email, role: role, companyID: company, password: password, tenant: tenant, now: Date())
+                    email: email, role: role, companyID: company, password: password, tenant: tenant, by: nil, now: Date())
                 writeLine("added \(user.email) as \(user.role.rawValue) (id \(user.id))")
             }
         }

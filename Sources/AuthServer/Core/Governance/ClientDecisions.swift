@@ -29,8 +29,6 @@ public struct ClientDecisions: Sendable {
 
     /// The decision's ledger entry, stored in the same transaction as the decision.
     private func entry(_ event: LedgerEvent, tenantID: String, clientID: String, by actor: User?, detail: String? = nil, at now: Date) -> LedgerEntry {
-        Ledger.entry(
-            event, tenantID: tenantID, actorID: actor?.id, actorEmail: actor?.email, subjectID: clientID, clientID: clientID,
-            detail: detail ?? (actor == nil ? "by an administrator (command line)" : nil), at: now)
+        Ledger.decision(event, tenantID: tenantID, by: actor, subjectID: clientID, clientID: clientID, detail: detail, at: now)
     }
 }

@@ -22,4 +22,14 @@ public struct TenantGovernance: Sendable, Equatable {
         if let own = user.mayConnect { return own }
         return user.role == .company ? companyUsersMayConnect : true
     }
+
+    /// The settings as `admin tenant show` prints them, one per line.
+    public var summary: String {
+        "app-policy: \(appPolicy.rawValue)\ncompany-users-may-connect: \(companyUsersMayConnect ? "on" : "off")"
+    }
+
+    /// The `tenant.settings_changed` entry that is saved with these settings.
+    public func changeEntry(by actor: User?, at now: Date) -> LedgerEntry {
+        Ledger.decision(.tenantSettingsChanged, tenantID: tenantID, by: actor, subjectID: nil, detail: summary.replacingOccurrences(of: "\n", with: ", "), at: now)
+    }
 }

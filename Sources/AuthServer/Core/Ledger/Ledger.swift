@@ -56,6 +56,17 @@ public struct Ledger: Sendable {
         }
     }
 
+    /// An administrator's decision, as `ClientDecisions` and `PeopleDecisions` record it: the admin as actor on the
+    /// pages; none from the command line, which the detail says (its `admin.command` entry has the arguments).
+    public static func decision(
+        _ event: LedgerEvent, tenantID: String, by actor: User?, subjectID: String?, clientID: String? = nil, detail: String? = nil, at now: Date
+    ) -> LedgerEntry {
+        let said = [detail, actor == nil ? "by an administrator (command line)" : nil].compactMap { $0 }
+        return entry(
+            event, tenantID: tenantID, actorID: actor?.id, actorEmail: actor?.email, subjectID: subjectID, clientID: clientID,
+            detail: said.isEmpty ? nil : said.joined(separator: "; "), at: now)
+    }
+
     public static func entry(
         _ event: LedgerEvent, tenantID: String, actorID: String? = nil, actorEmail: String? = nil, subjectID: String? = nil, grantID: String? = nil,
         clientID: String? = nil, outcome: String = "ok", address: ClientAddress? = nil, detail: String? = nil, at now: Date

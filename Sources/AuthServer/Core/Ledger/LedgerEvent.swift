@@ -19,6 +19,14 @@ public enum LedgerEvent: String, Sendable, CaseIterable {
     case clientBlocked = "client.blocked"
     case clientDeleted = "client.deleted"
     case keyRotated = "key.rotated"
+    /// An administrator's decisions about people (`subject_id` the person; detail the role, or the setting).
+    case personAdded = "person.added"
+    case personRoleChanged = "person.role_changed"
+    case personMayConnectChanged = "person.may_connect_changed"
+    case personDisabled = "person.disabled"
+    case personEnabled = "person.enabled"
+    /// The tenant's app policy or whether its company users may connect apps (detail: both, as they now are).
+    case tenantSettingsChanged = "tenant.settings_changed"
     case serviceAccountCreated = "service_account.created"
     case serviceAccountSecretRotated = "service_account.secret_rotated"
     case serviceAccountRevoked = "service_account.revoked"

@@ -21,22 +21,25 @@ public protocol SigningKeyStore: Sendable {
 }
 
 public protocol UserStore: Sendable {
-    /// Throws `AuthStorageError.duplicateEmail` when the tenant already has the email.
-    func insertUser(_ user: User) async throws
+    /// Throws `AuthStorageError.duplicateEmail` when the tenant already has the email. `ledger`, an administrator's
+    /// `person.added`, commits with the person.
+    func insertUser(_ user: User, ledger: LedgerEntry?) async throws
     func user(tenantID: String, email: String) async throws -> User?
     func user(tenantID: String, id: String) async throws -> User?
     /// Replaces the person's password hash; false when there is no such person.
     func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool
     /// Disables the person at `at`, or enables them when `at` is nil. Disabling ends their sessions and every grant
     /// they gave (personal access tokens included) and records a `user` event in the revocation log, all at once.
-    /// False when there is no such person or they already were in that state.
-    func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool
+    /// `ledger` commits with it. False, with nothing recorded, when there is no such person or they already were in
+    /// that state.
+    func setUserDisabled(tenantID: String, userID: String, at: Date?, ledger: LedgerEntry?) async throws -> Bool
     /// The tenant's people, by email.
     func users(tenantID: String) async throws -> [User]
     /// Gives the person another role (and company, which only company users have), ending every grant they gave
     /// (personal access tokens included) at once: a grant carries the scopes and company of the role it was given
-    /// under, and must not outlive a demotion. Nil when there is no such person, else the number of grants ended.
-    func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int?
+    /// under, and must not outlive a demotion. `ledger` commits with it. Nil, with nothing recorded, when there is no
+    /// such person, else the number of grants ended.
+    func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date, ledger: LedgerEntry) async throws -> Int?
 }
 
 /// Personal access tokens (docs/tokens.md § Personal access tokens): each one a grant of the built-in
@@ -176,11 +179,12 @@ public struct StoredSecondFactor: Sendable, Equatable {
 public protocol GovernanceStore: Sendable {
     /// The tenant's settings, or the defaults when none were ever set.
     func tenantGovernance(tenantID: String) async throws -> TenantGovernance
-    func saveTenantGovernance(_ governance: TenantGovernance) async throws
+    /// `ledger`, the change's `tenant.settings_changed`, commits with it.
+    func saveTenantGovernance(_ governance: TenantGovernance, ledger: LedgerEntry?) async throws
     /// nil gives the decision back to the role and the tenant. false when there is no such person.
     /// The enabled admins' emails: whom a person without "may connect apps" is told to ask.
     func administratorEmails(tenantID: String) async throws -> [String]
-    func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool
+    func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?, ledger: LedgerEntry?) async throws -> Bool
     /// Every client but resource-servers, newest first.
     func clients(tenantID: String) async throws -> [Client]
     /// Approves the client (a blocked one may then ask again) with the decision's ledger entry; false, with nothing
@@ -298,6 +302,10 @@ public protocol GrantStore: Sendable {
     /// Removes and returns the pending request, only for the person it was made for and only if unexpired.
     func takePendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
     func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
+}
+
+extension UserStore {
+    func insertUser(_ user: User) async throws { try await insertUser(user, ledger: nil) }
 }
 
 extension GrantStore {

@@ -10,7 +10,7 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func saveTenantGovernance(_ governance: TenantGovernance) async throws {
+    public func saveTenantGovernance(_ governance: TenantGovernance, ledger: LedgerEntry?) async throws {
         try await database.write { db in
             try db.execute(
                 cached: """
@@ -19,6 +19,7 @@ extension SQLiteAuthStorage {
                     ON CONFLICT(tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect,
                         app_policy = excluded.app_policy
                     """, arguments: StatementArguments(try TenantGovernanceRow(governance).databaseDictionary))
+            if let ledger { try Self.appendLedger(db, [ledger]) }
         }
     }
 
@@ -30,10 +31,12 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool {
+    public func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?, ledger: LedgerEntry?) async throws -> Bool {
         try await database.write { db in
             try db.execute(cached: "UPDATE user SET may_connect = ? WHERE tenant_id = ? AND id = ?", arguments: [mayConnect, tenantID, userID])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let ledger { try Self.appendLedger(db, [ledger]) }
+            return true
         }
     }
 

@@ -80,12 +80,13 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool {
+    public func setUserDisabled(tenantID: String, userID: String, at: Date?, ledger: LedgerEntry?) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 cached: "UPDATE user SET disabled_at = ? WHERE tenant_id = ? AND id = ? AND (disabled_at IS NULL) = ?",
                 arguments: [at, tenantID, userID, at != nil])
             guard db.changesCount == 1 else { return false }
+            if let ledger { try Self.appendLedger(db, [ledger]) }
             guard let at else { return true }
             try db.execute(cached: "DELETE FROM browser_session WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])
             try db.execute(cached: "DELETE FROM pending_sign_in WHERE tenant_id = ? AND user_id = ?", arguments: [tenantID, userID])

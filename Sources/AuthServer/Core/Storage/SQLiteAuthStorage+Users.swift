@@ -4,7 +4,7 @@ import Shared
 
 /// SQLite implementation of `UserStore`.
 extension SQLiteAuthStorage {
-    public func insertUser(_ user: User) async throws {
+    public func insertUser(_ user: User, ledger: LedgerEntry?) async throws {
         do {
             try await database.write { db in
                 try db.execute(
@@ -14,6 +14,7 @@ extension SQLiteAuthStorage {
                         """,
                     arguments: StatementArguments(try UserRow(user).databaseDictionary)
                 )
+                if let ledger { try Self.appendLedger(db, [ledger]) }
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw AuthStorageError.duplicateEmail
@@ -47,13 +48,15 @@ extension SQLiteAuthStorage {
         }
     }
 
-    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {
+    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date, ledger: LedgerEntry) async throws -> Int? {
         try await database.write { db in
             try db.execute(
                 cached: "UPDATE user SET role = ?, company_id = ? WHERE tenant_id = ? AND id = ?",
                 arguments: [role.rawValue, companyID, tenantID, userID])
             guard db.changesCount == 1 else { return nil }
-            return try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "role changed", at: at)
+            let ended = try Self.revokeGrants(db, tenantID: tenantID, where: "user_id = ?", [userID], reason: "role changed", at: at)
+            try Self.appendLedger(db, [ledger])
+            return ended
         }
     }
 }

@@ -25,7 +25,7 @@ struct AdminAppsRoutes {
             var governance = try await storage.tenantGovernance(tenantID: tenant.id)
             governance.appPolicy = policy
             governance.companyUsersMayConnect = form["company_users_may_connect"] == "yes"
-            try await storage.saveTenantGovernance(governance)
+            try await storage.saveTenantGovernance(governance, ledger: governance.changeEntry(by: admin, at: gate.pages.now()))
             return "Saved: the app policy is \(policy.rawValue)."
         }
         let clientID = form["client_id"] ?? ""

@@ -18,11 +18,11 @@ struct AdminPeopleRoutes {
             try await gate.viewing(request, context, draw: list)
         }
         router.post(RouterPath(Self.path)) { request, context in
-            try await gate.changing(request, context, draw: list) { _, tenant, form in
+            try await gate.changing(request, context, draw: list) { signedIn, tenant, form in
                 guard let role = Role(rawValue: form["role"] ?? "") else { throw PeopleDecisions.Refusal(message: "Choose a role.") }
                 let user = try await people.add(
                     email: form["email"] ?? "", role: role, companyID: form["company"], password: form["password"] ?? "", tenant: tenant,
-                    now: gate.pages.now())
+                    by: signedIn.user, now: gate.pages.now())
                 return "\(user.email) was added as \(role.rawValue). Tell them their password; they can change it on their security page."
             }
         }
@@ -48,7 +48,7 @@ struct AdminPeopleRoutes {
         switch form["action"] {
         case "role":
             guard let role = Role(rawValue: form["role"] ?? "") else { throw PeopleDecisions.Refusal(message: "Choose a role.") }
-            let ended = try await people.setRole(of: user, to: role, companyID: form["company"], now: now)
+            let ended = try await people.setRole(of: user, to: role, companyID: form["company"], by: signedIn.user, now: now)
             return "\(user.email) is now \(role.rawValue); \(Self.apps(ended)) they had connected ended, since each carried the old role's access."
         case "connect":
             let setting: Bool?
@@ -58,13 +58,13 @@ struct AdminPeopleRoutes {
             case "default": setting = nil
             default: throw PeopleDecisions.Refusal(message: "Choose whether they may connect apps.")
             }
-            try await people.setMayConnect(of: user, to: setting)
+            try await people.setMayConnect(of: user, to: setting, by: signedIn.user, now: now)
             return "Saved. Apps \(user.email) already connected keep working until you revoke them or disable the account."
         case "disable":
-            try await people.disable(user, now: now)
+            try await people.disable(user, by: signedIn.user, now: now)
             return "\(user.email) is disabled: signed out everywhere, and every app and token they gave has ended."
         case "enable":
-            try await people.enable(user)
+            try await people.enable(user, by: signedIn.user, now: now)
             return "\(user.email) can sign in again. Nothing that ended comes back."
         case "reset-two-step":
             try await people.resetSecondFactor(of: user, now: now)

@@ -9,14 +9,17 @@ extension PostgresAuthStorage {
             ?? TenantGovernance(tenantID: tenantID)
     }
 
-    public func saveTenantGovernance(_ governance: TenantGovernance) async throws {
+    public func saveTenantGovernance(_ governance: TenantGovernance, ledger: LedgerEntry?) async throws {
         let row = TenantGovernanceRow(governance)
-        try await database.rows(
-            """
-            INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy)
-            VALUES (\(row.tenantID), \(row.companyUsersMayConnect), \(row.appPolicy))
-            ON CONFLICT (tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect, app_policy = excluded.app_policy
-            """)
+        try await database.write { write in
+            try await write.rows(
+                """
+                INSERT INTO tenant_governance (tenant_id, company_users_may_connect, app_policy)
+                VALUES (\(row.tenantID), \(row.companyUsersMayConnect), \(row.appPolicy))
+                ON CONFLICT (tenant_id) DO UPDATE SET company_users_may_connect = excluded.company_users_may_connect, app_policy = excluded.app_policy
+                """)
+            if let ledger { try await Self.appendLedger(write, [ledger]) }
+        }
     }
 
     public func administratorEmails(tenantID: String) async throws -> [String] {
@@ -25,8 +28,13 @@ extension PostgresAuthStorage {
         ).map { try $0.value("email") }
     }
 
-    public func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?) async throws -> Bool {
-        try await !database.rows("UPDATE person SET may_connect = \(mayConnect) WHERE tenant_id = \(tenantID) AND id = \(userID) RETURNING 1").isEmpty
+    public func setUserMayConnect(tenantID: String, userID: String, mayConnect: Bool?, ledger: LedgerEntry?) async throws -> Bool {
+        try await database.write { write in
+            guard try await !write.rows("UPDATE person SET may_connect = \(mayConnect) WHERE tenant_id = \(tenantID) AND id = \(userID) RETURNING 1").isEmpty
+            else { return false }
+            if let ledger { try await Self.appendLedger(write, [ledger]) }
+            return true
+        }
     }
 
     public func clients(tenantID: String) async throws -> [Client] {

@@ -4,15 +4,18 @@ import Shared
 
 /// People (`UserStore`) on PostgreSQL, in the `person` table.
 extension PostgresAuthStorage {
-    public func insertUser(_ user: User) async throws {
+    public func insertUser(_ user: User, ledger: LedgerEntry?) async throws {
         let row = UserRow(user)
         do {
-            try await database.rows(
-                """
-                INSERT INTO person (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
-                VALUES (\(row.tenantID), \(row.id), \(row.email), \(row.passwordHash), \(row.role), \(row.companyID), \(row.createdAt),
-                    \(row.mayConnect))
-                """)
+            try await database.write { write in
+                try await write.rows(
+                    """
+                    INSERT INTO person (tenant_id, id, email, password_hash, role, company_id, created_at, may_connect)
+                    VALUES (\(row.tenantID), \(row.id), \(row.email), \(row.passwordHash), \(row.role), \(row.companyID), \(row.createdAt),
+                        \(row.mayConnect))
+                    """)
+                if let ledger { try await Self.appendLedger(write, [ledger]) }
+            }
         } catch let error where Self.isUniqueViolation(error, of: "person_tenant_id_email_key") {
             throw AuthStorageError.duplicateEmail
         }
@@ -37,16 +40,18 @@ extension PostgresAuthStorage {
         try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) ORDER BY email COLLATE \"C\"").map { try $0.record(UserRow.self).model() }
     }
 
-    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date) async throws -> Int? {
+    public func setUserRole(tenantID: String, userID: String, role: Role, companyID: String?, at: Date, ledger: LedgerEntry) async throws -> Int? {
         try await database.write { write in
             let changed = try await write.rows(
                 "UPDATE person SET role = \(role.rawValue), company_id = \(companyID) WHERE tenant_id = \(tenantID) AND id = \(userID) RETURNING 1")
             guard changed.count == 1 else { return nil }
-            return try await Self.revokeGrants(write, tenantID: tenantID, userID: userID, reason: "role changed", at: at)
+            let ended = try await Self.revokeGrants(write, tenantID: tenantID, userID: userID, reason: "role changed", at: at)
+            try await Self.appendLedger(write, [ledger])
+            return ended
         }
     }
 
-    public func setUserDisabled(tenantID: String, userID: String, at: Date?) async throws -> Bool {
+    public func setUserDisabled(tenantID: String, userID: String, at: Date?, ledger: LedgerEntry?) async throws -> Bool {
         try await database.write { write in
             let changed = try await write.rows(
                 """
@@ -54,6 +59,7 @@ extension PostgresAuthStorage {
                 RETURNING 1
                 """)
             guard changed.count == 1 else { return false }
+            if let ledger { try await Self.appendLedger(write, [ledger]) }
             guard let at else { return true }
             try await write.rows("DELETE FROM browser_session WHERE tenant_id = \(tenantID) AND user_id = \(userID)")
             try await write.rows("DELETE FROM pending_sign_in WHERE tenant_id = \(tenantID) AND user_id = \(userID)")
