@@ -25,18 +25,42 @@ extension PostgresAuthStorage {
     /// deadlock either. The revocation log needs no such lock: its numbers come from a per-tenant counter row, also
     /// locked until commit (`appendRevocationEvents`).
     static func insertLedger(_ write: PostgresWrite, _ entries: [LedgerEntry]) async throws {
-        for tenantID in Set(entries.map(\.tenantID)).sorted() {
-            try await write.rows("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ledger ' || \(tenantID)))")
+        for (tenantID, entries) in Dictionary(grouping: entries, by: \.tenantID).sorted(by: { $0.key < $1.key }) {
+            try await write.rows(try ledgerInsert(tenantID: tenantID, entries.map(LedgerRow.init)))
         }
-        for entry in entries.map(LedgerRow.init) {
-            try await write.rows(
-                """
-                INSERT INTO ledger (tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome,
-                    client_address, detail)
-                VALUES (\(entry.tenantID), \(entry.id), \(entry.occurredAt), \(entry.event), \(entry.actorID), \(entry.actorEmail),
-                    \(entry.subjectID), \(entry.grantID), \(entry.clientID), \(entry.outcome), \(entry.clientAddress), \(entry.detail))
-                """)
+    }
+
+    /// The tenant's lock and its entries in one statement, one round trip: the rows inserted come out of a join with
+    /// the lock's row, so none takes its position before the lock is held; they are numbered in the order given.
+    private static func ledgerInsert(tenantID: String, _ rows: [LedgerRow]) throws -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 1 + rows.count * 12)
+        try binds.append(tenantID)
+        var values: [String] = []
+        for (ordinal, row) in rows.enumerated() {
+            let first = binds.count + 1
+            try binds.append(row.tenantID)
+            try binds.append(row.id)
+            try binds.append(row.occurredAt)
+            try binds.append(row.event)
+            try binds.append(row.actorID)
+            try binds.append(row.actorEmail)
+            try binds.append(row.subjectID)
+            try binds.append(row.grantID)
+            try binds.append(row.clientID)
+            try binds.append(row.outcome)
+            try binds.append(row.clientAddress)
+            try binds.append(row.detail)
+            values.append("(\(ordinal), " + (first..<binds.count + 1).map { "$\($0)" }.joined(separator: ", ") + ")")
         }
+        let columns = "tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome, client_address, detail"
+        return PostgresQuery(
+            unsafeSQL: """
+                WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(current_schema() || ' ledger ' || $1)))
+                INSERT INTO ledger (\(columns))
+                SELECT \(columns) FROM locked CROSS JOIN (VALUES \(values.joined(separator: ", "))) AS entry (ordinal, \(columns))
+                ORDER BY ordinal
+                """,
+            binds: binds)
     }
 
     public func ledgerEntries(tenantID: String, matching filter: LedgerFilter, limit: Int) async throws -> [LedgerEntry] {
