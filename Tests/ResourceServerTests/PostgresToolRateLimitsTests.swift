@@ -72,6 +72,20 @@ struct PostgresToolRateLimitsTests {
         }
     }
 
+    @Test("the counters' unsynced commit is their own: the connection's next statement commits durably again")
+    func unsyncedCommitStaysLocal() async throws {
+        try await TestPostgres.withDatabase("limits_sync", migrations: PostgresResourceStorage.migrations) { first in
+            // One connection, so the statement after the count runs where the count ran.
+            let single = try await PostgresSchemaPool.open(
+                location: try TestPostgres.location(), schema: first.schema, migrations: PostgresResourceStorage.migrations, maximumConnections: 1)
+            defer { single.close() }
+            let limiter = PostgresToolRateLimits(limits: Self.limits, database: single)
+            #expect(try await limiter.take(bareCaller("usr_1", grant: "g1"), kind: .read, now: 10_000_000) == nil)
+            let setting = try await single.query("SHOW synchronous_commit").collect().map { try $0.decode(String.self) }
+            #expect(setting == ["on"])
+        }
+    }
+
     @Test("windows before the previous one are cleared as time moves on")
     func clearsEndedWindows() async throws {
         try await TestPostgres.withDatabase("limits_clear", migrations: PostgresResourceStorage.migrations) { database in

@@ -54,10 +54,15 @@ struct ServiceDeskScaleTests {
             try [
                 "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.asset_id = 'x' AND alert.status IN ('open') \(KeysetOrder.alerts.orderBy)",
                 "SELECT * FROM backup_job WHERE tenant_id = 't' AND company_id = 'x' AND status = 'failed' AND last_run_at >= '' ORDER BY last_run_at DESC, id",
+                // The snapshot's top five walk an index of only the open ones.
+                "SELECT * FROM ticket WHERE ticket.tenant_id = 't' AND ticket.company_id = 'x' AND \(SQLConditions.openTickets) \(KeysetOrder.tickets.orderBy) LIMIT 6",
+                "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.company_id = 'x' AND \(SQLConditions.activeAlerts) \(KeysetOrder.alerts.orderBy) LIMIT 6",
             ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
         }
         #expect(plans[0].contains("alert_by_asset"), "\(plans[0])")
         #expect(plans[1].contains("backup_job_by_company"), "\(plans[1])")
+        #expect(plans[2].contains("ticket_open_by_company_queue") && !plans[2].contains("TEMP B-TREE"), "\(plans[2])")
+        #expect(plans[3].contains("alert_active_by_company_triage") && !plans[3].contains("TEMP B-TREE"), "\(plans[3])")
 
         // The device index follows a rename by any writer (its triggers came back after the load).
         let asset = one.assets[0]

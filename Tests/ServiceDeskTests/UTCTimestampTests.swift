@@ -24,6 +24,21 @@ struct UTCTimestampTests {
         }
     }
 
+    @Test("Stored text read back to the very Date GRDB reads from it; any other form left to GRDB")
+    func parsesAsGRDB() throws {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [0, 1, 999, 59_999, 86_399_999, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, -1, -86_400_001, 253_402_300_799_999]
+        let random = (0..<20_000).map { _ in Int64.random(in: 0...4_102_444_800_000, using: &generator) }
+        for milliseconds in edges + random {
+            let text = UTCTimestamp.stored(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+            let expected = try #require(Date.fromDatabaseValue(text.databaseValue))
+            #expect(UTCTimestamp.parseStored(text) == expected, "\(text)")
+        }
+        for other in ["2026-12-06", "2026-12-06 10:00:00", "2026-12-06T10:00:00.000", "2026-13-06 10:00:00.000", "2026-12-06 10:00:0x.000", ""] {
+            #expect(UTCTimestamp.parseStored(other) == nil, "\(other)")
+        }
+    }
+
     @Test("Instants and days read as Foundation's ISO 8601 styles write them, fractions of a second cut off")
     func matchesFoundationISO8601() {
         var generator = SystemRandomNumberGenerator()

@@ -25,64 +25,60 @@ extension PostgresServiceDeskStore {
     }
 
     public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
-        try await customerDetail(id: id, asOf: now, scope: scope)
+        try await database.withConnection { connection in try await customerDetail(id: id, asOf: now, scope: scope, on: connection) }
     }
 
+    /// Its eight queries on one leased connection, one after the other.
     public func statusSnapshot(
         customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
     ) async throws -> CustomerSnapshot? {
-        guard let detail = try await customerDetail(id: customerID, asOf: now, scope: scope) else { return nil }
-        let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
-        let top = PageRequest(limit: 5)
+        try await database.withConnection { connection in
+            guard let detail = try await customerDetail(id: customerID, asOf: now, scope: scope, on: connection) else { return nil }
+            let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
+            let top = PageRequest(limit: 5)
 
-        var ticketConditions = SQLConditions()
-        ticketConditions.scope(customer, table: "ticket")
-        ticketConditions.any("ticket.status", in: Ticket.Status.openStatuses.map(\.rawValue))
-        let tickets = try await page(Ticket.self, from: "ticket", ticketConditions, order: .tickets, page: top, key: KeysetOrder.ticketKey)
+            var ticketConditions = SQLConditions()
+            ticketConditions.scope(customer, table: "ticket")
+            ticketConditions.add(SQLConditions.openTickets)
+            let tickets = try await page(
+                Ticket.self, from: "ticket", ticketConditions, order: .tickets, page: top, on: connection, key: KeysetOrder.ticketKey)
 
-        var alertConditions = SQLConditions()
-        alertConditions.scope(customer, table: "alert")
-        alertConditions.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
-        let alerts = try await page(Alert.self, from: "alert", alertConditions, order: .alerts, page: top, key: KeysetOrder.alertKey)
+            var alertConditions = SQLConditions()
+            alertConditions.scope(customer, table: "alert")
+            alertConditions.add(SQLConditions.activeAlerts)
+            let alerts = try await page(Alert.self, from: "alert", alertConditions, order: .alerts, page: top, on: connection, key: KeysetOrder.alertKey)
 
-        var backups = SQLConditions()
-        backups.add(
-            "tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ?",
-            [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince])
-        var contracts = SQLConditions()
-        contracts.add("tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ?", [scope.tenantID, detail.company.id, now, contractsEndingBefore])
-        return CustomerSnapshot(
-            detail: detail, topOpenTickets: tickets.items, topOpenAlerts: alerts.items,
-            failingBackups: try await fetch(BackupJob.self, from: "backup_job", backups, "ORDER BY last_run_at DESC, id"),
-            expiringContracts: try await fetch(Contract.self, from: "contract", contracts, "ORDER BY ends_on, id"))
+            var backups = SQLConditions()
+            backups.add(
+                "tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ?",
+                [scope.tenantID, detail.company.id, BackupJob.Status.failed.rawValue, failingSince])
+            var contracts = SQLConditions()
+            contracts.add("tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ?", [scope.tenantID, detail.company.id, now, contractsEndingBefore])
+            return CustomerSnapshot(
+                detail: detail, topOpenTickets: tickets.items, topOpenAlerts: alerts.items,
+                failingBackups: try await fetch(BackupJob.self, from: "backup_job", backups, "ORDER BY last_run_at DESC, id", on: connection),
+                expiringContracts: try await fetch(Contract.self, from: "contract", contracts, "ORDER BY ends_on, id", on: connection))
+        }
     }
 
-    private func customerDetail(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
+    private func customerDetail(id: String, asOf now: Date, scope: ServiceDeskScope, on connection: PostgresConnection) async throws -> CustomerDetail? {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "company", companyColumn: "id")
         conditions.add("company.id = ?", [id])
-        guard let company = try await fetch(Company.self, from: "company", conditions).first else { return nil }
+        guard let company = try await fetch(Company.self, from: "company", conditions, on: connection).first else { return nil }
         var ofCompany = SQLConditions()
         ofCompany.add("tenant_id = ? AND company_id = ?", [company.tenantID, company.id])
-        let contacts = try await fetch(CompanyContact.self, from: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id")
-        let sites = try await fetch(CompanySite.self, from: "company_site", ofCompany, "ORDER BY name, id")
+        let contacts = try await fetch(CompanyContact.self, from: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id", on: connection)
+        let sites = try await fetch(CompanySite.self, from: "company_site", ofCompany, "ORDER BY name, id", on: connection)
 
-        func countOf(_ table: String, _ column: String, in values: [String]) async throws -> Int {
-            var conditions = ofCompany
-            conditions.any(column, in: values)
-            return try await count(from: table, conditions)
-        }
-        var active = ofCompany
-        active.add("starts_on <= ? AND ends_on >= ?", [now, now])
-        let row = try await database.query(
-            PostgresQuery(sql: "SELECT count(*), coalesce(sum(value_cents), 0)::BIGINT, min(ends_on) FROM contract \(active.sql)", active.values)
+        let figures = try await query(
+            PostgresQuery(sql: CustomerRollupQuery.sql, CustomerRollupQuery.values(tenantID: company.tenantID, companyID: company.id, asOf: now)),
+            on: connection
         ).collect()[0]
-        let (activeContracts, value, nextEnd) = try row.decode((Int, Int64, PostgresInstant?).self)
+        let (openTickets, openAlerts, activeAssets, activeContracts, value, nextEnd) = try figures.decode((Int, Int, Int, Int, Int64, PostgresInstant?).self)
         let rollup = CustomerRollup(
-            openTickets: try await countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),
-            openAlerts: try await countOf("alert", "status", in: Alert.Status.activeStatuses.map(\.rawValue)),
-            activeAssets: try await countOf("asset", "status", in: [Asset.Status.active.rawValue]),
-            activeContracts: activeContracts, activeContractValueCents: value, nextContractEnd: nextEnd?.date)
+            openTickets: openTickets, openAlerts: openAlerts, activeAssets: activeAssets, activeContracts: activeContracts,
+            activeContractValueCents: value, nextContractEnd: nextEnd?.date)
         return CustomerDetail(company: company, contacts: contacts, sites: sites, rollup: rollup)
     }
 }

@@ -323,4 +323,20 @@ extension PostgresServiceDeskStore {
             "ALTER TABLE ticket_note ADD COLUMN search_words tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, search_folded(body))) STORED",
             "CREATE INDEX note_words ON ticket_note USING gin (search_words)",
         ])
+
+    /// The snapshot's open tickets and open alerts of one customer, indexed apart as on SQLite
+    /// (`ServiceDeskSchema.createOpenWorkIndexes`): the planner uses a partial index for a query whose conditions
+    /// imply the index's, which the snapshot's literal status lists do.
+    static let openWork = PostgresMigration(
+        "desk5: the snapshot's open tickets and alerts indexed apart",
+        [
+            """
+            CREATE INDEX ticket_open_by_company_queue ON ticket (tenant_id, company_id, (\(KeysetOrder.priorityRank("priority"))), created_at, id)
+                WHERE \(SQLConditions.among("status", Ticket.Status.openStatuses))
+            """,
+            """
+            CREATE INDEX alert_active_by_company_triage ON alert (tenant_id, company_id, (\(KeysetOrder.severityRank("severity"))), created_at DESC, id)
+                WHERE \(SQLConditions.among("status", Alert.Status.activeStatuses))
+            """,
+        ])
 }

@@ -15,22 +15,28 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         _ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "", _ tailValues: [SQLValue] = [],
         on connection: PostgresConnection? = nil
     ) async throws -> [Item] {
-        let query = PostgresQuery(sql: "SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", conditions.values + tailValues)
-        let rows = if let connection { try await connection.query(query, logger: database.logger) } else { try await database.query(query) }
+        let rows = try await query(
+            PostgresQuery(sql: "SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", conditions.values + tailValues), on: connection)
         var items: [Item] = []
         for try await row in rows { items.append(try PostgresRowDecoder.decode(Item.self, from: row.makeRandomAccess())) }
         return items
     }
 
+    /// On `connection` when given (a read of several queries leases one), else on whichever the pool has free.
+    func query(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> PostgresRowSequence {
+        if let connection { try await connection.query(query, logger: database.logger) } else { try await database.query(query) }
+    }
+
     /// One page of a keyset-ordered list of one table: the rows after the cursor, and a cursor when more follow.
     func page<Item: Decodable>(
-        _ type: Item.Type, from table: String, _ conditions: SQLConditions, order: KeysetOrder, page: PageRequest, key: (Item) -> [KeysetOrder.Value]
+        _ type: Item.Type, from table: String, _ conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
+        on connection: PostgresConnection? = nil, key: (Item) -> [KeysetOrder.Value]
     ) async throws -> (items: [Item], nextCursor: String?) {
         var items: [Item] = []
         for run in try order.runs(for: page) where items.count <= page.limit {
             var conditions = conditions
             conditions.add(run.conditions)
-            items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))])
+            items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))], on: connection)
         }
         return order.page(items, limit: page.limit, key: key)
     }
@@ -109,5 +115,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         tables,
         search,
         foldedSearch,
+        openWork,
     ]
 }

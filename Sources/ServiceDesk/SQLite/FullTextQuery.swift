@@ -22,6 +22,7 @@ struct FullTextQuery: Sendable, Equatable {
         terms = Array(words.filter { seen.insert($0.lowercased()).inserted }.prefix(Self.maximumTerms))
         if terms.isEmpty { return nil }
         excerptTerms = Self.excerptTerms(terms)
+        wordTerms = terms.filter { $0.unicodeScalars.contains(where: CharacterSet.alphanumerics.contains) }
     }
 
     /// Every term must occur (FTS5's implicit AND), anywhere in a word: for the trigram index.
@@ -48,9 +49,14 @@ struct FullTextQuery: Sendable, Equatable {
         }
     }
 
-    private var wordTerms: [String] { terms.filter { $0.unicodeScalars.contains(where: CharacterSet.alphanumerics.contains) } }
+    /// The terms holding a letter or digit. Kept, not computed: a search's stages ask for them twice.
+    private let wordTerms: [String]
 
-    private static func literal(_ term: String) -> String { "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    /// Foundation's `replacingOccurrences` (through NSString) was most of what building a search's stages
+    /// cost, so it runs only for a term that holds a quote.
+    private static func literal(_ term: String) -> String {
+        "\"" + (term.utf8.contains(UInt8(ascii: "\"")) ? term.replacingOccurrences(of: "\"", with: "\"\"") : term) + "\""
+    }
 
     /// `%term%` patterns for `LIKE ? ESCAPE '\'`.
     var likePatterns: [String] { terms.map(Self.likePattern) }

@@ -33,14 +33,14 @@ extension SQLiteServiceDeskStore {
 
             var ticketConditions = SQLConditions()
             ticketConditions.scope(customer, table: "ticket")
-            ticketConditions.any("ticket.status", in: Ticket.Status.openStatuses.map(\.rawValue))
+            ticketConditions.add(SQLConditions.openTickets)
             let tickets: ([Ticket], String?) = try page(
                 db, select: "SELECT ticket.* FROM ticket", conditions: ticketConditions, order: KeysetOrder.tickets, page: top, keyValues: KeysetOrder.ticketKey
             )
 
             var alertConditions = SQLConditions()
             alertConditions.scope(customer, table: "alert")
-            alertConditions.any("alert.status", in: Alert.Status.activeStatuses.map(\.rawValue))
+            alertConditions.add(SQLConditions.activeAlerts)
             let alerts: ([Alert], String?) = try page(
                 db, select: "SELECT alert.* FROM alert", conditions: alertConditions, order: KeysetOrder.alerts, page: top, keyValues: KeysetOrder.alertKey
             )
@@ -69,23 +69,13 @@ extension SQLiteServiceDeskStore {
         )
         let sites = try CompanySite.fetchAll(db.cachedStatement(sql: "SELECT * FROM company_site WHERE tenant_id = ? AND company_id = ? ORDER BY name, id"), arguments: key)
 
-        func countOf(_ table: String, _ column: String, in values: [String]) throws -> Int {
-            var conditions = SQLConditions()
-            conditions.add("tenant_id = ? AND company_id = ?", [company.tenantID, company.id])
-            conditions.any(column, in: values)
-            return try count(db, from: table, conditions)
-        }
-        let contracts = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT count(*) AS active, coalesce(sum(value_cents), 0) AS value, min(ends_on) AS next_end FROM contract
-                WHERE tenant_id = ? AND company_id = ? AND starts_on <= ? AND ends_on >= ?
-                """),
-            arguments: [company.tenantID, company.id, UTCTimestamp.stored(now), UTCTimestamp.stored(now)]
+        let figures = try Row.fetchOne(
+            db.cachedStatement(sql: CustomerRollupQuery.sql),
+            arguments: StatementArguments(CustomerRollupQuery.values(tenantID: company.tenantID, companyID: company.id, asOf: now).map(\.databaseValue))
         )!
         let rollup = CustomerRollup(
-            openTickets: try countOf("ticket", "status", in: Ticket.Status.openStatuses.map(\.rawValue)),
-            openAlerts: try countOf("alert", "status", in: Alert.Status.activeStatuses.map(\.rawValue)),
-            activeAssets: try countOf("asset", "status", in: [Asset.Status.active.rawValue]),
-            activeContracts: contracts["active"], activeContractValueCents: contracts["value"], nextContractEnd: contracts["next_end"]
+            openTickets: figures[0], openAlerts: figures[1], activeAssets: figures[2], activeContracts: figures[3],
+            activeContractValueCents: figures[4], nextContractEnd: figures[5]
         )
         return CustomerDetail(company: company, contacts: contacts, sites: sites, rollup: rollup)
     }

@@ -32,5 +32,8 @@ extension ServiceDeskSchema {
                     ALTER TABLE audit_log ADD COLUMN client_address TEXT;
                     """)
         }
+        migrator.registerMigration("v9: the snapshot's open tickets and alerts indexed apart") { db in
+            try createOpenWorkIndexes(db)
+        }
     }
 }

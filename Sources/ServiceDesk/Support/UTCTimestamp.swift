@@ -11,6 +11,36 @@ enum UTCTimestamp {
         return text(milliseconds: milliseconds, separator: UInt8(ascii: " "), fraction: true, zone: false)
     }
 
+    /// The instant `stored` text names, read with the same arithmetic backwards: GRDB reads a date through
+    /// `DateComponents` and a `Calendar`, about thirty times per status snapshot. nil for text of any other
+    /// form, which the caller reads as GRDB does.
+    static func parseStored(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: " "),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: ".")
+            else { return nil }
+            func number(_ start: Int, _ digits: Int) -> Int64? {
+                var value: Int64 = 0
+                for position in start..<start + digits {
+                    let digit = bytes[position] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int64(digit)
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
+                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            else { return nil }
+            // Summed as Foundation's calendar sums them (the day's start, then the second of the day with its
+            // fraction), so the Date is the very one GRDB reads, to the last bit.
+            let dayStart = daysSinceEpoch(year: year, month: month, day: day) * 86_400 - 978_307_200
+            let secondOfDay = Double(hour * 3600 + minute * 60 + second) + Double(millisecond * 1_000_000) / 1_000_000_000
+            return Date(timeIntervalSinceReferenceDate: Double(dayStart) + secondOfDay)
+        }
+    }
+
     /// An RFC 3339 instant to the second ("yyyy-MM-ddTHH:mm:ssZ"), what `Date.formatted(.iso8601)` writes.
     static func instant(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
@@ -50,6 +80,16 @@ enum UTCTimestamp {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = (value % divisor + divisor) % divisor
         return ((value - remainder) / divisor, remainder)
+    }
+
+    /// The day count from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).

@@ -89,6 +89,12 @@ extension SQLConditions {
     }
 }
 
+extension SQLConditions {
+    /// The snapshot's open tickets and open alerts, as their partial indexes name them (`SQLConditions.among`).
+    static let openTickets = among("ticket.status", Ticket.Status.openStatuses)
+    static let activeAlerts = among("alert.status", Alert.Status.activeStatuses)
+}
+
 /// Where the two engines' SQL differs in the lists' conditions.
 enum SQLDialect {
     case sqlite, postgres

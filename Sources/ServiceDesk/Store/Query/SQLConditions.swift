@@ -24,6 +24,14 @@ struct SQLConditions {
         add("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
     }
 
+    /// `column IN ('a', 'b')` with the desk's own enum values written into the SQL: the one exception to binding,
+    /// never for a caller's value, because SQLite uses a partial index only when the query carries the index's
+    /// condition as written (`ServiceDeskSchema.createOpenWorkIndexes`).
+    static func among<Value: RawRepresentable>(_ column: String, _ values: [Value]) -> String where Value.RawValue == String {
+        precondition(values.allSatisfy { $0.rawValue.utf8.allSatisfy { $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) } }, "enum values are plain words")
+        return "\(column) IN (" + values.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
+
     var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
     /// The clauses to follow other conditions: ` AND …`, or nothing.
     var and: String { clauses.isEmpty ? "" : " AND " + clauses.joined(separator: " AND ") }

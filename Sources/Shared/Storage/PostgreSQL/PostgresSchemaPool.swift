@@ -67,6 +67,12 @@ public final class PostgresSchemaPool: Sendable {
         }
     }
 
+    /// Runs `body` on one connection leased for its whole run, outside any transaction: for a read of several
+    /// queries, which would otherwise each wait for a connection of their own.
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await measured { try await client.withConnection { connection in try await body(connection) } }
+    }
+
     private func measured<T>(_ operation: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now
         metrics.operations(inFlight: inFlight.add(1, ordering: .relaxed).newValue)

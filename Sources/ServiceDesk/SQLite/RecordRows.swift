@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+
+// The records every status snapshot, customer and list read fetches, read column by column instead of through
+// their Codable conformance: GRDB's row decoder boxes a keyed container per row and dispatches every column
+// through it, and reads every date through a Calendar; that was a sixth of a snapshot's CPU. Columns are still
+// found by name (the CodingKeys), so a column added by a later migration moves nothing; the other records keep
+// Codable (SQLiteServiceDeskStore.swift).
+
+extension Row {
+    /// The column named by a record's Codable key, read in place (text, integers, their optionals). A NULL for
+    /// a non-optional value is an error, as it is through Codable.
+    func value<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ key: some CodingKey) throws -> Value {
+        try decode(Value.self, forColumn: key.stringValue)
+    }
+
+    /// An enum by its raw value; a value this build does not know is an error, as it is through Codable.
+    func choice<Value: RawRepresentable>(_ key: some CodingKey) throws -> Value where Value.RawValue == String {
+        let raw: String = try value(key)
+        guard let value = Value(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [key], debugDescription: "unknown value \(raw)"))
+        }
+        return value
+    }
+
+    /// A date as the desk stores it (`UTCTimestamp.parseStored`), else as GRDB reads dates.
+    func date(_ key: some CodingKey) throws -> Date {
+        let text: String = try value(key)
+        if let date = UTCTimestamp.parseStored(text) { return date }
+        return try decode(Date.self, forColumn: key.stringValue)
+    }
+
+    func optionalDate(_ key: some CodingKey) throws -> Date? {
+        let text: String? = try value(key)
+        guard let text else { return nil }
+        if let date = UTCTimestamp.parseStored(text) { return date }
+        return try decode(Date?.self, forColumn: key.stringValue)
+    }
+}
+
+extension Company {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), name: try row.value(CodingKeys.name),
+            status: try row.choice(CodingKeys.status), mrrCents: try row.value(CodingKeys.mrrCents), currency: try row.value(CodingKeys.currency),
+            domain: try row.value(CodingKeys.domain), phone: try row.value(CodingKeys.phone), createdAt: try row.date(CodingKeys.createdAt),
+            updatedAt: try row.date(CodingKeys.updatedAt)
+        )
+    }
+}
+
+extension CompanyContact {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), companyID: try row.value(CodingKeys.companyID),
+            name: try row.value(CodingKeys.name), email: try row.value(CodingKeys.email), phone: try row.value(CodingKeys.phone),
+            title: try row.value(CodingKeys.title), isPrimary: try row.value(CodingKeys.isPrimary)
+        )
+    }
+}
+
+extension CompanySite {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), companyID: try row.value(CodingKeys.companyID),
+            name: try row.value(CodingKeys.name), address: try row.value(CodingKeys.address), city: try row.value(CodingKeys.city),
+            country: try row.value(CodingKeys.country)
+        )
+    }
+}
+
+extension Ticket {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), number: try row.value(CodingKeys.number),
+            companyID: try row.value(CodingKeys.companyID), subject: try row.value(CodingKeys.subject), status: try row.choice(CodingKeys.status),
+            priority: try row.choice(CodingKeys.priority), requesterEmail: try row.value(CodingKeys.requesterEmail),
+            assignee: try row.value(CodingKeys.assignee), assetID: try row.value(CodingKeys.assetID), createdAt: try row.date(CodingKeys.createdAt),
+            updatedAt: try row.date(CodingKeys.updatedAt)
+        )
+    }
+}
+
+extension Alert {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), companyID: try row.value(CodingKeys.companyID),
+            assetID: try row.value(CodingKeys.assetID), title: try row.value(CodingKeys.title), severity: try row.choice(CodingKeys.severity),
+            status: try row.choice(CodingKeys.status), source: try row.value(CodingKeys.source), createdAt: try row.date(CodingKeys.createdAt),
+            updatedAt: try row.date(CodingKeys.updatedAt)
+        )
+    }
+}
+
+extension BackupJob {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), companyID: try row.value(CodingKeys.companyID),
+            assetID: try row.value(CodingKeys.assetID), name: try row.value(CodingKeys.name), vendor: try row.value(CodingKeys.vendor),
+            status: try row.choice(CodingKeys.status), lastRunAt: try row.date(CodingKeys.lastRunAt),
+            lastSuccessAt: try row.optionalDate(CodingKeys.lastSuccessAt), message: try row.value(CodingKeys.message)
+        )
+    }
+}
+
+extension Contract {
+    public init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), companyID: try row.value(CodingKeys.companyID),
+            name: try row.value(CodingKeys.name), startsOn: try row.date(CodingKeys.startsOn), endsOn: try row.date(CodingKeys.endsOn),
+            valueCents: try row.value(CodingKeys.valueCents), currency: try row.value(CodingKeys.currency)
+        )
+    }
+}
