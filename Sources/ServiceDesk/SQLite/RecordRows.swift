@@ -32,9 +32,7 @@ extension Row {
 
     func optionalDate(_ key: some CodingKey) throws -> Date? {
         let text: String? = try value(key)
-        guard let text else { return nil }
-        if let date = UTCTimestamp.parseStored(text) { return date }
-        return try decode(Date?.self, forColumn: key.stringValue)
+        return text == nil ? nil : try date(key)
     }
 }
 
