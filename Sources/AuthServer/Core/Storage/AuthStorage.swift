@@ -304,10 +304,6 @@ public protocol GrantStore: Sendable {
     func pendingAuthorization(tenantID: String, idHash: String, userID: String, at: Date) async throws -> PendingAuthorization?
 }
 
-extension UserStore {
-    func insertUser(_ user: User) async throws { try await insertUser(user, ledger: nil) }
-}
-
 extension GrantStore {
     func saveGrant(_ grant: Grant) async throws { try await saveGrant(grant, ledger: nil) }
 
