@@ -59,6 +59,22 @@ struct ServiceDeskScaleTests {
                 "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.company_id = 'x' AND \(SQLConditions.activeAlerts) \(KeysetOrder.alerts.orderBy) LIMIT 6",
             ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
         }
+        // The open queue, and one person's, as the lists ask for them, walk indexes of the open tickets in the queue's order.
+        let queuePlans = try await storage.serviceDesk.database.read { db in
+            try [
+                TicketFilter(), TicketFilter(assignees: ["someone@example.com"]), TicketFilter(statuses: [.open]),
+                TicketFilter(assignees: ["someone@example.com"], statuses: [.inProgress]),
+            ].map { filter in
+                let conditions = SQLConditions.tickets(filter, scope: scope, dialect: .sqlite)
+                return try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT * FROM ticket \(conditions.sql) \(KeysetOrder.tickets.orderBy) LIMIT 26", arguments: conditions.arguments
+                ).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        #expect(queuePlans[0].contains("ticket_open_by_queue") && !queuePlans[0].contains("TEMP B-TREE"), "\(queuePlans[0])")
+        #expect(queuePlans[1].contains("ticket_open_by_assignee_queue") && !queuePlans[1].contains("TEMP B-TREE"), "\(queuePlans[1])")
+        #expect(queuePlans[2].contains("ticket_open_by_queue") && !queuePlans[2].contains("TEMP B-TREE"), "\(queuePlans[2])")
+        #expect(queuePlans[3].contains("ticket_open_by_assignee_queue") && !queuePlans[3].contains("TEMP B-TREE"), "\(queuePlans[3])")
         #expect(plans[0].contains("alert_by_asset"), "\(plans[0])")
         #expect(plans[1].contains("backup_job_by_company"), "\(plans[1])")
         #expect(plans[2].contains("ticket_open_by_company_queue") && !plans[2].contains("TEMP B-TREE"), "\(plans[2])")

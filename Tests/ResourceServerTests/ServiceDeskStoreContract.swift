@@ -85,6 +85,16 @@ struct ServiceDeskStoreContract {
         #expect(Set(urgentOfA.map(\.id)) == Set(records.tickets.filter { $0.companyID == companyA.id && $0.priority == .urgent }.map(\.id)))
         let nobody = try await store.tickets(TicketFilter(assignees: [], statuses: Ticket.Status.allCases), page: PageRequest(limit: 5), scope: everything)
         #expect(nobody.items.isEmpty, "an empty assignee list matches nobody, never everybody")
+        // Several assignees (a person is their email and their subject) are fetched apart and merged: the same
+        // rows in the same order as the whole queue's, across pages.
+        let people = Array(Set(records.tickets.compactMap { $0.assignee?.lowercased() })).sorted().prefix(2)
+        #expect(people.count == 2)
+        let queue = try await walk(limit: 50) { try await store.tickets(TicketFilter(), page: $0, scope: everything) }
+        let theirs = try await walk(limit: 4) {
+            try await store.tickets(TicketFilter(assignees: people + ["usr_nobody", people[people.startIndex]]), page: $0, scope: everything)
+        }
+        #expect(!theirs.isEmpty)
+        #expect(theirs.map(\.id) == queue.filter { people.contains($0.assignee?.lowercased() ?? "") }.map(\.id))
 
         let alerts = try await walk(limit: 3) { try await store.alerts(AlertFilter(statuses: Alert.Status.allCases), page: $0, scope: everything) }
         #expect(alerts.map(\.id).sorted() == records.alerts.map(\.id).sorted())
@@ -201,6 +211,13 @@ struct ServiceDeskStoreContract {
 
         let customer = try await store.searchEverything(companyA.name, kinds: [.customer], limitPerKind: 5, scope: everything)
         #expect(customer.items.first?.kind == .customer && customer.items.first?.id == companyA.id)
+        // A customer by pieces of its domain and name, any case, in any order; never one outside the scope.
+        let domainPiece = String(companyA.domain.prefix(while: { $0 != "." }).dropFirst().prefix(5)).uppercased()
+        let namePiece = String(companyA.name.split(separator: " ").last!).lowercased()
+        let pieces = try await store.searchEverything("\(namePiece) \(domainPiece)", kinds: [.customer], limitPerKind: 5, scope: everything)
+        #expect(pieces.items.map(\.id) == [companyA.id], "\(namePiece) \(domainPiece)")
+        let elsewhere = try await store.searchEverything(companyB.name, kinds: [.customer], limitPerKind: 5, scope: onlyA)
+        #expect(elsewhere.items.isEmpty, "a company user finds no other customer")
         let kinds = try await store.searchEverything(target.subject, kinds: [.ticket], limitPerKind: 3, scope: everything)
         #expect(!kinds.items.isEmpty && kinds.items.allSatisfy { $0.kind == .ticket } && kinds.items.count <= 3)
 

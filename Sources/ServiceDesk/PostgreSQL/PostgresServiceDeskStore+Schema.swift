@@ -276,6 +276,7 @@ extension PostgresServiceDeskStore {
     static let ticketText = "(ticket.subject || ' ' || ticket.number || ' ' || ticket.requester_email)"
     static let assetText = "(asset.name || ' ' || asset.serial_number || ' ' || coalesce(asset.os, ''))"
     static let alertText = "(alert.title)"
+    static let companyText = "(company.name || ' ' || company.domain)"
 
     /// Search: words with their English stems in stored `tsvector` columns (GIN), and substrings (a piece
     /// of a number, an email or a word) through `pg_trgm`'s trigram GIN indexes, which `ILIKE` uses.
@@ -297,7 +298,7 @@ extension PostgresServiceDeskStore {
             "CREATE INDEX ticket_trigrams ON ticket USING gin (\(ticketText.replacingOccurrences(of: "ticket.", with: "")) public.gin_trgm_ops)",
             "CREATE INDEX asset_trigrams ON asset USING gin (\(assetText.replacingOccurrences(of: "asset.", with: "")) public.gin_trgm_ops)",
             "CREATE INDEX alert_trigrams ON alert USING gin (\(alertText.replacingOccurrences(of: "alert.", with: "")) public.gin_trgm_ops)",
-            "CREATE INDEX company_trigrams ON company USING gin ((name || ' ' || domain) public.gin_trgm_ops)",
+            "CREATE INDEX company_trigrams ON company USING gin (\(companyText.replacingOccurrences(of: "company.", with: "")) public.gin_trgm_ops)",
         ])
 
     /// Words are indexed with their accents folded ("résumé" as "resume"), as SQLite's tokenizer folds them. `unaccent`
@@ -337,6 +338,21 @@ extension PostgresServiceDeskStore {
             """
             CREATE INDEX alert_active_by_company_triage ON alert (tenant_id, company_id, (\(KeysetOrder.severityRank("severity"))), created_at DESC, id)
                 WHERE \(SQLConditions.among("status", Alert.Status.activeStatuses))
+            """,
+        ])
+
+    /// The open queue, the whole tenant's and each person's, indexed apart as on SQLite
+    /// (`ServiceDeskSchema.createOpenQueueIndexes`), the assignee lower-cased as the lists compare it.
+    static let openQueue = PostgresMigration(
+        "desk6: the open queue and each person's indexed apart",
+        [
+            """
+            CREATE INDEX ticket_open_by_queue ON ticket (tenant_id, (\(KeysetOrder.priorityRank("priority"))), created_at, id)
+                WHERE \(SQLConditions.among("status", Ticket.Status.openStatuses))
+            """,
+            """
+            CREATE INDEX ticket_open_by_assignee_queue ON ticket (tenant_id, lower(assignee), (\(KeysetOrder.priorityRank("priority"))), created_at, id)
+                WHERE \(SQLConditions.among("status", Ticket.Status.openStatuses))
             """,
         ])
 }

@@ -83,7 +83,7 @@ extension PostgresServiceDeskStore {
 
     private func ticketsBySubstrings(_ query: FullTextQuery, _ conditions: SQLConditions, limit: Int) async throws -> [(Ticket, String?)] {
         var matching = conditions
-        query.addLike(to: &matching, columns: [Self.ticketText], operator: "ILIKE")
+        query.addILike(to: &matching, text: Self.ticketText)
         return try await ticketRows(
             """
             SELECT ticket.*, NULL::text AS matched_note FROM ticket \(matching.sql)
@@ -117,13 +117,13 @@ extension PostgresServiceDeskStore {
         switch kind {
         case .customer:
             conditions.scope(scope, table: "company", companyColumn: "id")
-            query.addLike(to: &conditions, columns: ["company.name", "company.domain"], operator: "ILIKE")
+            query.addILike(to: &conditions, text: Self.companyText)
             return try await simpleHits(
                 kind, "SELECT company.id, company.id, company.name FROM company \(conditions.sql) ORDER BY company.name, company.id LIMIT ?",
                 conditions.values + [.int(Int64(limit))])
         case .device:
             conditions.scope(scope, table: "asset")
-            query.addLike(to: &conditions, columns: [Self.assetText], operator: "ILIKE")
+            query.addILike(to: &conditions, text: Self.assetText)
             return try await simpleHits(
                 kind,
                 """
@@ -132,7 +132,7 @@ extension PostgresServiceDeskStore {
                 """, conditions.values + [everyTerm, .int(Int64(limit))])
         case .alert:
             conditions.scope(scope, table: "alert")
-            query.addLike(to: &conditions, columns: [Self.alertText], operator: "ILIKE")
+            query.addILike(to: &conditions, text: Self.alertText)
             return try await simpleHits(
                 kind,
                 """

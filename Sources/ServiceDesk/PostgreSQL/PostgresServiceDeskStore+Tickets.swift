@@ -5,7 +5,8 @@ import ToolKit
 extension PostgresServiceDeskStore {
     public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
         let (items, next) = try await page(
-            Ticket.self, from: "ticket", SQLConditions.tickets(filter, scope: scope, dialect: .postgres), order: .tickets, page: request, key: KeysetOrder.ticketKey)
+            Ticket.self, from: "ticket", anyOf: filter.perAssignee.map { SQLConditions.tickets($0, scope: scope, dialect: .postgres) }, order: .tickets,
+            page: request, key: KeysetOrder.ticketKey)
         return Page(items: items, nextCursor: next, customerNames: try await customerNames(ids: items.map(\.companyID), scope: scope))
     }
 

@@ -32,13 +32,27 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         _ type: Item.Type, from table: String, _ conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
         on connection: PostgresConnection? = nil, key: (Item) -> [KeysetOrder.Value]
     ) async throws -> (items: [Item], nextCursor: String?) {
-        var items: [Item] = []
-        for run in try order.runs(for: page) where items.count <= page.limit {
-            var conditions = conditions
-            conditions.add(run.conditions)
-            items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))], on: connection)
+        try await self.page(type, from: table, anyOf: [conditions], order: order, page: page, on: connection, key: key)
+    }
+
+    /// One page of the rows meeting any of the alternatives, which no row meets twice: each is fetched apart,
+    /// as far as the page needs, and the lists merged.
+    func page<Item: Decodable>(
+        _ type: Item.Type, from table: String, anyOf alternatives: [SQLConditions], order: KeysetOrder, page: PageRequest,
+        on connection: PostgresConnection? = nil, key: (Item) -> [KeysetOrder.Value]
+    ) async throws -> (items: [Item], nextCursor: String?) {
+        let runs = try order.runs(for: page)
+        var lists: [[Item]] = []
+        for alternative in alternatives {
+            var items: [Item] = []
+            for run in runs where items.count <= page.limit {
+                var conditions = alternative
+                conditions.add(run.conditions)
+                items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))], on: connection)
+            }
+            lists.append(items)
         }
-        return order.page(items, limit: page.limit, key: key)
+        return order.page(order.merged(lists, key: key), limit: page.limit, key: key)
     }
 
     /// Names of the given customers, within the scope.
@@ -116,5 +130,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         search,
         foldedSearch,
         openWork,
+        openQueue,
     ]
 }

@@ -71,13 +71,9 @@ struct FullTextQuery: Sendable, Equatable {
         return "%" + escaped + "%"
     }
 
-    /// Every term occurs in one of the columns: `(a LIKE ? OR b LIKE ?) AND …`; PostgreSQL asks for
-    /// `ILIKE`, its LIKE telling case apart where SQLite's does not.
-    func addLike(to conditions: inout SQLConditions, columns: [String], operator: String = "LIKE") {
-        for pattern in likePatterns {
-            conditions.add(
-                "(" + columns.map { "\($0) \(`operator`) ? ESCAPE '\\'" }.joined(separator: " OR ") + ")", Array(repeating: pattern, count: columns.count)
-            )
-        }
+    /// Every term occurs in the text: `text ILIKE ? AND …`, for PostgreSQL's trigram indexes, built on the
+    /// same expression (its LIKE tells case apart, where SQLite's does not).
+    func addILike(to conditions: inout SQLConditions, text: String) {
+        for pattern in likePatterns { conditions.add("\(text) ILIKE ? ESCAPE '\\'", [pattern]) }
     }
 }

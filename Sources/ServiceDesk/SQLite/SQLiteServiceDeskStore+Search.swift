@@ -127,8 +127,8 @@ extension SQLiteServiceDeskStore {
         switch kind {
         case .customer:
             conditions.scope(scope, table: "company", companyColumn: "id")
-            query.addLike(to: &conditions, columns: ["company.name", "company.domain"])
-            return [("SELECT 'customer' AS kind, id, id AS company_id, name AS title FROM company \(conditions.sql) ORDER BY name, id LIMIT ?", conditions.databaseValues)]
+            let select = "'customer' AS kind, company.id, company.id AS company_id, company.name AS title"
+            return [keyedSearch(.companyTrigrams, select: select, query: query, conditions, orderBy: "company.name, company.id")]
         case .device:
             conditions.scope(scope, table: "asset")
             let select = "'device' AS kind, asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' AS title"
@@ -164,15 +164,15 @@ extension SQLiteServiceDeskStore {
         }
     }
 
-    /// Devices and alerts by their trigram index, newest first (the index's own order), joined back by
-    /// tenant and id.
+    /// Customers, devices and alerts by their trigram index, joined back by tenant and id; newest first (the
+    /// index's own order) unless told.
     private func keyedSearch(
-        _ index: SearchIndex, select: String, query: FullTextQuery, _ conditions: SQLConditions
+        _ index: SearchIndex, select: String, query: FullTextQuery, _ conditions: SQLConditions, orderBy: String? = nil
     ) -> (String, [(any DatabaseValueConvertible)?]) {
         let sql = """
             SELECT \(select) FROM \(index.name) CROSS JOIN \(index.table)
                 ON \(index.table).tenant_id = \(index.name).tenant_id AND \(index.table).id = \(index.name).id
-            WHERE \(index.name) MATCH ? \(conditions.and) ORDER BY \(index.name).rowid DESC LIMIT ?
+            WHERE \(index.name) MATCH ? \(conditions.and) ORDER BY \(orderBy ?? "\(index.name).rowid DESC") LIMIT ?
             """
         var values: [(any DatabaseValueConvertible)?] = [query.matchExpression]
         values += conditions.databaseValues

@@ -6,8 +6,8 @@ extension SQLiteServiceDeskStore {
     public func tickets(_ filter: TicketFilter, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<Ticket> {
         try await database.isolatedRead { db in
             let (items, next): ([Ticket], String?) = try page(
-                db, select: "SELECT ticket.* FROM ticket", conditions: SQLConditions.tickets(filter, scope: scope, dialect: .sqlite), order: KeysetOrder.tickets,
-                page: request, keyValues: KeysetOrder.ticketKey
+                db, select: "SELECT ticket.* FROM ticket", anyOf: filter.perAssignee.map { SQLConditions.tickets($0, scope: scope, dialect: .sqlite) },
+                order: KeysetOrder.tickets, page: request, keyValues: KeysetOrder.ticketKey
             )
             return Page(items: items, nextCursor: next, customerNames: try customerNames(db, ids: items.map(\.companyID), scope: scope))
         }

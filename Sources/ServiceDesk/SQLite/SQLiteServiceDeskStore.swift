@@ -14,15 +14,28 @@ public struct SQLiteServiceDeskStore: ServiceDeskStore {
         _ db: Database, select: String, conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
         keyValues: (Item) -> [KeysetOrder.Value]
     ) throws -> (items: [Item], nextCursor: String?) {
-        var items: [Item] = []
-        for run in try order.runs(for: page) where items.count <= page.limit {
-            var conditions = conditions
-            conditions.add(run.conditions)
-            var arguments = conditions.arguments
-            arguments += [page.limit + 1 - items.count]
-            items += try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(run.orderBy) LIMIT ?"), arguments: arguments)
+        try self.page(db, select: select, anyOf: [conditions], order: order, page: page, keyValues: keyValues)
+    }
+
+    /// One page of the rows meeting any of the alternatives, which no row meets twice: each is fetched apart,
+    /// as far as the page needs, and the lists merged.
+    func page<Item: FetchableRecord>(
+        _ db: Database, select: String, anyOf alternatives: [SQLConditions], order: KeysetOrder, page: PageRequest,
+        keyValues: (Item) -> [KeysetOrder.Value]
+    ) throws -> (items: [Item], nextCursor: String?) {
+        let runs = try order.runs(for: page)
+        let lists = try alternatives.map { alternative in
+            var items: [Item] = []
+            for run in runs where items.count <= page.limit {
+                var conditions = alternative
+                conditions.add(run.conditions)
+                var arguments = conditions.arguments
+                arguments += [page.limit + 1 - items.count]
+                items += try Item.fetchAll(db.cachedStatement(sql: "\(select) \(conditions.sql) \(run.orderBy) LIMIT ?"), arguments: arguments)
+            }
+            return items
         }
-        return order.page(items, limit: page.limit, key: keyValues)
+        return order.page(order.merged(lists, key: keyValues), limit: page.limit, key: keyValues)
     }
 
     /// Names of the given customers, within the scope.

@@ -29,17 +29,18 @@ struct SearchIndex: Sendable {
     static let noteWords = SearchIndex(name: "note_words", table: "ticket_note", columns: ["body"], tokenizer: wordTokenizer)
     /// Substrings of a ticket's own fields in any language: a piece of a number, an email or a word.
     static let ticketTrigrams = SearchIndex(name: "ticket_search", table: "ticket", columns: ["subject", "number", "requester_email"], tokenizer: "trigram")
-    /// Substrings, as `LIKE '%…%'` found them before, without reading every device or alert.
+    /// Substrings, as `LIKE '%…%'` found them before, without reading every device, alert or customer.
     static let assetTrigrams = SearchIndex(
         name: "asset_search", table: "asset", columns: ["name", "serial_number", "os"], tokenizer: "trigram", content: .keyed
     )
     static let alertTrigrams = SearchIndex(name: "alert_search", table: "alert", columns: ["title"], tokenizer: "trigram", content: .keyed)
+    static let companyTrigrams = SearchIndex(name: "company_search", table: "company", columns: ["name", "domain"], tokenizer: "trigram", content: .keyed)
     /// The notes' trigram index of the first schema: four fifths of the search data, dropped for
     /// `noteWords` (README, "Search").
     static let retiredNoteTrigrams = SearchIndex(name: "note_search", table: "ticket_note", columns: ["body"], tokenizer: "trigram")
 
     /// The indexes a current database has.
-    static let current = [ticketWords, noteWords, ticketTrigrams, assetTrigrams, alertTrigrams]
+    static let current = [ticketWords, noteWords, ticketTrigrams, assetTrigrams, alertTrigrams, companyTrigrams]
 
     private var indexed: [String] { content == .keyed ? ["tenant_id", "id"] + columns : columns }
     private var columnList: String { indexed.joined(separator: ", ") }

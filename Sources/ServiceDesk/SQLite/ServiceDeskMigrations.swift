@@ -35,5 +35,12 @@ extension ServiceDeskSchema {
         migrator.registerMigration("v9: the snapshot's open tickets and alerts indexed apart") { db in
             try createOpenWorkIndexes(db)
         }
+        migrator.registerMigration("v10: the open queue and each person's indexed apart") { db in
+            try createOpenQueueIndexes(db)
+        }
+        migrator.registerMigration("v11: customers found by trigrams") { db in
+            try SearchIndex.companyTrigrams.create(db)
+            try SearchIndex.companyTrigrams.rebuild(db)
+        }
     }
 }

@@ -77,6 +77,28 @@ struct KeysetOrder: Sendable {
         return (items, cursor(after: key(items[items.count - 1])))
     }
 
+    /// Lists fetched apart, each in this order and none sharing a row, as one list in this order.
+    func merged<Item>(_ lists: [[Item]], key: (Item) -> [Value]) -> [Item] {
+        guard lists.count > 1 else { return lists.first ?? [] }
+        return lists.joined().map { (key($0), $0) }.sorted { precedes($0.0, $1.0) }.map(\.1)
+    }
+
+    /// Whether a row with these key values comes before one with those. Text compares by its UTF-8 bytes, as
+    /// SQLite's BINARY and PostgreSQL's "C" collation do; the last key is unique, so no two rows tie.
+    private func precedes(_ left: [Value], _ right: [Value]) -> Bool {
+        for (index, key) in keys.enumerated() {
+            let ordered: Bool?
+            switch (left[index], right[index]) {
+            case (.int(let a), .int(let b)): ordered = a == b ? nil : a < b
+            case (.date(let a), .date(let b)): ordered = a == b ? nil : a < b
+            case (.text(let a), .text(let b)): ordered = a.utf8.elementsEqual(b.utf8) ? nil : a.utf8.lexicographicallyPrecedes(b.utf8)
+            default: preconditionFailure("keys are numbers, text or dates, the same kind in every row")
+            }
+            if let ordered { return ordered == key.ascending }
+        }
+        return false
+    }
+
     /// Adds "comes after the cursor's row" to the conditions as one condition, for a query that cannot
     /// run once per key (a union): a bound on the first key, which an index seeks to, ahead of the rest.
     func restrict(_ conditions: inout SQLConditions, after cursor: String?) throws(ServiceDeskQueryError) {

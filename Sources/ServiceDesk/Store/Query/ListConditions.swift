@@ -12,7 +12,12 @@ extension SQLConditions {
             // An empty list matches nobody, never everybody.
             if assignees.isEmpty { conditions.add(dialect.never) } else { conditions.any(dialect.caseInsensitive("ticket.assignee"), in: assignees) }
         }
-        if Set(filter.statuses) != Set(Ticket.Status.allCases) { conditions.any("ticket.status", in: filter.statuses.map(\.rawValue)) }
+        // Written, not bound, so the open queue's partial indexes serve the lists (`SQLConditions.among`); a
+        // narrower choice of open statuses names all of them too, since a partial index serves only a query
+        // that carries its condition as written (without it, one status walked the whole queue's index).
+        let statuses = Set(filter.statuses)
+        if statuses != Set(Ticket.Status.allCases) { conditions.add(among("ticket.status", filter.statuses)) }
+        if statuses.isStrictSubset(of: Ticket.Status.openStatuses) { conditions.add(openTickets) }
         return conditions
     }
 
@@ -86,6 +91,20 @@ extension SQLConditions {
             conditions.add("rule_execution.outcome = ? AND rule_execution.retry_at IS NOT NULL", [RuleExecution.Outcome.failed.rawValue])
         }
         return conditions
+    }
+}
+
+extension TicketFilter {
+    /// The filter once per assignee it names (itself when it names one or none), for lists fetched apart and
+    /// merged (`KeysetOrder.merged`): an index in the queue's order behind the assignee finds one person's
+    /// tickets by a seek, but several people's only by walking everyone's, which grows with the desk.
+    var perAssignee: [TicketFilter] {
+        guard let assignees, Set(assignees).count > 1 else { return [self] }
+        return Array(Set(assignees)).sorted().map { assignee in
+            var filter = self
+            filter.assignees = [assignee]
+            return filter
+        }
     }
 }
 
