@@ -96,53 +96,68 @@ extension SQLiteServiceDeskStore {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
         return try await database.isolatedRead { db in
             var hits: [GlobalSearchHit] = []
+            var customerNames: [String: String] = [:]
             for kind in kinds {
-                var kindHits: [GlobalSearchHit] = []
-                for (sql, values) in try searchSQL(kind, query: query, scope: scope) where kindHits.count < limitPerKind {
-                    let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(values + [limitPerKind + kindHits.count]))
-                    for row in rows where kindHits.count < limitPerKind {
-                        let id: String = row["id"]
-                        guard !kindHits.contains(where: { $0.id == id }) else { continue }
+                var found = Set<String>()
+                for (sql, values) in try searchSQL(kind, query: query, scope: scope) where found.count < limitPerKind {
+                    // Read in place, by position (`GlobalHitColumns`): a hit found by several stages comes several times.
+                    let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(values + [limitPerKind + found.count]))
+                    while found.count < limitPerKind, let row = try rows.next() {
+                        let id: String = row[0]
+                        guard found.insert(id).inserted else { continue }
+                        let companyID: String = row[1]
+                        customerNames[companyID] = row[4]
                         let excerpt: String? = switch kind {
-                        case .ticket: SearchExcerpt.make(ticket: try Ticket(row: row), terms: query.excerptTerms)
-                        case .note: SearchExcerpt.make(row["note_body"] ?? "", terms: query.excerptTerms)
+                        case .ticket: SearchExcerpt.make(fields: [row[5], row[6], row[7]], terms: query.excerptTerms)
+                        case .note: SearchExcerpt.make(row[5], terms: query.excerptTerms)
                         default: nil
                         }
-                        kindHits.append(GlobalSearchHit(
-                            kind: kind, id: id, companyID: row["company_id"], title: row["title"], ticketID: row["ticket_id"], excerpt: excerpt
-                        ))
+                        hits.append(GlobalSearchHit(kind: kind, id: id, companyID: companyID, title: row[2], ticketID: row[3], excerpt: excerpt))
                     }
                 }
-                hits += kindHits
             }
-            return Page(items: hits, nextCursor: nil, customerNames: try customerNames(db, ids: hits.map(\.companyID), scope: scope))
+            return Page(items: hits, nextCursor: nil, customerNames: customerNames)
         }
     }
 
-    /// The queries for one kind, in stages as for tickets, newest first; each ends in `LIMIT ?`.
+    /// What every kind's query selects, in this order, so its rows are read by position: the hit's id, its
+    /// customer's id, its title, its ticket (a note's), its customer's name, and up to three texts an excerpt
+    /// is cut from (a ticket's subject, number and requester; a note's body).
+    private static func globalHitColumns(
+        id: String, companyID: String, title: String, ticketID: String = "NULL", excerptFrom texts: [String] = []
+    ) -> String {
+        ([id, companyID, title, ticketID, "company.name"] + texts + Array(repeating: "NULL", count: 3 - texts.count)).joined(separator: ", ")
+    }
+
+    /// The queries for one kind, in stages as for tickets, newest first; each ends in `LIMIT ?` and joins
+    /// the hit's customer for its name.
     private func searchSQL(
         _ kind: GlobalSearchHit.Kind, query: FullTextQuery, scope: ServiceDeskScope
     ) throws -> [(String, [(any DatabaseValueConvertible)?])] {
         var conditions = SQLConditions()
+        let customerOf = { (table: String) in "CROSS JOIN company ON company.tenant_id = \(table).tenant_id AND company.id = \(table).company_id" }
         switch kind {
         case .customer:
             conditions.scope(scope, table: "company", companyColumn: "id")
-            let select = "'customer' AS kind, company.id, company.id AS company_id, company.name AS title"
-            return [keyedSearch(.companyTrigrams, select: select, query: query, conditions, orderBy: "company.name, company.id")]
+            let columns = Self.globalHitColumns(id: "company.id", companyID: "company.id", title: "company.name")
+            return [keyedSearch(.companyTrigrams, select: columns, query: query, conditions, orderBy: "company.name, company.id")]
         case .device:
             conditions.scope(scope, table: "asset")
-            let select = "'device' AS kind, asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' AS title"
-            return [keyedSearch(.assetTrigrams, select: select, query: query, conditions)]
+            let columns = Self.globalHitColumns(id: "asset.id", companyID: "asset.company_id", title: "asset.name || ' (' || asset.kind || ')'")
+            return [keyedSearch(.assetTrigrams, select: columns, query: query, conditions, join: customerOf("asset"))]
         case .alert:
             conditions.scope(scope, table: "alert")
-            return [keyedSearch(.alertTrigrams, select: "'alert' AS kind, alert.id, alert.company_id, alert.title", query: query, conditions)]
+            let columns = Self.globalHitColumns(id: "alert.id", companyID: "alert.company_id", title: "alert.title")
+            return [keyedSearch(.alertTrigrams, select: columns, query: query, conditions, join: customerOf("alert"))]
         case .ticket:
             conditions.scope(scope, table: "ticket")
+            let columns = Self.globalHitColumns(
+                id: "ticket.id", companyID: "ticket.company_id", title: "ticket.number || ' ' || ticket.subject",
+                excerptFrom: ["ticket.subject", "ticket.number", "ticket.requester_email"])
             return SearchStage.stages(query).map { stage in
                 let index = stage.ticketIndex.name
                 return ("""
-                    SELECT 'ticket' AS kind, ticket.*, ticket.number || ' ' || ticket.subject AS title
-                    FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid
+                    SELECT \(columns) FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid \(customerOf("ticket"))
                     WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
                     """, [stage.expression] + conditions.databaseValues)
             }
@@ -150,28 +165,29 @@ extension SQLiteServiceDeskStore {
             conditions.add("ticket_note.tenant_id = ?", [scope.tenantID])
             conditions.scope(scope, table: "ticket")
             if !scope.seesInternalNotes { conditions.add("ticket_note.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+            let columns = Self.globalHitColumns(
+                id: "ticket_note.id", companyID: "ticket.company_id", title: "ticket.number || ' ' || ticket.subject", ticketID: "ticket.id",
+                excerptFrom: ["ticket_note.body"])
             return SearchStage.stages(query).compactMap { stage in
                 guard let index = stage.noteIndex?.name else { return nil }
                 return ("""
-                    SELECT 'note' AS kind, ticket_note.id, ticket.company_id, ticket.number || ' ' || ticket.subject AS title,
-                        ticket.id AS ticket_id, ticket_note.body AS note_body
-                    FROM \(index)
+                    SELECT \(columns) FROM \(index)
                     CROSS JOIN ticket_note ON ticket_note.seq = \(index).rowid
-                    CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id
+                    CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id \(customerOf("ticket"))
                     WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
                     """, [stage.expression] + conditions.databaseValues)
             }
         }
     }
 
-    /// Customers, devices and alerts by their trigram index, joined back by tenant and id; newest first (the
-    /// index's own order) unless told.
+    /// Customers, devices and alerts by their trigram index, joined back by tenant and id (and to whatever
+    /// `join` adds); newest first (the index's own order) unless told.
     private func keyedSearch(
-        _ index: SearchIndex, select: String, query: FullTextQuery, _ conditions: SQLConditions, orderBy: String? = nil
+        _ index: SearchIndex, select: String, query: FullTextQuery, _ conditions: SQLConditions, join: String = "", orderBy: String? = nil
     ) -> (String, [(any DatabaseValueConvertible)?]) {
         let sql = """
             SELECT \(select) FROM \(index.name) CROSS JOIN \(index.table)
-                ON \(index.table).tenant_id = \(index.name).tenant_id AND \(index.table).id = \(index.name).id
+                ON \(index.table).tenant_id = \(index.name).tenant_id AND \(index.table).id = \(index.name).id \(join)
             WHERE \(index.name) MATCH ? \(conditions.and) ORDER BY \(orderBy ?? "\(index.name).rowid DESC") LIMIT ?
             """
         var values: [(any DatabaseValueConvertible)?] = [query.matchExpression]

@@ -75,8 +75,12 @@ enum SearchExcerpt {
     /// For a ticket matched in the ticket itself: the first of subject, number and requester email that
     /// holds a term.
     static func make(ticket: Ticket, terms: [String]) -> String {
-        let fields = [ticket.subject, ticket.number, ticket.requesterEmail]
+        make(fields: [ticket.subject, ticket.number, ticket.requesterEmail], terms: terms)
+    }
+
+    /// From the first of the fields that holds a term, else the first.
+    static func make(fields: [String], terms: [String]) -> String {
         let matched = fields.first { field in terms.contains { !occurrences(of: $0, in: field).isEmpty } }
-        return make(matched ?? ticket.subject, terms: terms)
+        return make(matched ?? fields[0], terms: terms)
     }
 }
