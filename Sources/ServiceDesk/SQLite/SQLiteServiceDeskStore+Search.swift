@@ -100,7 +100,7 @@ extension SQLiteServiceDeskStore {
             for kind in kinds {
                 var found = Set<String>()
                 for (sql, values) in try searchSQL(kind, query: query, scope: scope) where found.count < limitPerKind {
-                    // Read in place, by position (`GlobalHitColumns`): a hit found by several stages comes several times.
+                    // Read in place, by position (`globalHitColumns`): a hit found by several stages comes several times.
                     let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(values + [limitPerKind + found.count]))
                     while found.count < limitPerKind, let row = try rows.next() {
                         let id: String = row[0]
