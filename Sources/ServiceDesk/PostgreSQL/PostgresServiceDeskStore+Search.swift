@@ -10,7 +10,8 @@ import Shared
 /// only in its thread, and newer before older, as on SQLite: a common word then costs a walk of the newest
 /// rows until the page is full, where ranking (`ts_rank`, `similarity`) read every match first (108 ms for
 /// "printer offline" in the notes at 100 times the demo, 0.3 ms newest first; README, "Search"); a rare one
-/// is found through its index. What was typed is bound, never spliced into SQL.
+/// is found through its index. Devices, which have no time to order by, keep `similarity`: a host name or
+/// serial number matches few. What was typed is bound, never spliced into SQL.
 extension PostgresServiceDeskStore {
 
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
@@ -128,8 +129,8 @@ extension PostgresServiceDeskStore {
                 kind,
                 """
                 SELECT asset.id, asset.company_id, asset.name || ' (' || asset.kind || ')' FROM asset \(conditions.sql)
-                ORDER BY asset.id LIMIT ?
-                """, conditions.values + [.int(Int64(limit))])
+                ORDER BY public.similarity(\(Self.assetText), ?) DESC, asset.id LIMIT ?
+                """, conditions.values + [.text(query.terms.joined(separator: " ")), .int(Int64(limit))])
         case .alert:
             conditions.scope(scope, table: "alert")
             query.addILike(to: &conditions, text: Self.alertText)
