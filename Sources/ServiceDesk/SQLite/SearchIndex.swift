@@ -10,7 +10,7 @@ struct SearchIndex: Sendable {
         case external
         /// A copy of the columns with the row's tenant and id beside them, for tables without a stable
         /// integer key (VACUUM may renumber an implicit rowid). Removing a row looks its entry up by id,
-        /// a scan of the index: fine where rows are added and rarely renamed or removed (devices, alerts).
+        /// a scan of the index: fine where rows are added and rarely renamed or removed (devices, alerts, customers).
         case keyed
     }
 
