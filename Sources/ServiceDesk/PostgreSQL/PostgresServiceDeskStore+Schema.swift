@@ -355,4 +355,14 @@ extension PostgresServiceDeskStore {
                 WHERE \(SQLConditions.among("status", Ticket.Status.openStatuses))
             """,
         ])
+
+    /// Each tenant's tickets and notes newest first, for search's bounded walk of the newest rows
+    /// (`PostgresServiceDeskStore+Search.swift`): the primary key orders the whole table, so walking it for
+    /// one tenant of several would pass every other tenant's rows.
+    static let newestRows = PostgresMigration(
+        "desk7: each tenant's tickets and notes newest first",
+        [
+            "CREATE INDEX ticket_newest ON ticket (tenant_id, seq)",
+            "CREATE INDEX ticket_note_newest ON ticket_note (tenant_id, seq)",
+        ])
 }

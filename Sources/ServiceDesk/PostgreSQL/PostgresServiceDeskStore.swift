@@ -7,8 +7,16 @@ import Shared
 /// `ServiceDeskStoreContract`; conditions, list orders and cursors are the same code on both engines.
 public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
     let database: PostgresSchemaPool
+    /// The tenant's newest rows a word stage of search reads before asking its index (`newestFirst`); tests make it
+    /// small to check both paths give the same answers.
+    let searchWindow: Int
 
-    public init(database: PostgresSchemaPool) { self.database = database }
+    public init(database: PostgresSchemaPool) { self.init(database: database, searchWindow: 4096) }
+
+    init(database: PostgresSchemaPool, searchWindow: Int) {
+        self.database = database
+        self.searchWindow = searchWindow
+    }
 
     /// Rows of one table, read through the model's Codable keys (`PostgresRowDecoder`).
     func fetch<Item: Decodable>(
@@ -131,5 +139,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         foldedSearch,
         openWork,
         openQueue,
+        newestRows,
     ]
 }
