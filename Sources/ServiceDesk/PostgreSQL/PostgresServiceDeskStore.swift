@@ -64,14 +64,14 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
     }
 
     /// Names of the given customers, within the scope.
-    func customerNames(ids: some Sequence<String>, scope: ServiceDeskScope) async throws -> [String: String] {
+    func customerNames(ids: some Sequence<String>, scope: ServiceDeskScope, on connection: PostgresConnection? = nil) async throws -> [String: String] {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         var conditions = SQLConditions()
         conditions.scope(scope, table: "company", companyColumn: "id")
         conditions.any("company.id", in: unique)
         var names: [String: String] = [:]
-        for try await (id, name) in try await database.query(PostgresQuery(sql: "SELECT id, name FROM company \(conditions.sql)", conditions.values))
+        for try await (id, name) in try await query(PostgresQuery(sql: "SELECT id, name FROM company \(conditions.sql)", conditions.values), on: connection)
             .decode((String, String).self)
         {
             names[id] = name
