@@ -365,4 +365,38 @@ extension PostgresServiceDeskStore {
             "CREATE INDEX ticket_newest ON ticket (tenant_id, seq)",
             "CREATE INDEX ticket_note_newest ON ticket_note (tenant_id, seq)",
         ])
+
+    /// Every word the word indexes hold, by where (`ticket`, `note`), so search can tell a word start that begins no
+    /// longer word and read it as the whole word (`PostgresServiceDeskStore+Search.swift`): GIN reads a prefix by
+    /// collecting every posting of every word it begins into a bitmap before the AND, 103 ms for "outlook:* &
+    /// password:* & reset:*" over 1.8 million notes where the whole words take 19. Triggers keep it for every
+    /// writer, a statement's new rows at once; a word is never taken out, since one left behind only costs a prefix
+    /// read that finds nothing more. Not per tenant, like SQLite's index vocabularies. The function sets its own
+    /// `search_path`, as a writer's may name another schema.
+    static let searchVocabulary = PostgresMigration(
+        "desk8: the words the word indexes hold",
+        [
+            #"CREATE TABLE search_term (source text NOT NULL, term text COLLATE "C" NOT NULL, PRIMARY KEY (source, term))"#,
+            """
+            CREATE FUNCTION search_terms_added() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            BEGIN
+                INSERT INTO search_term (source, term)
+                    SELECT DISTINCT TG_ARGV[0], term FROM added, unnest(tsvector_to_array(added.search_words)) AS term
+                    ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$
+            """,
+        ] + [("ticket", "ticket"), ("ticket_note", "note")].flatMap { table, source in
+            ["INSERT", "UPDATE"].map { event in
+                """
+                CREATE TRIGGER \(table)_terms_\(event.lowercased()) AFTER \(event) ON \(table) REFERENCING NEW TABLE AS added
+                    FOR EACH STATEMENT EXECUTE FUNCTION search_terms_added('\(source)')
+                """
+            } + [
+                """
+                INSERT INTO search_term (source, term) SELECT DISTINCT '\(source)', term FROM \(table), unnest(tsvector_to_array(search_words)) AS term
+                    ON CONFLICT DO NOTHING
+                """
+            ]
+        })
 }

@@ -4,7 +4,8 @@ import Shared
 
 /// Search runs in stages, best first, each only while the page is not full: whole words and their
 /// English stems (`plainto_tsquery`, which reads its text as plain words: no operator, quote or
-/// parenthesis means anything); then words that begin with each term ("offl" finds "offline"); then (a
+/// parenthesis means anything); then words that begin with each term ("offl" finds "offline"; only where a term
+/// begins a longer word: `wordStarts`); then (a
 /// ticket's own fields only) any substring, every term by `ILIKE` on the trigram index. Words are compared
 /// with their accents folded (`search_folded`). Within a stage a match in the ticket itself comes before one
 /// only in its thread, and newer before older, as on SQLite: a common word then costs a walk of the newest
@@ -29,10 +30,17 @@ extension PostgresServiceDeskStore {
                                 ?? SearchExcerpt.make(ticket: ticket, terms: query.excerptTerms)))
                 }
             }
-            for words in [words(query), prefixes(query)].compactMap({ $0 }) {
-                if hits.count < limit { keep(try await ticketsByWords(words, conditions, scope: scope, limit: limit, on: connection)) }
-                if hits.count < limit {
-                    keep(try await ticketsByNotes(words, conditions, scope: scope, limit: (limit - hits.count) * 4, on: connection))
+            let whole = words(query)
+            if hits.count < limit { keep(try await ticketsByWords(whole, conditions, scope: scope, limit: limit, on: connection)) }
+            if hits.count < limit { keep(try await ticketsByNotes(whole, conditions, scope: scope, limit: (limit - hits.count) * 4, on: connection)) }
+            if hits.count < limit {
+                var known: WordStarts?
+                let starts = try await wordStarts(query, &known, on: connection)
+                if let tickets = starts.tickets, hits.count < limit {
+                    keep(try await ticketsByWords(tickets, conditions, scope: scope, limit: limit, on: connection))
+                }
+                if let notes = starts.notes, hits.count < limit {
+                    keep(try await ticketsByNotes(notes, conditions, scope: scope, limit: (limit - hits.count) * 4, on: connection))
                 }
             }
             if hits.count < limit { keep(try await ticketsBySubstrings(query, conditions, limit: limit, on: connection)) }
@@ -57,23 +65,55 @@ extension PostgresServiceDeskStore {
             sql: "plainto_tsquery('english'::regconfig, search_folded(?))", value: .text(query.terms.joined(separator: " ")))
     }
 
-    /// Every term as the beginning of a word, as a bound `to_tsquery` of `'run':*` joined by `&`: the runs are the
-    /// terms' letters and digits, and each is quoted only once folded, without the quote or backslash folding can
-    /// bring ("ŉ" folds to "'n"), so nothing typed is ever read as an operator or breaks a quote; nil when no term
-    /// holds a letter or digit.
-    private func prefixes(_ query: FullTextQuery) -> WordQuery? {
+    /// Every term as the beginning of a word, for tickets and for notes, asked of the database once a search needs
+    /// it: a `tsquery` of the terms' letter and digit runs, each `'run':*` where its word begins a longer word the
+    /// table's index holds (`search_term`) and `'run'` where not, since that matches the same rows without GIN's
+    /// prefix read (the migration `desk8` says what that costs); nil for a table where no run begins a longer word,
+    /// as the stage would find only what the whole words found. The runs are quoted only once folded, without the
+    /// quote or backslash folding can bring ("ŉ" folds to "'n"), so nothing typed is ever read as an operator or
+    /// breaks a quote.
+    private func wordStarts(_ query: FullTextQuery, _ known: inout WordStarts?, on connection: PostgresConnection) async throws -> WordStarts {
+        if let known { return known }
         let runs = query.terms.flatMap { $0.split { !($0.isLetter || $0.isNumber) } }
-        guard !runs.isEmpty else { return nil }
-        return WordQuery(
-            sql: #"""
-                to_tsquery('english'::regconfig, coalesce((
-                    SELECT string_agg('''' || folded || ''':*', ' & ')
-                    FROM regexp_split_to_table(?, ' ') AS run, translate(search_folded(run), '''\', '') AS folded WHERE folded <> ''), ''))
-                """#,
-            value: .text(runs.joined(separator: " ")))
+        var starts = WordStarts(tickets: nil, notes: nil)
+        if !runs.isEmpty {
+            func begins(_ source: String) -> String {
+                """
+                EXISTS (SELECT 1 FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, folded))) AS word
+                    WHERE EXISTS (SELECT 1 FROM search_term WHERE source = '\(source)'
+                        AND term > word COLLATE "C" AND term < word || chr(1114111) COLLATE "C" LIMIT 1))
+                """
+            }
+            func startsQuery(_ column: String) -> String {
+                """
+                CASE WHEN bool_or(\(column)) THEN
+                    to_tsquery('english'::regconfig, string_agg(quoted || CASE WHEN \(column) THEN ':*' ELSE '' END, ' & '))::text END
+                """
+            }
+            let statement = PostgresQuery(
+                sql: #"""
+                    SELECT \#(startsQuery("in_tickets")), \#(startsQuery("in_notes")) FROM (
+                        SELECT '''' || folded || '''' AS quoted, \#(begins("ticket")) AS in_tickets, \#(begins("note")) AS in_notes
+                        FROM regexp_split_to_table(?, ' ') AS run, translate(search_folded(run), '''\', '') AS folded WHERE folded <> '') AS runs
+                    """#,
+                [.text(runs.joined(separator: " "))])
+            for try await (tickets, notes) in try await self.query(statement, on: connection).decode((String?, String?).self) {
+                func tsquery(_ text: String?) -> WordQuery? { text.map { WordQuery(sql: "tsquery(?)", value: .text($0)) } }
+                starts = WordStarts(tickets: tsquery(tickets), notes: tsquery(notes))
+            }
+        }
+        known = starts
+        return starts
     }
 
-    /// A `tsquery` expression with the one value it binds.
+    /// The word-start queries of a search, for tickets' own fields and for notes.
+    private struct WordStarts {
+        let tickets: WordQuery?
+        let notes: WordQuery?
+    }
+
+    /// A `tsquery` expression with the one value it binds, written as a function call (a cast as `tsquery(?)`) so it
+    /// may stand in `FROM`.
     private struct WordQuery {
         let sql: String
         let value: SQLValue
@@ -171,15 +211,17 @@ extension PostgresServiceDeskStore {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
         return try await searching { connection in
             var hits: [GlobalSearchHit] = []
+            var starts: WordStarts?
             for kind in kinds {
-                hits += try await search(kind, query, limit: limitPerKind, scope: scope, on: connection)
+                hits += try await search(kind, query, limit: limitPerKind, scope: scope, starts: &starts, on: connection)
             }
             return Page(items: hits, nextCursor: nil, customerNames: try await customerNames(ids: hits.map(\.companyID), scope: scope, on: connection))
         }
     }
 
     private func search(
-        _ kind: GlobalSearchHit.Kind, _ query: FullTextQuery, limit: Int, scope: ServiceDeskScope, on connection: PostgresConnection
+        _ kind: GlobalSearchHit.Kind, _ query: FullTextQuery, limit: Int, scope: ServiceDeskScope, starts: inout WordStarts?,
+        on connection: PostgresConnection
     ) async throws -> [GlobalSearchHit] {
         var conditions = SQLConditions()
         switch kind {
@@ -213,8 +255,9 @@ extension PostgresServiceDeskStore {
             func keep(_ rows: [(Ticket, String?)]) {
                 for (ticket, _) in rows where tickets.count < limit && !tickets.contains(where: { $0.id == ticket.id }) { tickets.append(ticket) }
             }
-            for words in [words(query), prefixes(query)].compactMap({ $0 }) where tickets.count < limit {
-                keep(try await ticketsByWords(words, conditions, scope: scope, limit: limit, on: connection))
+            keep(try await ticketsByWords(words(query), conditions, scope: scope, limit: limit, on: connection))
+            if tickets.count < limit, let wordStarts = try await wordStarts(query, &starts, on: connection).tickets {
+                keep(try await ticketsByWords(wordStarts, conditions, scope: scope, limit: limit, on: connection))
             }
             if tickets.count < limit { keep(try await ticketsBySubstrings(query, conditions, limit: limit, on: connection)) }
             return tickets.map {
@@ -226,7 +269,7 @@ extension PostgresServiceDeskStore {
             conditions.scope(scope, table: "ticket")
             if !scope.seesInternalNotes { conditions.add("n.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
             var hits: [GlobalSearchHit] = []
-            for words in [words(query), prefixes(query)].compactMap({ $0 }) where hits.count < limit {
+            func keep(_ words: WordQuery) async throws {
                 let notes = try await newestFirst("ticket_note", columns: Self.noteColumns, words, scope: scope, limit: limit) { matched, values in
                     let statement = PostgresQuery(
                         sql: """
@@ -246,6 +289,8 @@ extension PostgresServiceDeskStore {
                             excerpt: SearchExcerpt.make(body, terms: query.excerptTerms)))
                 }
             }
+            try await keep(words(query))
+            if hits.count < limit, let wordStarts = try await wordStarts(query, &starts, on: connection).notes { try await keep(wordStarts) }
             return hits
         }
     }

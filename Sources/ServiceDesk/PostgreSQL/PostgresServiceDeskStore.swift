@@ -140,5 +140,6 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         openWork,
         openQueue,
         newestRows,
+        searchVocabulary,
     ]
 }

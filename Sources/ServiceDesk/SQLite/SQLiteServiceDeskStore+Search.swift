@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Search runs in stages, best first, each only while the page is not full: whole words and their stems,
-/// then words the terms begin, then (a ticket's own fields only) any substring by trigrams. Within a
+/// then words the terms begin (only where a term begins a longer word the index holds: `prefixExpression`),
+/// then (a ticket's own fields only) any substring by trigrams. Within a
 /// stage a match in the ticket itself comes before one only in its thread, and newer before older: each
 /// index is walked newest first and stops once the page is full, so a search costs about the same at
 /// 4,000 tickets and at 400,000. (bm25 is not used: it counts every row holding each term on every
@@ -11,23 +12,42 @@ extension SQLiteServiceDeskStore {
     /// Notes read per ticket wanted: a thread can hold several matching notes, and each ticket counts once.
     static let notesPerTicket = 4
 
-    /// One stage: which indexes, with which MATCH expression.
-    struct SearchStage {
-        let ticketIndex: SearchIndex
-        let noteIndex: SearchIndex?
-        let expression: String
+    /// The stages, best first.
+    enum SearchStage: CaseIterable {
+        /// Whole words and their stems.
+        case words
+        /// Words the terms begin.
+        case wordStarts
+        /// Any piece of a ticket's own fields, by trigrams.
+        case substrings
 
-        static func stages(_ query: FullTextQuery) -> [SearchStage] {
-            var stages: [SearchStage] = []
-            if let words = query.wordExpression {
-                stages.append(SearchStage(ticketIndex: .ticketWords, noteIndex: .noteWords, expression: words))
+        /// What the stage matches in a ticket's own fields; nil when it has nothing to add there.
+        func tickets(_ query: FullTextQuery, _ db: Database) throws -> FullTextMatch? {
+            switch self {
+            case .words: query.wordExpression.map { FullTextMatch(index: .ticketWords, expression: $0) }
+            case .wordStarts: try Self.wordStarts(query, in: .ticketWords, db)
+            case .substrings: FullTextMatch(index: .ticketTrigrams, expression: query.matchExpression)
             }
-            if let prefixes = query.prefixExpression {
-                stages.append(SearchStage(ticketIndex: .ticketWords, noteIndex: .noteWords, expression: prefixes))
-            }
-            stages.append(SearchStage(ticketIndex: .ticketTrigrams, noteIndex: nil, expression: query.matchExpression))
-            return stages
         }
+
+        /// What the stage matches in notes; nil when it has nothing to add there (notes have no trigram index).
+        func notes(_ query: FullTextQuery, _ db: Database) throws -> FullTextMatch? {
+            switch self {
+            case .words: query.wordExpression.map { FullTextMatch(index: .noteWords, expression: $0) }
+            case .wordStarts: try Self.wordStarts(query, in: .noteWords, db)
+            case .substrings: nil
+            }
+        }
+
+        private static func wordStarts(_ query: FullTextQuery, in index: SearchIndex, _ db: Database) throws -> FullTextMatch? {
+            try query.prefixExpression { try index.beginsLongerWord($0, db) }.map { FullTextMatch(index: index, expression: $0) }
+        }
+    }
+
+    /// An index and the MATCH expression to read it with.
+    struct FullTextMatch {
+        let index: SearchIndex
+        let expression: String
     }
 
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
@@ -36,8 +56,8 @@ extension SQLiteServiceDeskStore {
             let conditions = SQLConditions.tickets(filter, scope: scope, dialect: .sqlite)
             var hits: [TicketSearchHit] = []
             var found = Set<String>()
-            for stage in SearchStage.stages(query) where hits.count < limit {
-                let rows = try stageTickets(db, stage, conditions: conditions, scope: scope, limit: limit + hits.count)
+            for stage in SearchStage.allCases where hits.count < limit {
+                guard let rows = try stageTickets(db, stage, query, conditions: conditions, scope: scope, limit: limit + hits.count) else { continue }
                 // Read in place and decoded only when new: a ticket found by several notes comes several times.
                 while hits.count < limit, let row = try rows.next() {
                     guard found.insert(row["id"]).inserted else { continue }
@@ -57,33 +77,39 @@ extension SQLiteServiceDeskStore {
     /// One stage's matches within the scope and filters, tickets matched in themselves first, then by
     /// their notes, each newest first; a ticket may come more than once (the caller keeps its first).
     /// CROSS JOIN keeps the index the outer loop, so its newest-first walk stops at the LIMIT.
-    private func stageTickets(_ db: Database, _ stage: SearchStage, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int) throws -> RowCursor {
-        let tickets = stage.ticketIndex.name
-        var values: [(any DatabaseValueConvertible)?] = [stage.expression] + conditions.databaseValues + [limit]
-        var sources = """
-            SELECT * FROM (
-                SELECT ticket.seq AS ticket_seq, 0 AS tier, ticket.seq AS source_seq
-                FROM \(tickets) CROSS JOIN ticket ON ticket.seq = \(tickets).rowid
-                WHERE \(tickets) MATCH ? \(conditions.and) ORDER BY \(tickets).rowid DESC LIMIT ?
-            )
-            """
-        if let notes = stage.noteIndex?.name {
-            let visibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
-            sources += """
-
-                UNION ALL
+    private func stageTickets(
+        _ db: Database, _ stage: SearchStage, _ query: FullTextQuery, conditions: SQLConditions, scope: ServiceDeskScope, limit: Int
+    ) throws -> RowCursor? {
+        var sources: [String] = []
+        var values: [(any DatabaseValueConvertible)?] = []
+        if let tickets = try stage.tickets(query, db) {
+            let index = tickets.index.name
+            sources.append("""
                 SELECT * FROM (
-                    SELECT ticket.seq, 1, n.seq
-                    FROM \(notes) CROSS JOIN ticket_note n ON n.seq = \(notes).rowid
-                    CROSS JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id
-                    WHERE \(notes) MATCH ? AND n.tenant_id = ? \(visibility) \(conditions.and) ORDER BY \(notes).rowid DESC LIMIT ?
+                    SELECT ticket.seq AS ticket_seq, 0 AS tier, ticket.seq AS source_seq
+                    FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid
+                    WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
                 )
-                """
-            values += [stage.expression, scope.tenantID] + conditions.databaseValues + [limit * Self.notesPerTicket]
+                """)
+            values += [tickets.expression] + conditions.databaseValues + [limit]
         }
+        if let notes = try stage.notes(query, db) {
+            let index = notes.index.name
+            let visibility = scope.seesInternalNotes ? "" : "AND n.visibility = 'public'"
+            sources.append("""
+                SELECT * FROM (
+                    SELECT ticket.seq AS ticket_seq, 1 AS tier, n.seq AS source_seq
+                    FROM \(index) CROSS JOIN ticket_note n ON n.seq = \(index).rowid
+                    CROSS JOIN ticket ON ticket.tenant_id = n.tenant_id AND ticket.id = n.ticket_id
+                    WHERE \(index) MATCH ? AND n.tenant_id = ? \(visibility) \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
+                )
+                """)
+            values += [notes.expression, scope.tenantID] + conditions.databaseValues + [limit * Self.notesPerTicket]
+        }
+        if sources.isEmpty { return nil }
         return try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT ticket.*, CASE hits.tier WHEN 1 THEN (SELECT body FROM ticket_note WHERE seq = hits.source_seq) END AS note_body
-                FROM (\(sources)) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
+                FROM (\(sources.joined(separator: "\nUNION ALL\n"))) hits CROSS JOIN ticket ON ticket.seq = hits.ticket_seq
                 ORDER BY hits.tier, hits.source_seq DESC
                 """),
             arguments: StatementArguments(values)
@@ -99,7 +125,8 @@ extension SQLiteServiceDeskStore {
             var customerNames: [String: String] = [:]
             for kind in kinds {
                 var found = Set<String>()
-                for (sql, values) in try searchSQL(kind, query: query, scope: scope) where found.count < limitPerKind {
+                for stage in SearchStage.allCases where found.count < limitPerKind {
+                    guard let (sql, values) = try searchSQL(kind, stage, query: query, scope: scope, db) else { continue }
                     // Read in place, by position (`globalHitColumns`): a hit found by several stages comes several times.
                     let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(values + [limitPerKind + found.count]))
                     while found.count < limitPerKind, let row = try rows.next() {
@@ -129,38 +156,38 @@ extension SQLiteServiceDeskStore {
         ([id, companyID, title, ticketID, "company.name"] + texts + Array(repeating: "NULL", count: 3 - texts.count)).joined(separator: ", ")
     }
 
-    /// The queries for one kind, in stages as for tickets, newest first; each ends in `LIMIT ?` and joins
-    /// the hit's customer for its name.
+    /// One stage's query for one kind, newest first, as for tickets (customers, devices and alerts are matched by
+    /// substrings alone); it ends in `LIMIT ?` and joins the hit's customer for its name. Nil when the stage has
+    /// nothing to add for the kind.
     private func searchSQL(
-        _ kind: GlobalSearchHit.Kind, query: FullTextQuery, scope: ServiceDeskScope
-    ) throws -> [(String, [(any DatabaseValueConvertible)?])] {
+        _ kind: GlobalSearchHit.Kind, _ stage: SearchStage, query: FullTextQuery, scope: ServiceDeskScope, _ db: Database
+    ) throws -> (String, [(any DatabaseValueConvertible)?])? {
         var conditions = SQLConditions()
         let customerOf = { (table: String) in "CROSS JOIN company ON company.tenant_id = \(table).tenant_id AND company.id = \(table).company_id" }
         switch kind {
         case .customer:
             conditions.scope(scope, table: "company", companyColumn: "id")
             let columns = Self.globalHitColumns(id: "company.id", companyID: "company.id", title: "company.name")
-            return [keyedSearch(.companyTrigrams, select: columns, query: query, conditions, orderBy: "company.name, company.id")]
+            return stage == .substrings ? keyedSearch(.companyTrigrams, select: columns, query: query, conditions, orderBy: "company.name, company.id") : nil
         case .device:
             conditions.scope(scope, table: "asset")
             let columns = Self.globalHitColumns(id: "asset.id", companyID: "asset.company_id", title: "asset.name || ' (' || asset.kind || ')'")
-            return [keyedSearch(.assetTrigrams, select: columns, query: query, conditions, join: customerOf("asset"))]
+            return stage == .substrings ? keyedSearch(.assetTrigrams, select: columns, query: query, conditions, join: customerOf("asset")) : nil
         case .alert:
             conditions.scope(scope, table: "alert")
             let columns = Self.globalHitColumns(id: "alert.id", companyID: "alert.company_id", title: "alert.title")
-            return [keyedSearch(.alertTrigrams, select: columns, query: query, conditions, join: customerOf("alert"))]
+            return stage == .substrings ? keyedSearch(.alertTrigrams, select: columns, query: query, conditions, join: customerOf("alert")) : nil
         case .ticket:
             conditions.scope(scope, table: "ticket")
             let columns = Self.globalHitColumns(
                 id: "ticket.id", companyID: "ticket.company_id", title: "ticket.number || ' ' || ticket.subject",
                 excerptFrom: ["ticket.subject", "ticket.number", "ticket.requester_email"])
-            return SearchStage.stages(query).map { stage in
-                let index = stage.ticketIndex.name
-                return ("""
-                    SELECT \(columns) FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid \(customerOf("ticket"))
-                    WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
-                    """, [stage.expression] + conditions.databaseValues)
-            }
+            guard let match = try stage.tickets(query, db) else { return nil }
+            let index = match.index.name
+            return ("""
+                SELECT \(columns) FROM \(index) CROSS JOIN ticket ON ticket.seq = \(index).rowid \(customerOf("ticket"))
+                WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
+                """, [match.expression] + conditions.databaseValues)
         case .note:
             conditions.add("ticket_note.tenant_id = ?", [scope.tenantID])
             conditions.scope(scope, table: "ticket")
@@ -168,15 +195,14 @@ extension SQLiteServiceDeskStore {
             let columns = Self.globalHitColumns(
                 id: "ticket_note.id", companyID: "ticket.company_id", title: "ticket.number || ' ' || ticket.subject", ticketID: "ticket.id",
                 excerptFrom: ["ticket_note.body"])
-            return SearchStage.stages(query).compactMap { stage in
-                guard let index = stage.noteIndex?.name else { return nil }
-                return ("""
-                    SELECT \(columns) FROM \(index)
-                    CROSS JOIN ticket_note ON ticket_note.seq = \(index).rowid
-                    CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id \(customerOf("ticket"))
-                    WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
-                    """, [stage.expression] + conditions.databaseValues)
-            }
+            guard let match = try stage.notes(query, db) else { return nil }
+            let index = match.index.name
+            return ("""
+                SELECT \(columns) FROM \(index)
+                CROSS JOIN ticket_note ON ticket_note.seq = \(index).rowid
+                CROSS JOIN ticket ON ticket.tenant_id = ticket_note.tenant_id AND ticket.id = ticket_note.ticket_id \(customerOf("ticket"))
+                WHERE \(index) MATCH ? \(conditions.and) ORDER BY \(index).rowid DESC LIMIT ?
+                """, [match.expression] + conditions.databaseValues)
         }
     }
 

@@ -40,6 +40,9 @@ struct SearchIndex: Sendable {
     static let retiredNoteTrigrams = SearchIndex(name: "note_search", table: "ticket_note", columns: ["body"], tokenizer: "trigram")
 
     /// The indexes a current database has.
+    /// The indexes of whole words, whose vocabularies tell search whether a word start begins anything longer.
+    static let wordIndexes = [ticketWords, noteWords]
+
     static let current = [ticketWords, noteWords, ticketTrigrams, assetTrigrams, alertTrigrams, companyTrigrams]
 
     private var indexed: [String] { content == .keyed ? ["tenant_id", "id"] + columns : columns }
@@ -73,6 +76,26 @@ struct SearchIndex: Sendable {
 
     func dropTriggers(_ db: Database) throws {
         for event in ["insert", "delete", "update"] { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)_\(event)") }
+    }
+
+    /// The index's words, one row per occurrence (`fts5vocab`, SQLite FTS5 §7): a range read stops at the first
+    /// occurrence, so whether a word begins any longer one costs a seek, where the 'row' form counts every
+    /// occurrence of every word it passes.
+    var vocabulary: String { "\(name)_terms" }
+
+    func createVocabulary(_ db: Database) throws {
+        try db.execute(sql: "CREATE VIRTUAL TABLE \(vocabulary) USING fts5vocab(\(name), 'instance')")
+    }
+
+    /// Whether `term`'s last word, as this index reads it (stemmed, folded), begins a longer word the index holds:
+    /// if not, `"term" *` matches what `"term"` does (FTS5 §3.3 applies `*` to a phrase's last word). The range is
+    /// strict, past the word's own occurrences (U+0001 is in no word); U+10FFFF sorts after every character.
+    func beginsLongerWord(_ term: String, _ db: Database) throws -> Bool {
+        let words = try db.makeTokenizer(FTS5TokenizerDescriptor(components: tokenizer.split(separator: " ").map(String.init)))
+        guard let last = try words.tokenize(query: term).last?.token else { return true }
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM \(vocabulary) WHERE term >= ? AND term < ? LIMIT 1"),
+            arguments: [last + "\u{1}", last + "\u{10FFFF}"]) ?? false
     }
 
     func drop(_ db: Database) throws {

@@ -42,5 +42,8 @@ extension ServiceDeskSchema {
             try SearchIndex.companyTrigrams.create(db)
             try SearchIndex.companyTrigrams.rebuild(db)
         }
+        migrator.registerMigration("v12: the word indexes' vocabularies") { db in
+            for index in SearchIndex.wordIndexes { try index.createVocabulary(db) }
+        }
     }
 }
