@@ -17,9 +17,6 @@ enum MetadataDocumentTestServer {
         func count(_ path: String) -> Int { hits[path, default: 0] }
     }
 
-    /// The streamed body: 300 chunks of 1 KB, 40 ms apart, so reading all of it takes 12 s.
-    static let streamedChunks = 300
-
     /// A document whose client_id is the URL it was requested at, as the client asked for it.
     static func document(for request: Request, clientID: String? = nil) -> String {
         let url = clientID ?? "http://\(request.head.authority ?? "")\(request.uri.path)"
@@ -56,12 +53,12 @@ enum MetadataDocumentTestServer {
         }
         router.get("/streamed-large") { _, _ in
             _ = await record.hit("/streamed-large")
+            // 1 KB chunks 40 ms apart that never end: only a reader that stops at its limit gets an answer.
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
-                for _ in 0..<streamedChunks {
+                while true {
                     try await writer.write(ByteBuffer(repeating: UInt8(ascii: " "), count: 1024))
                     try await Task.sleep(for: .milliseconds(40))
                 }
-                try await writer.finish(nil)
             })
         }
         router.get("/declared-large") { _, _ in
@@ -71,17 +68,18 @@ enum MetadataDocumentTestServer {
         }
         router.get("/slow-head") { request, _ in
             _ = await record.hit("/slow-head")
-            try await Task.sleep(for: .seconds(30))
+            // Never answers within a test: only a deadline ends the wait.
+            try await Task.sleep(for: .seconds(3600))
             return json(document(for: request))
         }
         router.get("/trickle") { _, _ in
             _ = await record.hit("/trickle")
+            // A byte every half second, without end.
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
-                for _ in 0..<60 {
+                while true {
                     try await writer.write(ByteBuffer(string: " "))
                     try await Task.sleep(for: .milliseconds(500))
                 }
-                try await writer.finish(nil)
             })
         }
         router.get("/cache/max-age-120") { request, _ in

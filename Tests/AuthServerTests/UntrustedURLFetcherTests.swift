@@ -67,11 +67,8 @@ struct UntrustedURLFetcherTests {
     @Test("a streamed body is refused as soon as it passes the limit, without reading the rest")
     func oversizedStreamStopsReading() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
-            let started = ContinuousClock.now
+            // The body never ends, so a fetcher that read on past the limit would meet its 60 s deadline instead.
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/streamed-large") == .tooLarge(limit: Self.limit))
-            // The server needs 12 s for the whole body; 6 of its 300 chunks pass the limit. The bound leaves
-            // room for a loaded test machine and still tells stopping early from reading everything.
-            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
@@ -91,15 +88,14 @@ struct UntrustedURLFetcherTests {
         }
     }
 
+    // The two servers below never finish answering, so `.timedOut` can only come from the fetcher's own deadline. A
+    // wall-clock bound would add nothing but flakiness: a two-core machine running every suite at once keeps a
+    // cancelled request winding down for many seconds.
     @Test("a server slow to answer times out at the total deadline")
     func slowHead() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             let fetcher = UntrustedURLFetcher(allowLoopback: true, totalTimeout: .milliseconds(300))
-            let started = ContinuousClock.now
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/slow-head", with: fetcher) == .timedOut)
-            // The server answers after 30 s; the deadline is 0.3 s. The margin is for a two-core machine running
-            // every other suite at once, where the cancelled request can take seconds to wind down.
-            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
@@ -107,10 +103,7 @@ struct UntrustedURLFetcherTests {
     func trickle() async throws {
         try await MetadataDocumentTestServer.with { port, _ in
             let fetcher = UntrustedURLFetcher(allowLoopback: true, totalTimeout: .milliseconds(500))
-            let started = ContinuousClock.now
             #expect(await Self.fetchError("http://127.0.0.1:\(port)/trickle", with: fetcher) == .timedOut)
-            // The body takes 30 s to trickle in; the deadline is 0.5 s (the margin as above).
-            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
