@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Shared
+import Synchronization
 import Testing
 
 @Suite("Durable database: grouped commits and isolated reads")
@@ -64,5 +65,32 @@ struct DurableDatabaseTests {
         #expect(before == 1 && after == 1)
         #expect(try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") } == 2)
         for _ in 0..<50 { _ = try await database.read { db in try Int.fetchOne(db, cached: "SELECT count(*) FROM item") } }
+    }
+
+    @Test("Reads on the calling thread and long reads on the readers' queues, hundreds at once, all finish")
+    func mixedReadsFinish() async throws {
+        let (database, folder) = try Self.open()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await database.write { db in try db.execute(sql: "INSERT INTO item (name, value) VALUES ('a', 1)") }
+        // A deadlock leaves no cooperative thread to report it: a GCD thread ends the run instead of a hang.
+        let finished = Mutex(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+            if !finished.withLock({ $0 }) { fatalError("isolated reads deadlocked: every reader held, every cooperative thread waiting") }
+        }
+        let counted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<400 {
+                group.addTask {
+                    if index % 2 == 0 {
+                        return try await database.pool.isolatedLongRead { db in
+                            try Int.fetchOne(db, sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT count(*) FROM n")!
+                        }
+                    }
+                    return try await database.read { db in try Int.fetchOne(db, cached: "SELECT value FROM item WHERE name = 'a'")! }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        finished.withLock { $0 = true }
+        #expect(counted == 200 * 20000 + 200)
     }
 }

@@ -52,7 +52,7 @@ extension SQLiteServiceDeskStore {
 
     public func searchTickets(_ text: String, filter: TicketFilter, limit: Int, scope: ServiceDeskScope) async throws -> Page<TicketSearchHit> {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
-        return try await database.isolatedRead { db in
+        return try await database.isolatedLongRead { db in
             let conditions = SQLConditions.tickets(filter, scope: scope, dialect: .sqlite)
             var hits: [TicketSearchHit] = []
             var found = Set<String>()
@@ -120,7 +120,7 @@ extension SQLiteServiceDeskStore {
         _ text: String, kinds: [GlobalSearchHit.Kind], limitPerKind: Int, scope: ServiceDeskScope
     ) async throws -> Page<GlobalSearchHit> {
         guard let query = FullTextQuery(text) else { throw ServiceDeskQueryError.searchTermsTooShort }
-        return try await database.isolatedRead { db in
+        return try await database.isolatedLongRead { db in
             var hits: [GlobalSearchHit] = []
             var customerNames: [String: String] = [:]
             for kind in kinds {

@@ -29,20 +29,20 @@ extension SQLiteAuthStorage {
 
     public func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord? {
         try await database.read { db in
-            try PersonalAccessTokenRow.fetchOne(db, sql: Self.activeTokens + " AND p.token_hash = ?", arguments: [tenantID, tokenHash])?.model
+            try PersonalAccessTokenRow.fetchOne(db, cached: Self.activeTokens + " AND p.token_hash = ?", arguments: [tenantID, tokenHash])?.model
         }
     }
 
     public func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord? {
         try await database.read { db in
-            try PersonalAccessTokenRow.fetchOne(db, sql: Self.activeTokens + " AND p.id = ?", arguments: [tenantID, id])?.model
+            try PersonalAccessTokenRow.fetchOne(db, cached: Self.activeTokens + " AND p.id = ?", arguments: [tenantID, id])?.model
         }
     }
 
     public func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord] {
         try await database.read { db in
             try PersonalAccessTokenRow.fetchAll(
-                db, sql: Self.activeTokens + " AND (? IS NULL OR p.user_id = ?) ORDER BY p.created_at DESC, p.id",
+                db, cached: Self.activeTokens + " AND (? IS NULL OR p.user_id = ?) ORDER BY p.created_at DESC, p.id",
                 arguments: [tenantID, userID, userID]
             ).map(\.model)
         }

@@ -20,13 +20,13 @@ extension SQLiteAuthStorage {
 
     public func serviceAccounts(tenantID: String) async throws -> [ServiceAccount] {
         try await database.read { db in
-            try ServiceAccountRow.fetchAll(db, sql: Self.accounts + " ORDER BY s.created_at DESC, s.id", arguments: [tenantID]).map(\.model)
+            try ServiceAccountRow.fetchAll(db, cached: Self.accounts + " ORDER BY s.created_at DESC, s.id", arguments: [tenantID]).map(\.model)
         }
     }
 
     public func serviceAccount(tenantID: String, id: String) async throws -> ServiceAccount? {
         try await database.read { db in
-            try ServiceAccountRow.fetchOne(db, sql: Self.accounts + " AND s.id = ?", arguments: [tenantID, id])?.model
+            try ServiceAccountRow.fetchOne(db, cached: Self.accounts + " AND s.id = ?", arguments: [tenantID, id])?.model
         }
     }
 
