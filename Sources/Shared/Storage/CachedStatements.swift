@@ -65,10 +65,10 @@ extension Database {
 
 extension DatabasePool {
     /// What GRDB's `read` gives (every statement sees one snapshot), in a transaction of prepared statements, run
-    /// on the calling thread. GRDB's async read hops to the reader's dispatch queue and back, two thread wake-ups
-    /// that cost more than the keyed reads of a token check or a snapshot (an introspection makes four):
-    /// about a sixth of the CPU of either. Only for reads bounded by an index seek: the thread held is one of the
-    /// few cooperative threads every request needs; see `isolatedLongRead`.
+    /// on the calling thread. GRDB's async read hops to the reader's dispatch queue and back: two thread wake-ups
+    /// that cost more than the keyed reads they carry (an introspection makes four; README § Performance has
+    /// what dropping them saved). Only for reads bounded by an index seek: the thread held is one of the few
+    /// cooperative threads every request needs; see `isolatedLongRead`.
     public func isolatedRead<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         try readOnCallingThread(body)
     }
