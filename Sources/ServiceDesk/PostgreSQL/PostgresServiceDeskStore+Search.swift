@@ -34,8 +34,7 @@ extension PostgresServiceDeskStore {
             if hits.count < limit { keep(try await ticketsByWords(whole, conditions, scope: scope, limit: limit, on: connection)) }
             if hits.count < limit { keep(try await ticketsByNotes(whole, conditions, scope: scope, limit: (limit - hits.count) * 4, on: connection)) }
             if hits.count < limit {
-                var known: WordStarts?
-                let starts = try await wordStarts(query, &known, on: connection)
+                let starts = try await wordStarts(query, on: connection)
                 if let tickets = starts.tickets, hits.count < limit {
                     keep(try await ticketsByWords(tickets, conditions, scope: scope, limit: limit, on: connection))
                 }
@@ -74,8 +73,7 @@ extension PostgresServiceDeskStore {
     /// breaks a quote. The longer word is looked for by a scalar subquery, which the planner keeps a seek on the
     /// primary key: as `EXISTS` it became a join that read every word of the table when `search_term` had no
     /// statistics yet (12 ms for two words at the demo's size right after `seed-demo`).
-    private func wordStarts(_ query: FullTextQuery, _ known: inout WordStarts?, on connection: PostgresConnection) async throws -> WordStarts {
-        if let known { return known }
+    private func wordStarts(_ query: FullTextQuery, on connection: PostgresConnection) async throws -> WordStarts {
         let runs = query.terms.flatMap { $0.split { !($0.isLetter || $0.isNumber) } }
         var starts = WordStarts(tickets: nil, notes: nil)
         if !runs.isEmpty {
@@ -104,6 +102,13 @@ extension PostgresServiceDeskStore {
                 starts = WordStarts(tickets: tsquery(tickets), notes: tsquery(notes))
             }
         }
+        return starts
+    }
+
+    /// `wordStarts` asked once for all the kinds of one `search_global`.
+    private func wordStarts(_ query: FullTextQuery, remembered known: inout WordStarts?, on connection: PostgresConnection) async throws -> WordStarts {
+        if let known { return known }
+        let starts = try await wordStarts(query, on: connection)
         known = starts
         return starts
     }
@@ -258,7 +263,7 @@ extension PostgresServiceDeskStore {
                 for (ticket, _) in rows where tickets.count < limit && !tickets.contains(where: { $0.id == ticket.id }) { tickets.append(ticket) }
             }
             keep(try await ticketsByWords(words(query), conditions, scope: scope, limit: limit, on: connection))
-            if tickets.count < limit, let wordStarts = try await wordStarts(query, &starts, on: connection).tickets {
+            if tickets.count < limit, let wordStarts = try await wordStarts(query, remembered: &starts, on: connection).tickets {
                 keep(try await ticketsByWords(wordStarts, conditions, scope: scope, limit: limit, on: connection))
             }
             if tickets.count < limit { keep(try await ticketsBySubstrings(query, conditions, limit: limit, on: connection)) }
@@ -292,7 +297,7 @@ extension PostgresServiceDeskStore {
                 }
             }
             try await keep(words(query))
-            if hits.count < limit, let wordStarts = try await wordStarts(query, &starts, on: connection).notes { try await keep(wordStarts) }
+            if hits.count < limit, let wordStarts = try await wordStarts(query, remembered: &starts, on: connection).notes { try await keep(wordStarts) }
             return hits
         }
     }
