@@ -75,8 +75,8 @@ extension DatabasePool {
 
     /// `isolatedRead` for reads whose cost grows with the data (full-text searches): on the reader's own queue, so
     /// a long one holds one of GCD's threads rather than a cooperative one. The reader is taken and given back on
-    /// GCD's threads, never across a suspension (as GRDB's async read does): a task that held it while waiting to
-    /// resume could wait forever behind `isolatedRead`s blocked on the readers.
+    /// GCD's threads, never held across a suspension as GRDB's async read holds it: a task holding it while waiting
+    /// to resume could wait forever behind `isolatedRead`s blocked on the readers.
     public func isolatedLongRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             asyncUnsafeRead { reader in
