@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The desk's models written to PostgreSQL through their Codable keys, which are the column names (as GRDB
 /// maps them on SQLite): rows go in through `json_populate_recordset`, many to a statement, so no table needs a

@@ -1,40 +1,12 @@
 import Foundation
 import GRDB
+import Shared
 
 // The records every status snapshot, customer and list read fetches, read column by column instead of through
 // their Codable conformance: GRDB's row decoder boxes a keyed container per row and dispatches every column
 // through it, and reads every date through a Calendar; that was a sixth of a snapshot's CPU. Columns are still
-// found by name (the CodingKeys), so a column added by a later migration moves nothing; the other records keep
-// Codable (SQLiteServiceDeskStore.swift).
-
-extension Row {
-    /// The column named by a record's Codable key, read in place (text, integers, their optionals). A NULL for
-    /// a non-optional value is an error, as it is through Codable.
-    func value<Value: DatabaseValueConvertible & StatementColumnConvertible>(_ key: some CodingKey) throws -> Value {
-        try decode(Value.self, forColumn: key.stringValue)
-    }
-
-    /// An enum by its raw value; a value this build does not know is an error, as it is through Codable.
-    func choice<Value: RawRepresentable>(_ key: some CodingKey) throws -> Value where Value.RawValue == String {
-        let raw: String = try value(key)
-        guard let value = Value(rawValue: raw) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [key], debugDescription: "unknown value \(raw)"))
-        }
-        return value
-    }
-
-    /// A date as the desk stores it (`UTCTimestamp.parseStored`), else as GRDB reads dates.
-    func date(_ key: some CodingKey) throws -> Date {
-        let text: String = try value(key)
-        if let date = UTCTimestamp.parseStored(text) { return date }
-        return try decode(Date.self, forColumn: key.stringValue)
-    }
-
-    func optionalDate(_ key: some CodingKey) throws -> Date? {
-        let text: String? = try value(key)
-        return text == nil ? nil : try date(key)
-    }
-}
+// found by name (the CodingKeys, through Shared's `Row.value`), so a column added by a later migration moves
+// nothing; the other records keep Codable (SQLiteServiceDeskStore.swift).
 
 extension Company {
     public init(row: Row) throws {

@@ -1,4 +1,5 @@
 import GRDB
+import Shared
 
 extension SQLValue {
     /// Dates as GRDB stores them (UTC text to the millisecond), so they compare with the stored ones; written by

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 import ToolKit
 
 extension SQLiteServiceDeskStore {

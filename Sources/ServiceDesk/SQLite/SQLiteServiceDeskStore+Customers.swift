@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 
 extension SQLiteServiceDeskStore {
     static let customerOrder = KeysetOrder(list: "customers", [("company.name COLLATE NOCASE", ascending: true), ("company.id", ascending: true)])

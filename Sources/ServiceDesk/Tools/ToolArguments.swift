@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// Typed access to arguments that already passed the tool's input schema, with the defaults the

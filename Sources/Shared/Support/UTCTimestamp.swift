@@ -2,11 +2,12 @@ import Foundation
 
 /// Dates as UTC text, written with integer arithmetic instead of a DateFormatter or `Date.FormatStyle`: every
 /// audit entry, every stored or compared date and every date a tool answers with goes through here, and ICU's
-/// formatters were a third of what storing an audit entry cost and a tenth of a status snapshot.
-enum UTCTimestamp {
+/// formatters were a third of what storing an audit entry cost and a tenth of a status snapshot. The
+/// auth-server reads its rows' dates through here too (`Row.date`).
+public enum UTCTimestamp {
     /// The text form GRDB stores and reads back ("yyyy-MM-dd HH:mm:ss.SSS"), half a millisecond rounded up as
     /// GRDB's formatter rounds it; the desk stores and compares dates in this form on both engines.
-    static func stored(_ date: Date) -> String {
+    public static func stored(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
         return text(milliseconds: milliseconds, separator: UInt8(ascii: " "), fraction: true, zone: false)
     }
@@ -14,7 +15,7 @@ enum UTCTimestamp {
     /// The instant `stored` text names, read with the same arithmetic backwards: GRDB reads a date through
     /// `DateComponents` and a `Calendar`, about thirty times per status snapshot. nil for text of any other
     /// form, which the caller reads as GRDB does.
-    static func parseStored(_ text: String) -> Date? {
+    public static func parseStored(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { bytes -> Date? in
             guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: " "),
@@ -42,13 +43,13 @@ enum UTCTimestamp {
     }
 
     /// An RFC 3339 instant to the second ("yyyy-MM-ddTHH:mm:ssZ"), what `Date.formatted(.iso8601)` writes.
-    static func instant(_ date: Date) -> String {
+    public static func instant(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         return text(milliseconds: seconds * 1000, separator: UInt8(ascii: "T"), fraction: false, zone: true)
     }
 
     /// The calendar day ("yyyy-MM-dd").
-    static func day(_ date: Date) -> String {
+    public static func day(_ date: Date) -> String {
         String(instant(date).prefix(10))
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import ServiceDesk
+@testable import Shared
 
 @Suite("UTC timestamps")
 struct UTCTimestampTests {
