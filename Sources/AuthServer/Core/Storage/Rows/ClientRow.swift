@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 
 /// A row of `client`. The approval request (`approval_requested_at`, `_by`) is written only by the governance
 /// step that asks for it; saving a client leaves it as it is.
@@ -57,5 +58,20 @@ extension ClientRow {
             registrationFingerprint: client.registrationFingerprint, metadataJSON: client.metadataJSON, pinned: client.isPinned,
             createdAt: client.createdAt, lastUsedAt: client.lastUsedAt, approval: client.approval.state.rawValue,
             approvalRequestedAt: client.approval.requestedAt, approvalRequestedBy: client.approval.requestedBy)
+    }
+}
+
+/// Read column by column (Shared's `Row.value` says why): every token, introspection and revocation request reads its client.
+extension ClientRow {
+    init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), kind: try row.value(CodingKeys.kind),
+            name: try row.value(CodingKeys.name), redirectURIs: try row.value(CodingKeys.redirectURIs), authMethod: try row.value(CodingKeys.authMethod),
+            secretHashes: try row.value(CodingKeys.secretHashes), registrationTokenHash: try row.value(CodingKeys.registrationTokenHash),
+            grantTypes: try row.value(CodingKeys.grantTypes), scope: try row.value(CodingKeys.scope), jwksURI: try row.value(CodingKeys.jwksURI),
+            jwks: try row.value(CodingKeys.jwks), registrationFingerprint: try row.value(CodingKeys.registrationFingerprint),
+            metadataJSON: try row.value(CodingKeys.metadataJSON), pinned: try row.value(CodingKeys.pinned), createdAt: try row.date(CodingKeys.createdAt),
+            lastUsedAt: try row.optionalDate(CodingKeys.lastUsedAt), approval: try row.value(CodingKeys.approval),
+            approvalRequestedAt: try row.optionalDate(CodingKeys.approvalRequestedAt), approvalRequestedBy: try row.value(CodingKeys.approvalRequestedBy))
     }
 }

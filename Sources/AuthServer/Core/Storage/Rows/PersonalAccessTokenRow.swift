@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 
 /// A row of `personal_access_token`, read joined with its grant, whose `scopes` are the token's; writing it
 /// writes the token's own columns only.
@@ -39,5 +40,18 @@ extension PersonalAccessTokenRow {
             tenantID: token.tenantID, id: token.id, grantID: token.grantID, userID: token.userID, tokenHash: token.tokenHash, label: token.label,
             scopes: RowLists.text(token.scopes), companyID: token.companyID, createdAt: token.createdAt, expiresAt: token.expiresAt,
             lastUsedAt: token.lastUsedAt, lastUsedAddress: token.lastUsedAddress, elevatedAt: token.elevatedAt, elevatedUntil: token.elevatedUntil)
+    }
+}
+
+/// Read column by column (Shared's `Row.value` says why): introspection reads the token on every call.
+extension PersonalAccessTokenRow {
+    init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), grantID: try row.value(CodingKeys.grantID),
+            userID: try row.value(CodingKeys.userID), tokenHash: try row.value(CodingKeys.tokenHash), label: try row.value(CodingKeys.label),
+            scopes: try row.value(CodingKeys.scopes), companyID: try row.value(CodingKeys.companyID), createdAt: try row.date(CodingKeys.createdAt),
+            expiresAt: try row.date(CodingKeys.expiresAt), lastUsedAt: try row.optionalDate(CodingKeys.lastUsedAt),
+            lastUsedAddress: try row.value(CodingKeys.lastUsedAddress), elevatedAt: try row.optionalDate(CodingKeys.elevatedAt),
+            elevatedUntil: try row.optionalDate(CodingKeys.elevatedUntil))
     }
 }

@@ -7,7 +7,10 @@ enum RowLists {
 
     static func text(_ words: [String]) -> String { words.joined(separator: " ") }
 
-    static func jsonArray(_ text: String) throws -> [String] { try JSONDecoder().decode([String].self, from: Data(text.utf8)) }
+    /// One decoder for every read, not one per call: a client read decodes two lists.
+    private static let decoder = JSONDecoder()
+
+    static func jsonArray(_ text: String) throws -> [String] { try decoder.decode([String].self, from: Data(text.utf8)) }
 
     static func jsonText(_ strings: [String]) throws -> String { String(decoding: try JSONEncoder().encode(strings), as: UTF8.self) }
 }

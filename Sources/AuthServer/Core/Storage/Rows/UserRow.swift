@@ -37,3 +37,13 @@ extension UserRow {
             companyID: user.companyID, createdAt: user.createdAt, disabledAt: user.disabledAt, mayConnect: user.mayConnect)
     }
 }
+
+/// Read column by column (Shared's `Row.value` says why): introspection and every grant read their person.
+extension UserRow {
+    init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), email: try row.value(CodingKeys.email),
+            passwordHash: try row.value(CodingKeys.passwordHash), role: try row.value(CodingKeys.role), companyID: try row.value(CodingKeys.companyID),
+            createdAt: try row.date(CodingKeys.createdAt), disabledAt: try row.optionalDate(CodingKeys.disabledAt), mayConnect: try row.value(CodingKeys.mayConnect))
+    }
+}
