@@ -60,7 +60,9 @@ struct TokenIntrospection: Sendable {
             guard let record = try await storage.personalAccessToken(tenantID: tenant.id, tokenHash: OpaqueToken.hash(token)),
                 let claims = try await personalAccessTokens.claims(of: record, tenant: tenant, now: now)
             else { return .inactive }
-            try await storage.recordPersonalAccessTokenUse(tenantID: tenant.id, id: record.id, at: now, address: callerAddress)
+            if record.isUseDue(at: now) {
+                try await storage.recordPersonalAccessTokenUse(tenantID: tenant.id, id: record.id, at: now, address: callerAddress)
+            }
             return .active(.personalAccessToken, claims: claims)
         case .jsonWebToken:
             guard let claims = try await keyRing.verifiedClaims(of: token, tenant: tenant, now: now),

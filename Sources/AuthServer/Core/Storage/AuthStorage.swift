@@ -57,7 +57,8 @@ public protocol PersonalAccessTokenStore: Sendable {
     /// Tokens whose grant is active (expired ones included, so they can be regenerated), newest first: one
     /// person's, or the whole tenant's when `userID` is nil.
     func personalAccessTokens(tenantID: String, userID: String?) async throws -> [PersonalAccessTokenRecord]
-    /// Records a use unless one was recorded less than `AuthPolicy.PersonalAccessTokens.lastUsedGranularity` before.
+    /// Records a use unless one was recorded less than `AuthPolicy.PersonalAccessTokens.lastUsedGranularity` before
+    /// (`PersonalAccessTokenRecord.isUseDue`, which callers ask first of the row they hold).
     func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws
     /// Elevates the active token from `at` until `until`, and records a `changed` event for its grant in the
     /// revocation log so resource-servers drop what they cached about it; false when the token is not active.
@@ -108,6 +109,14 @@ public struct PersonalAccessTokenRecord: Sendable, Equatable {
     public func isExpired(at now: Date) -> Bool { expiresAt <= now }
 
     public func isElevated(at now: Date) -> Bool { elevatedUntil.map { $0 > now } ?? false }
+
+    /// Whether a use at `now` is worth recording: none is, or the last was `lastUsedGranularity` ago or more.
+    /// Asked of the row a request has just read, so the common case (a use recorded moments ago) costs no
+    /// further read; the store's write asks the same of the stored row (`lastUseRecordedBy`).
+    public func isUseDue(at now: Date) -> Bool { lastUsedAt.map { $0 <= Self.lastUseRecordedBy(now) } ?? true }
+
+    /// The latest last-use time at which a use at `now` is recorded again.
+    public static func lastUseRecordedBy(_ now: Date) -> Date { now.addingTimeInterval(-AuthPolicy.PersonalAccessTokens.lastUsedGranularity) }
 }
 
 /// Browser sessions and half-done sign-ins, both found by the SHA-256 of the secret their cookie carries.

@@ -49,13 +49,8 @@ extension SQLiteAuthStorage {
     }
 
     public func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws {
-        let due = at.addingTimeInterval(-AuthPolicy.PersonalAccessTokens.lastUsedGranularity)
-        // Read first: the common case is a use recorded moments ago, and a read costs no write transaction.
-        let isDue = try await database.read { db in
-            try Row.fetchOne(db, cached: "SELECT last_used_at FROM personal_access_token WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
-                .map { row in (row["last_used_at"] as Date?).map { $0 <= due } ?? true }
-        }
-        guard isDue == true else { return }
+        let due = PersonalAccessTokenRecord.lastUseRecordedBy(at)
+        // Callers ask `isUseDue` of the row they read first; the condition settles a race between two of them.
         try await database.write { db in
             try db.execute(
                 cached: """

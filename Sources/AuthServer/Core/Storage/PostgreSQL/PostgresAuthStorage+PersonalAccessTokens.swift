@@ -40,8 +40,8 @@ extension PostgresAuthStorage {
     }
 
     public func recordPersonalAccessTokenUse(tenantID: String, id: String, at: Date, address: String?) async throws {
-        let due = at.addingTimeInterval(-AuthPolicy.PersonalAccessTokens.lastUsedGranularity)
-        // One conditional UPDATE: the common case, a use recorded moments ago, matches no row and writes nothing.
+        let due = PersonalAccessTokenRecord.lastUseRecordedBy(at)
+        // One conditional UPDATE: callers ask `isUseDue` of the row they read first, and the condition settles a race.
         try await database.rows(
             """
             UPDATE personal_access_token SET last_used_at = \(at), last_used_address = \(address)
