@@ -70,20 +70,15 @@ public enum ClientCredentials: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 2, parts[0].lowercased() == "basic" else {
             throw parts.first?.lowercased() == "basic" ? .malformedAuthorization : .unsupportedAuthorizationScheme
         }
-        var encoded = parts[1].trimmingCharacters(in: .whitespaces)
+        var encoded = Array(parts[1].utf8)
+        while let first = encoded.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { encoded.removeFirst() }
+        while let last = encoded.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { encoded.removeLast() }
         // Unpadded base64 is common enough to accept.
-        if encoded.utf8.count % 4 != 0 { encoded += String(repeating: "=", count: 4 - encoded.utf8.count % 4) }
-        guard let decoded = Data(base64Encoded: encoded), let text = String(data: decoded, encoding: .utf8),
-            let colon = text.firstIndex(of: ":"),
-            let clientID = formURLDecoded(text[..<colon]), !clientID.isEmpty,
-            let secret = formURLDecoded(text[text.index(after: colon)...])
+        if encoded.count % 4 != 0 { encoded += Array(repeating: UInt8(ascii: "="), count: 4 - encoded.count % 4) }
+        guard let decoded = Data(base64Encoded: Data(encoded)), let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
+            let clientID = FormParameters.decode(decoded[..<colon]), !clientID.isEmpty,
+            let secret = FormParameters.decode(decoded[decoded.index(after: colon)...])
         else { throw .malformedAuthorization }
         return (clientID, secret)
-    }
-
-    /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; nil for a bad escape or
-    /// bytes that are not UTF-8.
-    private static func formURLDecoded(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
