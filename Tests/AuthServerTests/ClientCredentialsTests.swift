@@ -47,6 +47,12 @@ struct ClientCredentialsTests {
         #expect(try Self.read("Basic " + unpadded) == .secretBasic(clientID: "abc", secret: "s3cret1"))
     }
 
+    @Test("spaces and tabs around the credentials are ignored")
+    func blanksAroundBasicAreIgnored() throws {
+        let encoded = Data("abc:s3cret".utf8).base64EncodedString()
+        #expect(try Self.read("Basic   \t" + encoded + " \t") == .secretBasic(clientID: "abc", secret: "s3cret"))
+    }
+
     @Test("malformed Basic is refused", arguments: [
         "Basic", "Basic ", "Basic !!!!", "Basic " + Data("no-colon".utf8).base64EncodedString(),
         "Basic " + Data(":secret".utf8).base64EncodedString(), "Basic " + Data("abc:%zz".utf8).base64EncodedString(),

@@ -208,5 +208,16 @@ struct FormParametersTests {
     func broken() {
         #expect(throws: OAuthError.self) { try FormParameters(encoded: "a=%ZZ") }
         #expect(throws: OAuthError.self) { try FormParameters(encoded: "a=%E9") }
+        for truncated in ["a=%", "a=%4", "a%=1", "%G1=1"] {
+            #expect(throws: OAuthError.self, "\(truncated)") { try FormParameters(encoded: Substring(truncated)) }
+        }
+    }
+
+    @Test("escapes in either case, multi-byte UTF-8 and a NUL decode as any form parser decodes them")
+    func escapes() throws {
+        let form = try FormParameters(encoded: "a=%c3%A9t%C3%A9&b=%00&c=%25%2b+")
+        #expect(try form.single("a") == "été")
+        #expect(try form.single("b") == "\u{0}")
+        #expect(try form.single("c") == "%+ ")
     }
 }
