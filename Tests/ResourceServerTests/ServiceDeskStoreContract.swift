@@ -237,6 +237,14 @@ struct ServiceDeskStoreContract {
         #expect(begun.items.contains { $0.ticket.id == made.id && $0.matchedIn == .note }, "offl finds offline in a note")
         let notes = try await store.searchEverything("quarkbr offl", kinds: [.note], limitPerKind: 5, scope: everything)
         #expect(notes.items.contains { $0.ticketID == made.id }, "and among notes")
+        // Words that each occur, but never together in one ticket's own fields or in one note, find nothing: every
+        // stage runs and finds no row (on SQLite, each index is first asked whether it holds any match at all).
+        let apart = try await store.searchTickets("quarkbridge template", filter: statuses, limit: 1_000, scope: everything)
+        #expect(apart.items.isEmpty, "\(apart.items.map(\.ticket.subject))")
+        let apartEverywhere = try await store.searchEverything("quarkbridge template", kinds: [.ticket, .note], limitPerKind: 5, scope: everything)
+        #expect(apartEverywhere.items.isEmpty)
+        let together = try await store.searchTickets("quarkbridge overnight", filter: statuses, limit: 1_000, scope: everything)
+        #expect(together.items.map(\.ticket.id) == [made.id], "the same words in one note find it")
         // Query syntax typed is searched for as words, never obeyed: "!" does not exclude, ":*" and "|" are no operators.
         let operators = try await store.searchTickets("quarkbr:* | !offl", filter: statuses, limit: 1_000, scope: everything)
         #expect(operators.items.contains { $0.ticket.id == made.id })
