@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 
 /// A row of `oauth_grant`.
 struct GrantRow: Codable, FetchableRecord, PersistableRecord {
@@ -34,5 +35,16 @@ extension GrantRow {
             tenantID: grant.tenantID, id: grant.id, userID: grant.userID, clientID: grant.clientID, resource: grant.resource,
             scopes: RowLists.text(grant.scopes), createdAt: grant.createdAt, lastAuthorisedAt: grant.lastAuthorisedAt, revokedAt: grant.revokedAt,
             revocationReason: grant.revocationReason)
+    }
+}
+
+/// Read column by column (Shared's `Row.value` says why): every refresh grant and every introspection reads a grant.
+extension GrantRow {
+    init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), id: try row.value(CodingKeys.id), userID: try row.value(CodingKeys.userID),
+            clientID: try row.value(CodingKeys.clientID), resource: try row.value(CodingKeys.resource), scopes: try row.value(CodingKeys.scopes),
+            createdAt: try row.date(CodingKeys.createdAt), lastAuthorisedAt: try row.date(CodingKeys.lastAuthorisedAt),
+            revokedAt: try row.optionalDate(CodingKeys.revokedAt), revocationReason: try row.value(CodingKeys.revocationReason))
     }
 }

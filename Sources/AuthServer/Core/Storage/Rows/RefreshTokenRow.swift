@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Shared
 
 /// A row of `refresh_token`.
 struct RefreshTokenRow: Codable, FetchableRecord, PersistableRecord {
@@ -42,5 +43,17 @@ extension RefreshTokenRow {
             amr: token.authentication.amr, elevatedAt: token.authentication.elevatedAt,
             elevatedBy: token.authentication.elevatedBy, createdAt: token.createdAt, expiresAt: token.expiresAt, rotatedAt: token.rotatedAt,
             successor: token.successor)
+    }
+}
+
+/// Read column by column (Shared's `Row.value` says why): every refresh grant reads the token it rotates.
+extension RefreshTokenRow {
+    init(row: Row) throws {
+        self.init(
+            tenantID: try row.value(CodingKeys.tenantID), tokenHash: try row.value(CodingKeys.tokenHash), grantID: try row.value(CodingKeys.grantID),
+            clientID: try row.value(CodingKeys.clientID), scopes: try row.value(CodingKeys.scopes), resource: try row.value(CodingKeys.resource),
+            authTime: try row.date(CodingKeys.authTime), amr: try row.value(CodingKeys.amr), elevatedAt: try row.optionalDate(CodingKeys.elevatedAt),
+            elevatedBy: try row.value(CodingKeys.elevatedBy), createdAt: try row.date(CodingKeys.createdAt), expiresAt: try row.date(CodingKeys.expiresAt),
+            rotatedAt: try row.optionalDate(CodingKeys.rotatedAt), successor: try row.value(CodingKeys.successor))
     }
 }
