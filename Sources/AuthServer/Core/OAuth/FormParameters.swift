@@ -27,7 +27,9 @@ public struct FormParameters: Sendable {
 
     /// Reads a form body of at most `limit` bytes with the right media type.
     public static func body(of request: Request, limit: Int) async throws -> FormParameters {
-        guard let type = request.headers[.contentType], MediaTypes.parse(type) == ["application/x-www-form-urlencoded"] else { throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded") }
+        guard let type = request.headers[.contentType], MediaTypes.parse(type) == ["application/x-www-form-urlencoded"] else {
+            throw OAuthError.invalidRequest("The body must be application/x-www-form-urlencoded")
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
