@@ -8,8 +8,8 @@ import Testing
 @testable import AuthServerCore
 
 /// /metrics on the auth-server's own port, over a real socket: served to a loopback caller that came without a
-/// proxy, in the Prometheus text format, with request counts by route and status and tokens issued by grant type;
-/// a 404 for a request that came through a proxy.
+/// proxy, in the Prometheus text format, with request counts, latencies and errors by route and status
+/// (`RequestMetricsMiddleware`) and tokens issued by grant type; a 404 for a request that came through a proxy.
 @Suite("Metrics over HTTP")
 struct MetricsHTTPTests {
     typealias HTTP = AuthServerHTTPTests
@@ -36,6 +36,14 @@ struct MetricsHTTPTests {
             #expect(Self.sample(after, series) >= issuedBefore + 1)
             #expect(after.contains(#"hb_requests{http_route="/oauth/token",http_request_method="POST",http_response_status_code="200"}"#))
             #expect(after.contains("# TYPE http_server_request_duration histogram"))
+            #expect(after.contains(#"http_server_request_duration_count{http_route="/oauth/token",http_request_method="POST",http_response_status_code="200"}"#))
+
+            // A request no route answers is counted as an error of the route "NotFound", as Hummingbird's own middleware did.
+            let errors = #"hb_request_errors{http_route="NotFound",http_request_method="GET",error_type="404"}"#
+            let missing = try await client.execute(uri: "/no-such-page", method: .get)
+            #expect(missing.status == .notFound)
+            let afterMissing = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(Self.sample(afterMissing, errors) >= Self.sample(after, errors) + 1)
 
             for header in ["X-Forwarded-For", "Forwarded"] {
                 let proxied = try await client.execute(uri: "/metrics", method: .get, headers: [HTTPField.Name(header)!: "203.0.113.9"])

@@ -23,7 +23,7 @@ public enum ProcessMetrics {
         return registry
     }()
 
-    // Gatehouse's own metrics, named here and nowhere else. Hummingbird's middleware adds request counts
+    // Gatehouse's own metrics, named here and nowhere else. `RequestMetricsMiddleware` adds request counts
     // (`hb_requests`) and latency histograms (`http_server_request_duration`) by route, method and status.
 
     /// A token endpoint answer that issued tokens, by `grant_type` (RFC 6749 §4).

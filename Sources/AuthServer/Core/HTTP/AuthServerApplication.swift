@@ -32,7 +32,7 @@ public enum AuthServerApplication {
 
         let router = Router(context: AuthRequestContext.self)
         _ = ProcessMetrics.registry
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         if environment.settings.metricsListen == nil {
             router.get(RouterPath(MetricsEndpoint.path)) { request, context in MetricsEndpoint.mainPortResponse(request, peer: context.peerAddress) }
         }

@@ -28,7 +28,7 @@ public enum ResourceServerApplication {
 
         let router = Router(context: ResourceRequestContext.self)
         _ = ProcessMetrics.registry
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         if settings.metricsListen == nil {
             router.get(RouterPath(MetricsEndpoint.path)) { request, context in MetricsEndpoint.mainPortResponse(request, peer: context.peerAddress) }
         }
