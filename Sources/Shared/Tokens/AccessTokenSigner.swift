@@ -21,9 +21,10 @@ public struct AccessTokenSigner: Sendable {
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
     }
 
-    private static var encoder: JSONEncoder {
+    /// One encoder for every token: made per call, it was an allocation and its options' setup per grant.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 }

@@ -24,9 +24,11 @@ public struct TokenResponse: Codable, Sendable, Equatable {
 /// parallel refreshes the same pair while the database holds nothing usable.
 enum RefreshTokenSuccessor {
     private static let info = Data("gatehouse refresh-token successor v1".utf8)
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
 
     static func seal(_ response: TokenResponse, accessTokenExpiresAt: Date, under refreshToken: String) throws -> Data {
-        let payload = try JSONEncoder().encode(Sealed(response: response, accessTokenExpiresAt: accessTokenExpiresAt))
+        let payload = try encoder.encode(Sealed(response: response, accessTokenExpiresAt: accessTokenExpiresAt))
         guard let combined = try AES.GCM.seal(payload, using: key(refreshToken)).combined else { throw CryptoKitError.incorrectParameterSize }
         return combined
     }
@@ -34,7 +36,7 @@ enum RefreshTokenSuccessor {
     /// The pair, with `expires_in` counted from now; nil when the box does not open with this token.
     static func open(_ sealed: Data, with refreshToken: String, now: Date) -> TokenResponse? {
         guard let box = try? AES.GCM.SealedBox(combined: sealed), let payload = try? AES.GCM.open(box, using: key(refreshToken)),
-            var stored = try? JSONDecoder().decode(Sealed.self, from: payload)
+            var stored = try? decoder.decode(Sealed.self, from: payload)
         else { return nil }
         stored.response.expiresIn = max(0, Int64(stored.accessTokenExpiresAt.timeIntervalSince(now)))
         return stored.response
