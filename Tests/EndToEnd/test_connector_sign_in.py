@@ -27,6 +27,7 @@ from mcp import Client
 from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -51,6 +52,25 @@ BROWSER_WAIT_SECONDS = 20
 
 def run(coroutine):
     return asyncio.run(coroutine)
+
+
+def replaced(element):
+    """A wait condition: the page that held `element` has gone. Selenium's `staleness_of` knows only its own
+    stale-element error; chromedriver answers a node detached mid-navigation with an inspector error instead
+    ("Node with given id does not belong to the document"), which is the same news."""
+
+    def gone(_driver) -> bool:
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in (error.msg or ""):
+                return True
+            raise
+
+    return gone
 
 
 def jwt_claims(token: str) -> dict:
@@ -425,7 +445,7 @@ def test_refresh_after_revoking_on_connected_apps_is_invalid_grant(gatehouse, br
     assert connector.client_name in browser.find_element(By.TAG_NAME, "body").text
     button = form.find_element(By.TAG_NAME, "button")
     button.click()
-    WebDriverWait(browser, BROWSER_WAIT_SECONDS).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, BROWSER_WAIT_SECONDS).until(replaced(button))
     still_listed = [
         form for form in browser.find_elements(*REVOKE_FORMS)
         if form.find_element(By.CSS_SELECTOR, "input[name=grant_id]").get_attribute("value") == grant
