@@ -7,8 +7,9 @@ import TestSupport
 @testable import ServiceDesk
 
 /// PostgreSQL search reads the newest rows first and asks its index only when they do not hold a page
-/// (`PostgresServiceDeskStore.newestFirst`): whichever path answers, the answer must be the same.
-@Suite("Search on PostgreSQL: the newest rows first or the index, the same answers")
+/// (`PostgresServiceDeskStore.newestFirst`), and runs its later stages on two connections at once: whichever
+/// path answers and whichever connection finishes first, the answer must be the same.
+@Suite("Search on PostgreSQL: the newest rows first or the index, one connection or two, the same answers")
 struct PostgresSearchWindowTests {
     @Test("searches answer the same with no window, a window of three rows and the default one, for staff and a customer")
     func windowsAgree() async throws {
@@ -49,6 +50,48 @@ struct PostgresSearchWindowTests {
                 }
             }
             #expect(found > 50, "the queries find tickets, so agreeing means something")
+        }
+    }
+
+    @Test("the stages rank in their order when they run on two connections: ticket words, note words, word starts in tickets and in notes, substrings")
+    func stagesRankInOrder() async throws {
+        try await TestPostgres.withDatabase("desk_search_stages", migrations: PostgresServiceDeskStoreContractTests.migrations) { database in
+            try await PostgresResourceStorage(database: database)
+                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
+            var records = await ServiceDeskStoreContract.records()
+            // Five tickets spread over the desk, each found by one stage only: the oldest is found first, so the order
+            // cannot come from the rows' age.
+            let picked = (0..<5).map { $0 * records.tickets.count / 5 }
+            func subject(_ index: Int, _ text: String) { records.tickets[picked[index]].subject = text }
+            func note(on index: Int, _ text: String) throws {
+                let note = try #require(records.notes.firstIndex { $0.ticketID == records.tickets[picked[index]].id })
+                records.notes[note].body = text
+                records.notes[note].visibility = .public
+            }
+            subject(0, "Zorblat gateway down")
+            try note(on: 1, "The zorblat gateway was rebooted.")
+            subject(2, "Zorblatix relay")
+            try note(on: 3, "Seen again on the zorblatix relay.")
+            subject(4, "Unzorblated queue")
+            let store = PostgresServiceDeskStore(database: database)
+            try await store.importRecords(records, intoEmptyTenant: Tenant.defaultID)
+            let expected = picked.map { records.tickets[$0].id }
+            let kinds: [TicketSearchHit.Field] = [.ticket, .note, .ticket, .note, .ticket]
+            for store in [store, PostgresServiceDeskStore(database: database, searchWindow: 0), PostgresServiceDeskStore(database: database, searchWindow: 3)] {
+                for limit in 1...6 {
+                    let page = try await store.searchTickets(
+                        "zorblat", filter: TicketFilter(statuses: Ticket.Status.allCases), limit: limit,
+                        scope: ServiceDeskScope(tenantID: Tenant.defaultID, companyID: nil))
+                    #expect(page.items.map(\.ticket.id) == Array(expected.prefix(limit)), "limit \(limit), window \(store.searchWindow)")
+                    #expect(page.items.map(\.matchedIn) == Array(kinds.prefix(limit)), "limit \(limit), window \(store.searchWindow)")
+                    #expect(Set(page.customerNames.keys) == Set(page.items.map(\.ticket.companyID)))
+                }
+            }
+            let global = try await store.searchEverything(
+                "zorblat", kinds: [.ticket, .note], limitPerKind: 5, scope: ServiceDeskScope(tenantID: Tenant.defaultID, companyID: nil))
+            #expect(global.items.filter { $0.kind == .ticket }.map(\.id) == [expected[0], expected[2], expected[4]])
+            #expect(global.items.filter { $0.kind == .note }.map(\.ticketID) == [expected[1], expected[3]])
+            #expect(global.items.map(\.kind) == [.ticket, .ticket, .ticket, .note, .note], "kinds in the order asked")
         }
     }
 }

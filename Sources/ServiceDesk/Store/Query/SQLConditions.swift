@@ -1,6 +1,6 @@
 /// A WHERE clause built from parts, each with its bound values: values never enter the SQL text. Clauses
 /// use `?` placeholders in order; the PostgreSQL store numbers them (`$1`, `$2`, …) when it runs a query.
-struct SQLConditions {
+struct SQLConditions: Sendable {
     private(set) var clauses: [String] = []
     private(set) var values: [SQLValue] = []
 
