@@ -42,7 +42,7 @@ extension PostgresServiceDeskStore {
         // as on a large desk they read the longest index lists; the tickets' index, the word starts and the
         // substrings on the other. Each stage is skipped, or stops at its newest rows, once the stages before it
         // fill the page (`TicketSearchStages`). A stage that turns out not to be needed costs the database, never the
-        // caller's wait; the search that finds nothing at 100 times the demo waits about a fifth less (README, "Search").
+        // caller's wait; the search that finds nothing at 100 times the demo waits about a third less (README, "Search").
         let stages = TicketSearchStages(limit: limit)
         async let notes: Void = searching { connection in
             try await stage(.noteWords, of: stages) { enough in
