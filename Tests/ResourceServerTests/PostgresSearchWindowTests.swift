@@ -11,16 +11,26 @@ import TestSupport
 /// path answers and whichever connection finishes first, the answer must be the same.
 @Suite("Search on PostgreSQL: the newest rows first or the index, one connection or two, the same answers")
 struct PostgresSearchWindowTests {
-    @Test("searches answer the same with no window, a window of three rows and the default one, for staff and a customer")
-    func windowsAgree() async throws {
-        try await TestPostgres.withDatabase("desk_search_window", migrations: PostgresServiceDeskStoreContractTests.migrations) { database in
+    /// A database holding the contract's records as `change` leaves them; `body` gets stores reading the default
+    /// window of newest rows, none and three.
+    private func withDesk(
+        _ name: String, change: (inout ServiceDeskRecords) throws -> Void = { _ in },
+        _ body: (_ stores: [PostgresServiceDeskStore], _ records: ServiceDeskRecords) async throws -> Void
+    ) async throws {
+        try await TestPostgres.withDatabase(name, migrations: PostgresServiceDeskStoreContractTests.migrations) { database in
             try await PostgresResourceStorage(database: database)
                 .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
-            let records = await ServiceDeskStoreContract.records()
-            let defaultStore = PostgresServiceDeskStore(database: database)
-            try await defaultStore.importRecords(records, intoEmptyTenant: Tenant.defaultID)
-            let stores = [defaultStore, PostgresServiceDeskStore(database: database, searchWindow: 0), PostgresServiceDeskStore(database: database, searchWindow: 3)]
+            var records = await ServiceDeskStoreContract.records()
+            try change(&records)
+            let store = PostgresServiceDeskStore(database: database)
+            try await store.importRecords(records, intoEmptyTenant: Tenant.defaultID)
+            try await body([store, PostgresServiceDeskStore(database: database, searchWindow: 0), PostgresServiceDeskStore(database: database, searchWindow: 3)], records)
+        }
+    }
 
+    @Test("searches answer the same with no window, a window of three rows and the default one, for staff and a customer")
+    func windowsAgree() async throws {
+        try await withDesk("desk_search_window") { stores, records in
             let ticket = records.tickets[records.tickets.count / 2]
             let note = records.notes[records.notes.count / 2]
             let firstWord = ticket.subject.split(separator: " ").first { $0.count >= 5 }.map(String.init) ?? ticket.subject
@@ -40,7 +50,7 @@ struct PostgresSearchWindowTests {
                         for store in stores {
                             let page = try await store.searchTickets(query, filter: TicketFilter(statuses: Ticket.Status.allCases), limit: limit, scope: scope)
                             answers.append(page.items.map { "\($0.ticket.id) \($0.matchedIn) \($0.excerpt)" })
-                            let global = try await store.searchEverything(query, kinds: [.ticket, .note], limitPerKind: limit, scope: scope)
+                            let global = try await stores[0].searchEverything(query, kinds: [.ticket, .note], limitPerKind: limit, scope: scope)
                             everywhere.append(global.items.map { "\($0.kind) \($0.id)" })
                         }
                         #expect(Set(answers).count == 1, "search_tickets \(query) limit \(limit) in \(scope): \(answers)")
@@ -55,13 +65,11 @@ struct PostgresSearchWindowTests {
 
     @Test("the stages rank in their order when they run on two connections: ticket words, note words, word starts in tickets and in notes, substrings")
     func stagesRankInOrder() async throws {
-        try await TestPostgres.withDatabase("desk_search_stages", migrations: PostgresServiceDeskStoreContractTests.migrations) { database in
-            try await PostgresResourceStorage(database: database)
-                .saveTenant(Tenant(id: Tenant.defaultID, issuer: "https://issuer", resource: "https://resource"))
-            var records = await ServiceDeskStoreContract.records()
-            // Five tickets spread over the desk, each found by one stage only: the oldest is found first, so the order
-            // cannot come from the rows' age.
-            let picked = (0..<5).map { $0 * records.tickets.count / 5 }
+        // Five tickets spread over the desk, each found by one stage only: the oldest is found first, so the order
+        // cannot come from the rows' age.
+        var picked: [Int] = []
+        try await withDesk("desk_search_stages", change: { records in
+            picked = (0..<5).map { $0 * records.tickets.count / 5 }
             func subject(_ index: Int, _ text: String) { records.tickets[picked[index]].subject = text }
             func note(on index: Int, _ text: String) throws {
                 let note = try #require(records.notes.firstIndex { $0.ticketID == records.tickets[picked[index]].id })
@@ -73,11 +81,10 @@ struct PostgresSearchWindowTests {
             subject(2, "Zorblatix relay")
             try note(on: 3, "Seen again on the zorblatix relay.")
             subject(4, "Unzorblated queue")
-            let store = PostgresServiceDeskStore(database: database)
-            try await store.importRecords(records, intoEmptyTenant: Tenant.defaultID)
+        }) { stores, records in
             let expected = picked.map { records.tickets[$0].id }
             let kinds: [TicketSearchHit.Field] = [.ticket, .note, .ticket, .note, .ticket]
-            for store in [store, PostgresServiceDeskStore(database: database, searchWindow: 0), PostgresServiceDeskStore(database: database, searchWindow: 3)] {
+            for store in stores {
                 for limit in 1...6 {
                     let page = try await store.searchTickets(
                         "zorblat", filter: TicketFilter(statuses: Ticket.Status.allCases), limit: limit,
@@ -87,7 +94,7 @@ struct PostgresSearchWindowTests {
                     #expect(Set(page.customerNames.keys) == Set(page.items.map(\.ticket.companyID)))
                 }
             }
-            let global = try await store.searchEverything(
+            let global = try await stores[0].searchEverything(
                 "zorblat", kinds: [.ticket, .note], limitPerKind: 5, scope: ServiceDeskScope(tenantID: Tenant.defaultID, companyID: nil))
             #expect(global.items.filter { $0.kind == .ticket }.map(\.id) == [expected[0], expected[2], expected[4]])
             #expect(global.items.filter { $0.kind == .note }.map(\.ticketID) == [expected[1], expected[3]])
