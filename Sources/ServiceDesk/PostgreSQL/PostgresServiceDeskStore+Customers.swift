@@ -71,10 +71,10 @@ extension PostgresServiceDeskStore {
         let contacts = try await fetch(CompanyContact.self, from: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id", on: connection)
         let sites = try await fetch(CompanySite.self, from: "company_site", ofCompany, "ORDER BY name, id", on: connection)
 
-        let figures = try await query(
+        let figures = try await database.preparedRows(
             PostgresQuery(sql: CustomerRollupQuery.sql, CustomerRollupQuery.values(tenantID: company.tenantID, companyID: company.id, asOf: now)),
             on: connection
-        ).collect()[0]
+        )[0]
         let (openTickets, openAlerts, activeAssets, activeContracts, value, nextEnd) = try figures.decode((Int, Int, Int, Int, Int64, PostgresInstant?).self)
         let rollup = CustomerRollup(
             openTickets: openTickets, openAlerts: openAlerts, activeAssets: activeAssets, activeContracts: activeContracts,

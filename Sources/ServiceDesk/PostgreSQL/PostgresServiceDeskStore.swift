@@ -18,16 +18,17 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
         self.searchWindow = searchWindow
     }
 
-    /// Rows of one table, read through the model's Codable keys (`PostgresRowDecoder`).
+    /// Rows of one table, read through the model's Codable keys (`PostgresRowDecoder`), by a statement planned once
+    /// per connection (`PostgresStatementNames`): these reads are keyed or keyset pages, whose plan does not hang on
+    /// the values. One that binds a NULL runs unnamed.
     func fetch<Item: Decodable>(
         _ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "", _ tailValues: [SQLValue] = [],
         on connection: PostgresConnection? = nil
     ) async throws -> [Item] {
-        let rows = try await query(
-            PostgresQuery(sql: "SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", conditions.values + tailValues), on: connection)
-        var items: [Item] = []
-        for try await row in rows { items.append(try PostgresRowDecoder.decode(Item.self, from: row.makeRandomAccess())) }
-        return items
+        let values = conditions.values + tailValues
+        let statement = PostgresQuery(sql: "SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", values)
+        let rows = values.contains(.null) ? try await query(statement, on: connection).collect() : try await database.preparedRows(statement, on: connection)
+        return try rows.map { try PostgresRowDecoder.decode(Item.self, from: $0.makeRandomAccess()) }
     }
 
     /// On `connection` when given (a read of several queries leases one), else on whichever the pool has free.

@@ -42,7 +42,7 @@ public final class PostgresToolRateLimits: ToolCallLimiter {
         // Always the grant's row before the person's, so two calls never wait on each other's rows crosswise.
         let grant = "grant " + claims.grantID
         let person = "subject " + claims.subject
-        let counted = try await database.query(
+        let counted = try await database.preparedRows(
             """
             WITH unsynced AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
             INSERT INTO tool_call_window (tenant_id, holder, is_write, window_start, count)
@@ -51,7 +51,7 @@ public final class PostgresToolRateLimits: ToolCallLimiter {
             WHERE tool_call_window.count < \(limit)
             RETURNING holder, count
             """
-        ).collect().map { try $0.decode((String, Int).self) }
+        ).map { try $0.decode((String, Int).self) }
         if counted.count == 2, counted.allSatisfy({ $0.1 <= limit }) { return nil }
         if !counted.isEmpty {
             try await database.query(

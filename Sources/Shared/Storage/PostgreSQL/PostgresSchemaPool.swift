@@ -17,6 +17,7 @@ public final class PostgresSchemaPool: Sendable {
     /// Queries and transactions under way, for `/metrics`.
     private let inFlight = Atomic<Int>(0)
     private let metrics: DatabasePoolMetrics
+    private let statementNames = PostgresStatementNames()
 
     private init(location: PostgresLocation, schema: String, maximumConnections: Int, logger: Logger) {
         var configuration = location.clientConfiguration(searchPath: Self.quoted(schema))
@@ -50,6 +51,15 @@ public final class PostgresSchemaPool: Sendable {
     @discardableResult
     public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
         try await measured { try await client.query(query, logger: logger, file: file, line: line) }
+    }
+
+    /// The rows of a statement each connection plans once (`PostgresStatementNames`), read whole: on `connection`
+    /// when given (one leased for a read of several queries), else on whichever the pool has free.
+    public func preparedRows(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [PostgresRow] {
+        if let connection { return try await connection.preparedRows(query, names: statementNames, logger: logger) }
+        return try await measured {
+            try await client.withConnection { connection in try await connection.preparedRows(query, names: statementNames, logger: logger) }
+        }
     }
 
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws,
