@@ -11,7 +11,7 @@ extension PostgresAuthStorage {
             """
             SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)
             AND resource = \(resource) AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
-            """, prepared: true
+            """
         ).first?.record(GrantRow.self).model
     }
 
@@ -35,7 +35,7 @@ extension PostgresAuthStorage {
     }
 
     public func grant(tenantID: String, id: String) async throws -> Grant? {
-        try await database.rows("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)", prepared: true).first?.record(GrantRow.self).model
+        try await database.rows("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(GrantRow.self).model
     }
 
     public func activeGrants(tenantID: String, userID: String?) async throws -> [Grant] {
@@ -108,7 +108,7 @@ extension PostgresAuthStorage {
     }
 
     public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
-        try await database.rows("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)", prepared: true)
+        try await database.rows("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)")
             .first?.record(AuthorizationCodeRow.self).model
     }
 
@@ -117,7 +117,7 @@ extension PostgresAuthStorage {
             """
             UPDATE authorization_code SET used_at = \(at) WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash) AND used_at IS NULL
             RETURNING 1
-            """, prepared: true
+            """
         ).count == 1
     }
 
@@ -137,7 +137,7 @@ extension PostgresAuthStorage {
     }
 
     public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
-        try await database.rows("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)", prepared: true)
+        try await database.rows("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)")
             .first?.record(RefreshTokenRow.self).model
     }
 
@@ -149,7 +149,7 @@ extension PostgresAuthStorage {
                 """
                 UPDATE refresh_token SET rotated_at = \(at), successor = \(successor)
                 WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash) AND rotated_at IS NULL RETURNING 1
-                """, prepared: true)
+                """)
             guard rotated.count == 1 else { return false }
             try await Self.insert(write, replacement)
             if let ledger { try await Self.appendLedger(write, [ledger]) }
@@ -157,7 +157,7 @@ extension PostgresAuthStorage {
                 """
                 UPDATE client SET last_used_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(replacement.clientID)
                 AND (last_used_at IS NULL OR last_used_at < \(at.addingTimeInterval(-AuthPolicy.clientUseGranularity)))
-                """, prepared: true)
+                """)
             return true
         }
     }
@@ -167,12 +167,12 @@ extension PostgresAuthStorage {
             """
             SELECT COUNT(*) AS live FROM refresh_token WHERE tenant_id = \(tenantID) AND grant_id = \(grantID) AND rotated_at IS NULL
             AND expires_at > \(at)
-            """, prepared: true
+            """
         ).first?.value("live") ?? 0
     }
 
     public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>? {
-        try await database.rows("SELECT scopes FROM consent WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)", prepared: true)
+        try await database.rows("SELECT scopes FROM consent WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)")
             .first.map { row in Set(RowLists.words(try row.value("scopes"))) }
     }
 
@@ -205,7 +205,7 @@ extension PostgresAuthStorage {
             """
             DELETE FROM pending_authorization WHERE tenant_id = \(tenantID) AND id_hash = \(idHash) AND user_id = \(userID) AND expires_at > \(at)
             RETURNING *
-            """, prepared: true
+            """
         ).first?.record(PendingAuthorizationRow.self).model()
     }
 

@@ -23,7 +23,7 @@ extension PostgresAuthStorage {
     }
 
     public func latestRevocationSeq(tenantID: String) async throws -> Int64 {
-        try await database.rows("SELECT last_seq FROM revocation_counter WHERE tenant_id = \(tenantID)", prepared: true).first?.value("last_seq") ?? 0
+        try await database.rows("SELECT last_seq FROM revocation_counter WHERE tenant_id = \(tenantID)").first?.value("last_seq") ?? 0
     }
 
     public var reportsEveryProcessesAppends: Bool { true }

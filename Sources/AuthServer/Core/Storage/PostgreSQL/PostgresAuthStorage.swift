@@ -50,7 +50,7 @@ public struct PostgresAuthStorage: AuthStorage {
     }
 
     public func signingKeys(tenantID: String) async throws -> [StoredSigningKey] {
-        try await database.rows("SELECT * FROM signing_key WHERE tenant_id = \(tenantID) ORDER BY created_at DESC", prepared: true)
+        try await database.rows("SELECT * FROM signing_key WHERE tenant_id = \(tenantID) ORDER BY created_at DESC")
             .map { try $0.record(SigningKeyRow.self).model() }
     }
 
@@ -88,20 +88,17 @@ public struct PostgresAuthStorage: AuthStorage {
 }
 
 extension PostgresSchemaPool {
-    /// Every row `query` returns, as one statement in a transaction of its own. `prepared` for a statement each
-    /// connection plans once (`PostgresStatementNames`): the token endpoint's keyed reads and single-use updates,
-    /// which bind no NULL.
+    /// Every row `query` returns, as one statement in a transaction of its own.
     @discardableResult
-    func rows(_ query: PostgresQuery, prepared: Bool = false, file: String = #fileID, line: Int = #line) async throws -> [PostgresRandomAccessRow] {
-        if prepared { return try await preparedRows(query).map { $0.makeRandomAccess() } }
-        return try await self.query(query, file: file, line: line).collect().map { $0.makeRandomAccess() }
+    func rows(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRandomAccessRow] {
+        try await self.query(query, file: file, line: line).collect().map { $0.makeRandomAccess() }
     }
 
     /// Runs `body` in one transaction (`transaction`), its statements sent through `PostgresWrite`, then the ledger
     /// entries it recorded (`PostgresAuthStorage.appendLedger`) as the transaction's last statements.
     func write<T: Sendable>(file: String = #file, line: Int = #line, _ body: (PostgresWrite) async throws -> T) async throws -> T {
         try await transaction(file: file, line: line) { connection in
-            let write = PostgresWrite(database: self, connection: connection)
+            let write = PostgresWrite(connection: connection, logger: logger)
             let result = try await body(write)
             try await PostgresAuthStorage.insertLedger(write, write.ledger.take())
             return result
@@ -109,20 +106,16 @@ extension PostgresSchemaPool {
     }
 }
 
-/// One transaction's connection, of the pool whose logger its statements report to.
+/// One transaction's connection, with the logger its statements report to.
 struct PostgresWrite {
-    let database: PostgresSchemaPool
     let connection: PostgresConnection
+    let logger: Logger
     let ledger = PendingLedgerEntries()
 
-    var logger: Logger { database.logger }
-
     /// Every row `query` returns; a write that must say how many rows it changed ends in `RETURNING 1` and counts them.
-    /// `prepared` as for `PostgresSchemaPool.rows`.
     @discardableResult
-    func rows(_ query: PostgresQuery, prepared: Bool = false, file: String = #fileID, line: Int = #line) async throws -> [PostgresRandomAccessRow] {
-        if prepared { return try await database.preparedRows(query, on: connection).map { $0.makeRandomAccess() } }
-        return try await connection.query(query, logger: logger, file: file, line: line).collect().map { $0.makeRandomAccess() }
+    func rows(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRandomAccessRow] {
+        try await connection.query(query, logger: logger, file: file, line: line).collect().map { $0.makeRandomAccess() }
     }
 }
 
