@@ -136,7 +136,13 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        .testTarget(name: "ServiceDeskTests", dependencies: ["ServiceDesk", "ToolKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "ServiceDeskTests",
+            dependencies: [
+                "ServiceDesk", "ToolKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "ResourceServerTests",
             dependencies: [

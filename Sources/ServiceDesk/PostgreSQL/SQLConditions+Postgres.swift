@@ -5,20 +5,23 @@ extension PostgresQuery {
     /// A query written with `?` placeholders (as `SQLConditions` makes them), numbered `$1`, `$2`, … for
     /// PostgreSQL; a `?` inside a quoted literal or identifier is left alone.
     init(sql: String, _ values: [SQLValue]) {
-        var text = ""
+        // Byte by byte: the marks are ASCII, and no byte of a multi-byte UTF-8 character is.
+        var text: [UInt8] = []
+        text.reserveCapacity(sql.utf8.count + 2 * values.count)
         var number = 0
-        var quote: Character?
-        for character in sql {
+        var quote: UInt8?
+        for byte in sql.utf8 {
             if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "?" {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quote = byte
+            } else if byte == UInt8(ascii: "?") {
                 number += 1
-                text += "$\(number)"
+                text.append(UInt8(ascii: "$"))
+                text += String(number).utf8
                 continue
             }
-            text.append(character)
+            text.append(byte)
         }
         precondition(number == values.count, "one value per placeholder")
         var binds = PostgresBindings(capacity: values.count)
@@ -31,6 +34,6 @@ extension PostgresQuery {
             case .bool(let value): binds.append(value)
             }
         }
-        self.init(unsafeSQL: text, binds: binds)
+        self.init(unsafeSQL: String(decoding: text, as: UTF8.self), binds: binds)
     }
 }
