@@ -66,7 +66,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Sources/AuthServer/Core",
             resources: [.copy("Pages/Templates"), .copy("Pages/Assets")]
