@@ -26,30 +26,30 @@ extension PostgresAuthStorage {
     /// locked until commit (`appendRevocationEvents`).
     static func insertLedger(_ write: PostgresWrite, _ entries: [LedgerEntry]) async throws {
         for (tenantID, entries) in Dictionary(grouping: entries, by: \.tenantID).sorted(by: { $0.key < $1.key }) {
-            try await write.rows(try ledgerInsert(tenantID: tenantID, entries.map(LedgerRow.init)))
+            try await write.rows(ledgerInsert(tenantID: tenantID, entries.map(LedgerRow.init)))
         }
     }
 
     /// The tenant's lock and its entries in one statement, one round trip: the rows inserted come out of a join with
     /// the lock's row, so none takes its position before the lock is held; they are numbered in the order given.
-    private static func ledgerInsert(tenantID: String, _ rows: [LedgerRow]) throws -> PostgresQuery {
+    private static func ledgerInsert(tenantID: String, _ rows: [LedgerRow]) -> PostgresQuery {
         var binds = PostgresBindings(capacity: 1 + rows.count * 12)
-        try binds.append(tenantID)
+        binds.append(tenantID)
         var values: [String] = []
         for (ordinal, row) in rows.enumerated() {
             let first = binds.count + 1
-            try binds.append(row.tenantID)
-            try binds.append(row.id)
-            try binds.append(row.occurredAt)
-            try binds.append(row.event)
-            try binds.append(row.actorID)
-            try binds.append(row.actorEmail)
-            try binds.append(row.subjectID)
-            try binds.append(row.grantID)
-            try binds.append(row.clientID)
-            try binds.append(row.outcome)
-            try binds.append(row.clientAddress)
-            try binds.append(row.detail)
+            binds.append(row.tenantID)
+            binds.append(row.id)
+            binds.append(row.occurredAt)
+            binds.append(row.event)
+            binds.append(row.actorID)
+            binds.append(row.actorEmail)
+            binds.append(row.subjectID)
+            binds.append(row.grantID)
+            binds.append(row.clientID)
+            binds.append(row.outcome)
+            binds.append(row.clientAddress)
+            binds.append(row.detail)
             values.append("(\(ordinal), " + (first..<binds.count + 1).map { "$\($0)" }.joined(separator: ", ") + ")")
         }
         let columns = "tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome, client_address, detail"
