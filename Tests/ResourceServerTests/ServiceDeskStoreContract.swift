@@ -125,6 +125,48 @@ struct ServiceDeskStoreContract {
         #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.changedAt >= $1.changedAt }, "newest first")
     }
 
+    // MARK: customers
+
+    /// Each customer's detail and status snapshot, every figure and list counted from the records themselves.
+    func customerViews() async throws {
+        let failingSince = now.addingTimeInterval(-7 * 86_400)
+        let endingBefore = now.addingTimeInterval(60 * 86_400)
+        for company in records.companies {
+            let ofCompany = { (companyID: String) in companyID == company.id }
+            let openTickets = records.tickets.filter { ofCompany($0.companyID) && $0.status.isOpen }
+            let activeAlerts = records.alerts.filter { ofCompany($0.companyID) && Alert.Status.activeStatuses.contains($0.status) }
+            let activeContracts = records.contracts.filter { ofCompany($0.companyID) && $0.startsOn <= now && $0.endsOn >= now }
+            let snapshot = try #require(
+                try await store.statusSnapshot(
+                    customerID: company.id, asOf: now, failingSince: failingSince, contractsEndingBefore: endingBefore, scope: everything))
+            let detail = try #require(try await store.customer(id: company.id, asOf: now, scope: everything))
+            for detail in [detail, snapshot.detail] {
+                #expect(detail.company.id == company.id && detail.company.name == company.name)
+                #expect(detail.contacts.map(\.id).sorted() == records.contacts.filter { ofCompany($0.companyID) }.map(\.id).sorted())
+                #expect(detail.sites.map(\.id).sorted() == records.sites.filter { ofCompany($0.companyID) }.map(\.id).sorted())
+                let rollup = detail.rollup
+                #expect(rollup.openTickets == openTickets.count && rollup.openAlerts == activeAlerts.count)
+                #expect(rollup.activeAssets == records.assets.filter { ofCompany($0.companyID) && $0.status == .active }.count)
+                #expect(rollup.activeContracts == activeContracts.count)
+                #expect(rollup.activeContractValueCents == activeContracts.map(\.valueCents).reduce(0, +))
+                let nextEnd = activeContracts.map(\.endsOn).min()
+                #expect((rollup.nextContractEnd == nil) == (nextEnd == nil))
+                if let stored = rollup.nextContractEnd, let nextEnd { #expect(abs(stored.timeIntervalSince(nextEnd)) < 0.001) }
+            }
+            let pressing = openTickets.sorted { ($0.priority.rank, $0.createdAt, $0.id) < ($1.priority.rank, $1.createdAt, $1.id) }
+            #expect(snapshot.topOpenTickets.map(\.id) == pressing.prefix(5).map(\.id))
+            let severe = activeAlerts.sorted {
+                ($0.severity.rank, -$0.createdAt.timeIntervalSince1970, $0.id) < ($1.severity.rank, -$1.createdAt.timeIntervalSince1970, $1.id)
+            }
+            #expect(snapshot.topOpenAlerts.map(\.id) == severe.prefix(5).map(\.id))
+            let failing = records.backupJobs.filter { ofCompany($0.companyID) && $0.status == .failed && $0.lastRunAt >= failingSince }
+            #expect(snapshot.failingBackups.map(\.id) == failing.sorted { ($1.lastRunAt, $0.id) < ($0.lastRunAt, $1.id) }.map(\.id))
+            let ending = records.contracts.filter { ofCompany($0.companyID) && $0.endsOn >= now && $0.endsOn <= endingBefore }
+            #expect(snapshot.expiringContracts.map(\.id) == ending.sorted { ($0.endsOn, $0.id) < ($1.endsOn, $1.id) }.map(\.id))
+        }
+        #expect(try await store.customer(id: "cus_missing", asOf: now, scope: everything) == nil)
+    }
+
     func cursors() async throws {
         let first = try await store.tickets(TicketFilter(statuses: Ticket.Status.allCases), page: PageRequest(limit: 2), scope: everything)
         let cursor = try #require(first.nextCursor)
@@ -414,13 +456,14 @@ struct ServiceDeskStoreContract {
 extension ServiceDeskStoreContract {
     /// The checks, each named once for every engine's suite.
     enum Check: String, CaseIterable, CustomTestStringConvertible {
-        case listing, cursors, scope, search, writes, confirmations, auditLog, countsAndImport, rules
+        case listing, customers, cursors, scope, search, writes, confirmations, auditLog, countsAndImport, rules
 
         var testDescription: String { rawValue }
 
         func run(_ contract: ServiceDeskStoreContract) async throws {
             switch self {
             case .listing: try await contract.listing()
+            case .customers: try await contract.customerViews()
             case .cursors: try await contract.cursors()
             case .scope: try await contract.scope()
             case .search: try await contract.search()
