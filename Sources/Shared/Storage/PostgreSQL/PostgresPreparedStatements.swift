@@ -12,7 +12,7 @@ import Synchronization
 /// for search, whose plan is chosen by how common each word is and under `enable_seqscan` set per transaction.
 /// A text must bind the same parameter types on every call and never a NULL: postgres-nio declares the types from the
 /// first call's values, and a NULL declares none.
-public final class PostgresStatementNames: Sendable {
+final class PostgresStatementNames: Sendable {
     /// The most texts named; later ones run unnamed, so no connection of the pool holds more plans than this.
     let capacity: Int
 
@@ -20,13 +20,14 @@ public final class PostgresStatementNames: Sendable {
         var names: [String: String] = [:]
         /// Raised when a named statement stops fitting its table (a column added by a newer server's migration:
         /// SQLSTATE 0A000, "cached plan must not change result type"), so every text is prepared again under a new
-        /// name: postgres-nio keeps a failed name failed on its connection.
+        /// name: PostgreSQL fails the old statement on every connection that holds it, as postgres-nio does a name
+        /// whose preparation failed.
         var generation = 0
     }
 
     private let registry = Mutex(Registry())
 
-    public init(capacity: Int = 256) { self.capacity = capacity }
+    init(capacity: Int = 256) { self.capacity = capacity }
 
     func name(for sql: String) -> String? {
         registry.withLock { registry in
