@@ -70,7 +70,9 @@ private struct RuntimePreparedStatement: PostgresPreparedStatement {
 }
 
 extension PostgresConnection {
-    /// The rows of `query`, read whole, through a statement this connection prepares once under `names`.
+    /// The rows of `query`, read whole, through a statement this connection prepares once under `names`. An outgrown
+    /// statement is answered unnamed at once, which holds outside a transaction (where every prepared read runs today);
+    /// inside one, PostgreSQL would refuse the retry as the transaction has failed.
     func preparedRows(_ query: PostgresQuery, names: PostgresStatementNames, logger: Logger) async throws -> [PostgresRow] {
         guard let name = names.name(for: query.sql) else { return try await self.query(query, logger: logger).collect() }
         do {
