@@ -25,17 +25,17 @@ extension PostgresServiceDeskStore {
     }
 
     public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
-        try await database.withConnection { connection in try await customerDetail(id: id, asOf: now, scope: scope, on: connection) }
+        guard let customer = scope.narrowed(to: id) else { return nil }
+        return try await database.withConnection { connection in try await customerDetail(id, within: customer, asOf: now, on: connection) }
     }
 
     /// Its seven statements queued at once on one leased connection, which runs them in turn without waiting for this
-    /// task between them. They need only the id asked for; when the scope does not reach that customer, the detail
-    /// is nil and the rest is read but never answered with.
+    /// task between them: each needs only the id asked for, read within the caller's scope narrowed to it.
     public func statusSnapshot(
         customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
     ) async throws -> CustomerSnapshot? {
-        try await database.withConnection { connection in
-            let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: customerID)
+        guard let customer = scope.narrowed(to: customerID) else { return nil }
+        return try await database.withConnection { connection in
             let top = PageRequest(limit: 5)
             var ticketConditions = SQLConditions()
             ticketConditions.scope(customer, table: "ticket")
@@ -46,11 +46,11 @@ extension PostgresServiceDeskStore {
             var backups = SQLConditions()
             backups.add(
                 "tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ?",
-                [scope.tenantID, customerID, BackupJob.Status.failed.rawValue, failingSince])
+                [customer.tenantID, customerID, BackupJob.Status.failed.rawValue, failingSince])
             var contracts = SQLConditions()
-            contracts.add("tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ?", [scope.tenantID, customerID, now, contractsEndingBefore])
+            contracts.add("tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ?", [customer.tenantID, customerID, now, contractsEndingBefore])
 
-            async let detail = customerDetail(id: customerID, asOf: now, scope: scope, on: connection)
+            async let detail = customerDetail(customerID, within: customer, asOf: now, on: connection)
             async let tickets = page(Ticket.self, from: "ticket", ticketConditions, order: .tickets, page: top, on: connection, key: KeysetOrder.ticketKey)
             async let alerts = page(Alert.self, from: "alert", alertConditions, order: .alerts, page: top, on: connection, key: KeysetOrder.alertKey)
             async let failing = fetch(BackupJob.self, from: "backup_job", backups, "ORDER BY last_run_at DESC, id", on: connection)
@@ -62,11 +62,13 @@ extension PostgresServiceDeskStore {
     }
 
     /// The company and its rollup in one statement (the rollup needs only the id asked for, not the row), its contacts
-    /// and its sites, queued at once on the connection.
-    private func customerDetail(id: String, asOf now: Date, scope: ServiceDeskScope, on connection: PostgresConnection) async throws -> CustomerDetail? {
+    /// and its sites, queued at once on the connection; `customer` is the caller's scope narrowed to the customer.
+    private func customerDetail(
+        _ id: String, within customer: ServiceDeskScope, asOf now: Date, on connection: PostgresConnection
+    ) async throws -> CustomerDetail? {
+        let tenantID = customer.tenantID
         var conditions = SQLConditions()
-        conditions.scope(scope, table: "company", companyColumn: "id")
-        conditions.add("company.id = ?", [id])
+        conditions.scope(customer, table: "company", companyColumn: "id")
         let statement = PostgresQuery(
             sql: """
                 SELECT company.*, rollup.* FROM company
@@ -74,9 +76,9 @@ extension PostgresServiceDeskStore {
                     rollup_active_contracts, rollup_contract_value, rollup_next_end)
                 \(conditions.sql)
                 """,
-            CustomerRollupQuery.values(tenantID: scope.tenantID, companyID: id, asOf: now) + conditions.values)
+            CustomerRollupQuery.values(tenantID: tenantID, companyID: id, asOf: now) + conditions.values)
         var ofCompany = SQLConditions()
-        ofCompany.add("tenant_id = ? AND company_id = ?", [scope.tenantID, id])
+        ofCompany.add("tenant_id = ? AND company_id = ?", [tenantID, id])
         async let rows = database.preparedRows(statement, on: connection)
         async let contacts = fetch(CompanyContact.self, from: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id", on: connection)
         async let sites = fetch(CompanySite.self, from: "company_site", ofCompany, "ORDER BY name, id", on: connection)

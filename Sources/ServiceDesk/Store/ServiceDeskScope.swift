@@ -17,6 +17,11 @@ public struct ServiceDeskScope: Sendable, Equatable {
     /// Company users never see internal notes; the MSP's own staff do.
     public var seesInternalNotes: Bool { companyID == nil }
 
+    /// This scope narrowed to one customer, or nil when it does not reach that customer.
+    func narrowed(to customerID: String) -> ServiceDeskScope? {
+        companyID == nil || companyID == customerID ? ServiceDeskScope(tenantID: tenantID, companyID: customerID) : nil
+    }
+
     /// The scope of a verified caller in the tenant the request is for. Admins and technicians see the
     /// tenant; a company user sees the customer named by the token's `company` claim (the customer id
     /// given to `auth-server admin user add --company`). A token of another tenant, an unknown role, or a
