@@ -44,11 +44,11 @@ extension PostgresServiceDeskStore {
             alertConditions.scope(customer, table: "alert")
             alertConditions.add(SQLConditions.activeAlerts)
             var backups = SQLConditions()
-            backups.add(
-                "tenant_id = ? AND company_id = ? AND status = ? AND last_run_at >= ?",
-                [customer.tenantID, customerID, BackupJob.Status.failed.rawValue, failingSince])
+            backups.scope(customer, table: "backup_job")
+            backups.add("backup_job.status = ? AND backup_job.last_run_at >= ?", [BackupJob.Status.failed.rawValue, failingSince])
             var contracts = SQLConditions()
-            contracts.add("tenant_id = ? AND company_id = ? AND ends_on >= ? AND ends_on <= ?", [customer.tenantID, customerID, now, contractsEndingBefore])
+            contracts.scope(customer, table: "contract")
+            contracts.add("contract.ends_on >= ? AND contract.ends_on <= ?", [now, contractsEndingBefore])
 
             async let detail = customerDetail(customerID, within: customer, asOf: now, on: connection)
             async let tickets = page(Ticket.self, from: "ticket", ticketConditions, order: .tickets, page: top, on: connection, key: KeysetOrder.ticketKey)
