@@ -142,8 +142,17 @@ struct ServiceDeskStoreContract {
             let detail = try #require(try await store.customer(id: company.id, asOf: now, scope: everything))
             for detail in [detail, snapshot.detail] {
                 #expect(detail.company.id == company.id && detail.company.name == company.name)
-                #expect(detail.contacts.map(\.id).sorted() == records.contacts.filter { ofCompany($0.companyID) }.map(\.id).sorted())
-                #expect(detail.sites.map(\.id).sorted() == records.sites.filter { ofCompany($0.companyID) }.map(\.id).sorted())
+                // Whole records in the stores' order: the primary contact first, then by name (bytes, as both engines
+                // compare), then id.
+                func byName(_ a: (name: String, id: String), _ b: (name: String, id: String)) -> Bool {
+                    a.name == b.name ? a.id < b.id : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+                }
+                let contacts = records.contacts.filter { ofCompany($0.companyID) }.sorted {
+                    $0.isPrimary != $1.isPrimary ? $0.isPrimary : byName(($0.name, $0.id), ($1.name, $1.id))
+                }
+                #expect(detail.contacts == contacts)
+                let sites = records.sites.filter { ofCompany($0.companyID) }.sorted { byName(($0.name, $0.id), ($1.name, $1.id)) }
+                #expect(detail.sites == sites)
                 let rollup = detail.rollup
                 #expect(rollup.openTickets == openTickets.count && rollup.openAlerts == activeAlerts.count)
                 #expect(rollup.activeAssets == records.assets.filter { ofCompany($0.companyID) && $0.status == .active }.count)
@@ -155,6 +164,10 @@ struct ServiceDeskStoreContract {
             }
             let pressing = openTickets.sorted { ($0.priority.rank, $0.createdAt, $0.id) < ($1.priority.rank, $1.createdAt, $1.id) }
             #expect(snapshot.topOpenTickets.map(\.id) == pressing.prefix(5).map(\.id))
+            for (read, record) in zip(snapshot.topOpenTickets, pressing) {
+                #expect(read.subject == record.subject && read.status == record.status && read.assignee == record.assignee)
+                #expect(abs(read.createdAt.timeIntervalSince(record.createdAt)) < 0.001 && abs(read.updatedAt.timeIntervalSince(record.updatedAt)) < 0.001)
+            }
             let severe = activeAlerts.sorted {
                 ($0.severity.rank, -$0.createdAt.timeIntervalSince1970, $0.id) < ($1.severity.rank, -$1.createdAt.timeIntervalSince1970, $1.id)
             }

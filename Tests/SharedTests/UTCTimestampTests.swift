@@ -39,6 +39,32 @@ struct UTCTimestampTests {
         }
     }
 
+    @Test("PostgreSQL's JSON timestamps read to the microsecond in any zone offset; any other form refused")
+    func parsesOffsetInstants() {
+        // 2026-12-07 10:00:00 UTC.
+        let base: Int64 = 1_796_637_600
+        func at(_ seconds: Int64, _ microseconds: Int64 = 0) -> Date { Date(timeIntervalSince1970: Double(seconds * 1_000_000 + microseconds) / 1_000_000) }
+        let cases: [(String, Date)] = [
+            ("2026-12-07T10:00:00+00:00", at(base)),
+            ("2026-12-07T10:00:00.123+00:00", at(base, 123_000)),
+            ("2026-12-07T10:00:00.5Z", at(base, 500_000)),
+            ("2026-12-07T10:00:00.000001+00", at(base, 1)),
+            ("2026-12-07T15:30:00.25+05:30", at(base, 250_000)),
+            ("2026-12-07T06:30:00-03:30", at(base)),
+            ("2026-12-07T10:53:28+00:53:28", at(base)),
+            ("2026-12-08T00:59:59.999999+14:59:59", at(base, 999_999)),
+            ("1969-12-31T23:59:59.999+00:00", at(-1, 999_000)),
+            ("2024-02-29T00:00:00+00:00", at(1_709_164_800)),
+        ]
+        for (text, expected) in cases { #expect(UTCTimestamp.parseOffsetInstant(text) == expected, "\(text)") }
+        let refused = [
+            "", "2026-12-07", "2026-12-07T10:00:00", "2026-12-07 10:00:00+00:00", "2026-12-07T10:00:00.+00:00", "2026-12-07T10:00:00.1234567+00:00",
+            "2026-12-07T10:00:00+0000", "2026-12-07T10:00:00+00:0", "2026-12-07T10:00:00+24:00", "2026-12-07T10:00:00+00:60", "2026-12-07T10:00:00+00-00",
+            "2026-13-07T10:00:00+00:00", "2026-12-07T10:00:60+00:00", "2026-12-07T10:00:00+00:00 ", "2026-12-07T10:00:00z",
+        ]
+        for text in refused { #expect(UTCTimestamp.parseOffsetInstant(text) == nil, "\(text)") }
+    }
+
     @Test("Instants and days read as Foundation's ISO 8601 styles write them, fractions of a second cut off")
     func matchesFoundationISO8601() {
         var generator = SystemRandomNumberGenerator()

@@ -26,69 +26,92 @@ extension PostgresServiceDeskStore {
 
     public func customer(id: String, asOf now: Date, scope: ServiceDeskScope) async throws -> CustomerDetail? {
         guard let customer = scope.narrowed(to: id) else { return nil }
-        return try await database.withConnection { connection in try await customerDetail(id, within: customer, asOf: now, on: connection) }
+        var columns = PostgresJSONColumns()
+        customerDetail(id, within: customer, asOf: now, into: &columns)
+        guard let row = try await database.preparedRows(columns.query).first?.makeRandomAccess() else { return nil }
+        return try customerDetail(of: row, with: PostgresRowJSON.decoder())
     }
 
-    /// Its seven statements queued at once on one leased connection, which runs them in turn without waiting for this
-    /// task between them: each needs only the id asked for, read within the caller's scope narrowed to it.
+    /// One statement (`PostgresJSONColumns`): the customer's detail and its four lists, each read within the caller's
+    /// scope narrowed to the customer.
     public func statusSnapshot(
         customerID: String, asOf now: Date, failingSince: Date, contractsEndingBefore: Date, scope: ServiceDeskScope
     ) async throws -> CustomerSnapshot? {
         guard let customer = scope.narrowed(to: customerID) else { return nil }
-        return try await database.withConnection { connection in
-            let top = PageRequest(limit: 5)
-            var ticketConditions = SQLConditions()
-            ticketConditions.scope(customer, table: "ticket")
-            ticketConditions.add(SQLConditions.openTickets)
-            var alertConditions = SQLConditions()
-            alertConditions.scope(customer, table: "alert")
-            alertConditions.add(SQLConditions.activeAlerts)
-            var backups = SQLConditions()
-            backups.scope(customer, table: "backup_job")
-            backups.add("backup_job.status = ? AND backup_job.last_run_at >= ?", [BackupJob.Status.failed.rawValue, failingSince])
-            var contracts = SQLConditions()
-            contracts.scope(customer, table: "contract")
-            contracts.add("contract.ends_on >= ? AND contract.ends_on <= ?", [now, contractsEndingBefore])
+        var columns = PostgresJSONColumns()
+        customerDetail(customerID, within: customer, asOf: now, into: &columns)
+        var tickets = SQLConditions()
+        tickets.scope(customer, table: "ticket")
+        tickets.add(SQLConditions.openTickets)
+        columns.rows("tickets", of: "ticket", tickets, KeysetOrder.tickets.orderBy, limit: CustomerSnapshot.topLimit)
+        var alerts = SQLConditions()
+        alerts.scope(customer, table: "alert")
+        alerts.add(SQLConditions.activeAlerts)
+        columns.rows("alerts", of: "alert", alerts, KeysetOrder.alerts.orderBy, limit: CustomerSnapshot.topLimit)
+        var backups = SQLConditions()
+        backups.scope(customer, table: "backup_job")
+        backups.add("backup_job.status = ? AND backup_job.last_run_at >= ?", [BackupJob.Status.failed.rawValue, failingSince])
+        columns.rows("backups", of: "backup_job", backups, "ORDER BY last_run_at DESC, id")
+        var contracts = SQLConditions()
+        contracts.scope(customer, table: "contract")
+        contracts.add("contract.ends_on >= ? AND contract.ends_on <= ?", [now, contractsEndingBefore])
+        columns.rows("contracts", of: "contract", contracts, "ORDER BY ends_on, id")
 
-            async let detail = customerDetail(customerID, within: customer, asOf: now, on: connection)
-            async let tickets = page(Ticket.self, from: "ticket", ticketConditions, order: .tickets, page: top, on: connection, key: KeysetOrder.ticketKey)
-            async let alerts = page(Alert.self, from: "alert", alertConditions, order: .alerts, page: top, on: connection, key: KeysetOrder.alertKey)
-            async let failing = fetch(BackupJob.self, from: "backup_job", backups, "ORDER BY last_run_at DESC, id", on: connection)
-            async let ending = fetch(Contract.self, from: "contract", contracts, "ORDER BY ends_on, id", on: connection)
-            let all = try await (detail, tickets, alerts, failing, ending)
-            guard let found = all.0 else { return nil }
-            return CustomerSnapshot(detail: found, topOpenTickets: all.1.items, topOpenAlerts: all.2.items, failingBackups: all.3, expiringContracts: all.4)
-        }
+        guard let row = try await database.preparedRows(columns.query).first?.makeRandomAccess() else { return nil }
+        let decoder = PostgresRowJSON.decoder()
+        guard let detail = try customerDetail(of: row, with: decoder) else { return nil }
+        func list<Item: Decodable>(_ name: String) throws -> [Item] { try PostgresJSONColumns.decode([Item].self, name, of: row, with: decoder) ?? [] }
+        return CustomerSnapshot(
+            detail: detail, topOpenTickets: try list("tickets"), topOpenAlerts: try list("alerts"), failingBackups: try list("backups"),
+            expiringContracts: try list("contracts"))
     }
 
-    /// The company and its rollup in one statement (the rollup needs only the id asked for, not the row), its contacts
-    /// and its sites, queued at once on the connection; `customer` is the caller's scope narrowed to the customer.
-    private func customerDetail(
-        _ id: String, within customer: ServiceDeskScope, asOf now: Date, on connection: PostgresConnection
-    ) async throws -> CustomerDetail? {
-        let tenantID = customer.tenantID
-        var conditions = SQLConditions()
-        conditions.scope(customer, table: "company", companyColumn: "id")
-        let statement = PostgresQuery(
-            sql: """
-                SELECT company.*, rollup.* FROM company
-                CROSS JOIN (\(CustomerRollupQuery.sql)) AS rollup (rollup_open_tickets, rollup_open_alerts, rollup_active_assets,
-                    rollup_active_contracts, rollup_contract_value, rollup_next_end)
-                \(conditions.sql)
-                """,
-            CustomerRollupQuery.values(tenantID: tenantID, companyID: id, asOf: now) + conditions.values)
+    /// The company with its rollup (which needs only the id asked for, not the row), its contacts and its sites, as
+    /// columns of a read; `customer` is the caller's scope narrowed to the customer.
+    private func customerDetail(_ id: String, within customer: ServiceDeskScope, asOf now: Date, into columns: inout PostgresJSONColumns) {
+        var company = SQLConditions()
+        company.scope(customer, table: "company", companyColumn: "id")
+        columns.row(
+            "company",
+            """
+            SELECT company.*, rollup.* FROM company
+            CROSS JOIN (\(CustomerRollupQuery.sql)) AS rollup (rollup_open_tickets, rollup_open_alerts, rollup_active_assets,
+                rollup_active_contracts, rollup_contract_value, rollup_next_end)
+            \(company.sql)
+            """,
+            CustomerRollupQuery.values(tenantID: customer.tenantID, companyID: id, asOf: now) + company.values)
         var ofCompany = SQLConditions()
-        ofCompany.add("tenant_id = ? AND company_id = ?", [tenantID, id])
-        async let rows = database.preparedRows(statement, on: connection)
-        async let contacts = fetch(CompanyContact.self, from: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id", on: connection)
-        async let sites = fetch(CompanySite.self, from: "company_site", ofCompany, "ORDER BY name, id", on: connection)
-        let all = try await (rows, contacts, sites)
-        guard let row = all.0.first?.makeRandomAccess() else { return nil }
-        let rollup = CustomerRollup(
-            openTickets: try row["rollup_open_tickets"].decode(Int.self), openAlerts: try row["rollup_open_alerts"].decode(Int.self),
-            activeAssets: try row["rollup_active_assets"].decode(Int.self), activeContracts: try row["rollup_active_contracts"].decode(Int.self),
-            activeContractValueCents: try row["rollup_contract_value"].decode(Int64.self),
-            nextContractEnd: try row["rollup_next_end"].decode(PostgresInstant?.self)?.date)
-        return CustomerDetail(company: try PostgresRowDecoder.decode(Company.self, from: row), contacts: all.1, sites: all.2, rollup: rollup)
+        ofCompany.add("tenant_id = ? AND company_id = ?", [customer.tenantID, id])
+        columns.rows("contacts", of: "company_contact", ofCompany, "ORDER BY is_primary DESC, name, id")
+        columns.rows("sites", of: "company_site", ofCompany, "ORDER BY name, id")
+    }
+
+    /// The detail `customerDetail(_:within:asOf:into:)` read; nil when the company is not there for the caller.
+    private func customerDetail(of row: PostgresRandomAccessRow, with decoder: JSONDecoder) throws -> CustomerDetail? {
+        guard let company = try PostgresJSONColumns.decode(CompanyWithRollup.self, "company", of: row, with: decoder) else { return nil }
+        return CustomerDetail(
+            company: company.company, contacts: try PostgresJSONColumns.decode([CompanyContact].self, "contacts", of: row, with: decoder) ?? [],
+            sites: try PostgresJSONColumns.decode([CompanySite].self, "sites", of: row, with: decoder) ?? [], rollup: company.rollup)
+    }
+}
+
+/// A company's row with its rollup's columns beside it, as `customerDetail` reads them.
+private struct CompanyWithRollup: Decodable {
+    let company: Company
+    let rollup: CustomerRollup
+
+    enum CodingKeys: String, CodingKey {
+        case openTickets = "rollup_open_tickets", openAlerts = "rollup_open_alerts", activeAssets = "rollup_active_assets"
+        case activeContracts = "rollup_active_contracts", contractValue = "rollup_contract_value", nextEnd = "rollup_next_end"
+    }
+
+    init(from decoder: any Decoder) throws {
+        company = try Company(from: decoder)
+        let columns = try decoder.container(keyedBy: CodingKeys.self)
+        rollup = CustomerRollup(
+            openTickets: try columns.decode(Int.self, forKey: .openTickets), openAlerts: try columns.decode(Int.self, forKey: .openAlerts),
+            activeAssets: try columns.decode(Int.self, forKey: .activeAssets), activeContracts: try columns.decode(Int.self, forKey: .activeContracts),
+            activeContractValueCents: try columns.decode(Int64.self, forKey: .contractValue),
+            nextContractEnd: try columns.decodeIfPresent(Date.self, forKey: .nextEnd))
     }
 }

@@ -30,7 +30,7 @@ extension SQLiteServiceDeskStore {
         try await database.isolatedRead { db in
             guard let detail = try customerDetail(db, id: customerID, asOf: now, scope: scope) else { return nil }
             let customer = ServiceDeskScope(tenantID: scope.tenantID, companyID: detail.company.id)
-            let top = PageRequest(limit: 5)
+            let top = PageRequest(limit: CustomerSnapshot.topLimit)
 
             var ticketConditions = SQLConditions()
             ticketConditions.scope(customer, table: "ticket")

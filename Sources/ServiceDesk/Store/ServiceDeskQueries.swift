@@ -158,10 +158,13 @@ public struct CustomerRollup: Sendable, Equatable {
 
 /// The grounding view of one customer: who they are and what needs attention now.
 public struct CustomerSnapshot: Sendable {
+    /// How many tickets and alerts it shows.
+    public static let topLimit = 5
+
     public var detail: CustomerDetail
-    /// The five most pressing open tickets (priority, then oldest).
+    /// The most pressing open tickets (priority, then oldest).
     public var topOpenTickets: [Ticket]
-    /// The five most severe open or acknowledged alerts (severity, then newest).
+    /// The most severe open or acknowledged alerts (severity, then newest).
     public var topOpenAlerts: [Alert]
     public var failingBackups: [BackupJob]
     public var expiringContracts: [Contract]

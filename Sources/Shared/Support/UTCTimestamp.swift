@@ -18,21 +18,8 @@ public enum UTCTimestamp {
     public static func parseStored(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { bytes -> Date? in
-            guard bytes.count == 23, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: " "),
-                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: ".")
-            else { return nil }
-            func number(_ start: Int, _ digits: Int) -> Int64? {
-                var value: Int64 = 0
-                for position in start..<start + digits {
-                    let digit = bytes[position] &- UInt8(ascii: "0")
-                    guard digit < 10 else { return nil }
-                    value = value * 10 + Int64(digit)
-                }
-                return value
-            }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-                let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
-                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            guard bytes.count == 23, bytes[19] == UInt8(ascii: "."), let (year, month, day, hour, minute, second) = dateAndTime(bytes, separator: UInt8(ascii: " ")),
+                let millisecond = number(bytes, 20, 3)
             else { return nil }
             // Summed as Foundation's calendar sums them (the day's start, then the second of the day with its
             // fraction), so the Date is the very one GRDB reads, to the last bit.
@@ -40,6 +27,64 @@ public enum UTCTimestamp {
             let secondOfDay = Double(hour * 3600 + minute * 60 + second) + Double(millisecond * 1_000_000) / 1_000_000_000
             return Date(timeIntervalSinceReferenceDate: Double(dayStart) + secondOfDay)
         }
+    }
+
+    /// An RFC 3339 instant with its zone offset and up to six fraction digits ("2026-12-07T10:00:00.123+00:00"), the
+    /// form PostgreSQL writes a `timestamptz` in JSON, read to the microsecond into the very `Date` the driver's binary
+    /// form gives (`PostgresInstant`), so a row reads the same either way. nil for text of any other form.
+    public static func parseOffsetInstant(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count >= 20, let (year, month, day, hour, minute, second) = dateAndTime(bytes, separator: UInt8(ascii: "T")) else { return nil }
+            var position = 19
+            var microsecond: Int64 = 0
+            if bytes[position] == UInt8(ascii: ".") {
+                let digits = bytes[(position + 1)...].prefix { $0 &- UInt8(ascii: "0") < 10 }.count
+                guard (1...6).contains(digits), let fraction = number(bytes, position + 1, digits) else { return nil }
+                microsecond = fraction * [100_000, 10_000, 1000, 100, 10, 1][digits - 1]
+                position += 1 + digits
+            }
+            guard let offset = offsetSeconds(bytes[position...]) else { return nil }
+            let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+            return Date(timeIntervalSince1970: Double(seconds * 1_000_000 + microsecond) / 1_000_000)
+        }
+    }
+
+    /// "yyyy-MM-dd?HH:mm:ss" at the start of `bytes`, `?` being `separator`, with each field in its range.
+    private static func dateAndTime(
+        _ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8
+    ) -> (year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64)? {
+        guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == separator,
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2), let hour = number(bytes, 11, 2),
+            let minute = number(bytes, 14, 2), let second = number(bytes, 17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        return (year, month, day, hour, minute, second)
+    }
+
+    /// "Z", or "+HH", "+HH:mm" or "+HH:mm:ss" (or "-"), the whole of `bytes`, as seconds east of UTC.
+    private static func offsetSeconds(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+        let bytes = UnsafeBufferPointer(rebasing: bytes)
+        if bytes.count == 1, bytes[0] == UInt8(ascii: "Z") { return 0 }
+        guard [3, 6, 9].contains(bytes.count), bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-") else { return nil }
+        var seconds: Int64 = 0
+        for (index, unit) in zip(stride(from: 1, to: bytes.count, by: 3), [Int64(3600), 60, 1]) {
+            guard index == 1 || bytes[index - 1] == UInt8(ascii: ":"), let value = number(bytes, index, 2), value < (index == 1 ? 24 : 60) else { return nil }
+            seconds += value * unit
+        }
+        return bytes[0] == UInt8(ascii: "-") ? -seconds : seconds
+    }
+
+    /// The decimal number of `digits` digits at `start`; nil if any is not a digit.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ digits: Int) -> Int64? {
+        var value: Int64 = 0
+        for position in start..<start + digits {
+            let digit = bytes[position] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+        }
+        return value
     }
 
     /// An RFC 3339 instant to the second ("yyyy-MM-ddTHH:mm:ssZ"), what `Date.formatted(.iso8601)` writes.

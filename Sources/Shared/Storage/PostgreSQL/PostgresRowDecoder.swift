@@ -5,7 +5,8 @@ import PostgresNIO
 /// Decodes a Codable row record from a PostgreSQL row by column name, the record's Codable keys being the
 /// column names, as GRDB maps the same records on SQLite. Every store reads its rows this way on PostgreSQL.
 /// Chosen over reading rows as `to_json(table)`: the queries stay `SELECT *` in the driver's binary format,
-/// so the token endpoint's keyed reads parse no JSON and `bytea` needs no text round trip. Rows are flat:
+/// so the token endpoint's keyed reads parse no JSON and `bytea` needs no text round trip. (The desk reads JSON
+/// only where one statement gathers several lists: `PostgresJSONColumns`.) Rows are flat:
 /// a property is one column, decoded as its type or, for an enum or wrapper, as its raw value.
 public enum PostgresRowDecoder {
     public static func decode<Record: Decodable>(_ type: Record.Type, from row: PostgresRandomAccessRow) throws -> Record {
