@@ -10,19 +10,33 @@ extension PostgresServiceDeskStore {
         return Page(items: items, nextCursor: next, customerNames: try await customerNames(ids: items.map(\.companyID), scope: scope))
     }
 
+    /// One statement (`PostgresJSONColumns`): the ticket with its customer's name and how many notes the scope may
+    /// see, and the newest of those notes. The notes are read by the id asked for within the scope's tenant, and
+    /// returned only when the ticket itself is within the scope.
     public func ticket(id: String, noteLimit: Int, scope: ServiceDeskScope) async throws -> TicketDetail? {
         var conditions = SQLConditions()
         conditions.scope(scope, table: "ticket")
         conditions.add("ticket.id = ?", [id])
-        guard let ticket = try await fetch(Ticket.self, from: "ticket", conditions).first else { return nil }
         var notes = SQLConditions()
-        notes.add("tenant_id = ? AND ticket_id = ?", [ticket.tenantID, ticket.id])
-        if !scope.seesInternalNotes { notes.add("visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+        notes.add("ticket_note.tenant_id = ? AND ticket_note.ticket_id = ?", [scope.tenantID, id])
+        if !scope.seesInternalNotes { notes.add("ticket_note.visibility = ?", [TicketNote.Visibility.public.rawValue]) }
+        var columns = PostgresJSONColumns()
+        columns.row(
+            "ticket",
+            """
+            SELECT ticket.*,
+                (SELECT company.name FROM company WHERE company.tenant_id = ticket.tenant_id AND company.id = ticket.company_id) AS customer_name,
+                (SELECT count(*) FROM ticket_note \(notes.sql)) AS visible_note_count
+            FROM ticket \(conditions.sql)
+            """,
+            notes.values + conditions.values)
+        columns.rows("notes", of: "ticket_note", notes, "ORDER BY created_at DESC, seq DESC", limit: noteLimit)
+        guard let row = try await database.preparedRows(columns.query).first?.makeRandomAccess() else { return nil }
+        let decoder = PostgresRowJSON.decoder()
+        guard let found = try PostgresJSONColumns.decode(TicketWithCounts.self, "ticket", of: row, with: decoder) else { return nil }
         return TicketDetail(
-            ticket: ticket,
-            customerName: try await customerNames(ids: [ticket.companyID], scope: scope)[ticket.companyID] ?? "",
-            notes: try await fetch(TicketNote.self, from: "ticket_note", notes, "ORDER BY created_at DESC, seq DESC LIMIT ?", [.int(Int64(noteLimit))]),
-            visibleNoteCount: try await count(from: "ticket_note", notes))
+            ticket: found.ticket, customerName: found.customerName ?? "",
+            notes: try PostgresJSONColumns.decode([TicketNote].self, "notes", of: row, with: decoder) ?? [], visibleNoteCount: found.visibleNoteCount)
     }
 
     public func auditEntries(ticketID: String, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<AuditEntry>? {
@@ -40,5 +54,24 @@ extension PostgresServiceDeskStore {
         ).collect().map(Self.entry)
         let (items, next) = order.page(rows, limit: request.limit) { [.int($0.position)] }
         return Page(items: items.map(\.entry), nextCursor: next, customerNames: [:])
+    }
+}
+
+/// A ticket's row with its customer's name and its visible notes' count beside it, as `ticket(id:noteLimit:scope:)`
+/// reads them.
+private struct TicketWithCounts: Decodable {
+    let ticket: Ticket
+    let customerName: String?
+    let visibleNoteCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case customerName = "customer_name", visibleNoteCount = "visible_note_count"
+    }
+
+    init(from decoder: any Decoder) throws {
+        ticket = try Ticket(from: decoder)
+        let columns = try decoder.container(keyedBy: CodingKeys.self)
+        customerName = try columns.decodeIfPresent(String.self, forKey: .customerName)
+        visibleNoteCount = try columns.decode(Int.self, forKey: .visibleNoteCount)
     }
 }
