@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PostgresNIO
+import Shared
 
 /// One statement that reads several lists, each a column holding its rows as JSON: a read of seven lists is
 /// then one round trip and one plan, where seven statements cost PostgreSQL each its own execution and the
@@ -25,11 +26,28 @@ struct PostgresJSONColumns {
         values += selectValues
     }
 
-    var query: PostgresQuery { PostgresQuery(sql: "SELECT " + columns.joined(separator: ", "), values) }
+    /// Runs the statement, prepared once per connection, and gives its row (a `SELECT` of subqueries with no `FROM`
+    /// answers exactly one).
+    func read(on database: PostgresSchemaPool) async throws -> Row {
+        let rows = try await database.preparedRows(PostgresQuery(sql: "SELECT " + columns.joined(separator: ", "), values))
+        return Row(columns: rows[0].makeRandomAccess())
+    }
 
-    /// A column of the row `query` read, decoded; nil for a NULL.
-    static func decode<Value: Decodable>(_ type: Value.Type, _ name: String, of row: PostgresRandomAccessRow, with decoder: JSONDecoder) throws -> Value? {
-        guard let json = try row[name].decode(ByteBuffer?.self) else { return nil }
-        return try decoder.decode(Value.self, from: Data(json.readableBytesView))
+    /// The statement's row, its columns decoded by name through the models' Codable keys (`PostgresRowJSON`).
+    struct Row {
+        let columns: PostgresRandomAccessRow
+        private let decoder = PostgresRowJSON.decoder()
+
+        init(columns: PostgresRandomAccessRow) { self.columns = columns }
+
+        /// nil for a NULL: a `row` that found nothing.
+        func value<Value: Decodable>(_ type: Value.Type, _ name: String) throws -> Value? {
+            guard let json = try columns[name].decode(ByteBuffer?.self) else { return nil }
+            return try decoder.decode(Value.self, from: Data(json.readableBytesView))
+        }
+
+        func list<Item: Decodable>(_ name: String) throws -> [Item] {
+            try value([Item].self, name) ?? []
+        }
     }
 }

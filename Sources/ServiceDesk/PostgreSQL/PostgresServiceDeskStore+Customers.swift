@@ -28,8 +28,7 @@ extension PostgresServiceDeskStore {
         guard let customer = scope.narrowed(to: id) else { return nil }
         var columns = PostgresJSONColumns()
         customerDetail(id, within: customer, asOf: now, into: &columns)
-        guard let row = try await database.preparedRows(columns.query).first?.makeRandomAccess() else { return nil }
-        return try customerDetail(of: row, with: PostgresRowJSON.decoder())
+        return try customerDetail(of: try await columns.read(on: database))
     }
 
     /// One statement (`PostgresJSONColumns`): the customer's detail and its four lists, each read within the caller's
@@ -57,13 +56,11 @@ extension PostgresServiceDeskStore {
         contracts.add("contract.ends_on >= ? AND contract.ends_on <= ?", [now, contractsEndingBefore])
         columns.rows("contracts", of: "contract", contracts, "ORDER BY ends_on, id")
 
-        guard let row = try await database.preparedRows(columns.query).first?.makeRandomAccess() else { return nil }
-        let decoder = PostgresRowJSON.decoder()
-        guard let detail = try customerDetail(of: row, with: decoder) else { return nil }
-        func list<Item: Decodable>(_ name: String) throws -> [Item] { try PostgresJSONColumns.decode([Item].self, name, of: row, with: decoder) ?? [] }
+        let row = try await columns.read(on: database)
+        guard let detail = try customerDetail(of: row) else { return nil }
         return CustomerSnapshot(
-            detail: detail, topOpenTickets: try list("tickets"), topOpenAlerts: try list("alerts"), failingBackups: try list("backups"),
-            expiringContracts: try list("contracts"))
+            detail: detail, topOpenTickets: try row.list("tickets"), topOpenAlerts: try row.list("alerts"), failingBackups: try row.list("backups"),
+            expiringContracts: try row.list("contracts"))
     }
 
     /// The company with its rollup (which needs only the id asked for, not the row), its contacts and its sites, as
@@ -87,11 +84,9 @@ extension PostgresServiceDeskStore {
     }
 
     /// The detail `customerDetail(_:within:asOf:into:)` read; nil when the company is not there for the caller.
-    private func customerDetail(of row: PostgresRandomAccessRow, with decoder: JSONDecoder) throws -> CustomerDetail? {
-        guard let company = try PostgresJSONColumns.decode(CompanyWithRollup.self, "company", of: row, with: decoder) else { return nil }
-        return CustomerDetail(
-            company: company.company, contacts: try PostgresJSONColumns.decode([CompanyContact].self, "contacts", of: row, with: decoder) ?? [],
-            sites: try PostgresJSONColumns.decode([CompanySite].self, "sites", of: row, with: decoder) ?? [], rollup: company.rollup)
+    private func customerDetail(of row: PostgresJSONColumns.Row) throws -> CustomerDetail? {
+        guard let company = try row.value(CompanyWithRollup.self, "company") else { return nil }
+        return CustomerDetail(company: company.company, contacts: try row.list("contacts"), sites: try row.list("sites"), rollup: company.rollup)
     }
 }
 

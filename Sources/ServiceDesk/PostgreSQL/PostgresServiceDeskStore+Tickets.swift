@@ -31,12 +31,9 @@ extension PostgresServiceDeskStore {
             """,
             notes.values + conditions.values)
         columns.rows("notes", of: "ticket_note", notes, "ORDER BY created_at DESC, seq DESC", limit: noteLimit)
-        guard let row = try await database.preparedRows(columns.query).first?.makeRandomAccess() else { return nil }
-        let decoder = PostgresRowJSON.decoder()
-        guard let found = try PostgresJSONColumns.decode(TicketWithCounts.self, "ticket", of: row, with: decoder) else { return nil }
-        return TicketDetail(
-            ticket: found.ticket, customerName: found.customerName ?? "",
-            notes: try PostgresJSONColumns.decode([TicketNote].self, "notes", of: row, with: decoder) ?? [], visibleNoteCount: found.visibleNoteCount)
+        let row = try await columns.read(on: database)
+        guard let found = try row.value(TicketWithCounts.self, "ticket") else { return nil }
+        return TicketDetail(ticket: found.ticket, customerName: found.customerName ?? "", notes: try row.list("notes"), visibleNoteCount: found.visibleNoteCount)
     }
 
     public func auditEntries(ticketID: String, page request: PageRequest, scope: ServiceDeskScope) async throws -> Page<AuditEntry>? {
