@@ -22,16 +22,15 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
     /// per connection (`PostgresStatementNames`): these reads are keyed or keyset pages, whose plan does not hang on
     /// the values. One that binds a NULL runs unnamed.
     func fetch<Item: Decodable>(
-        _ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "", _ tailValues: [SQLValue] = [],
-        on connection: PostgresConnection? = nil
+        _ type: Item.Type, from table: String, _ conditions: SQLConditions, _ tail: String = "", _ tailValues: [SQLValue] = []
     ) async throws -> [Item] {
         let values = conditions.values + tailValues
         let statement = PostgresQuery(sql: "SELECT \(table).* FROM \(table) \(conditions.sql) \(tail)", values)
-        let rows = values.contains(.null) ? try await query(statement, on: connection).collect() : try await database.preparedRows(statement, on: connection)
+        let rows = values.contains(.null) ? try await database.query(statement).collect() : try await database.preparedRows(statement)
         return try rows.map { try PostgresRowDecoder.decode(Item.self, from: $0.makeRandomAccess()) }
     }
 
-    /// On `connection` when given (a read of several queries leases one), else on whichever the pool has free.
+    /// On `connection` when given (a search's stages lease one each), else on whichever the pool has free.
     func query(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> PostgresRowSequence {
         if let connection { try await connection.query(query, logger: database.logger) } else { try await database.query(query) }
     }
@@ -39,16 +38,16 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
     /// One page of a keyset-ordered list of one table: the rows after the cursor, and a cursor when more follow.
     func page<Item: Decodable>(
         _ type: Item.Type, from table: String, _ conditions: SQLConditions, order: KeysetOrder, page: PageRequest,
-        on connection: PostgresConnection? = nil, key: (Item) -> [KeysetOrder.Value]
+        key: (Item) -> [KeysetOrder.Value]
     ) async throws -> (items: [Item], nextCursor: String?) {
-        try await self.page(type, from: table, anyOf: [conditions], order: order, page: page, on: connection, key: key)
+        try await self.page(type, from: table, anyOf: [conditions], order: order, page: page, key: key)
     }
 
     /// One page of the rows meeting any of the alternatives, which no row meets twice: each is fetched apart,
     /// as far as the page needs, and the lists merged.
     func page<Item: Decodable>(
         _ type: Item.Type, from table: String, anyOf alternatives: [SQLConditions], order: KeysetOrder, page: PageRequest,
-        on connection: PostgresConnection? = nil, key: (Item) -> [KeysetOrder.Value]
+        key: (Item) -> [KeysetOrder.Value]
     ) async throws -> (items: [Item], nextCursor: String?) {
         let runs = try order.runs(for: page)
         var lists: [[Item]] = []
@@ -57,7 +56,7 @@ public struct PostgresServiceDeskStore: ServiceDeskStore, Sendable {
             for run in runs where items.count <= page.limit {
                 var conditions = alternative
                 conditions.add(run.conditions)
-                items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))], on: connection)
+                items += try await fetch(Item.self, from: table, conditions, "\(run.orderBy) LIMIT ?", [.int(Int64(page.limit + 1 - items.count))])
             }
             lists.append(items)
         }

@@ -54,7 +54,7 @@ public final class PostgresSchemaPool: Sendable {
     }
 
     /// The rows of a statement each connection plans once (`PostgresStatementNames`), read whole: on `connection`
-    /// when given (one leased for a read of several queries), else on whichever the pool has free.
+    /// when given (one already leased, as the tests do to see what a connection holds), else on whichever the pool has free.
     public func preparedRows(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [PostgresRow] {
         if let connection { return try await connection.preparedRows(query, names: statementNames, logger: logger) }
         return try await measured {
