@@ -50,7 +50,7 @@ struct ServiceDeskScaleTests {
 
         // With the statistics the load renewed, a device's alerts and a customer's backups are found by
         // their own index, not by walking the tenant's whole list in its order.
-        let plans = try await storage.serviceDesk.database.read { db in
+        let plans = try await storage.serviceDesk.database.pool.read { db in
             try [
                 "SELECT * FROM alert WHERE alert.tenant_id = 't' AND alert.asset_id = 'x' AND alert.status IN ('open') \(KeysetOrder.alerts.orderBy)",
                 "SELECT * FROM backup_job WHERE tenant_id = 't' AND company_id = 'x' AND status = 'failed' AND last_run_at >= '' ORDER BY last_run_at DESC, id",
@@ -60,7 +60,7 @@ struct ServiceDeskScaleTests {
             ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
         }
         // The open queue, and one person's, as the lists ask for them, walk indexes of the open tickets in the queue's order.
-        let queuePlans = try await storage.serviceDesk.database.read { db in
+        let queuePlans = try await storage.serviceDesk.database.pool.read { db in
             try [
                 TicketFilter(), TicketFilter(assignees: ["someone@example.com"]), TicketFilter(statuses: [.open]),
                 TicketFilter(assignees: ["someone@example.com"], statuses: [.inProgress]),
@@ -82,7 +82,7 @@ struct ServiceDeskScaleTests {
 
         // The device index follows a rename by any writer (its triggers came back after the load).
         let asset = one.assets[0]
-        try await storage.serviceDesk.database.write { db in
+        try await storage.serviceDesk.database.pool.write { db in
             try db.execute(sql: "UPDATE asset SET name = 'renamed-box-77' WHERE tenant_id = 't' AND id = ?", arguments: [asset.id])
         }
         let renamed = try await storage.serviceDesk.searchEverything("renamed-box-77", kinds: [.device], limitPerKind: 5, scope: scope)
@@ -112,7 +112,7 @@ struct ServiceDeskScaleTests {
         let scope = ServiceDeskScope(tenantID: "t", companyID: nil)
         let hits = try await storage.serviceDesk.searchTickets("printers offline", filter: TicketFilter(statuses: Ticket.Status.allCases), limit: 5, scope: scope)
         #expect(hits.items.map(\.ticket.id) == [ticket.id])
-        let tables = try await storage.serviceDesk.database.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        let tables = try await storage.serviceDesk.database.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
         #expect(tables.contains("note_words") && tables.contains("asset_search") && !tables.contains("note_search"))
     }
 }

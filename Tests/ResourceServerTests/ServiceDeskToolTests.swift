@@ -360,7 +360,7 @@ struct ServiceDeskToolTests {
         let desk = try await SeededDesk.shared.value
         let ticket = desk.records.tickets[7]
         let storage = try #require(desk.environment.storage as? SQLiteResourceStorage)
-        try await storage.database.write { db in
+        try await storage.database.pool.write { db in
             for (index, tool) in ["get_ticket", "reply_to_ticket", "update_ticket_status"].enumerated() {
                 try AuditEntry(
                     tenantID: Tenant.defaultID, id: "aud_\(index)", occurredAt: Date().addingTimeInterval(Double(index)), tool: tool, subject: "usr_tech",

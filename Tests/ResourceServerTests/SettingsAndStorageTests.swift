@@ -71,7 +71,7 @@ struct SettingsAndStorageTests {
     func storage() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rs-\(UUID().uuidString).sqlite").path
         let storage = try SQLiteResourceStorage(path: path)
-        let mode = try await storage.database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let mode = try await storage.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         try await storage.saveTenant(Tenant(id: "default", issuer: "https://a", resource: "https://a/mcp"))
         try await storage.saveTenant(Tenant(id: "default", issuer: "https://b", resource: "https://b/mcp"))

@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
+import Shared
 import ToolKit
 
 /// The service desk in the resource-server's SQLite database (`resource.sqlite`, WAL mode). Reads run on
-/// the pool's readers; the import runs in one write transaction.
+/// `SQLiteDatabase`'s readers; the import runs in one write transaction.
 public struct SQLiteServiceDeskStore: ServiceDeskStore {
-    let database: DatabasePool
+    let database: SQLiteDatabase
 
-    public init(database: DatabasePool) { self.database = database }
+    public init(database: SQLiteDatabase) { self.database = database }
 
     /// One page of a keyset-ordered list: the rows after the cursor, and a cursor when more follow.
     func page<Item: FetchableRecord>(

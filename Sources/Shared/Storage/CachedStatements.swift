@@ -62,39 +62,3 @@ extension Database {
         return value
     }
 }
-
-extension DatabasePool {
-    /// What GRDB's `read` gives (every statement sees one snapshot), in a transaction of prepared statements, run
-    /// on the calling thread. GRDB's async read hops to the reader's dispatch queue and back: two thread wake-ups
-    /// that cost more than the keyed reads they carry (an introspection makes four; README § Performance has
-    /// what dropping them saved). Only for reads bounded by an index seek: the thread held is one of the few
-    /// cooperative threads every request needs; see `isolatedLongRead`.
-    public func isolatedRead<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try readOnCallingThread(body)
-    }
-
-    /// `isolatedRead` for reads whose cost grows with the data (full-text searches): on the reader's own queue, so
-    /// a long one holds one of GCD's threads rather than a cooperative one. The reader is taken and given back on
-    /// GCD's threads, never held across a suspension as GRDB's async read holds it: a task holding it while waiting
-    /// to resume could wait forever behind `isolatedRead`s blocked on the readers.
-    public func isolatedLongRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            asyncUnsafeRead { reader in
-                continuation.resume(with: Result {
-                    let db = try reader.get()
-                    return try db.inCachedTransaction { try body(db) }
-                })
-            }
-        }
-    }
-
-    private func readOnCallingThread<T>(_ body: (Database) throws -> T) throws -> T {
-        try unsafeRead { db in try db.inCachedTransaction { try body(db) } }
-    }
-
-    /// What GRDB's `write` gives (one transaction, the write lock taken at its start), in a transaction of
-    /// prepared statements.
-    public func isolatedWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await writeWithoutTransaction { db in try db.inCachedTransaction(immediate: true) { try body(db) } }
-    }
-}

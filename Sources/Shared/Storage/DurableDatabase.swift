@@ -12,7 +12,7 @@ import Synchronization
 /// group commit): the cost of a sync is shared by everything waiting on it, so throughput grows with
 /// concurrency while each write stays durable.
 public final class DurableDatabase: Sendable {
-    public let pool: DatabasePool
+    public let sqlite: SQLiteDatabase
     private let state = Mutex(State())
 
     private struct State {
@@ -21,12 +21,12 @@ public final class DurableDatabase: Sendable {
     }
 
     public init(path: String, migrator: DatabaseMigrator) throws {
-        pool = try SQLiteDatabase.open(path: path, migrator: migrator, synchronous: .full)
+        sqlite = try SQLiteDatabase(path: path, migrator: migrator, synchronous: .full)
     }
 
     /// Reads see every write that has been answered.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.isolatedRead(body)
+        try await sqlite.isolatedRead(body)
     }
 
     /// Runs `body` in the next commit and returns its result once that commit is on disk.
@@ -54,7 +54,7 @@ public final class DurableDatabase: Sendable {
             let started = ContinuousClock.now
             defer { ProcessMetrics.databaseCommit(writes: batch.count, duration: ContinuousClock.now - started) }
             do {
-                try await pool.isolatedWrite { db in
+                try await sqlite.isolatedWrite { db in
                     for write in batch { write.apply(in: db) }
                 }
                 for write in batch { write.finish(commitError: nil) }

@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 
-/// Opens a SQLite database in WAL mode (GRDB's DatabasePool always uses WAL) and applies migrations.
-public enum SQLiteDatabase {
+/// A SQLite database in WAL mode (GRDB's DatabasePool always uses WAL) with its migrations applied, and the three
+/// ways the stores use it: short reads, long reads and writes, each one transaction of prepared statements
+/// (`inCachedTransaction`).
+public final class SQLiteDatabase: Sendable {
     /// Up to 1 GiB of the file mapped; address space, not memory: the OS page cache backs it.
     static let memoryMapBytes = 1 << 30
 
@@ -14,7 +16,11 @@ public enum SQLiteDatabase {
         case full = "FULL"
     }
 
-    public static func open(path: String, migrator: DatabaseMigrator, synchronous: Synchronous = .normal) throws -> DatabasePool {
+    /// GRDB's pool: the writer, the readers of long reads, and observation.
+    public let pool: DatabasePool
+    private let readers: SQLiteReaders
+
+    public init(path: String, migrator: DatabaseMigrator, synchronous: Synchronous = .normal) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
@@ -24,9 +30,41 @@ public enum SQLiteDatabase {
             // searches spent most of their time in the copying and its locks.
             try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
+        pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
-        return pool
+        readers = SQLiteReaders(path: path, configuration: configuration)
+    }
+
+    /// What GRDB's `read` gives (every statement sees one snapshot), run on the calling thread on a connection of
+    /// `SQLiteReaders`. GRDB's async read hops to the reader's dispatch queue and back, and even its synchronous
+    /// one takes the reader through two dispatch barriers, a semaphore and a group that contend across threads:
+    /// futex calls and thread switches that cost more than the keyed reads they carry (README § Performance has
+    /// what dropping each saved). Only for reads bounded by an index seek: the thread held is one of the few
+    /// cooperative threads every request needs; see `isolatedLongRead`.
+    public func isolatedRead<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try readers.read { db in try db.inCachedTransaction { try body(db) } }
+    }
+
+    /// `isolatedRead` for reads whose cost grows with the data (full-text searches): on a reader of GRDB's pool on
+    /// that reader's own queue, so a long one holds one of GCD's threads rather than a cooperative one, and waits
+    /// for a reader there when all are busy. The reader is taken and given back on GCD's threads, never held across
+    /// a suspension as GRDB's async read holds it: a task holding it while waiting to resume could wait forever
+    /// behind reads blocked on the readers.
+    public func isolatedLongRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            pool.asyncUnsafeRead { reader in
+                continuation.resume(with: Result {
+                    let db = try reader.get()
+                    return try db.inCachedTransaction { try body(db) }
+                })
+            }
+        }
+    }
+
+    /// What GRDB's `write` gives (one transaction, the write lock taken at its start), in a transaction of
+    /// prepared statements.
+    public func isolatedWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in try db.inCachedTransaction(immediate: true) { try body(db) } }
     }
 
     /// Creates the data folder (mode 0700: it holds the key file and the databases) when missing.

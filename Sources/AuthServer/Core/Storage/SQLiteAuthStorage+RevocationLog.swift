@@ -28,7 +28,7 @@ extension SQLiteAuthStorage {
     /// `RevocationLogWatch`'s periodic check.
     public func observeRevocationAppends(_ action: @escaping @Sendable () -> Void) -> StoreObservation {
         let observation = DatabaseRegionObservation(tracking: Table("revocation_counter"))
-            .start(in: database.pool, onError: { _ in }, onChange: { _ in action() })
+            .start(in: database.sqlite.pool, onError: { _ in }, onChange: { _ in action() })
         return StoreObservation { observation.cancel() }
     }
 

@@ -5,12 +5,12 @@ import Shared
 
 /// The embedded store: `resource.sqlite` in the data folder, WAL mode.
 public struct SQLiteResourceStorage: ResourceStorage {
-    let database: DatabasePool
+    let database: SQLiteDatabase
     /// The service desk in the same database file.
     public let serviceDesk: SQLiteServiceDeskStore
 
     public init(path: String) throws {
-        database = try SQLiteDatabase.open(path: path, migrator: Self.migrator)
+        database = try SQLiteDatabase(path: path, migrator: Self.migrator)
         serviceDesk = SQLiteServiceDeskStore(database: database)
     }
 
