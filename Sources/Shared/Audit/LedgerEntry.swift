@@ -57,6 +57,9 @@ public struct LedgerEntry: Codable, Sendable, Equatable {
     /// `text` cut to `maximumTextLength` with control characters removed: what the ledger keeps of anything typed.
     public static func bounded(_ text: String?) -> String? {
         guard let text else { return nil }
+        // Printable ASCII within the length, what emails, ids and scopes are, is kept as it is without looking up
+        // each scalar's category: that lookup was a fiftieth of a refresh grant.
+        if text.utf8.count <= maximumTextLength, text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(maximumTextLength))
     }
 

@@ -127,8 +127,21 @@ extension SQLiteAuthStorage {
         try await database.write { db in try Self.insert(db, token) }
     }
 
+    /// Positional arguments and dates written by `UTCTimestamp` in GRDB's own form, as the ledger's: every code
+    /// exchange and refresh grant inserts one, and the record's Codable insert was a twentieth of a refresh grant.
     private static func insert(_ db: Database, _ token: RefreshTokenRecord) throws {
-        try RefreshTokenRow(token).insert(db)
+        try db.execute(
+            cached: """
+                INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at, elevated_by,
+                    created_at, expires_at, rotated_at, successor)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                token.tenantID, token.tokenHash, token.grantID, token.clientID, RowLists.text(token.scopes), token.resource,
+                UTCTimestamp.stored(token.authentication.authTime), token.authentication.amr, token.authentication.elevatedAt.map(UTCTimestamp.stored),
+                token.authentication.elevatedBy, UTCTimestamp.stored(token.createdAt), UTCTimestamp.stored(token.expiresAt),
+                token.rotatedAt.map(UTCTimestamp.stored), token.successor,
+            ])
     }
 
     public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {

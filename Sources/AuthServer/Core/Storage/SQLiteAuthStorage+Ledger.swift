@@ -9,16 +9,20 @@ extension SQLiteAuthStorage {
     }
 
     /// In the caller's transaction, so an event and what it records commit together.
+    /// Positional arguments, the date written by `UTCTimestamp` in GRDB's own form: the row's Codable encoding and
+    /// GRDB's `DateFormatter` were a thirtieth of a refresh grant, whose entry this writes.
     static func appendLedger(_ db: Database, _ entries: [LedgerEntry]) throws {
         for entry in entries {
             try db.execute(
                 cached: """
                     INSERT INTO ledger (tenant_id, id, occurred_at, event, actor_id, actor_email, subject_id, grant_id, client_id, outcome,
                         client_address, detail)
-                    VALUES (:tenant_id, :id, :occurred_at, :event, :actor_id, :actor_email, :subject_id, :grant_id, :client_id, :outcome,
-                        :client_address, :detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: StatementArguments(try LedgerRow(entry).databaseDictionary))
+                arguments: [
+                    entry.tenantID, entry.id, UTCTimestamp.stored(entry.occurredAt), entry.event, entry.actorID, entry.actorEmail, entry.subjectID,
+                    entry.grantID, entry.clientID, entry.outcome, entry.clientAddress, entry.detail,
+                ])
         }
     }
 

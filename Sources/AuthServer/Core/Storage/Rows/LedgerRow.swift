@@ -4,7 +4,7 @@ import Shared
 
 /// A row of `ledger`; `seq`, the order entries were stored in, is the database's to give, and is read back as
 /// a page's position.
-struct LedgerRow: Codable, FetchableRecord, EncodableRecord {
+struct LedgerRow: Codable, FetchableRecord {
     var seq: Int64?
     var tenantID: String
     var id: String
