@@ -4,6 +4,7 @@ import Testing
 
 @testable import AuthServerCore
 import Shared
+import TestSupport
 
 /// The embedded store: the shared storage contract, plus what only SQLite has (WAL, GRDB migrations, the file).
 @Suite("SQLiteAuthStorage")
@@ -19,11 +20,15 @@ struct SQLiteAuthStorageTests {
         try await Self.withStorage { storage, _ in try await check.run(storage) }
     }
 
-    @Test("the database is opened in WAL mode")
+    @Test("the database is opened in WAL mode, every commit synced, nothing mapped, temporary content in memory")
     func walMode() async throws {
         try await Self.withStorage { storage, _ in
-            let mode = try await storage.database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-            #expect(mode?.lowercased() == "wal")
+            let names = ["journal_mode", "synchronous", "mmap_size", "temp_store"]
+            // synchronous 2 is FULL, temp_store 2 is MEMORY; the readers and the writer alike.
+            let read = try await storage.database.read { db in try sqliteSettings(names, of: db) }
+            let written = try await storage.database.write { db in try sqliteSettings(names, of: db) }
+            #expect(read == "journal_mode=wal synchronous=2 mmap_size=0 temp_store=2")
+            #expect(written == "journal_mode=wal synchronous=2 mmap_size=0 temp_store=2")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Shared
+import TestSupport
 import Testing
 
 @testable import ResourceServerCore
@@ -71,8 +72,10 @@ struct SettingsAndStorageTests {
     func storage() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rs-\(UUID().uuidString).sqlite").path
         let storage = try SQLiteResourceStorage(path: path)
-        let mode = try await storage.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(mode == "wal")
+        // synchronous 1 is NORMAL; searches read the file mapped, on the short readers and GRDB's alike.
+        let names = ["journal_mode", "synchronous", "mmap_size"]
+        #expect(try await storage.database.isolatedRead { db in try sqliteSettings(names, of: db) } == "journal_mode=wal synchronous=1 mmap_size=\(1 << 30)")
+        #expect(try await storage.database.isolatedLongRead { db in try sqliteSettings(names, of: db) } == "journal_mode=wal synchronous=1 mmap_size=\(1 << 30)")
         try await storage.saveTenant(Tenant(id: "default", issuer: "https://a", resource: "https://a/mcp"))
         try await storage.saveTenant(Tenant(id: "default", issuer: "https://b", resource: "https://b/mcp"))
         #expect(try await storage.allTenants() == [Tenant(id: "default", issuer: "https://b", resource: "https://b/mcp")])

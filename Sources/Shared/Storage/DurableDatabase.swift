@@ -21,7 +21,7 @@ public final class DurableDatabase: Sendable {
     }
 
     public init(path: String, migrator: DatabaseMigrator) throws {
-        sqlite = try SQLiteDatabase(path: path, migrator: migrator, synchronous: .full)
+        sqlite = try SQLiteDatabase(path: path, migrator: migrator, synchronous: .full, workload: .keyedWrites)
     }
 
     /// Reads see every write that has been answered.

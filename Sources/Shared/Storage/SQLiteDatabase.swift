@@ -16,21 +16,41 @@ public final class SQLiteDatabase: Sendable {
         case full = "FULL"
     }
 
+    /// What a database mostly serves, which decides how its connections are set up.
+    public enum Workload: Sendable {
+        /// Full-text searches over indexes larger than a connection's page cache (the resource-server): reads map
+        /// the file instead of copying pages through read(2) into each connection's cache, where searches spent
+        /// most of their time in the copying and its locks.
+        case searches
+        /// Small keyed reads between writes committed hundreds of times a second (the auth-server). Nothing is
+        /// mapped: a read that finds the WAL changed since its connection's last read unmaps the whole mapping
+        /// (SQLite's pager drops it with its cached pages), and every page the read then touches faults back in.
+        /// Temporary content, the savepoint journals of `DurableDatabase`'s grouped commits, stays in memory
+        /// instead of spilling to files created and deleted under /var/tmp.
+        case keyedWrites
+    }
+
     /// GRDB's pool: the writer, the readers of long reads, and observation.
     public let pool: DatabasePool
     private let readers: SQLiteReaders
 
-    public init(path: String, migrator: DatabaseMigrator, synchronous: Synchronous = .normal) throws {
+    public init(path: String, migrator: DatabaseMigrator, synchronous: Synchronous = .normal, workload: Workload) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
-            // Reads map the file instead of copying pages through read(2) into each connection's small
-            // page cache: the service desk's full-text indexes alone are larger than that cache, and
-            // searches spent most of their time in the copying and its locks.
-            try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
+            switch workload {
+            case .searches:
+                try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
+            case .keyedWrites:
+                try db.execute(sql: "PRAGMA mmap_size = 0")
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's pool sets its writer to NORMAL once `prepareDatabase` has run (`setUpWALMode`); the pool keeps that
+        // one writer connection open, so the level asked for is set on it again, last.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)") }
         try migrator.migrate(pool)
         readers = SQLiteReaders(path: path, configuration: configuration)
     }

@@ -10,7 +10,7 @@ public struct SQLiteResourceStorage: ResourceStorage {
     public let serviceDesk: SQLiteServiceDeskStore
 
     public init(path: String) throws {
-        database = try SQLiteDatabase(path: path, migrator: Self.migrator)
+        database = try SQLiteDatabase(path: path, migrator: Self.migrator, workload: .searches)
         serviceDesk = SQLiteServiceDeskStore(database: database)
     }
 
