@@ -154,17 +154,19 @@ extension SQLiteAuthStorage {
     public func rotateRefreshToken(
         tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
     ) async throws -> Bool {
-        try await database.write { db in
+        // Dates written by `UTCTimestamp` in GRDB's own form, as `insert`'s: GRDB's `DateFormatter` was a seventieth of the grant.
+        let stamp = UTCTimestamp.stored(at)
+        return try await database.write { db in
             try db.execute(
                 cached: "UPDATE refresh_token SET rotated_at = ?, successor = ? WHERE tenant_id = ? AND token_hash = ? AND rotated_at IS NULL",
-                arguments: [at, successor, tenantID, tokenHash]
+                arguments: [stamp, successor, tenantID, tokenHash]
             )
             guard db.changesCount == 1 else { return false }
             try Self.insert(db, replacement)
             if let ledger { try Self.appendLedger(db, [ledger]) }
             try db.execute(
                 cached: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-                arguments: [at, tenantID, replacement.clientID, at.addingTimeInterval(-AuthPolicy.clientUseGranularity)])
+                arguments: [stamp, tenantID, replacement.clientID, UTCTimestamp.stored(at.addingTimeInterval(-AuthPolicy.clientUseGranularity))])
             return true
         }
     }
