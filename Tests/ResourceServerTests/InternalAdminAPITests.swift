@@ -104,14 +104,10 @@ struct InternalAdminAPITests {
                     token: try house.token(grantID: grant, subject: subject))
                 #expect(call.status == .ok)
             }
-            struct Answer: Decodable {
-                struct Entry: Decodable { let grant_id: String; let subject: String; let tool: String; let outcome: String; let occurred_at: String }
-                let entries: [Entry]
-            }
-            func entries(_ query: String) async throws -> [Answer.Entry] {
+            func entries(_ query: String) async throws -> [AuditAnswer.Entry] {
                 let response = try await request(client, .get, ResourceAdminAPI.auditPath + "?" + query, token: try adminToken(house))
                 #expect(response.status == .ok, "\(response.text)")
-                return try JSONDecoder().decode(Answer.self, from: Data(buffer: response.body)).entries
+                return try JSONDecoder().decode(AuditAnswer.self, from: Data(buffer: response.body)).entries
             }
             #expect(try await entries("grant_id=grant-a").map(\.grant_id) == ["grant-a", "grant-a"])
             #expect(try await entries("subject=usr_a").map(\.grant_id) == ["grant-a", "grant-b", "grant-a"], "oldest first")
@@ -125,4 +121,10 @@ struct InternalAdminAPITests {
             }
         }
     }
+}
+
+/// What `GET` of the audit answers, as far as the audit test reads it.
+private struct AuditAnswer: Decodable {
+    struct Entry: Decodable { let grant_id: String; let subject: String; let tool: String; let outcome: String; let occurred_at: String }
+    let entries: [Entry]
 }
