@@ -9,6 +9,7 @@ extension SQLiteAuthStorage {
     }
 
     /// In the caller's transaction, so an event and what it records commit together.
+    ///
     /// Positional arguments, the date written by `UTCTimestamp` in GRDB's own form: the row's Codable encoding and
     /// GRDB's `DateFormatter` were a thirtieth of a refresh grant, whose entry this writes.
     static func appendLedger(_ db: Database, _ entries: [LedgerEntry]) throws {
