@@ -38,7 +38,7 @@ struct TokenFixture {
 
     /// The claims as a JSON object, so single members can be replaced with shapes the encoder never writes.
     func payload(_ claims: AccessTokenClaims, replacing overrides: [String: Any] = [:]) throws -> Data {
-        var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(claims)) as? [String: Any])
+        var object = try #require(JSONSerialization.jsonObject(with: Data(claims.jsonObject.bytes)) as? [String: Any])
         for (key, value) in overrides { object[key] = value }
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }

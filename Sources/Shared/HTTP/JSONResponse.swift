@@ -12,9 +12,19 @@ public enum JSONResponse {
     public static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], cacheControl: String? = "no-store"
     ) throws -> Response {
+        make(body: ByteBuffer(bytes: try encoder.encode(value)), status: status, headers: headers, cacheControl: cacheControl)
+    }
+
+    public static func make(
+        _ value: some JSONObjectWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], cacheControl: String? = "no-store"
+    ) -> Response {
+        make(body: ByteBuffer(bytes: value.jsonObject.bytes), status: status, headers: headers, cacheControl: cacheControl)
+    }
+
+    private static func make(body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields, cacheControl: String?) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
         if let cacheControl { headers[.cacheControl] = cacheControl }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -3,7 +3,7 @@
 /// (RFC 9068 §2.2, so `sub`, `scope`, `client_id`, `exp`, `iat` are RFC 7662's own), plus `token_type` and
 /// our `token_kind`. An inactive one carries `active: false` and nothing else (§2.2: nothing that would tell
 /// an unknown token from a revoked one).
-public struct IntrospectionAnswer: Codable, Sendable, Equatable {
+public struct IntrospectionAnswer: Decodable, JSONObjectWritable, Sendable, Equatable {
     /// What kind of credential the token is, in the audit trail's words.
     public enum Kind: String, Codable, Sendable {
         case accessToken = "access_token"
@@ -36,14 +36,18 @@ public struct IntrospectionAnswer: Codable, Sendable, Equatable {
         case kind = "token_kind"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(active, forKey: .active)
-        guard active, let claims, let kind else { return }
-        try container.encode(kind, forKey: .kind)
+    public var jsonObject: JSONObjectText {
+        guard active, let claims, let kind else {
+            var object = JSONObjectText()
+            object.add(CodingKeys.active.rawValue, false)
+            return object
+        }
+        var object = claims.jsonObject
+        object.add(CodingKeys.active.rawValue, true)
+        object.add(CodingKeys.kind.rawValue, kind.rawValue)
         // RFC 7662 §2.2 `token_type` is an RFC 6749 §7.1 type: what the token is presented as.
-        if kind != .refreshToken { try container.encode("Bearer", forKey: .tokenType) }
-        try claims.encode(to: encoder)
+        if kind != .refreshToken { object.add(CodingKeys.tokenType.rawValue, "Bearer") }
+        return object
     }
 
     public init(from decoder: any Decoder) throws {

@@ -1,6 +1,6 @@
 /// The claims of a Gatehouse access token: RFC 9068 §2.2 plus our grant (`sid`), tenant (`tid`) and the
 /// person's role and company, which the resource-server needs to decide what a tool may show.
-public struct AccessTokenClaims: Codable, Sendable, Equatable {
+public struct AccessTokenClaims: Decodable, JSONObjectWritable, Sendable, Equatable {
     public var issuer: String
     public var subject: String
     /// Exactly the tenant's MCP resource URL (RFC 8707, RFC 9068 §3).
@@ -63,6 +63,31 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         case issuer = "iss", subject = "sub", audience = "aud", clientID = "client_id", scope
         case issuedAt = "iat", notBefore = "nbf", expiresAt = "exp", tokenID = "jti", grantID = "sid", tenantID = "tid"
         case authTime = "auth_time", acr, amr, role, company, email, subjectType = "subject_type", name
+    }
+
+    /// The JWT's payload (RFC 9068 §2.2), and the claims of an active introspection answer.
+    public var jsonObject: JSONObjectText {
+        var object = JSONObjectText()
+        object.add(CodingKeys.issuer.rawValue, issuer)
+        object.add(CodingKeys.subject.rawValue, subject)
+        object.add(CodingKeys.audience.rawValue, audience)
+        object.add(CodingKeys.clientID.rawValue, clientID)
+        object.add(CodingKeys.scope.rawValue, scope)
+        object.add(CodingKeys.issuedAt.rawValue, issuedAt)
+        object.add(CodingKeys.notBefore.rawValue, notBefore)
+        object.add(CodingKeys.expiresAt.rawValue, expiresAt)
+        object.add(CodingKeys.tokenID.rawValue, tokenID)
+        object.add(CodingKeys.grantID.rawValue, grantID)
+        object.add(CodingKeys.tenantID.rawValue, tenantID)
+        object.add(CodingKeys.authTime.rawValue, authTime)
+        object.add(CodingKeys.acr.rawValue, acr)
+        object.add(CodingKeys.amr.rawValue, amr)
+        object.add(CodingKeys.role.rawValue, role)
+        object.add(CodingKeys.company.rawValue, company)
+        object.add(CodingKeys.email.rawValue, email)
+        object.add(CodingKeys.subjectType.rawValue, subjectType)
+        object.add(CodingKeys.name.rawValue, name)
+        return object
     }
 
     public init(from decoder: any Decoder) throws {

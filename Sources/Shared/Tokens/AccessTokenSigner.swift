@@ -12,19 +12,12 @@ public struct AccessTokenSigner: Sendable {
         self.keyID = keyID
         self.privateKey = privateKey
         // Three strings always encode.
-        headerPart = Base64URL.encode(try! Self.encoder.encode(JWSHeader(alg: "ES256", typ: "at+jwt", kid: keyID))) + "."
+        headerPart = Base64URL.encode(try! JSONResponse.encoder.encode(JWSHeader(alg: "ES256", typ: "at+jwt", kid: keyID))) + "."
     }
 
     public func sign(_ claims: AccessTokenClaims) throws -> String {
-        let signingInput = headerPart + Base64URL.encode(try Self.encoder.encode(claims))
+        let signingInput = headerPart + Base64URL.encode(claims.jsonObject.bytes)
         let signature = try privateKey.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
     }
-
-    /// One encoder for every token: made per call, it was an allocation and its options' setup per grant.
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

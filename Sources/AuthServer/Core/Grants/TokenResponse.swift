@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
+import Shared
 
 /// RFC 6749 §5.1 successful token response. `refresh_token` is always present for MCP clients, with or
 /// without `offline_access` (Claude does not always ask for it: docs/clients.md § Claude).
-public struct TokenResponse: Codable, Sendable, Equatable {
+public struct TokenResponse: Decodable, JSONObjectWritable, Sendable, Equatable {
     public var accessToken: String
     public var tokenType = "Bearer"
     public var expiresIn: Int64
@@ -17,6 +18,16 @@ public struct TokenResponse: Codable, Sendable, Equatable {
         case refreshToken = "refresh_token"
         case scope
     }
+
+    public var jsonObject: JSONObjectText {
+        var object = JSONObjectText()
+        object.add(CodingKeys.accessToken.rawValue, accessToken)
+        object.add(CodingKeys.tokenType.rawValue, tokenType)
+        object.add(CodingKeys.expiresIn.rawValue, expiresIn)
+        object.add(CodingKeys.refreshToken.rawValue, refreshToken)
+        object.add(CodingKeys.scope.rawValue, scope)
+        return object
+    }
 }
 
 /// The pair that replaced a rotated refresh token, sealed with AES-GCM under a key derived from the
@@ -24,12 +35,14 @@ public struct TokenResponse: Codable, Sendable, Equatable {
 /// parallel refreshes the same pair while the database holds nothing usable.
 enum RefreshTokenSuccessor {
     private static let info = Data("gatehouse refresh-token successor v1".utf8)
-    private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
     static func seal(_ response: TokenResponse, accessTokenExpiresAt: Date, under refreshToken: String) throws -> Data {
-        let payload = try encoder.encode(Sealed(response: response, accessTokenExpiresAt: accessTokenExpiresAt))
-        guard let combined = try AES.GCM.seal(payload, using: key(refreshToken)).combined else { throw CryptoKitError.incorrectParameterSize }
+        var payload = JSONObjectText()
+        payload.add(Sealed.CodingKeys.response.rawValue, response.jsonObject)
+        // As `JSONDecoder` reads a `Date` by default: seconds since 2001-01-01.
+        payload.add(Sealed.CodingKeys.accessTokenExpiresAt.rawValue, accessTokenExpiresAt.timeIntervalSinceReferenceDate)
+        guard let combined = try AES.GCM.seal(payload.bytes, using: key(refreshToken)).combined else { throw CryptoKitError.incorrectParameterSize }
         return combined
     }
 
@@ -42,9 +55,11 @@ enum RefreshTokenSuccessor {
         return stored.response
     }
 
-    private struct Sealed: Codable {
+    private struct Sealed: Decodable {
         var response: TokenResponse
         var accessTokenExpiresAt: Date
+
+        enum CodingKeys: String, CodingKey { case response, accessTokenExpiresAt }
     }
 
     private static func key(_ refreshToken: String) -> SymmetricKey {

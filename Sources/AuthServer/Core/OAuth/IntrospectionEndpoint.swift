@@ -37,7 +37,7 @@ struct IntrospectionEndpoint: Sendable {
             guard let token = try form.single("token") else { throw OAuthError.invalidRequest("token is required") }
             let callerAddress = client.kind == .resourceServer ? try form.single(IntrospectionAnswer.callerAddressParameter) : nil
             let answer = try await introspection.introspect(token, for: client, tenant: tenant, callerAddress: callerAddress, now: now)
-            return try JSONResponse.make(answer, cacheControl: "no-store")
+            return JSONResponse.make(answer, cacheControl: "no-store")
         }
     }
 }

@@ -35,7 +35,7 @@ struct TokenEndpoint: Sendable {
             case let other?: throw OAuthError.unsupportedGrantType("The grant type \(other) is not supported")
             }
             if let grantType { ProcessMetrics.tokenIssued(grantType: grantType) }
-            return try JSONResponse.make(response)
+            return JSONResponse.make(response)
         }
     }
 }
