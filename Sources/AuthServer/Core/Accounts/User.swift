@@ -34,5 +34,10 @@ public struct User: Sendable, Equatable {
 
     public var isDisabled: Bool { disabledAt != nil }
 
-    public static func normalise(email: String) -> String { email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+    /// Trimmed and in small letters. Every person read from the store passes through here already in that form,
+    /// so printable ASCII without capitals is kept as it is: Foundation's trimming was 2% of an introspection.
+    public static func normalise(email: String) -> String {
+        if email.utf8.allSatisfy({ 0x21...0x7E ~= $0 && !(0x41...0x5A ~= $0) }) { return email }
+        return email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
 }
