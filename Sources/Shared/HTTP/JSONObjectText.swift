@@ -61,6 +61,12 @@ public struct JSONObjectText: Sendable {
     static func quoted(_ string: String) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         out.reserveCapacity(string.utf8.count + 2)
+        // Tokens, identifiers and URLs need no escape: copied whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += string.utf8
+            out.append(UInt8(ascii: "\""))
+            return out
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
