@@ -1,5 +1,6 @@
-/// A JSON object built member by member, written byte for byte as `JSONResponse.encoder` writes it: members in
-/// the byte order of their keys, no whitespace, `/` as it is, only `"`, `\` and control characters escaped.
+/// A JSON object built member by member, written byte for byte as `JSONResponse.encoder` writes it (a `Double`
+/// aside, below): members in the byte order of their keys, no whitespace, `/` as it is, only `"`, `\` and control
+/// characters escaped.
 /// For the objects the auth-server writes on every grant and introspection (the access token's claims, the token
 /// response, the introspection answer), where Foundation's `JSONEncoder` and the `Encodable` boxing under it
 /// were 6-8% of the request's CPU.
@@ -22,7 +23,8 @@ public struct JSONObjectText: Sendable {
         members.append((key, Array((value ? "true" : "false").utf8)))
     }
 
-    /// Swift's shortest form that reads back as the same `Double`, which JSON's number grammar accepts.
+    /// Swift's shortest form that reads back as the same `Double` (`1.0` where the encoder writes `1`), which JSON's
+    /// number grammar accepts.
     public mutating func add(_ key: String, _ value: Double) {
         precondition(value.isFinite, "JSON has no form for \(value)")
         members.append((key, Array(value.description.utf8)))
