@@ -11,12 +11,16 @@ public struct JSONObjectText: Sendable {
 
     public mutating func add(_ key: String, _ value: String?) {
         guard let value else { return }
-        members.append((key, Self.quoted(value)))
+        var quoted: [UInt8] = []
+        JSONBytes.append(value, to: &quoted)
+        members.append((key, quoted))
     }
 
     public mutating func add(_ key: String, _ value: Int64?) {
         guard let value else { return }
-        members.append((key, Array(String(value).utf8)))
+        var digits: [UInt8] = []
+        JSONBytes.append(value, to: &digits)
+        members.append((key, digits))
     }
 
     public mutating func add(_ key: String, _ value: Bool) {
@@ -35,7 +39,7 @@ public struct JSONObjectText: Sendable {
         var array: [UInt8] = [UInt8(ascii: "[")]
         for (index, value) in values.enumerated() {
             if index > 0 { array.append(UInt8(ascii: ",")) }
-            array += Self.quoted(value)
+            JSONBytes.append(value, to: &array)
         }
         array.append(UInt8(ascii: "]"))
         members.append((key, array))
@@ -50,41 +54,11 @@ public struct JSONObjectText: Sendable {
         out.reserveCapacity(members.reduce(2) { $0 + $1.key.utf8.count + $1.value.count + 4 })
         for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += Self.quoted(member.key)
+            JSONBytes.append(member.key, to: &out)
             out.append(UInt8(ascii: ":"))
             out += member.value
         }
         out.append(UInt8(ascii: "}"))
-        return out
-    }
-
-    /// A JSON string (RFC 8259 §7) escaped as Foundation escapes it: the two-character forms where JSON has
-    /// them, `\u00xx` in lower-case hex for the other control characters, every other character as UTF-8.
-    static func quoted(_ string: String) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        out.reserveCapacity(string.utf8.count + 2)
-        // Tokens, identifiers and URLs need no escape: copied whole.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += string.utf8
-            out.append(UInt8(ascii: "\""))
-            return out
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
         return out
     }
 }
