@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// acknowledge_alert and resolve_alert.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// list_assets and get_asset.

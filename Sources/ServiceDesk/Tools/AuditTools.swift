@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// get_audit_log_for_ticket.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// list_customers, get_customer and get_customer_status_snapshot.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// list_rules and list_rule_executions (reads), and run_rule, high-trust and a dry run unless told otherwise.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import ToolKit
 
 /// list_open_tickets, get_ticket, search_tickets and list_my_assignments.

@@ -1,3 +1,4 @@
+import Shared
 import ToolKit
 
 /// Pieces of JSON Schema the service-desk tools share, so the same argument means the same thing with

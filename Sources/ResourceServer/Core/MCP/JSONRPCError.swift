@@ -1,3 +1,4 @@
+import Shared
 import ToolKit
 
 /// A JSON-RPC 2.0 error (§5.1) with the codes MCP uses (MCP basic protocol (2026-07-28) § Error Codes).

@@ -1,3 +1,4 @@
+import Shared
 import ToolKit
 
 /// One JSON-RPC request to the MCP endpoint, after the envelope was checked.

@@ -1,3 +1,4 @@
+import Shared
 import ToolKit
 
 /// Checks tool arguments against the subset of JSON Schema 2020-12 our tools declare: `type`,

@@ -1,3 +1,4 @@
+import Shared
 import ToolKit
 
 /// `whoami`: callable with any valid token; tells the caller who the server thinks they are.

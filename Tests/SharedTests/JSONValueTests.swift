@@ -1,9 +1,7 @@
 import Foundation
-import NIOCore
 import Testing
 
-@testable import ResourceServerCore
-@testable import ToolKit
+@testable import Shared
 
 @Suite("JSON reader and writer")
 struct JSONValueTests {

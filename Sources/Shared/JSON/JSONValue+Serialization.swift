@@ -1,5 +1,4 @@
 import NIOCore
-import Shared
 
 /// Writes `JSONValue` as compact JSON with sorted keys (so equal values give equal bytes), for the same
 /// reason `JSONValue+Parsing` reads without Foundation. The bytes go into a growing array, copied once
