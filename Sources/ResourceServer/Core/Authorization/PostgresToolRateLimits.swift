@@ -15,12 +15,9 @@ import ToolKit
 /// buckets (between the two statements another call of the same holder may see the count one higher and be
 /// refused too: only ever at the limit).
 ///
-/// The statement commits without waiting for the WAL to reach the disk (`synchronous_commit = off` for its
-/// own transaction only): a crash of PostgreSQL itself may forget the last fraction of a second of counts
-/// (at most three times `wal_writer_delay`), so a caller could make that many calls more in that minute. No
-/// other data depends on these rows and a count never leaves the window it belongs to, and every other
-/// transaction keeps the server's durable default; waiting for a WAL flush on every tool call was most of
-/// what a call cost on PostgreSQL.
+/// The statement commits without waiting for the WAL to reach the disk (`PostgresUnsyncedCommit`): no other data
+/// depends on these rows and a count never leaves the window it belongs to; waiting for a WAL flush on every tool
+/// call was most of what a call cost on PostgreSQL.
 public final class PostgresToolRateLimits: ToolCallLimiter {
     public let limits: ToolRateLimits.Limits
     private let database: PostgresSchemaPool
@@ -44,7 +41,7 @@ public final class PostgresToolRateLimits: ToolCallLimiter {
         let person = "subject " + claims.subject
         let counted = try await database.preparedRows(
             """
-            WITH unsynced AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
+            \(unescaped: PostgresUnsyncedCommit.opening)
             INSERT INTO tool_call_window (tenant_id, holder, is_write, window_start, count)
             SELECT holders.* FROM unsynced, (VALUES (\(claims.tenantID), \(grant), \(isWrite), \(start), 1), (\(claims.tenantID), \(person), \(isWrite), \(start), 1)) AS holders
             ON CONFLICT (tenant_id, holder, is_write, window_start) DO UPDATE SET count = tool_call_window.count + 1
