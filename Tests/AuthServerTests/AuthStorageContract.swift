@@ -282,8 +282,18 @@ func exerciseGrantStore(_ store: any AuthStorage) async throws {
     #expect(try await store.liveRefreshTokenCount(tenantID: tenant.id, grantID: grant.id, at: now) == 1)
     let live = makeRefreshToken(grant)
     let loser = makeRefreshToken(grant)
-    #expect(try await store.rotateRefreshToken(tenantID: tenant.id, tokenHash: refresh.tokenHash, at: now, successor: Data([1, 2]), replacement: live))
-    #expect(try await !store.rotateRefreshToken(tenantID: tenant.id, tokenHash: refresh.tokenHash, at: now, successor: Data([3]), replacement: loser))
+    let refreshed = { (detail: String) in
+        Ledger.entry(.tokenRefreshed, tenantID: tenant.id, actorID: user.id, grantID: grant.id, clientID: client.id, detail: detail, at: now)
+    }
+    #expect(
+        try await store.rotateRefreshToken(
+            tenantID: tenant.id, tokenHash: refresh.tokenHash, at: now, successor: Data([1, 2]), replacement: live, ledger: refreshed("won")))
+    #expect(
+        try await !store.rotateRefreshToken(
+            tenantID: tenant.id, tokenHash: refresh.tokenHash, at: now, successor: Data([3]), replacement: loser, ledger: refreshed("lost")))
+    #expect(
+        try await store.ledgerEntries(tenantID: tenant.id, matching: LedgerFilter(grantID: grant.id), limit: 10).map(\.detail) == ["won"],
+        "the rotation's entry commits with it; a lost race records nothing")
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: refresh.tokenHash)?.successor == Data([1, 2]))
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: live.tokenHash) == live)
     #expect(try await store.refreshToken(tenantID: tenant.id, tokenHash: loser.tokenHash) == nil, "a lost race stores nothing")

@@ -141,6 +141,36 @@ struct PostgresAuthStorageTests {
             })
     }
 
+    @Test("a ledger follower waits for a transaction holding a position to end, while writers never wait for each other")
+    func ledgerFollowerWaitsForHeldPositions() async throws {
+        try await Self.withStorage { first async throws in
+            try await first.saveTenant(Tenant(id: "a", issuer: "https://a.example", resource: "https://a.example/mcp"))
+            try await Self.withSecondProcess(first) { second async throws in
+                let positionTaken = AsyncStream<Void>.makeStream()
+                let release = AsyncStream<Void>.makeStream()
+                let slow = Task {
+                    try await first.database.transaction { connection in
+                        let entry = Ledger.entry(.clientRegistered, tenantID: "a", detail: "slow", at: Date())
+                        try await connection.query(PostgresAuthStorage.ledgerInsert(tenantID: "a", [LedgerRow(entry)]), logger: first.database.logger)
+                        positionTaken.continuation.yield()
+                        _ = await release.stream.first { _ in true }
+                    }
+                }
+                _ = await positionTaken.stream.first { _ in true }
+                let quick = Task { try await second.appendLedger([Ledger.entry(.clientRegistered, tenantID: "a", detail: "quick", at: Date())]) }
+                try await Task.sleep(for: .milliseconds(300))
+                let follower = Task { try await second.ledgerPage(tenantID: "a", matching: LedgerFilter(), after: 0, limit: 100).map { $0.entry.detail ?? "" } }
+                try await Task.sleep(for: .milliseconds(300))
+                // The quick one, whose position is the higher, committed while the slow one held its position.
+                #expect(try await second.ledgerEntries(tenantID: "a", matching: LedgerFilter(), limit: 10).map(\.detail) == ["quick"])
+                release.continuation.yield()
+                try await slow.value
+                try await quick.value
+                #expect(try await follower.value == ["slow", "quick"], "the follower read past the slow one's position before it committed")
+            }
+        }
+    }
+
     @Test("a follower paging the revocation log by position gets every event when two processes' appends commit out of order")
     func revocationFollowerMissesNothing() async throws {
         try await Self.followerMissesNothing(

@@ -282,7 +282,7 @@ public protocol GrantStore: Sendable {
     /// nothing changed, when another request rotated it first.
     /// `ledger`, the refresh's entry, commits with the rotation: recording each refresh costs no disk sync of its own.
     func rotateRefreshToken(
-        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry
     ) async throws -> Bool
     /// How many unexpired refresh tokens of the grant are live (not rotated away).
     func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int
@@ -318,10 +318,6 @@ extension GrantStore {
 
     func revokeGrant(tenantID: String, id: String, reason: String, at: Date) async throws -> Bool {
         try await revokeGrant(tenantID: tenantID, id: id, reason: reason, at: at, ledger: nil)
-    }
-
-    func rotateRefreshToken(tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord) async throws -> Bool {
-        try await rotateRefreshToken(tenantID: tenantID, tokenHash: tokenHash, at: at, successor: successor, replacement: replacement, ledger: nil)
     }
 }
 

@@ -152,7 +152,7 @@ extension SQLiteAuthStorage {
     }
 
     public func rotateRefreshToken(
-        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry
     ) async throws -> Bool {
         // Dates written by `UTCTimestamp` in GRDB's own form, as `insert`'s: GRDB's `DateFormatter` was a seventieth of the grant.
         let stamp = UTCTimestamp.stored(at)
@@ -163,7 +163,7 @@ extension SQLiteAuthStorage {
             )
             guard db.changesCount == 1 else { return false }
             try Self.insert(db, replacement)
-            if let ledger { try Self.appendLedger(db, [ledger]) }
+            try Self.appendLedger(db, [ledger])
             try db.execute(
                 cached: "UPDATE client SET last_used_at = ? WHERE tenant_id = ? AND id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
                 arguments: [stamp, tenantID, replacement.clientID, UTCTimestamp.stored(at.addingTimeInterval(-AuthPolicy.clientUseGranularity))])

@@ -34,7 +34,7 @@ extension PostgresAuthStorage {
     }
 
     public func client(tenantID: String, id: String) async throws -> Client? {
-        try await database.rows("SELECT * FROM client WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(ClientRow.self).model()
+        try await database.preparedRecords("SELECT * FROM client WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(ClientRow.self).model()
     }
 
     public func client(tenantID: String, fingerprint: String) async throws -> Client? {

@@ -5,7 +5,7 @@ import Shared
 /// Who may connect which apps (`GovernanceStore`) on PostgreSQL.
 extension PostgresAuthStorage {
     public func tenantGovernance(tenantID: String) async throws -> TenantGovernance {
-        try await database.rows("SELECT * FROM tenant_governance WHERE tenant_id = \(tenantID)").first?.record(TenantGovernanceRow.self).model()
+        try await database.preparedRecords("SELECT * FROM tenant_governance WHERE tenant_id = \(tenantID)").first?.record(TenantGovernanceRow.self).model()
             ?? TenantGovernance(tenantID: tenantID)
     }
 

@@ -35,7 +35,7 @@ extension PostgresAuthStorage {
     }
 
     public func grant(tenantID: String, id: String) async throws -> Grant? {
-        try await database.rows("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(GrantRow.self).model
+        try await database.preparedRecords("SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(GrantRow.self).model
     }
 
     public func activeGrants(tenantID: String, userID: String?) async throws -> [Grant] {
@@ -137,29 +137,41 @@ extension PostgresAuthStorage {
     }
 
     public func refreshToken(tenantID: String, tokenHash: String) async throws -> RefreshTokenRecord? {
-        try await database.rows("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)")
+        try await database.preparedRecords("SELECT * FROM refresh_token WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash)")
             .first?.record(RefreshTokenRow.self).model
     }
 
+    /// One statement, so one round trip and its own transaction, where `write` would take six: the rotation, the
+    /// replacement, the client's use and the ledger entry each a common table expression, the later ones writing only
+    /// when the rotation did. The ledger's lock is taken after the others are read to their end, so it stays the last
+    /// lock taken (`insertLedger`).
     public func rotateRefreshToken(
-        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry?
+        tenantID: String, tokenHash: String, at: Date, successor: Data, replacement: RefreshTokenRecord, ledger: LedgerEntry
     ) async throws -> Bool {
-        try await database.write { write in
-            let rotated = try await write.rows(
-                """
+        let row = RefreshTokenRow(replacement)
+        // Values selected rather than listed in VALUES are not typed by their column, so a NULL is cast to it.
+        let rotated: Int = try await database.preparedRecords(
+            """
+            WITH rotated AS (
                 UPDATE refresh_token SET rotated_at = \(at), successor = \(successor)
                 WHERE tenant_id = \(tenantID) AND token_hash = \(tokenHash) AND rotated_at IS NULL RETURNING 1
-                """)
-            guard rotated.count == 1 else { return false }
-            try await Self.insert(write, replacement)
-            if let ledger { try await Self.appendLedger(write, [ledger]) }
-            try await write.rows(
-                """
+            ), replaced AS (
+                INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at, elevated_by,
+                    created_at, expires_at, rotated_at, successor)
+                SELECT \(row.tenantID), \(row.tokenHash), \(row.grantID), \(row.clientID), \(row.scopes), \(row.resource), \(row.authTime), \(row.amr),
+                    \(row.elevatedAt)::timestamptz, \(row.elevatedBy)::text, \(row.createdAt), \(row.expiresAt), \(row.rotatedAt)::timestamptz,
+                    \(row.successor)::bytea
+                FROM rotated RETURNING 1
+            ), used AS (
                 UPDATE client SET last_used_at = \(at) WHERE tenant_id = \(tenantID) AND id = \(replacement.clientID)
                 AND (last_used_at IS NULL OR last_used_at < \(at.addingTimeInterval(-AuthPolicy.clientUseGranularity)))
-                """)
-            return true
-        }
+                AND EXISTS (SELECT FROM rotated) RETURNING 1
+            ), \(recordingLedger: [LedgerRow(ledger)], tenantID: tenantID,
+                after: "rotated, (SELECT count(*) FROM replaced) AS replaced, (SELECT count(*) FROM used) AS used")
+            SELECT count(*) AS rotated FROM rotated
+            """
+        ).first?.value("rotated") ?? 0
+        return rotated == 1
     }
 
     public func liveRefreshTokenCount(tenantID: String, grantID: String, at: Date) async throws -> Int {

@@ -27,7 +27,7 @@ extension PostgresAuthStorage {
     }
 
     public func user(tenantID: String, id: String) async throws -> User? {
-        try await database.rows("SELECT * FROM person WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(UserRow.self).model()
+        try await database.preparedRecords("SELECT * FROM person WHERE tenant_id = \(tenantID) AND id = \(id)").first?.record(UserRow.self).model()
     }
 
     public func updatePasswordHash(tenantID: String, userID: String, passwordHash: String) async throws -> Bool {

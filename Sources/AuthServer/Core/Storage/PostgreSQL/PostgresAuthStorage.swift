@@ -94,6 +94,14 @@ extension PostgresSchemaPool {
         try await self.query(query, file: file, line: line).collect().map { $0.makeRandomAccess() }
     }
 
+    /// Every row `query` returns, through a statement each connection plans once (`preparedRows`): for what every
+    /// token request runs (its keyed reads, the rotation), whose text never changes and whose every value's type
+    /// PostgreSQL can tell from where it stands (a column compared or filled, or a cast), since a prepared statement's
+    /// values are not typed by the driver.
+    func preparedRecords(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        try await preparedRows(query).map { $0.makeRandomAccess() }
+    }
+
     /// Runs `body` in one transaction (`transaction`), its statements sent through `PostgresWrite`, then the ledger
     /// entries it recorded (`PostgresAuthStorage.appendLedger`) as the transaction's last statements.
     func write<T: Sendable>(file: String = #file, line: Int = #line, _ body: (PostgresWrite) async throws -> T) async throws -> T {
