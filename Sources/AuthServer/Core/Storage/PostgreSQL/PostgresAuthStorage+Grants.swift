@@ -7,7 +7,7 @@ import Shared
 /// racing for it are settled by the database: one changes the row, the other finds it changed.
 extension PostgresAuthStorage {
     public func activeGrant(tenantID: String, userID: String, clientID: String, resource: String) async throws -> Grant? {
-        try await database.rows(
+        try await database.preparedRecords(
             """
             SELECT * FROM oauth_grant WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)
             AND resource = \(resource) AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1
@@ -108,12 +108,12 @@ extension PostgresAuthStorage {
     }
 
     public func authorizationCode(tenantID: String, codeHash: String) async throws -> AuthorizationCodeRecord? {
-        try await database.rows("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)")
+        try await database.preparedRecords("SELECT * FROM authorization_code WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash)")
             .first?.record(AuthorizationCodeRow.self).model
     }
 
     public func spendAuthorizationCode(tenantID: String, codeHash: String, at: Date) async throws -> Bool {
-        try await database.rows(
+        try await database.preparedRecords(
             """
             UPDATE authorization_code SET used_at = \(at) WHERE tenant_id = \(tenantID) AND code_hash = \(codeHash) AND used_at IS NULL
             RETURNING 1
@@ -184,7 +184,7 @@ extension PostgresAuthStorage {
     }
 
     public func consentedScopes(tenantID: String, userID: String, clientID: String) async throws -> Set<String>? {
-        try await database.rows("SELECT scopes FROM consent WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)")
+        try await database.preparedRecords("SELECT scopes FROM consent WHERE tenant_id = \(tenantID) AND user_id = \(userID) AND client_id = \(clientID)")
             .first.map { row in Set(RowLists.words(try row.value("scopes"))) }
     }
 

@@ -27,8 +27,12 @@ extension PostgresAuthStorage {
         }
     }
 
+    /// Every introspection of a token reads this, so it has a text of its own, prepared (`preparedRecords`), rather than
+    /// `activeTokens`' conditions, whose plan hangs on which of them is given.
     public func personalAccessToken(tenantID: String, tokenHash: String) async throws -> PersonalAccessTokenRecord? {
-        try await database.rows(Self.activeTokens(tenantID: tenantID, tokenHash: tokenHash)).first?.record(PersonalAccessTokenRow.self).model
+        try await database.preparedRecords(
+            "\(unescaped: Self.tokensWithGrants) WHERE p.tenant_id = \(tenantID) AND p.token_hash = \(tokenHash) AND g.revoked_at IS NULL"
+        ).first?.record(PersonalAccessTokenRow.self).model
     }
 
     public func personalAccessToken(tenantID: String, id: String) async throws -> PersonalAccessTokenRecord? {
@@ -65,14 +69,17 @@ extension PostgresAuthStorage {
 
     /// The tenant's tokens whose grant is active, chosen by one of `tokenHash`, `id` or `userID` (all of the tenant's
     /// when none is given), newest first.
-    private static func activeTokens(tenantID: String, tokenHash: String? = nil, id: String? = nil, userID: String? = nil) -> PostgresQuery {
+    private static func activeTokens(tenantID: String, id: String? = nil, userID: String? = nil) -> PostgresQuery {
         """
-        SELECT p.*, g.scopes FROM personal_access_token p JOIN oauth_grant g ON g.tenant_id = p.tenant_id AND g.id = p.grant_id
-        WHERE p.tenant_id = \(tenantID) AND g.revoked_at IS NULL AND (\(tokenHash)::text IS NULL OR p.token_hash = \(tokenHash)::text)
+        \(unescaped: tokensWithGrants) WHERE p.tenant_id = \(tenantID) AND g.revoked_at IS NULL
         AND (\(id)::text IS NULL OR p.id = \(id)::text) AND (\(userID)::text IS NULL OR p.user_id = \(userID)::text)
         ORDER BY p.created_at DESC, p.id COLLATE "C"
         """
     }
+
+    /// A token's row with its grant's scopes, which are the token's.
+    private static let tokensWithGrants =
+        "SELECT p.*, g.scopes FROM personal_access_token p JOIN oauth_grant g ON g.tenant_id = p.tenant_id AND g.id = p.grant_id"
 
     private static func insert(_ write: PostgresWrite, _ token: PersonalAccessTokenRecord) async throws {
         let row = PersonalAccessTokenRow(token)

@@ -13,7 +13,7 @@ extension PostgresAuthStorage {
     }
 
     public func session(tenantID: String, idHash: String) async throws -> BrowserSession? {
-        try await database.rows("SELECT * FROM browser_session WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)")
+        try await database.preparedRecords("SELECT * FROM browser_session WHERE tenant_id = \(tenantID) AND id_hash = \(idHash)")
             .first?.record(BrowserSessionRow.self).model
     }
 
