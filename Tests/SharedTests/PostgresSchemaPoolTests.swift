@@ -42,6 +42,29 @@ struct PostgresSchemaPoolTests {
         try await databases[0].query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
     }
 
+    @Test("a server's pool opens its connections at once and keeps them, a command's opens what it uses; each asks for TCP keepalives")
+    func connectionsKeptOpen() async throws {
+        for keepsConnectionsOpen in [true, false] {
+            let name = "pool_" + UUID().uuidString.lowercased().prefix(8)
+            let location = try TestPostgres.location(applicationName: name)
+            let schema = TestPostgres.freshSchema("kept")
+            let pool = try await PostgresSchemaPool.open(
+                location: location, schema: schema, migrations: Self.migrations, maximumConnections: 3, keepsConnectionsOpen: keepsConnectionsOpen)
+            defer { pool.close() }
+            var open = 0
+            // A server's pool opens its connections in the background: waited for, up to five seconds.
+            for _ in 0..<(keepsConnectionsOpen ? 50 : 1) {
+                open = try await pool.query("SELECT count(*)::int FROM pg_stat_activity WHERE application_name = \(name)").collect()[0].decode(Int.self)
+                if open == 3 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(open == (keepsConnectionsOpen ? 3 : 1))
+            // Over TCP, as the test server listens; PostgreSQL reports 0 on a Unix socket.
+            #expect(try await pool.query("SHOW tcp_keepalives_idle").collect().map { try $0.decode(String.self) } == ["60"])
+            try await pool.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
+        }
+    }
+
     final class Messages: Sendable {
         let all = Mutex<[String]>([])
     }

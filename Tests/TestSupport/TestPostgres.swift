@@ -12,9 +12,10 @@ public enum TestPostgres {
         }
     }
 
-    public static func location() throws -> PostgresLocation {
+    /// `applicationName` names the connections, so that `pg_stat_activity` tells them from every other test's.
+    public static func location(applicationName: String? = nil) throws -> PostgresLocation {
         guard let url = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_DATABASE_URL"], !url.isEmpty else { throw NotConfigured() }
-        return try PostgresLocation(url: url)
+        return try PostgresLocation(url: url + (applicationName.map { (url.contains("?") ? "&" : "?") + "application_name=" + $0 } ?? ""))
     }
 
     /// A schema name no other test uses, so tests run side by side on one database.

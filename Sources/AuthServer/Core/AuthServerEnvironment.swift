@@ -14,10 +14,11 @@ public struct AuthServerEnvironment: Sendable {
 
     public static let databaseFileName = "auth.sqlite"
 
-    public static func open(_ settings: AuthServerSettings, reconcile: Bool) async throws -> Self {
+    /// `serving`: for the server itself, whose PostgreSQL pool keeps its connections open (`PostgresSchemaPool.open`).
+    public static func open(_ settings: AuthServerSettings, reconcile: Bool, serving: Bool = false) async throws -> Self {
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let kek = try KeyEncryptionKey.load(settings.keyEncryptionKey, dataDirectory: settings.dataDirectory, issuer: settings.issuer)
-        let storage = try await openStorage(settings)
+        let storage = try await openStorage(settings, serving: serving)
         let environment = Self(settings: settings, storage: storage, keyRing: SigningKeyRing(store: storage, keyEncryptionKey: kek))
         let stored = try await storage.allTenants().contains { $0.id == Tenant.defaultID }
         if reconcile || !stored {
@@ -42,12 +43,12 @@ public struct AuthServerEnvironment: Sendable {
 
     /// SQLite in the data folder, or the PostgreSQL server `GATEHOUSE_DATABASE_URL` names (the data folder then
     /// still holds the key file). A server that cannot be reached is named without its password.
-    private static func openStorage(_ settings: AuthServerSettings) async throws -> any AuthStorage {
+    private static func openStorage(_ settings: AuthServerSettings, serving: Bool) async throws -> any AuthStorage {
         guard let location = settings.database else {
             return try SQLiteAuthStorage(path: (settings.dataDirectory as NSString).appendingPathComponent(databaseFileName))
         }
         do {
-            return try await PostgresAuthStorage.open(location: location)
+            return try await PostgresAuthStorage.open(location: location, keepsConnectionsOpen: serving)
         } catch {
             throw ConfigurationError(
                 setting: AuthServerSettings.databaseSetting.environmentName, problem: "cannot open \(location.redacted): \(String(reflecting: error))")

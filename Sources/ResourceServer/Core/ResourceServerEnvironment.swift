@@ -24,7 +24,8 @@ public struct ResourceServerEnvironment: Sendable {
     public static let postgresMigrations = PostgresResourceStorage.migrations + PostgresServiceDeskStore.migrations
 
     /// - Parameter registry: the tools to serve; by default the standard set over this environment's service desk.
-    public static func open(_ settings: ResourceServerSettings, registry: ToolRegistry? = nil) async throws -> Self {
+    /// - Parameter serving: for the server itself, whose PostgreSQL pool keeps its connections open (`PostgresSchemaPool.open`).
+    public static func open(_ settings: ResourceServerSettings, registry: ToolRegistry? = nil, serving: Bool = false) async throws -> Self {
         // The data folder holds the credentials file whichever engine holds the data.
         try SQLiteDatabase.prepareDataDirectory(settings.dataDirectory)
         let storage: any ResourceStorage
@@ -33,7 +34,8 @@ public struct ResourceServerEnvironment: Sendable {
         if let location = settings.database {
             // One pool for every table of the schema: tenants, switches, tool-call windows and the desk.
             let logger = Logger(label: "resource-server.postgres")
-            let database = try await PostgresSchemaPool.open(location: location, schema: postgresSchema, migrations: postgresMigrations, logger: logger)
+            let database = try await PostgresSchemaPool.open(
+                location: location, schema: postgresSchema, migrations: postgresMigrations, keepsConnectionsOpen: serving, logger: logger)
             logger.info("storage: PostgreSQL", metadata: ["database": "\(location.redacted)", "schema": "\(postgresSchema)"])
             storage = PostgresResourceStorage(database: database)
             serviceDesk = PostgresServiceDeskStore(database: database)

@@ -24,7 +24,7 @@ extension AuthServerCommand {
             let settings = try loadSettings()
             LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
             let logger = Logger(label: "auth-server")
-            let environment = try await openEnvironment(settings, reconcile: true)
+            let environment = try await openEnvironment(settings, reconcile: true, serving: true)
             do {
                 let app = try await AuthServerApplication.make(environment: environment, logger: logger) { port in
                     logger.info("auth-server listening", metadata: ["address": "\(settings.listen.host):\(port)", "issuer": "\(settings.issuer)"])
@@ -60,9 +60,9 @@ func loadSettings() throws -> AuthServerSettings {
 
 /// Opens the data folder; for an admin command (every caller but `serve`, which reconciles), records the command in the
 /// ledger first, so every admin action leaves an entry even when it then fails (docs/security.md § The audit ledger).
-func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false) async throws -> AuthServerEnvironment {
+func openEnvironment(_ settings: AuthServerSettings, reconcile: Bool = false, serving: Bool = false) async throws -> AuthServerEnvironment {
     do {
-        let environment = try await AuthServerEnvironment.open(settings, reconcile: reconcile)
+        let environment = try await AuthServerEnvironment.open(settings, reconcile: reconcile, serving: serving)
         // A tenant that does not exist is the command's own error to report; there is nowhere to record it.
         if !reconcile, let tenant = try? await environment.tenant(id: adminTenant(CommandLine.arguments)) {
             await environment.ledger.record(.adminCommand, tenantID: tenant.id, detail: CommandLine.arguments.dropFirst().joined(separator: " "))

@@ -12,9 +12,9 @@ enum CommandEnvironment {
         }
     }
 
-    static func open(_ settings: ResourceServerSettings) async -> ResourceServerEnvironment {
+    static func open(_ settings: ResourceServerSettings, serving: Bool = false) async -> ResourceServerEnvironment {
         do {
-            return try await ResourceServerEnvironment.open(settings)
+            return try await ResourceServerEnvironment.open(settings, serving: serving)
         } catch let error as ConfigurationError {
             CommandLineFailure.exit(error)
         } catch {

@@ -23,7 +23,7 @@ public struct ResourceServerCommand: AsyncParsableCommand {
             let settings = CommandEnvironment.settings()
             LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
             let logger = Logger(label: "resource-server")
-            let environment = await CommandEnvironment.open(settings)
+            let environment = await CommandEnvironment.open(settings, serving: true)
             let app: any ApplicationProtocol
             do {
                 app = try await ResourceServerApplication.make(environment: environment, logger: logger) { port in

@@ -127,8 +127,13 @@ public struct PostgresLocation: Sendable, Equatable {
 
     private static func socketPath(_ folder: String, _ port: Int) -> String { "\(folder)/.s.PGSQL.\(port)" }
 
+    /// The schema, the name, and TCP keepalives from PostgreSQL's side (a probe after a minute of silence, then every
+    /// ten seconds, six unanswered ending the connection): a server's pool keeps idle connections open without
+    /// keep-alive queries (`PostgresSchemaPool`), and the probes keep a firewall or NAT between the two from
+    /// forgetting one, and PostgreSQL from keeping the session of a client that is gone.
     private func startupParameters(searchPath: String) -> [(String, String)] {
-        [("search_path", searchPath)] + (applicationName.map { [("application_name", $0)] } ?? [])
+        [("search_path", searchPath), ("tcp_keepalives_idle", "60"), ("tcp_keepalives_interval", "10"), ("tcp_keepalives_count", "6")]
+            + (applicationName.map { [("application_name", $0)] } ?? [])
     }
 
     /// What `sslmode` asks of the connection: nil for none, else how to check the server and whether to insist.

@@ -19,9 +19,17 @@ public final class PostgresSchemaPool: Sendable {
     private let metrics: DatabasePoolMetrics
     private let statementNames = PostgresStatementNames()
 
-    private init(location: PostgresLocation, schema: String, maximumConnections: Int, logger: Logger) {
+    private init(location: PostgresLocation, schema: String, maximumConnections: Int, keepsConnectionsOpen: Bool, logger: Logger) {
         var configuration = location.clientConfiguration(searchPath: Self.quoted(schema))
         configuration.options.maximumConnections = maximumConnections
+        // postgres-nio arms a timer for a connection each time it is released, and cancels it at the next lease: a
+        // keep-alive query, and for a connection it may close, an idle timeout. Under load that is every statement,
+        // and the timers' tasks and thread wake-ups cost a token request more CPU than its statements (README
+        // § Performance). So there is no keep-alive query (PostgreSQL's TCP keepalives keep an idle connection's
+        // path open instead, `PostgresLocation`), and a server keeps its connections open, so none has an idle
+        // timeout; a command or a test opens connections as it needs them and lets them close after a minute idle.
+        configuration.options.keepAliveBehavior = nil
+        configuration.options.minimumConnections = keepsConnectionsOpen ? maximumConnections : 0
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.schema = schema
@@ -33,13 +41,15 @@ public final class PostgresSchemaPool: Sendable {
     }
 
     /// Connects, then brings the schema up to date under `migrations` before anything else may use it.
+    /// `keepsConnectionsOpen`: a server's pool, which opens `maximumConnections` at once and keeps them.
     public static func open(
         location: PostgresLocation, schema: String, migrations: [PostgresMigration], maximumConnections: Int = 20,
-        logger: Logger = Logger(label: "gatehouse.postgres")
+        keepsConnectionsOpen: Bool = false, logger: Logger = Logger(label: "gatehouse.postgres")
     ) async throws -> PostgresSchemaPool {
         try await PostgresMigrator(schema: schema, migrations: migrations, logger: logger)
             .migrate(location.connectionConfiguration(searchPath: quoted(schema)))
-        return PostgresSchemaPool(location: location, schema: schema, maximumConnections: maximumConnections, logger: logger)
+        return PostgresSchemaPool(
+            location: location, schema: schema, maximumConnections: maximumConnections, keepsConnectionsOpen: keepsConnectionsOpen, logger: logger)
     }
 
     /// Ends the pool: its connections close, later queries fail.

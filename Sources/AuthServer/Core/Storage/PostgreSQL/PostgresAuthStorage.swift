@@ -17,13 +17,16 @@ public struct PostgresAuthStorage: AuthStorage {
         self.database = database
     }
 
-    /// Connects and brings `schema` up to date (under the migrations' advisory lock).
+    /// Connects and brings `schema` up to date (under the migrations' advisory lock); `keepsConnectionsOpen` for the
+    /// server's own pool (`PostgresSchemaPool.open`).
     public static func open(
-        location: PostgresLocation, schema: String = schema, maximumConnections: Int = 20, logger: Logger = Logger(label: "gatehouse.postgres")
+        location: PostgresLocation, schema: String = schema, maximumConnections: Int = 20, keepsConnectionsOpen: Bool = false,
+        logger: Logger = Logger(label: "gatehouse.postgres")
     ) async throws -> Self {
         Self(
             database: try await PostgresSchemaPool.open(
-                location: location, schema: schema, migrations: PostgresAuthMigrations.all, maximumConnections: maximumConnections, logger: logger))
+                location: location, schema: schema, migrations: PostgresAuthMigrations.all, maximumConnections: maximumConnections,
+                keepsConnectionsOpen: keepsConnectionsOpen, logger: logger))
     }
 
     /// Ends the pool; the store answers no more queries.
