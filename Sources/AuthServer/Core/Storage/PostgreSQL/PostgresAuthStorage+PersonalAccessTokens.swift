@@ -67,8 +67,8 @@ extension PostgresAuthStorage {
         }
     }
 
-    /// The tenant's tokens whose grant is active, chosen by one of `tokenHash`, `id` or `userID` (all of the tenant's
-    /// when none is given), newest first.
+    /// The tenant's tokens whose grant is active, chosen by `id` or by `userID` (all of the tenant's when neither is
+    /// given), newest first.
     private static func activeTokens(tenantID: String, id: String? = nil, userID: String? = nil) -> PostgresQuery {
         """
         \(unescaped: tokensWithGrants) WHERE p.tenant_id = \(tenantID) AND g.revoked_at IS NULL
