@@ -219,12 +219,19 @@ struct PostgresAuthStorageTests {
         }
     }
 
-    @Test("GATEHOUSE_DATABASE_URL: unset or empty is SQLite; a postgres URL is read as libpq reads it; a bad one is refused without its password")
+    @Test("GATEHOUSE_DATABASE_URL: unset or empty is SQLite; a postgres URL is read as libpq reads it; a bad one is refused without its password; GATEHOUSE_DATABASE_CONNECTIONS sizes the pool")
     func setting() throws {
         #expect(try AuthServerSettings.load(environment: [:]).database == nil)
         #expect(try AuthServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": ""]).database == nil)
         let location = try AuthServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": "postgres://gh:s3cret@db.example:6432/auth?sslmode=verify-full"]).database
         #expect(location?.endpoint == .tcp(host: "db.example", port: 6432) && location?.tlsMode == .verifyFull && location?.password == "s3cret")
+        #expect(location?.connections == 20)
+        let sized = ["GATEHOUSE_DATABASE_URL": "postgres://gh@db.example/auth", "GATEHOUSE_DATABASE_CONNECTIONS": "6"]
+        #expect(try AuthServerSettings.load(environment: sized).database?.connections == 6)
+        let tooFew = #expect(throws: ConfigurationError.self) {
+            try AuthServerSettings.load(environment: sized.merging(["GATEHOUSE_DATABASE_CONNECTIONS": "1"]) { $1 })
+        }
+        #expect(tooFew?.setting == "GATEHOUSE_DATABASE_CONNECTIONS")
         let error = #expect(throws: ConfigurationError.self) {
             try AuthServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": "postgres://gh:s3cret@db.example/auth?sslmode=maybe"])
         }

@@ -26,6 +26,18 @@ struct SettingsAndStorageTests {
         let settings = try ResourceServerSettings.load(environment: ["GATEHOUSE_DATABASE_URL": "postgres://desk:s3cret-pw@db.example.com:5433/gatehouse"])
         let location = try #require(settings.database)
         #expect(location.redacted == "postgres://desk@db.example.com:5433/gatehouse" && !location.redacted.contains("s3cret-pw"))
+        #expect(location.connections == 20)
+    }
+
+    @Test("GATEHOUSE_DATABASE_CONNECTIONS sizes the pool, from 2 to 500", arguments: [("5", 5 as Int?), ("500", 500), ("1", nil), ("501", nil), ("many", nil)])
+    func databaseConnections(value: String, expected: Int?) throws {
+        let environment = ["GATEHOUSE_DATABASE_URL": "postgres://desk@db.example.com/gatehouse", "GATEHOUSE_DATABASE_CONNECTIONS": value]
+        if let expected {
+            #expect(try ResourceServerSettings.load(environment: environment).database?.connections == expected)
+        } else {
+            let error = #expect(throws: ConfigurationError.self) { try ResourceServerSettings.load(environment: environment) }
+            #expect(error?.setting == "GATEHOUSE_DATABASE_CONNECTIONS")
+        }
     }
 
     @Test("A wrong setting is named in the error", arguments: [

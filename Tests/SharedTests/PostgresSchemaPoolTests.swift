@@ -46,10 +46,10 @@ struct PostgresSchemaPoolTests {
     func connectionsKeptOpen() async throws {
         for keepsConnectionsOpen in [true, false] {
             let name = "pool_" + UUID().uuidString.lowercased().prefix(8)
-            let location = try TestPostgres.location(applicationName: name)
+            var location = try TestPostgres.location(applicationName: name)
+            location.connections = 3
             let schema = TestPostgres.freshSchema("kept")
-            let pool = try await PostgresSchemaPool.open(
-                location: location, schema: schema, migrations: Self.migrations, maximumConnections: 3, keepsConnectionsOpen: keepsConnectionsOpen)
+            let pool = try await PostgresSchemaPool.open(location: location, schema: schema, migrations: Self.migrations, keepsConnectionsOpen: keepsConnectionsOpen)
             defer { pool.close() }
             var open = 0
             // A server's pool opens its connections in the background: waited for, up to five seconds.

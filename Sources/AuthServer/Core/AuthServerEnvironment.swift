@@ -51,7 +51,7 @@ public struct AuthServerEnvironment: Sendable {
             return try await PostgresAuthStorage.open(location: location, keepsConnectionsOpen: serving)
         } catch {
             throw ConfigurationError(
-                setting: AuthServerSettings.databaseSetting.environmentName, problem: "cannot open \(location.redacted): \(String(reflecting: error))")
+                setting: PostgresLocation.urlSetting.environmentName, problem: "cannot open \(location.redacted): \(String(reflecting: error))")
         }
     }
 

@@ -45,11 +45,6 @@ public struct AuthServerSettings: Sendable {
     static let issuerSetting = Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false)
     static let resourceSetting = Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp")
     static let dataSetting = Setting<String>.text("DATA_DIR", default: "./data")
-    /// Unset or empty: SQLite. The location's own errors name the setting and never repeat the password.
-    static let databaseSetting = Setting<PostgresLocation?>("DATABASE_URL", default: "") { raw in
-        guard !raw.isEmpty else { return .success(nil) }
-        do throws(ConfigurationError) { return .success(try PostgresLocation(url: raw)) } catch { return .failure(SettingProblem(error.problem)) }
-    }
     static let kekSetting = Setting<String>.text("KEK", default: nil)
     static let kekFileSetting = Setting<String>.text("KEK_FILE", default: nil)
 
@@ -88,8 +83,8 @@ public struct AuthServerSettings: Sendable {
     public static let knownKeys = Set<String>([
         "LISTEN", "ISSUER", "RESOURCE", "DATA_DIR", "KEK", "KEK_FILE", "REFRESH_GRACE_SECONDS", "LOG_FORMAT", "LOG_LEVEL", "CIMD_PINNED_DIR", "CIMD_ALLOW_LOOPBACK",
         "TRUSTED_PROXIES", "ACCESS_TOKEN_SECONDS", "REGISTRATIONS_PER_HOUR", "TOKEN_REQUESTS_PER_MINUTE", "ELEVATION_SECONDS",
-        "PAT_MAX_DAYS", "AUDIT_RETENTION_DAYS", "DATABASE_URL",
-    ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys)
+        "PAT_MAX_DAYS", "AUDIT_RETENTION_DAYS",
+    ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys).union(PostgresLocation.settingKeys)
 
     public init(
         listen: ListenAddress, issuer: String, resource: String, dataDirectory: String, keyEncryptionKey: KeyEncryptionKey.Source = .dataFolder,
@@ -144,7 +139,7 @@ public struct AuthServerSettings: Sendable {
             personalAccessTokenMaxDays: try personalAccessTokenMaxDaysSetting.read(from: source),
             auditRetentionDays: try AuditRetention.setting.read(from: source),
             metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source),
-            database: try databaseSetting.read(from: source)
+            database: try PostgresLocation.read(from: source)
         )
     }
 }

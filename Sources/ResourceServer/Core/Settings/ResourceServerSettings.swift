@@ -38,8 +38,8 @@ public struct ResourceServerSettings: Sendable {
     public static let knownKeys = Set<String>([
         "LISTEN", "RESOURCE", "ISSUER", "AUTH_URL", "DATA_DIR", "MAX_BODY_BYTES", "ALLOWED_ORIGINS", "LOG_FORMAT", "LOG_LEVEL",
         "RATE_READS_PER_MINUTE", "RATE_WRITES_PER_MINUTE", "ELEVATION_SECONDS",
-        "TRUSTED_PROXIES", "AUDIT_RETENTION_DAYS", "DATABASE_URL",
-    ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys).union(ResourceServerCredentials.settingKeys)
+        "TRUSTED_PROXIES", "AUDIT_RETENTION_DAYS",
+    ]).union(TLSFiles.settingKeys).union(ProcessMetrics.settingKeys).union(ResourceServerCredentials.settingKeys).union(PostgresLocation.settingKeys)
 
     public init(
         listen: ListenAddress, resource: String, issuer: String, authURL: String? = nil, dataDirectory: String,
@@ -75,8 +75,6 @@ public struct ResourceServerSettings: Sendable {
         let source = try SettingsSource(environment: environment, knownKeys: knownKeys)
         let issuer = try Setting<String>.canonicalURL("ISSUER", default: "http://127.0.0.1:9000", allowPath: false).read(from: source)
         let dataDirectory = try Setting<String>.text("DATA_DIR", default: "./data").read(from: source)
-        let databaseURL = try Setting<String>.text("DATABASE_URL", default: nil).readIfSet(from: source)
-        let database: PostgresLocation? = if let databaseURL { try PostgresLocation(url: databaseURL) } else { nil }
         return Self(
             listen: try Setting<ListenAddress>.listen(default: "127.0.0.1:9001").read(from: source),
             resource: try Setting<String>.canonicalURL("RESOURCE", default: "http://127.0.0.1:9001/mcp").read(from: source),
@@ -102,7 +100,7 @@ public struct ResourceServerSettings: Sendable {
             trustedProxies: try Setting.trustedProxies.read(from: source),
             auditRetentionDays: try AuditRetention.setting.read(from: source),
             metricsListen: try ProcessMetrics.listenSetting.readIfSet(from: source),
-            database: database
+            database: try PostgresLocation.read(from: source)
         )
     }
 }

@@ -30,6 +30,26 @@ public struct PostgresLocation: Sendable, Equatable {
     public var tlsMode: TLSMode
     public var rootCertificatePath: String?
     public var applicationName: String?
+    /// How many connections a server's pool opens and keeps (`GATEHOUSE_DATABASE_CONNECTIONS`); PostgreSQL's
+    /// `max_connections` must hold this many for every server, and room for commands.
+    public var connections = Self.defaultConnections
+    public static let defaultConnections = 20
+
+    /// The database settings both servers read: the URL and the connections per server.
+    public static let settingKeys: Set<String> = ["DATABASE_URL", "DATABASE_CONNECTIONS"]
+    /// Unset or empty: SQLite.
+    public static let urlSetting = Setting<String>("DATABASE_URL", default: "") { .success($0) }
+    static let connectionsSetting = Setting<Int>.integer("DATABASE_CONNECTIONS", default: defaultConnections, range: 2...500)
+
+    /// The location the settings name; nil when `GATEHOUSE_DATABASE_URL` is unset or empty (SQLite). The URL's own
+    /// errors name the setting and never repeat the password.
+    public static func read(from source: SettingsSource) throws(ConfigurationError) -> PostgresLocation? {
+        let url = try urlSetting.read(from: source)
+        guard !url.isEmpty else { return nil }
+        var location = try PostgresLocation(url: url)
+        location.connections = try connectionsSetting.read(from: source)
+        return location
+    }
 
     /// Accepts `postgres://` and `postgresql://`; the error names what is wrong without repeating the password.
     public init(url: String) throws(ConfigurationError) {

@@ -41,15 +41,17 @@ public final class PostgresSchemaPool: Sendable {
     }
 
     /// Connects, then brings the schema up to date under `migrations` before anything else may use it.
-    /// `keepsConnectionsOpen`: a server's pool, which opens `maximumConnections` at once and keeps them.
+    /// At most `maximumConnections` connections, by default the location's (`GATEHOUSE_DATABASE_CONNECTIONS`);
+    /// `keepsConnectionsOpen`: a server's pool, which opens them all at once and keeps them.
     public static func open(
-        location: PostgresLocation, schema: String, migrations: [PostgresMigration], maximumConnections: Int = 20,
+        location: PostgresLocation, schema: String, migrations: [PostgresMigration], maximumConnections: Int? = nil,
         keepsConnectionsOpen: Bool = false, logger: Logger = Logger(label: "gatehouse.postgres")
     ) async throws -> PostgresSchemaPool {
         try await PostgresMigrator(schema: schema, migrations: migrations, logger: logger)
             .migrate(location.connectionConfiguration(searchPath: quoted(schema)))
         return PostgresSchemaPool(
-            location: location, schema: schema, maximumConnections: maximumConnections, keepsConnectionsOpen: keepsConnectionsOpen, logger: logger)
+            location: location, schema: schema, maximumConnections: maximumConnections ?? location.connections,
+            keepsConnectionsOpen: keepsConnectionsOpen, logger: logger)
     }
 
     /// Ends the pool: its connections close, later queries fail.

@@ -20,7 +20,7 @@ public struct PostgresAuthStorage: AuthStorage {
     /// Connects and brings `schema` up to date (under the migrations' advisory lock); `keepsConnectionsOpen` for the
     /// server's own pool (`PostgresSchemaPool.open`).
     public static func open(
-        location: PostgresLocation, schema: String = schema, maximumConnections: Int = 20, keepsConnectionsOpen: Bool = false,
+        location: PostgresLocation, schema: String = schema, maximumConnections: Int? = nil, keepsConnectionsOpen: Bool = false,
         logger: Logger = Logger(label: "gatehouse.postgres")
     ) async throws -> Self {
         Self(
