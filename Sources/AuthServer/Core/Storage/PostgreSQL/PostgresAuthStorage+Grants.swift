@@ -121,13 +121,10 @@ extension PostgresAuthStorage {
         ).count == 1
     }
 
+    /// One statement, in a transaction of its own: a code's exchange waits for one round trip here, not three.
     public func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
-        try await database.write { write in try await Self.insert(write, token) }
-    }
-
-    private static func insert(_ write: PostgresWrite, _ token: RefreshTokenRecord) async throws {
         let row = RefreshTokenRow(token)
-        try await write.rows(
+        try await database.rows(
             """
             INSERT INTO refresh_token (tenant_id, token_hash, grant_id, client_id, scopes, resource, auth_time, amr, elevated_at, elevated_by,
                 created_at, expires_at, rotated_at, successor)
